@@ -1,0 +1,77 @@
+package dev.tracefold.completion;
+
+import dev.tracefold.schemas.CompletionReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Meters of the completion stream. Prometheus names (Micrometer's rendering):
+ *
+ * <ul>
+ *   <li>{@code tracefold_completion_buffered_traces}, {@code tracefold_completion_buffered_spans}:
+ *       open traces and their spans held in state, over this process's tasks;
+ *   <li>{@code tracefold_completion_completions_total{reason}}: emitted revisions by reason;
+ *   <li>{@code tracefold_completion_late_spans_total}, {@code tracefold_completion_reopened_traces_total},
+ *       {@code tracefold_completion_duplicate_spans_total}, {@code tracefold_completion_dlq_records_total};
+ *   <li>{@code tracefold_completion_lag_seconds}: histogram of emit time - (last span arrival + quiet window),
+ *       for QUIET completions;
+ *   <li>{@code tracefold_completion_punctuation_seconds}: duration of one punctuation.
+ * </ul>
+ *
+ * Thread-safe.
+ */
+public final class CompletionMetrics {
+  final AtomicLong bufferedTraces = new AtomicLong();
+  final AtomicLong bufferedSpans = new AtomicLong();
+  private final Map<CompletionReason, Counter> completions = new EnumMap<>(CompletionReason.class);
+  final Counter lateSpans;
+  final Counter reopenedTraces;
+  final Counter duplicateSpans;
+  final Counter dlqRecords;
+  final Timer completionLag;
+  final Timer punctuation;
+
+  /** Registers the meters in {@code registry}. */
+  public CompletionMetrics(MeterRegistry registry) {
+    Gauge.builder("tracefold.completion.buffered.traces", bufferedTraces, AtomicLong::get)
+        .description("Open traces buffered in state")
+        .register(registry);
+    Gauge.builder("tracefold.completion.buffered.spans", bufferedSpans, AtomicLong::get)
+        .description("Spans of open traces buffered in state")
+        .register(registry);
+    for (CompletionReason reason : CompletionReason.values()) {
+      completions.put(
+          reason,
+          Counter.builder("tracefold.completion.completions")
+              .description("Completed trace revisions emitted")
+              .tag("reason", reason.name())
+              .register(registry));
+    }
+    lateSpans = Counter.builder("tracefold.completion.late.spans")
+        .description("Spans that arrived for an already completed trace").register(registry);
+    reopenedTraces = Counter.builder("tracefold.completion.reopened.traces")
+        .description("Completed traces reopened by a late span").register(registry);
+    duplicateSpans = Counter.builder("tracefold.completion.duplicate.spans")
+        .description("Spans dropped because their span id was already buffered").register(registry);
+    dlqRecords = Counter.builder("tracefold.completion.dlq.records")
+        .description("Undecodable records sent to tracefold.spans.dlq").register(registry);
+    completionLag = Timer.builder("tracefold.completion.lag")
+        .description("Emit time minus (last span arrival + quiet window)")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(1))
+        .register(registry);
+    punctuation = Timer.builder("tracefold.completion.punctuation")
+        .description("Duration of one wall-clock punctuation").register(registry);
+  }
+
+  void completed(CompletionReason reason) {
+    completions.get(reason).increment();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.tracefold.completion;
+
+import com.typesafe.config.Config;
+import dev.tracefold.service.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of the completion stream ({@code tracefold.completion.*} in reference.conf). Immutable.
+ *
+ * @param quietWindow a trace completes when no span of it arrived for this long (wall clock)
+ * @param projectQuietWindows per-project overrides of {@code quietWindow}
+ * @param punctuationInterval how often the wall-clock punctuator looks for due traces
+ * @param maxTraceLifetime completion is forced this long after the first span of an open period
+ * @param maxSpansPerTrace completion is forced when a trace holds this many spans
+ * @param maxTraceBytes completion is forced when the encoded spans reach this many bytes
+ * @param completedRetention spans of a completed trace are kept this long for late spans
+ * @param applicationId Kafka Streams application id (consumer group, changelog topic prefix)
+ * @param stateDir RocksDB state directory
+ * @param streamThreads Kafka Streams threads
+ * @param opsPort port of /metrics and /health when run on its own
+ */
+public record CompletionSettings(
+    Duration quietWindow,
+    Map<String, Duration> projectQuietWindows,
+    Duration punctuationInterval,
+    Duration maxTraceLifetime,
+    int maxSpansPerTrace,
+    long maxTraceBytes,
+    Duration completedRetention,
+    String applicationId,
+    Path stateDir,
+    int streamThreads,
+    int opsPort) {
+
+  public CompletionSettings {
+    Objects.requireNonNull(quietWindow, "quietWindow");
+    projectQuietWindows = Map.copyOf(projectQuietWindows);
+    Objects.requireNonNull(punctuationInterval, "punctuationInterval");
+    Objects.requireNonNull(maxTraceLifetime, "maxTraceLifetime");
+    Objects.requireNonNull(completedRetention, "completedRetention");
+    Objects.requireNonNull(applicationId, "applicationId");
+    Objects.requireNonNull(stateDir, "stateDir");
+    if (quietWindow.isZero()) {
+      throw new IllegalArgumentException("tracefold.completion.quiet-window must be positive");
+    }
+    if (punctuationInterval.toMillis() < 1) {
+      throw new IllegalArgumentException("tracefold.completion.punctuation-interval must be at least 1ms");
+    }
+    if (maxSpansPerTrace < 1 || maxTraceBytes < 1) {
+      throw new IllegalArgumentException("max-spans-per-trace and max-trace-bytes must be positive");
+    }
+  }
+
+  /** Reads {@code tracefold.completion.*}. */
+  public static CompletionSettings from(Config config) {
+    String prefix = "tracefold.completion.";
+    Config c = config.getConfig("tracefold.completion");
+    Map<String, Duration> perProject = new HashMap<>();
+    Config overrides = c.getConfig("project-quiet-windows");
+    for (String project : overrides.root().keySet()) {
+      perProject.put(project, Durations.get(overrides, "\"" + project + "\""));
+    }
+    return new CompletionSettings(
+        Durations.get(config, prefix + "quiet-window"),
+        perProject,
+        Durations.get(config, prefix + "punctuation-interval"),
+        Durations.get(config, prefix + "max-trace-lifetime"),
+        c.getInt("max-spans-per-trace"),
+        c.getBytes("max-trace-bytes"),
+        Durations.get(config, prefix + "completed-retention"),
+        c.getString("application-id"),
+        Path.of(c.getString("state-dir")),
+        c.getInt("stream-threads"),
+        c.getInt("ops-port"));
+  }
+
+  /** The quiet window of one project: its override, else the global one. */
+  public Duration quietWindowFor(String projectId) {
+    return projectQuietWindows.getOrDefault(projectId, quietWindow);
+  }
+
+  /** A copy with another quiet window (tests, benchmarks). */
+  public CompletionSettings withQuietWindow(Duration window) {
+    return new CompletionSettings(window, projectQuietWindows, punctuationInterval, maxTraceLifetime,
+        maxSpansPerTrace, maxTraceBytes, completedRetention, applicationId, stateDir, streamThreads, opsPort);
+  }
+
+  /** A copy with another state directory (tests, standalone). */
+  public CompletionSettings withStateDir(Path dir) {
+    return new CompletionSettings(quietWindow, projectQuietWindows, punctuationInterval, maxTraceLifetime,
+        maxSpansPerTrace, maxTraceBytes, completedRetention, applicationId, dir, streamThreads, opsPort);
+  }
+}

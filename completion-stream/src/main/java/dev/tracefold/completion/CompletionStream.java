@@ -1,0 +1,122 @@
+package dev.tracefold.completion;
+
+import dev.tracefold.service.HealthCheck;
+import dev.tracefold.service.KafkaSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link CompletionTopology} with Kafka Streams under {@code exactly_once_v2}: creates,
+ * starts, waits for {@code RUNNING}, and closes. Thread-safe; {@link #close()} is idempotent and
+ * keeps local state (no {@code cleanUp()}), so a restart resumes buffered traces.
+ */
+public final class CompletionStream implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CompletionStream.class);
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private CompletionStream(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+    this.streams = streams;
+    this.streamsMetrics = streamsMetrics;
+  }
+
+  /**
+   * Starts the stream and waits until it is {@code RUNNING}.
+   *
+   * @param settings completion settings (quiet window, caps, state dir, application id)
+   * @param kafka bootstrap servers and topic sizing
+   * @param registry where Tracefold's and Kafka Streams' meters go
+   * @param startTimeout how long to wait for {@code RUNNING}
+   * @return the running stream
+   * @throws IllegalStateException if it is not RUNNING within {@code startTimeout} (it is closed)
+   */
+  public static CompletionStream start(
+      CompletionSettings settings, KafkaSettings kafka, MeterRegistry registry, Duration startTimeout) {
+    Objects.requireNonNull(settings, "settings");
+    KafkaStreams streams =
+        new KafkaStreams(CompletionTopology.build(settings, new CompletionMetrics(registry)), properties(settings, kafka));
+    streams.setUncaughtExceptionHandler(error -> {
+      log.error("Completion stream thread failed; replacing it", error);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    CompletionStream stream = new CompletionStream(streams, streamsMetrics);
+    streams.start();
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+        KafkaStreams.State state = streams.state();
+        stream.close();
+        throw new IllegalStateException("Completion stream not RUNNING within " + startTimeout + " (state " + state + ")");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stream.close();
+        throw new IllegalStateException("Interrupted while starting the completion stream", e);
+      }
+    }
+    log.info("Completion stream RUNNING (application id {}, quiet window {})", settings.applicationId(), settings.quietWindow());
+    return stream;
+  }
+
+  /** Kafka Streams configuration for the topology. */
+  static Properties properties(CompletionSettings settings, KafkaSettings kafka) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), kafka.completedMaxMessageBytes());
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return props;
+  }
+
+  /** Reports {@code streams} healthy while Kafka Streams is RUNNING or REBALANCING. */
+  public List<HealthCheck> healthChecks() {
+    return List.of(new HealthCheck() {
+      @Override
+      public String name() {
+        return "completion-stream";
+      }
+
+      @Override
+      public Result check() {
+        KafkaStreams.State state = streams.state();
+        return state.isRunningOrRebalancing() ? Result.up(state.name()) : Result.down(state.name());
+      }
+    });
+  }
+
+  /** Current Kafka Streams state. */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      streams.close(Duration.ofSeconds(30));
+      streamsMetrics.close();
+      log.info("Completion stream closed");
+    }
+  }
+}

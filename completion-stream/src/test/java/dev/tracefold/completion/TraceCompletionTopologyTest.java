@@ -1,0 +1,271 @@
+package dev.tracefold.completion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracefold.schemas.CompletedTrace;
+import dev.tracefold.schemas.CompletionReason;
+import dev.tracefold.schemas.Span;
+import dev.tracefold.schemas.SpanKind;
+import dev.tracefold.schemas.SpanStatus;
+import dev.tracefold.schemas.serde.AvroSerde;
+import dev.tracefold.schemas.topic.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TraceCompletionTopologyTest {
+  private static final Duration WINDOW = Duration.ofMinutes(5);
+  private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+  private static final String TRACE_A = "0af7651916cd43dd8448eb211c80319c";
+  private static final String TRACE_B = "1bf7651916cd43dd8448eb211c80319d";
+
+  @TempDir Path stateDir;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, Span> spans;
+  private TestOutputTopic<String, CompletedTrace> completed;
+
+  private CompletionSettings settings(Map<String, Duration> perProject, int maxSpans, long maxBytes) {
+    return new CompletionSettings(WINDOW, perProject, Duration.ofSeconds(1), Duration.ofHours(1), maxSpans,
+        maxBytes, Duration.ofHours(24), "completion-test", stateDir, 1, 0);
+  }
+
+  private void start(CompletionSettings settings) {
+    driver = new TopologyTestDriver(
+        CompletionTopology.build(settings, new CompletionMetrics(registry)),
+        CompletionStream.properties(settings, new dev.tracefold.service.KafkaSettings("unused:9092", 1, (short) 1, 1 << 20)),
+        T0);
+    spans = driver.createInputTopic(Topics.SPANS.name(), Serdes.String().serializer(), Topics.SPANS.valueSerde().serializer());
+    completed = driver.createOutputTopic(Topics.COMPLETED_TRACES.name(), Serdes.String().deserializer(),
+        Topics.COMPLETED_TRACES.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private static Span span(String project, String trace, String spanId, String parent, long startNanos) {
+    return Span.newBuilder().setProjectId(project).setTraceId(trace).setSpanId(spanId).setParentSpanId(parent)
+        .setName("op-" + spanId).setKind(SpanKind.OTHER).setStartEpochNanos(startNanos)
+        .setEndEpochNanos(startNanos + 1_000).setStatus(SpanStatus.UNSET).build();
+  }
+
+  private void send(Span span) {
+    spans.pipeInput(span.getProjectId() + "/" + span.getTraceId(), span);
+  }
+
+  private void advance(Duration duration) {
+    driver.advanceWallClockTime(duration);
+  }
+
+  @Test
+  void completesOnlyAfterTheQuietWindowAndEverySpanResetsTheTimer() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100));
+    advance(Duration.ofMinutes(4));
+    send(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200));
+    advance(Duration.ofMinutes(4));
+    assertThat(completed.isEmpty()).as("8 minutes after the first span, 4 after the last").isTrue();
+    advance(Duration.ofSeconds(59));
+    assertThat(completed.isEmpty()).as("one second before the window closes").isTrue();
+    advance(Duration.ofSeconds(1));
+    TestRecord<String, CompletedTrace> record = completed.readRecord();
+    assertThat(record.key()).isEqualTo("p1/" + TRACE_A);
+    CompletedTrace trace = record.value();
+    assertThat(trace.getRevision()).isEqualTo(1);
+    assertThat(trace.getCompletionReason()).isEqualTo(CompletionReason.QUIET);
+    assertThat(trace.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1", "00000000000000a2");
+    assertThat(trace.getRollup().getSpanCount()).isEqualTo(2);
+    assertThat(trace.getRollup().getRootSpanName()).isEqualTo("op-00000000000000a1");
+    assertThat(trace.getFirstArrivalEpochMillis()).isEqualTo(T0.toEpochMilli());
+    assertThat(trace.getLastArrivalEpochMillis()).isEqualTo(T0.plus(Duration.ofMinutes(4)).toEpochMilli());
+    assertThat(trace.getCompletedEpochMillis()).isEqualTo(T0.plus(Duration.ofMinutes(9)).toEpochMilli());
+    assertThat(completed.isEmpty()).isTrue();
+  }
+
+  @Test
+  void theLastTraceOfAnIdlePartitionCompletesWithoutFurtherRecords() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100));
+    advance(Duration.ofMinutes(1));
+    send(span("p1", TRACE_B, "00000000000000b1", null, 100));
+    // no record arrives after this: stream time stands still, only the wall clock moves
+    advance(Duration.ofMinutes(4));
+    assertThat(completed.readKeyValue().key).isEqualTo("p1/" + TRACE_A);
+    advance(Duration.ofMinutes(1));
+    assertThat(completed.readKeyValue().key).isEqualTo("p1/" + TRACE_B);
+    assertThat(completed.isEmpty()).isTrue();
+  }
+
+  @Test
+  void duplicateSpanIdsCountOnce() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    Span first = span("p1", TRACE_A, "00000000000000a1", null, 100);
+    send(first);
+    send(Span.newBuilder(first).setName("retried copy").build());
+    send(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200));
+    advance(WINDOW);
+    CompletedTrace trace = completed.readValue();
+    assertThat(trace.getSpans()).hasSize(2);
+    assertThat(trace.getRollup().getSpanCount()).isEqualTo(2);
+    assertThat(trace.getSpans().get(0).getName()).isEqualTo("op-00000000000000a1");
+    assertThat(registry.get("tracefold.completion.duplicate.spans").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void rollupFiguresComeFromTheDeduplicatedSpans() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    send(Span.newBuilder(span("p1", TRACE_A, "00000000000000a1", null, 1_000)).setEndEpochNanos(9_000)
+        .setName("agent").setStatus(SpanStatus.OK).build());
+    Span llm = Span.newBuilder(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 2_000))
+        .setKind(SpanKind.LLM).setModel("gpt-4o").setProvider("openai").setInputTokens(120L).setOutputTokens(30L)
+        .setStatus(SpanStatus.ERROR).build();
+    send(llm);
+    send(llm);
+    advance(WINDOW);
+    var rollup = completed.readValue().getRollup();
+    assertThat(rollup.getRootSpanName()).isEqualTo("agent");
+    assertThat(rollup.getStatus()).isEqualTo(SpanStatus.ERROR);
+    assertThat(rollup.getErrorCount()).isEqualTo(1);
+    assertThat(rollup.getInputTokens()).isEqualTo(120);
+    assertThat(rollup.getOutputTokens()).isEqualTo(30);
+    assertThat(rollup.getTotalTokens()).isEqualTo(150);
+    assertThat(rollup.getDurationNanos()).isEqualTo(8_000);
+    assertThat(rollup.getModels()).containsExactly("gpt-4o");
+  }
+
+  @Test
+  void aLateSpanReopensTheTraceAndTheNextRevisionCarriesEverySpan() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100));
+    advance(WINDOW);
+    assertThat(completed.readValue().getRevision()).isEqualTo(1);
+    advance(Duration.ofMinutes(10));
+    send(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100)); // a retry of an emitted span: still once
+    advance(WINDOW.minusSeconds(1));
+    assertThat(completed.isEmpty()).isTrue();
+    advance(Duration.ofSeconds(1));
+    CompletedTrace second = completed.readValue();
+    assertThat(second.getRevision()).isEqualTo(2);
+    assertThat(second.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1", "00000000000000a2");
+    assertThat(registry.get("tracefold.completion.late.spans").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("tracefold.completion.reopened.traces").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void perProjectQuietWindowOverridesTheDefault() {
+    start(settings(Map.of("fast", Duration.ofSeconds(30)), 10_000, 1 << 20));
+    send(span("fast", TRACE_A, "00000000000000a1", null, 100));
+    send(span("p1", TRACE_B, "00000000000000b1", null, 100));
+    advance(Duration.ofSeconds(30));
+    assertThat(completed.readKeyValue().key).isEqualTo("fast/" + TRACE_A);
+    assertThat(completed.isEmpty()).isTrue();
+    advance(WINDOW);
+    assertThat(completed.readKeyValue().key).isEqualTo("p1/" + TRACE_B);
+  }
+
+  @Test
+  void spanCapForcesCompletion() {
+    start(settings(Map.of(), 3, 1 << 20));
+    for (int i = 1; i <= 3; i++) {
+      send(span("p1", TRACE_A, "00000000000000a" + i, null, i));
+    }
+    CompletedTrace capped = completed.readValue();
+    assertThat(capped.getCompletionReason()).isEqualTo(CompletionReason.MAX_SPANS);
+    assertThat(capped.getSpans()).hasSize(3);
+  }
+
+  @Test
+  void lifetimeCapForcesCompletionOneHourAfterTheFirstSpan() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    // lifetime: a span every 4 minutes keeps the trace open until one hour after its first span
+    send(span("p1", TRACE_B, "00000000000000b0", null, 1));
+    for (int i = 1; i <= 15; i++) {
+      advance(Duration.ofMinutes(4));
+      if (i < 15) {
+        send(span("p1", TRACE_B, String.format("00000000000000%02d", i), null, i));
+      }
+    }
+    CompletedTrace longLived = completed.readValue();
+    assertThat(longLived.getCompletionReason()).isEqualTo(CompletionReason.MAX_LIFETIME);
+    assertThat(longLived.getCompletedEpochMillis() - longLived.getFirstArrivalEpochMillis())
+        .isEqualTo(Duration.ofHours(1).toMillis());
+  }
+
+  @Test
+  void byteCapForcesCompletion() {
+    Span first = Span.newBuilder(span("p1", TRACE_A, "00000000000000a1", null, 1)).setInput("x".repeat(200)).build();
+    int firstBytes = AvroSerde.of(Span.class).encode(first).length;
+    start(settings(Map.of(), 10_000, firstBytes + 1));
+    send(first);
+    assertThat(completed.isEmpty()).isTrue();
+    send(Span.newBuilder(span("p1", TRACE_A, "00000000000000a2", null, 2)).setInput("y".repeat(200)).build());
+    assertThat(completed.readValue().getCompletionReason()).isEqualTo(CompletionReason.MAX_BYTES);
+  }
+
+  @Test
+  void undecodableRecordsGoToTheDeadLetterTopicAndTheStreamGoesOn() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.SPANS.name(),
+        Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    raw.pipeInput("p1/broken".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100));
+    TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(Topics.SPANS_DLQ.name(),
+        Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    TestRecord<byte[], byte[]> dead = dlq.readRecord();
+    assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
+    Header errorClass = dead.headers().lastHeader("tracefold.error.class");
+    assertThat(new String(errorClass.value(), StandardCharsets.UTF_8))
+        .isEqualTo("org.apache.kafka.common.errors.SerializationException");
+    assertThat(new String(dead.headers().lastHeader("tracefold.source.topic").value(), StandardCharsets.UTF_8))
+        .isEqualTo(Topics.SPANS.name());
+    advance(WINDOW);
+    assertThat(completed.readKeyValue().key).isEqualTo("p1/" + TRACE_A);
+    assertThat(registry.get("tracefold.completion.dlq.records").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void bufferedGaugesFollowOpenTraces() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100));
+    send(span("p1", TRACE_A, "00000000000000a2", null, 100));
+    send(span("p1", TRACE_B, "00000000000000b1", null, 100));
+    assertThat(registry.get("tracefold.completion.buffered.traces").gauge().value()).isEqualTo(2.0);
+    assertThat(registry.get("tracefold.completion.buffered.spans").gauge().value()).isEqualTo(3.0);
+    advance(WINDOW);
+    assertThat(completed.readValuesToList()).hasSize(2);
+    assertThat(registry.get("tracefold.completion.buffered.traces").gauge().value()).isEqualTo(0.0);
+    assertThat(registry.get("tracefold.completion.buffered.spans").gauge().value()).isEqualTo(0.0);
+    assertThat(registry.get("tracefold.completion.completions").tag("reason", "QUIET").counter().count()).isEqualTo(2.0);
+  }
+
+  @Test
+  void completedSpansArePurgedAfterRetention() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100));
+    advance(WINDOW);
+    assertThat(completed.readValue().getRevision()).isEqualTo(1);
+    var spansStore = driver.getKeyValueStore(CompletionTopology.SPANS_STORE);
+    assertThat(spansStore.get("p1/" + TRACE_A + "/00000000000000a1")).isNotNull();
+    advance(Duration.ofHours(24));
+    assertThat(spansStore.get("p1/" + TRACE_A + "/00000000000000a1")).isNull();
+    assertThat(driver.getKeyValueStore(CompletionTopology.STATES_STORE).get("p1/" + TRACE_A)).isNull();
+  }
+}
