@@ -1,0 +1,165 @@
+package dev.tracefold.completion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tracefold.embedded.EmbeddedKafkaBroker;
+import dev.tracefold.schemas.CompletedTrace;
+import dev.tracefold.schemas.Span;
+import dev.tracefold.schemas.SpanKind;
+import dev.tracefold.schemas.SpanStatus;
+import dev.tracefold.schemas.topic.Topics;
+import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.service.TopicProvisioner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The completion stream against a real in-process KRaft broker, with exactly_once_v2. */
+class CompletionStreamIT {
+  @TempDir static Path brokerDir;
+  @TempDir Path stateDir;
+  private static EmbeddedKafkaBroker broker;
+  private static KafkaSettings kafka;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.builder().dataDir(brokerDir).build();
+    broker.start();
+    kafka = new KafkaSettings(broker.bootstrapServers(), 3, (short) 1, 8 << 20);
+    TopicProvisioner.ensureTopics(kafka);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  private CompletionSettings settings(String applicationId, Path dir) {
+    return new CompletionSettings(Duration.ofSeconds(2), Map.of(), Duration.ofMillis(100), Duration.ofHours(1),
+        10_000, 7 << 20, Duration.ofHours(24), applicationId, dir, 1, 0);
+  }
+
+  private static Span span(String project, String traceId, String spanId) {
+    return Span.newBuilder().setProjectId(project).setTraceId(traceId).setSpanId(spanId)
+        .setName("op " + spanId).setKind(SpanKind.OTHER).setStartEpochNanos(1_000).setEndEpochNanos(2_000)
+        .setStatus(SpanStatus.OK).build();
+  }
+
+  private static void produce(List<Span> spans) throws Exception {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, Span> producer = new KafkaProducer<>(props, Topics.SPANS.keySerde().serializer(),
+        Topics.SPANS.valueSerde().serializer())) {
+      for (Span span : spans) {
+        producer.send(new ProducerRecord<>(Topics.SPANS.name(), span.getProjectId() + "/" + span.getTraceId(), span)).get();
+      }
+    }
+  }
+
+  /** Reads completed traces for {@code project} until {@code expected} arrived, then a little longer for extras. */
+  private static List<CompletedTrace> readCompleted(String project, int expected) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<CompletedTrace> traces = new ArrayList<>();
+    try (KafkaConsumer<String, CompletedTrace> consumer = new KafkaConsumer<>(props,
+        Topics.COMPLETED_TRACES.keySerde().deserializer(), Topics.COMPLETED_TRACES.valueSerde().deserializer())) {
+      consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (r.value().getProjectId().equals(project)) {
+            traces.add(r.value());
+          }
+        });
+        return traces.size() >= expected;
+      });
+      long quietUntil = System.currentTimeMillis() + 3_000;
+      while (System.currentTimeMillis() < quietUntil) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (r.value().getProjectId().equals(project)) {
+            traces.add(r.value());
+          }
+        });
+      }
+    }
+    return traces;
+  }
+
+  @Test
+  void completesEveryTraceExactlyOnceOnARealBroker() throws Exception {
+    List<Span> spans = new ArrayList<>();
+    for (int t = 0; t < 20; t++) {
+      String traceId = String.format("%032x", t + 1);
+      for (int s = 0; s < 3; s++) {
+        spans.add(span("once", traceId, String.format("%016x", s + 1)));
+      }
+    }
+    spans.add(spans.get(0)); // a producer retry: the same span id again
+    try (CompletionStream stream = CompletionStream.start(settings("it-once", stateDir), kafka,
+        new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+      produce(spans);
+      List<CompletedTrace> completed = readCompleted("once", 20);
+      assertThat(completed).hasSize(20);
+      assertThat(completed).allSatisfy(trace -> {
+        assertThat(trace.getRevision()).isEqualTo(1);
+        assertThat(trace.getSpans()).hasSize(3);
+      });
+      assertThat(completed).extracting(CompletedTrace::getTraceId).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void bufferedTracesSurviveARestartOnAnEmptyStateDirectoryRestoredFromTheChangelog() throws Exception {
+    String traceId = "0000000000000000000000000000abcd";
+    Path firstDir = stateDir.resolve("first");
+    try (CompletionStream stream = CompletionStream.start(settings("it-restore", firstDir), kafka,
+        new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+      produce(List.of(span("restore", traceId, "0000000000000001"), span("restore", traceId, "0000000000000002")));
+      // wait until the stream has taken the spans into its state (committed under EOS)
+      await().atMost(Duration.ofSeconds(30)).until(() -> consumedAll("it-restore"));
+      stream.close();
+    }
+    assertThat(readCompleted("restore", 0)).as("closed before the quiet window ran out").isEmpty();
+    try (CompletionStream restarted = CompletionStream.start(settings("it-restore", stateDir.resolve("second")),
+        kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+      List<CompletedTrace> completed = readCompleted("restore", 1);
+      assertThat(completed).hasSize(1);
+      assertThat(completed.get(0).getSpans()).extracting(Span::getSpanId)
+          .containsExactly("0000000000000001", "0000000000000002");
+    }
+  }
+
+  /** True when the application's committed offsets cover every record on tracefold.spans. */
+  private static boolean consumedAll(String applicationId) throws Exception {
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+      var partitions = committed.keySet().stream()
+          .filter(tp -> tp.topic().equals(Topics.SPANS.name()))
+          .collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      if (partitions.size() < kafka.partitions()) {
+        return false;
+      }
+      var ends = admin.listOffsets(partitions).all().get();
+      return partitions.keySet().stream().allMatch(tp -> committed.get(tp).offset() >= ends.get(tp).offset());
+    }
+  }
+}
