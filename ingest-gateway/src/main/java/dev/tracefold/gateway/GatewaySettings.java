@@ -1,0 +1,100 @@
+package dev.tracefold.gateway;
+
+import com.typesafe.config.Config;
+import dev.tracefold.service.Durations;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the ingest gateway ({@code tracefold.gateway.*} in reference.conf). Immutable.
+ *
+ * @param otlpHttpPort port of the OTLP/HTTP receiver (default 4318); 0 binds any free port
+ * @param apiPort port of the read API, {@code /metrics} and {@code /health} (default 8080); 0 binds
+ *     any free port
+ * @param maxRequestBytes largest accepted request body in bytes, as sent and after decompression
+ *     (default 16 MiB)
+ * @param produceTimeout how long a request waits for Kafka to acknowledge its spans before the
+ *     gateway answers 503 (default 10 s)
+ */
+public record GatewaySettings(
+    int otlpHttpPort, int apiPort, int maxRequestBytes, Duration produceTimeout) {
+  /** Default OTLP/HTTP port. */
+  public static final int DEFAULT_OTLP_HTTP_PORT = 4318;
+
+  /** Default read API port. */
+  public static final int DEFAULT_API_PORT = 8080;
+
+  /** Default request size cap: 16 MiB. */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+  /** Default produce timeout: 10 s. */
+  public static final Duration DEFAULT_PRODUCE_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * @throws IllegalArgumentException if a port is outside 0..65535, {@code maxRequestBytes} is not
+   *     positive, or {@code produceTimeout} is shorter than 1 ms
+   */
+  public GatewaySettings {
+    Objects.requireNonNull(produceTimeout, "produceTimeout");
+    checkPort("tracefold.gateway.otlp-http-port", otlpHttpPort);
+    checkPort("tracefold.gateway.api-port", apiPort);
+    if (maxRequestBytes < 1) {
+      throw new IllegalArgumentException(
+          "tracefold.gateway.max-request-bytes must be positive, was " + maxRequestBytes);
+    }
+    if (produceTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException(
+          "tracefold.gateway.produce-timeout must be at least 1ms, was " + produceTimeout);
+    }
+  }
+
+  /** The defaults: ports 4318 and 8080, 16 MiB, 10 s. */
+  public static GatewaySettings defaults() {
+    return new GatewaySettings(
+        DEFAULT_OTLP_HTTP_PORT,
+        DEFAULT_API_PORT,
+        DEFAULT_MAX_REQUEST_BYTES,
+        DEFAULT_PRODUCE_TIMEOUT);
+  }
+
+  /**
+   * Reads {@code tracefold.gateway.*}.
+   *
+   * @throws com.typesafe.config.ConfigException if a setting is missing or malformed
+   * @throws IllegalArgumentException if a value is out of range (see the constructor)
+   */
+  public static GatewaySettings from(Config config) {
+    Config gateway = config.getConfig("tracefold.gateway");
+    long maxBytes = gateway.getBytes("max-request-bytes");
+    if (maxBytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "tracefold.gateway.max-request-bytes must be below 2 GiB, was " + maxBytes);
+    }
+    return new GatewaySettings(
+        gateway.getInt("otlp-http-port"),
+        gateway.getInt("api-port"),
+        (int) maxBytes,
+        Durations.get(config, "tracefold.gateway.produce-timeout"));
+  }
+
+  /** A copy listening on other ports (tests pass 0 for both). */
+  public GatewaySettings withPorts(int otlpHttpPort, int apiPort) {
+    return new GatewaySettings(otlpHttpPort, apiPort, maxRequestBytes, produceTimeout);
+  }
+
+  /** A copy with another request size cap. */
+  public GatewaySettings withMaxRequestBytes(int bytes) {
+    return new GatewaySettings(otlpHttpPort, apiPort, bytes, produceTimeout);
+  }
+
+  /** A copy with another produce timeout. */
+  public GatewaySettings withProduceTimeout(Duration timeout) {
+    return new GatewaySettings(otlpHttpPort, apiPort, maxRequestBytes, timeout);
+  }
+
+  private static void checkPort(String path, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(path + " must be 0..65535, was " + port);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package dev.tracefold.gateway;
+
+import com.linecorp.armeria.common.CommonPools;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import dev.tracefold.gateway.api.ReadApiService;
+import dev.tracefold.gateway.ingest.IngestMetrics;
+import dev.tracefold.gateway.ingest.KafkaSpanProducers;
+import dev.tracefold.gateway.ingest.SpanIngester;
+import dev.tracefold.gateway.otlp.OtlpErrorHandler;
+import dev.tracefold.gateway.otlp.OtlpHttpService;
+import dev.tracefold.gateway.otlp.SpanNormalizer;
+import dev.tracefold.schemas.Span;
+import dev.tracefold.service.HealthCheck;
+import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.service.OpsEndpoints;
+import dev.tracefold.store.TraceStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest gateway: the OTLP/HTTP receiver ({@code POST /v1/traces}, port {@link
+ * GatewaySettings#otlpHttpPort()}) in front of one {@link SpanIngester} that produces to {@code
+ * tracefold.spans}, and the read API ({@code GET /api/v1/traces...}), {@code /metrics} and {@code
+ * /health} (port {@link GatewaySettings#apiPort()}) over a {@link TraceStore}. A thin shell: the
+ * ingest core, the transports and the read API are separate classes that tests drive directly.
+ *
+ * <p>{@code /health} reports the gateway's checks {@code kafka} (the producer is open and the
+ * latest request's spans were acknowledged) and {@code store} (PostgreSQL answers), then any extra
+ * checks given to {@code start}.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent; it does not close the store, which the caller
+ * owns.
+ */
+public final class IngestGateway implements AutoCloseable {
+  /** Extra time Armeria allows a request beyond the produce timeout (upload, decoding). */
+  private static final Duration REQUEST_TIMEOUT_MARGIN = Duration.ofSeconds(30);
+
+  private static final Logger log = LoggerFactory.getLogger(IngestGateway.class);
+
+  private final GatewaySettings settings;
+  private final KafkaProducer<String, Span> producer;
+  private final SpanIngester ingester;
+  private final List<HealthCheck> healthChecks;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Server otlpServer;
+  private volatile Server apiServer;
+
+  private IngestGateway(
+      GatewaySettings settings,
+      KafkaSettings kafka,
+      TraceStore store,
+      PrometheusMeterRegistry registry) {
+    this.settings = settings;
+    this.producer = KafkaSpanProducers.create(kafka, settings.produceTimeout());
+    this.ingester =
+        new SpanIngester(
+            producer,
+            settings.produceTimeout(),
+            new IngestMetrics(registry),
+            CommonPools.blockingTaskExecutor(),
+            Clock.systemUTC());
+    this.healthChecks = List.of(kafkaCheck(), storeCheck(store));
+  }
+
+  /**
+   * Creates the Kafka producer and starts both HTTP servers; returns once they listen. Same as
+   * {@link #start(GatewaySettings, KafkaSettings, TraceStore, PrometheusMeterRegistry, List)} with
+   * no extra health checks.
+   */
+  public static IngestGateway start(
+      GatewaySettings settings,
+      KafkaSettings kafka,
+      TraceStore store,
+      PrometheusMeterRegistry registry) {
+    return start(settings, kafka, store, registry, List.of());
+  }
+
+  /**
+   * Creates the Kafka producer and starts both HTTP servers; returns once they listen.
+   *
+   * @param settings ports, size cap and produce timeout
+   * @param kafka where {@code tracefold.spans} lives (the topic must exist)
+   * @param store the trace store the read API reads; stays owned by the caller
+   * @param registry where the gateway's meters go; {@code /metrics} shows it
+   * @param extraHealthChecks checks of other components in this process (e.g. the completion stream
+   *     and the sink in standalone mode) that {@code /health} reports after the gateway's own
+   *     {@code kafka} and {@code store}
+   * @return the running gateway
+   * @throws java.util.concurrent.CompletionException if a port cannot be bound (everything started
+   *     so far is closed again)
+   */
+  public static IngestGateway start(
+      GatewaySettings settings,
+      KafkaSettings kafka,
+      TraceStore store,
+      PrometheusMeterRegistry registry,
+      List<HealthCheck> extraHealthChecks) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(registry, "registry");
+    List<HealthCheck> extra = List.copyOf(extraHealthChecks);
+    IngestGateway gateway = new IngestGateway(settings, kafka, store, registry);
+    try {
+      gateway.startServers(store, registry, extra);
+    } catch (RuntimeException e) {
+      gateway.close();
+      throw e;
+    }
+    log.info(
+        "Ingest gateway: OTLP/HTTP on port {}, read API, /metrics and /health on port {}",
+        gateway.otlpHttpPort(),
+        gateway.apiPort());
+    return gateway;
+  }
+
+  private void startServers(
+      TraceStore store, PrometheusMeterRegistry registry, List<HealthCheck> extraHealthChecks) {
+    Duration requestTimeout = settings.produceTimeout().plus(REQUEST_TIMEOUT_MARGIN);
+    IngestMetrics metrics = new IngestMetrics(registry);
+    OtlpHttpService otlp =
+        new OtlpHttpService(
+            ingester, new SpanNormalizer(Clock.systemUTC()), metrics, settings.maxRequestBytes());
+    ServerBuilder otlpBuilder =
+        Server.builder()
+            .http(settings.otlpHttpPort())
+            .maxRequestLength(settings.maxRequestBytes())
+            .requestTimeout(requestTimeout)
+            .errorHandler(new OtlpErrorHandler(metrics, settings.maxRequestBytes()));
+    otlpBuilder.route().post(OtlpHttpService.PATH).build(otlp);
+    otlpServer = otlpBuilder.build();
+    otlpServer.start().join();
+
+    ServerBuilder apiBuilder =
+        Server.builder().http(settings.apiPort()).requestTimeout(requestTimeout);
+    new ReadApiService(store).addTo(apiBuilder);
+    List<HealthCheck> allChecks = new ArrayList<>(healthChecks);
+    allChecks.addAll(extraHealthChecks);
+    new OpsEndpoints(registry, allChecks).addTo(apiBuilder);
+    apiServer = apiBuilder.build();
+    apiServer.start().join();
+  }
+
+  /** The bound OTLP/HTTP port (the real one when configured as 0). */
+  public int otlpHttpPort() {
+    return otlpServer.activeLocalPort();
+  }
+
+  /** The bound read API port (the real one when configured as 0). */
+  public int apiPort() {
+    return apiServer.activeLocalPort();
+  }
+
+  /** The ingest core, for further transports (OTLP/gRPC, native JSON) to hand their batches to. */
+  public SpanIngester ingester() {
+    return ingester;
+  }
+
+  /**
+   * The gateway's own checks: {@code kafka} and {@code store} ({@code /health} also runs the extra
+   * checks given to {@code start}).
+   */
+  public List<HealthCheck> healthChecks() {
+    return healthChecks;
+  }
+
+  /**
+   * Stops accepting requests (OTLP first), then flushes and closes the producer, waiting at most
+   * the produce timeout for outstanding records. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stop(otlpServer);
+    stop(apiServer);
+    try {
+      producer.close(settings.produceTimeout());
+    } catch (RuntimeException e) {
+      log.warn("Closing the Kafka producer failed", e);
+    }
+    log.info("Ingest gateway stopped");
+  }
+
+  private static void stop(Server server) {
+    if (server == null) {
+      return;
+    }
+    try {
+      server.stop().join();
+    } catch (RuntimeException e) {
+      log.warn("Stopping an HTTP server failed", e);
+    }
+  }
+
+  private HealthCheck kafkaCheck() {
+    return new HealthCheck() {
+      @Override
+      public String name() {
+        return "kafka";
+      }
+
+      @Override
+      public Result check() {
+        return closed.get() ? Result.down("producer closed") : ingester.health();
+      }
+    };
+  }
+
+  private static HealthCheck storeCheck(TraceStore store) {
+    return new HealthCheck() {
+      @Override
+      public String name() {
+        return "store";
+      }
+
+      @Override
+      public Result check() {
+        try {
+          store.ping();
+          return Result.up("PostgreSQL answers");
+        } catch (RuntimeException e) {
+          return Result.down(e.getMessage());
+        }
+      }
+    };
+  }
+}

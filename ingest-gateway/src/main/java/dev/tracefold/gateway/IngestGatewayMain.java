@@ -1,0 +1,50 @@
+package dev.tracefold.gateway;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.service.MeterRegistries;
+import dev.tracefold.service.TopicProvisioner;
+import dev.tracefold.store.StoreSettings;
+import dev.tracefold.store.TraceStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the ingest gateway on its own: loads the configuration ({@code tracefold.gateway.*}, {@code
+ * tracefold.kafka.*}, {@code tracefold.store.*}, each overridable by environment variables),
+ * creates the topics if missing, opens the trace store, starts the gateway and closes everything on
+ * JVM shutdown.
+ */
+public final class IngestGatewayMain {
+  private static final Logger log = LoggerFactory.getLogger(IngestGatewayMain.class);
+
+  private IngestGatewayMain() {}
+
+  /** Entry point; takes no arguments. */
+  public static void main(String[] args) {
+    Config config = ConfigFactory.load();
+    GatewaySettings settings = GatewaySettings.from(config);
+    KafkaSettings kafka = KafkaSettings.from(config);
+    StoreSettings storeSettings = StoreSettings.from(config);
+    log.info("Starting ingest gateway with {}, Kafka {}, store {}", settings, kafka, storeSettings);
+    TopicProvisioner.ensureTopics(kafka);
+    TraceStore store = TraceStore.open(storeSettings);
+    IngestGateway gateway;
+    try {
+      gateway =
+          IngestGateway.start(settings, kafka, store, MeterRegistries.newPrometheusRegistry());
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  gateway.close();
+                  store.close();
+                },
+                "tracefold-gateway-shutdown"));
+  }
+}

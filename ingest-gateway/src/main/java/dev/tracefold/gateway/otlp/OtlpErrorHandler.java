@@ -1,0 +1,70 @@
+package dev.tracefold.gateway.otlp;
+
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.ServiceConfig;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.tracefold.gateway.ingest.IngestMetrics;
+import dev.tracefold.gateway.otlp.OtlpHttpService.OtlpFormat;
+import java.util.Objects;
+
+/**
+ * Renders the 413 Armeria answers by itself (a {@code Content-Length} above the server's {@code
+ * maxRequestLength}, before {@link OtlpHttpService} sees the request) as OTLP does: a {@code
+ * google.rpc.Status} body in the request's content type, counted in {@code
+ * tracefold_gateway_requests_total}. Every other error is left to Armeria's default handler.
+ * Thread-safe.
+ */
+public final class OtlpErrorHandler implements ServerErrorHandler {
+  private final IngestMetrics metrics;
+  private final int maxRequestBytes;
+
+  /**
+   * @param metrics counts the 413 answers
+   * @param maxRequestBytes the server's request size cap, quoted in the message
+   */
+  public OtlpErrorHandler(IngestMetrics metrics, int maxRequestBytes) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  @Override
+  public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+    return null; // OtlpHttpService answers its own failures
+  }
+
+  @Override
+  public AggregatedHttpResponse onProtocolViolation(
+      ServiceConfig config,
+      RequestHeaders headers,
+      HttpStatus status,
+      String description,
+      Throwable cause) {
+    return render(headers, status);
+  }
+
+  @Override
+  public AggregatedHttpResponse renderStatus(
+      ServiceRequestContext ctx,
+      ServiceConfig config,
+      RequestHeaders headers,
+      HttpStatus status,
+      String description,
+      Throwable cause) {
+    return render(headers, status);
+  }
+
+  private AggregatedHttpResponse render(RequestHeaders headers, HttpStatus status) {
+    if (status != HttpStatus.REQUEST_ENTITY_TOO_LARGE || headers == null) {
+      return null;
+    }
+    OtlpFormat format = OtlpFormat.of(headers.contentType());
+    OtlpFormat answerFormat = format == null ? OtlpFormat.JSON : format;
+    metrics.request(format == null ? OtlpHttpService.UNKNOWN_PROTOCOL : format.source, 413);
+    return OtlpHttpService.errorResponse(
+        answerFormat, 413, OtlpHttpService.tooLargeMessage(maxRequestBytes));
+  }
+}

@@ -1,0 +1,69 @@
+package dev.tracefold.gateway.otlp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.CodedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes the {@code google.rpc.Status} message OTLP/HTTP error responses carry ({@code int32 code
+ * = 1; string message = 2;} — details are never sent), as protobuf or as proto3 JSON. The class is
+ * hand-written because no dependency ships the generated {@code com.google.rpc.Status}. Stateless
+ * and thread-safe.
+ */
+final class RpcStatus {
+  /** gRPC code INVALID_ARGUMENT, for 400 and 413. */
+  static final int INVALID_ARGUMENT = 3;
+
+  /** gRPC code UNAVAILABLE, for 503. */
+  static final int UNAVAILABLE = 14;
+
+  /** gRPC code INTERNAL, for 500. */
+  static final int INTERNAL = 13;
+
+  /** gRPC code UNIMPLEMENTED, for 415. */
+  static final int UNIMPLEMENTED = 12;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RpcStatus() {}
+
+  /** The gRPC code matching an HTTP error status. */
+  static int codeFor(int httpStatus) {
+    return switch (httpStatus) {
+      case 400, 413 -> INVALID_ARGUMENT;
+      case 415 -> UNIMPLEMENTED;
+      case 503 -> UNAVAILABLE;
+      default -> INTERNAL;
+    };
+  }
+
+  /** Protobuf encoding of {@code Status{code, message}}. */
+  static byte[] toProtobuf(int code, String message) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(message.length() + 16);
+      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+      if (code != 0) {
+        out.writeInt32(1, code);
+      }
+      if (!message.isEmpty()) {
+        out.writeString(2, message);
+      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Proto3 JSON encoding: {@code {"code":3,"message":"..."}}. */
+  static byte[] toJson(int code, String message) {
+    ObjectNode status = JSON.createObjectNode();
+    status.put("code", code);
+    status.put("message", message);
+    return status.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

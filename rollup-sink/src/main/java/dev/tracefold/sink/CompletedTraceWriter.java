@@ -1,0 +1,406 @@
+package dev.tracefold.sink;
+
+import dev.tracefold.schemas.CompletedTrace;
+import dev.tracefold.schemas.EvaluationTrigger;
+import dev.tracefold.schemas.serde.AvroSerde;
+import dev.tracefold.schemas.topic.Topics;
+import dev.tracefold.schemas.topic.TraceKey;
+import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.TraceStoreException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores completed trace revisions from {@code tracefold.traces.completed} and fires their
+ * evaluation triggers to {@code tracefold.evaluation.triggers}: consumer group {@link
+ * SinkSettings#tracesGroupId()} (default {@code tracefold-rollup-sink-traces}) reading with {@code
+ * isolation.level=read_committed}, plus a transactional producer ({@code transactional.id} = {@link
+ * SinkSettings#transactionalId()}).
+ *
+ * <p>Per polled batch:
+ *
+ * <ol>
+ *   <li>for each record, build the {@link Triggers#ALL_COMPLETED_TRACES_RULE_ID} trigger (its id is
+ *       deterministic per rule, trace and revision: {@link Triggers#triggerId}) and call {@link
+ *       TraceStore#writeCompleted} (one database transaction per record, idempotent);
+ *   <li>then, in one Kafka transaction, send every trigger (key {@code projectId/traceId}) and the
+ *       batch's offsets ({@code sendOffsetsToTransaction(offsets, consumer.groupMetadata())}), and
+ *       commit.
+ * </ol>
+ *
+ * A trigger is sent for every consumed revision, also one older than the stored revision (its
+ * rollup is then not written), because the batch that first consumed it may have committed to the
+ * database but never to Kafka.
+ *
+ * <p><b>Why a trigger id appears at most once in the topic for {@code read_committed} readers.</b>
+ * The triggers of a record and the consumed offset past that record are committed in the same Kafka
+ * transaction, so either both are visible or neither is. If the sink fails or crashes anywhere
+ * before that commit (even right after the database commit), the transaction is aborted
+ * (explicitly, by the next {@code initTransactions} with the same {@code transactional.id}, or by
+ * the transaction timeout) and its triggers stay invisible to {@code read_committed} readers; the
+ * group's committed offset still points at the record, so the record is consumed again, the
+ * database write repeats as a no-op (spans and trigger rows conflict, the revision is not newer),
+ * and the trigger is sent again in a new transaction that commits once. A stale instance cannot
+ * commit a duplicate either: after a rebalance its {@code sendOffsetsToTransaction} carries an old
+ * group generation and is refused, so its transaction aborts. (Resetting the group's offsets by
+ * hand re-reads the topic and re-sends its triggers, with the same ids: evaluators dedupe on them.)
+ *
+ * <p>On any other failure the transaction is aborted, the consumer rewound to the group's last
+ * committed offsets ({@code seek}) and the batch retried after {@link SinkSettings#retryBackoff()}.
+ * Fatal producer errors ({@link ProducerFencedException}: another instance uses this {@code
+ * transactional.id}; authorization, unsupported version, out-of-order sequence) stop the worker,
+ * and {@code /health} reports it down. A record that cannot be decoded, is invalid (e.g. holds
+ * spans of another trace) or whose data the database refuses is logged, counted ({@code
+ * tracefold.sink.completed.rejected}) and skipped without a trigger: retrying it cannot succeed.
+ *
+ * <p>Thread-safety: {@link #run()} runs on one thread; {@link #close()} may be called from any.
+ */
+final class CompletedTraceWriter implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CompletedTraceWriter.class);
+  private static final AvroSerde<CompletedTrace> SERDE = AvroSerde.of(CompletedTrace.class);
+
+  private final SinkSettings settings;
+  private final KafkaSettings kafka;
+  private final TraceStore store;
+  private final SinkMetrics metrics;
+  private final Clock clock;
+  private final String clientId;
+  private final Consumer<byte[], byte[]> consumer;
+  private Producer<String, EvaluationTrigger> producer; // only touched by the worker thread
+  private final WorkerStatus status = new WorkerStatus();
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private int failures; // consecutive failed attempts; only touched by the worker thread
+
+  CompletedTraceWriter(
+      SinkSettings settings,
+      KafkaSettings kafka,
+      TraceStore store,
+      SinkMetrics metrics,
+      Clock clock) {
+    this.settings = settings;
+    this.kafka = kafka;
+    this.store = store;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.clientId = "tracefold-rollup-sink-traces-" + settings.instanceId();
+    Map<String, Object> consumerConfig =
+        KafkaClients.consumer(
+            kafka, settings.tracesGroupId(), clientId, settings.completedMaxPollRecords());
+    consumerConfig.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+    this.consumer = new KafkaConsumer<>(consumerConfig);
+  }
+
+  WorkerStatus status() {
+    return status;
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (producer == null && closing.getCount() > 0) {
+        try {
+          producer = newProducer();
+        } catch (RuntimeException e) {
+          if (isFatal(e)) {
+            throw e;
+          }
+          status.retrying(e);
+          log.warn(
+              "Cannot initialise the trigger producer; retrying in {}", settings.retryBackoff(), e);
+          closing.await(settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+      consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
+      status.running();
+      while (closing.getCount() > 0) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+        if (records.isEmpty()) {
+          continue;
+        }
+        boolean inTransaction = false;
+        try {
+          if (producer == null) {
+            producer = newProducer();
+          }
+          StoredBatch batch = store(records);
+          inTransaction = true; // also if beginTransaction fails: abort() then resets the producer
+          producer.beginTransaction();
+          for (ProducerRecord<String, EvaluationTrigger> trigger : batch.triggers()) {
+            producer.send(trigger);
+          }
+          producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+          producer.commitTransaction();
+          metrics.triggersFired.increment(batch.triggers().size());
+          metrics.completedWritten.increment(batch.written());
+          metrics.staleRevisionsSkipped.increment(batch.stale());
+          metrics.completedRejected.increment(batch.rejected());
+          if (failures > 0) {
+            log.info("Completed-trace writer recovered after {} failed attempts", failures);
+            failures = 0;
+          }
+          status.running();
+        } catch (WakeupException e) {
+          abort(inTransaction);
+          throw e;
+        } catch (RuntimeException e) {
+          if (isFatal(e)) {
+            throw e;
+          }
+          metrics.completedWriteFailures.increment();
+          status.retrying(e);
+          if (failures++ == 0) {
+            log.warn(
+                "Writing {} completed traces failed; aborting and retrying every {}",
+                records.count(),
+                settings.retryBackoff(),
+                e);
+          } else {
+            log.warn(
+                "Writing completed traces failed again (attempt {}): {}", failures, e.toString());
+          }
+          abort(inTransaction);
+          rewind(records);
+          closing.await(settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+    } catch (WakeupException e) {
+      if (closing.getCount() > 0) {
+        status.failed(e);
+        log.error("Completed-trace writer woken up unexpectedly; stopping", e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable e) {
+      status.failed(e);
+      log.error(
+          "Completed-trace writer stopped by a fatal error (transactional.id {})",
+          settings.transactionalId(),
+          e);
+    } finally {
+      closeClients();
+      status.stopped();
+    }
+  }
+
+  /** What storing one batch produced: the triggers to send and counts for the meters. */
+  private record StoredBatch(
+      List<ProducerRecord<String, EvaluationTrigger>> triggers,
+      int written,
+      int stale,
+      int rejected) {}
+
+  /** Writes each record's revision and trigger to the store. */
+  private StoredBatch store(ConsumerRecords<byte[], byte[]> records) {
+    List<ProducerRecord<String, EvaluationTrigger>> triggers = new ArrayList<>();
+    int written = 0;
+    int stale = 0;
+    int rejected = 0;
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      CompletedTrace trace;
+      TraceKey key;
+      try {
+        trace = decode(record);
+        key = new TraceKey(trace.getProjectId(), trace.getTraceId());
+      } catch (SerializationException | IllegalArgumentException e) {
+        rejected++;
+        logRejected(record, "cannot be decoded", e);
+        continue;
+      }
+      EvaluationTrigger trigger =
+          Triggers.allCompletedTraces(
+              trace, record.topic(), record.partition(), record.offset(), clock.millis());
+      long start = System.nanoTime();
+      boolean current;
+      try {
+        current = store.writeCompleted(trace, List.of(trigger));
+      } catch (IllegalArgumentException e) {
+        rejected++;
+        logRejected(record, "is invalid", e);
+        continue;
+      } catch (TraceStoreException e) {
+        if (!e.isDataError()) {
+          throw e;
+        }
+        rejected++;
+        logRejected(record, "was refused by the store", e);
+        continue;
+      }
+      metrics.completedWriteLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      if (current) {
+        written++;
+      } else {
+        stale++;
+        log.debug("Revision {} of {} is older than the stored one", trace.getRevision(), key);
+      }
+      triggers.add(
+          new ProducerRecord<>(Topics.EVALUATION_TRIGGERS.name(), key.toString(), trigger));
+    }
+    return new StoredBatch(triggers, written, stale, rejected);
+  }
+
+  private static void logRejected(ConsumerRecord<byte[], byte[]> record, String why, Exception e) {
+    log.error(
+        "Completed-trace record {}-{}@{} {}; skipping it: {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        why,
+        e.getMessage());
+  }
+
+  private static CompletedTrace decode(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
+      throw new SerializationException("Completed-trace record has no value (a tombstone)");
+    }
+    CompletedTrace trace = SERDE.decode(record.value());
+    if (trace.getRevision() < 1) {
+      throw new IllegalArgumentException("revision " + trace.getRevision() + " is below 1");
+    }
+    return trace;
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
+      ConsumerRecords<byte[], byte[]> records) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition partition : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> inPartition = records.records(partition);
+      offsets.put(
+          partition, new OffsetAndMetadata(inPartition.get(inPartition.size() - 1).offset() + 1));
+    }
+    return offsets;
+  }
+
+  /**
+   * Aborts the open transaction; if that fails, closes the producer, so that the next batch starts
+   * a new one (whose {@code initTransactions} aborts the transaction).
+   */
+  private void abort(boolean inTransaction) {
+    if (!inTransaction) {
+      return;
+    }
+    try {
+      producer.abortTransaction();
+    } catch (RuntimeException e) {
+      if (isFatal(e)) {
+        throw e;
+      }
+      // a new producer with the same transactional.id aborts the open transaction when it starts
+      log.warn("Aborting the trigger transaction failed; replacing the producer", e);
+      closeProducer();
+    }
+  }
+
+  /**
+   * Seeks every assigned partition back to the group's last committed offset, or for a partition
+   * without one, to the batch's first offset in it.
+   */
+  private void rewind(ConsumerRecords<byte[], byte[]> records) {
+    Set<TopicPartition> assigned = consumer.assignment();
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    try {
+      committed = consumer.committed(assigned);
+    } catch (WakeupException e) {
+      throw e;
+    } catch (KafkaException e) {
+      log.warn("Cannot read committed offsets; rewinding to the batch start", e);
+      committed = Map.of();
+    }
+    for (TopicPartition partition : assigned) {
+      OffsetAndMetadata offset = committed.get(partition);
+      if (offset != null) {
+        consumer.seek(partition, offset);
+      } else if (records.partitions().contains(partition)) {
+        consumer.seek(partition, records.records(partition).get(0).offset());
+      }
+    }
+  }
+
+  private Producer<String, EvaluationTrigger> newProducer() {
+    Producer<String, EvaluationTrigger> created =
+        new KafkaProducer<>(
+            KafkaClients.transactionalProducer(kafka, clientId, settings.transactionalId()),
+            new StringSerializer(),
+            Topics.EVALUATION_TRIGGERS.valueSerde().serializer());
+    try {
+      created.initTransactions();
+    } catch (RuntimeException e) {
+      created.close();
+      throw e;
+    }
+    return created;
+  }
+
+  /** True for errors after which this producer (or this worker) can never succeed. */
+  static boolean isFatal(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof ProducerFencedException
+          || e instanceof FencedInstanceIdException
+          || e instanceof OutOfOrderSequenceException
+          || e instanceof AuthorizationException
+          || e instanceof AuthenticationException
+          || e instanceof UnsupportedVersionException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Stops the worker: wakes the consumer up; {@link #run()} then closes the clients. */
+  @Override
+  public void close() {
+    closing.countDown();
+    consumer.wakeup();
+  }
+
+  private void closeClients() {
+    try {
+      consumer.close();
+    } catch (RuntimeException e) {
+      log.warn("Closing the completed-trace consumer failed", e);
+    }
+    closeProducer();
+  }
+
+  private void closeProducer() {
+    if (producer == null) {
+      return;
+    }
+    try {
+      producer.close();
+    } catch (RuntimeException e) {
+      log.warn("Closing the trigger producer failed", e);
+    }
+    producer = null;
+  }
+}

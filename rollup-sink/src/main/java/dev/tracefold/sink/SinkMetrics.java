@@ -1,0 +1,89 @@
+package dev.tracefold.sink;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The rollup sink's meters. Labels are bounded: {@code writer} is {@code spans} or {@code
+ * completed}. Thread-safe.
+ *
+ * <ul>
+ *   <li>{@code tracefold.sink.spans.written}: span records written to the store (replays included)
+ *   <li>{@code tracefold.sink.traces.updated}: in-progress trace rows changed by new spans
+ *   <li>{@code tracefold.sink.completed.written}: completed trace revisions written (rollup stored
+ *       or already stored) and committed
+ *   <li>{@code tracefold.sink.stale.revisions.skipped}: completed revisions older than the stored
+ *       one, whose rollup was not written
+ *   <li>{@code tracefold.sink.completed.rejected}: completed-trace records skipped because they
+ *       cannot be decoded, are invalid or the store refuses their data
+ *   <li>{@code tracefold.sink.triggers.fired}: evaluation triggers committed to Kafka
+ *   <li>{@code tracefold.sink.dlq.records}: span records sent to {@code tracefold.spans.dlq}
+ *   <li>{@code tracefold.sink.write.latency} (timer, tag {@code writer}): one store write
+ *   <li>{@code tracefold.sink.write.failures} (tag {@code writer}): batches that failed and are
+ *       retried
+ * </ul>
+ */
+final class SinkMetrics {
+  final Counter spansWritten;
+  final Counter tracesUpdated;
+  final Counter completedWritten;
+  final Counter staleRevisionsSkipped;
+  final Counter completedRejected;
+  final Counter triggersFired;
+  final Counter dlqRecords;
+  final Timer spansWriteLatency;
+  final Timer completedWriteLatency;
+  final Counter spansWriteFailures;
+  final Counter completedWriteFailures;
+
+  SinkMetrics(MeterRegistry registry) {
+    spansWritten =
+        Counter.builder("tracefold.sink.spans.written")
+            .description("Span records written to the store, replays included")
+            .register(registry);
+    tracesUpdated =
+        Counter.builder("tracefold.sink.traces.updated")
+            .description("In-progress trace rows changed by new spans")
+            .register(registry);
+    completedWritten =
+        Counter.builder("tracefold.sink.completed.written")
+            .description("Completed trace revisions written and committed")
+            .register(registry);
+    staleRevisionsSkipped =
+        Counter.builder("tracefold.sink.stale.revisions.skipped")
+            .description("Completed revisions older than the stored one")
+            .register(registry);
+    completedRejected =
+        Counter.builder("tracefold.sink.completed.rejected")
+            .description("Completed-trace records skipped: undecodable, invalid or refused")
+            .register(registry);
+    triggersFired =
+        Counter.builder("tracefold.sink.triggers.fired")
+            .description("Evaluation triggers committed to Kafka")
+            .register(registry);
+    dlqRecords =
+        Counter.builder("tracefold.sink.dlq.records")
+            .description("Span records sent to the dead-letter topic")
+            .register(registry);
+    spansWriteLatency = writeLatency(registry, "spans");
+    completedWriteLatency = writeLatency(registry, "completed");
+    spansWriteFailures = writeFailures(registry, "spans");
+    completedWriteFailures = writeFailures(registry, "completed");
+  }
+
+  private static Timer writeLatency(MeterRegistry registry, String writer) {
+    return Timer.builder("tracefold.sink.write.latency")
+        .description("Duration of one store write")
+        .tag("writer", writer)
+        .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  private static Counter writeFailures(MeterRegistry registry, String writer) {
+    return Counter.builder("tracefold.sink.write.failures")
+        .description("Batches that failed and are retried")
+        .tag("writer", writer)
+        .register(registry);
+  }
+}

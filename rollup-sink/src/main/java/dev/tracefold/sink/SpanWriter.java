@@ -1,0 +1,267 @@
+package dev.tracefold.sink;
+
+import dev.tracefold.schemas.Span;
+import dev.tracefold.schemas.serde.AvroSerde;
+import dev.tracefold.schemas.topic.Topics;
+import dev.tracefold.schemas.topic.TraceKey;
+import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.TraceStoreException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes spans from {@code tracefold.spans} to the store as they arrive, so in-progress traces are
+ * visible: consumer group {@link SinkSettings#spansGroupId()} (default {@code
+ * tracefold-rollup-sink-spans}), auto-commit off.
+ *
+ * <p>Per polled batch: every record is decoded with the topic's serde; a record that does not
+ * decode (or names no valid project) goes to {@code tracefold.spans.dlq} (see {@link DeadLetters})
+ * and the rest of the batch is written with one {@link TraceStore#writeSpans} call (one database
+ * transaction). The batch's offsets are committed ({@code commitSync}) only after the dead letters
+ * are acknowledged and the database transaction committed: at-least-once delivery plus idempotent
+ * writes make every span stored exactly once. If the database refuses the batch because of its
+ * data, the spans are written one by one and the refused ones sent to the dead-letter topic too.
+ *
+ * <p>Any other failure (database or Kafka unavailable) rewinds the consumer to the batch's first
+ * offsets and retries after {@link SinkSettings#retryBackoff()}; {@code /health} reports the worker
+ * down meanwhile.
+ *
+ * <p>Thread-safety: {@link #run()} runs on one thread; {@link #close()} may be called from any.
+ */
+final class SpanWriter implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SpanWriter.class);
+  private static final AvroSerde<Span> SERDE = AvroSerde.of(Span.class);
+
+  private final SinkSettings settings;
+  private final TraceStore store;
+  private final SinkMetrics metrics;
+  private final Consumer<byte[], byte[]> consumer;
+  private final Producer<byte[], byte[]> dlqProducer;
+  private final DeadLetters deadLetters;
+  private final WorkerStatus status = new WorkerStatus();
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private int failures; // consecutive failed attempts; only touched by the worker thread
+
+  SpanWriter(SinkSettings settings, KafkaSettings kafka, TraceStore store, SinkMetrics metrics) {
+    this.settings = settings;
+    this.store = store;
+    this.metrics = metrics;
+    String clientId = "tracefold-rollup-sink-spans-" + settings.instanceId();
+    this.consumer =
+        new KafkaConsumer<>(
+            KafkaClients.consumer(
+                kafka, settings.spansGroupId(), clientId, settings.maxPollRecords()));
+    this.dlqProducer =
+        new KafkaProducer<>(KafkaClients.deadLetterProducer(kafka, clientId + "-dlq"));
+    this.deadLetters = new DeadLetters(dlqProducer, Topics.SPANS_DLQ.name());
+  }
+
+  WorkerStatus status() {
+    return status;
+  }
+
+  @Override
+  public void run() {
+    try {
+      consumer.subscribe(List.of(Topics.SPANS.name()));
+      status.running();
+      while (closing.getCount() > 0) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+        if (records.isEmpty()) {
+          continue;
+        }
+        try {
+          writeBatch(records);
+          if (failures > 0) {
+            log.info("Span writer recovered after {} failed attempts", failures);
+            failures = 0;
+          }
+          status.running();
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          metrics.spansWriteFailures.increment();
+          status.retrying(e);
+          if (failures++ == 0) {
+            log.warn(
+                "Writing {} span records failed; retrying every {}",
+                records.count(),
+                settings.retryBackoff(),
+                e);
+          } else {
+            log.warn("Writing span records failed again (attempt {}): {}", failures, e.toString());
+          }
+          rewind(records);
+          closing.await(settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+    } catch (WakeupException e) {
+      if (closing.getCount() > 0) {
+        status.failed(e);
+        log.error("Span writer woken up unexpectedly; stopping", e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable e) {
+      status.failed(e);
+      log.error("Span writer stopped by a fatal error", e);
+    } finally {
+      closeClients();
+      status.stopped();
+    }
+  }
+
+  private void writeBatch(ConsumerRecords<byte[], byte[]> records) {
+    List<Span> spans = new ArrayList<>(records.count());
+    List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>(records.count());
+    List<Future<RecordMetadata>> deadLettersSent = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      offsets.put(
+          new TopicPartition(record.topic(), record.partition()),
+          new OffsetAndMetadata(record.offset() + 1));
+      try {
+        spans.add(decode(record));
+        sources.add(record);
+      } catch (SerializationException | IllegalArgumentException e) {
+        log.warn(
+            "Span record {}-{}@{} cannot be decoded; sending it to {}: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            Topics.SPANS_DLQ.name(),
+            e.getMessage());
+        deadLettersSent.add(deadLetters.send(record, e));
+      }
+    }
+    if (!spans.isEmpty()) {
+      write(spans, sources, deadLettersSent);
+    }
+    awaitAcknowledged(deadLettersSent);
+    metrics.dlqRecords.increment(deadLettersSent.size());
+    try {
+      consumer.commitSync(offsets);
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      // the partitions moved to another member, which re-reads these records; writes are idempotent
+      log.info(
+          "Could not commit span offsets after a rebalance; the new owner re-reads them: {}",
+          e.getMessage());
+    }
+  }
+
+  private void write(
+      List<Span> spans,
+      List<ConsumerRecord<byte[], byte[]>> sources,
+      List<Future<RecordMetadata>> deadLettersSent) {
+    try {
+      long start = System.nanoTime();
+      Set<TraceKey> changed = store.writeSpans(spans);
+      metrics.spansWriteLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      metrics.spansWritten.increment(spans.size());
+      metrics.tracesUpdated.increment(changed.size());
+    } catch (TraceStoreException e) {
+      if (!e.isDataError()) {
+        throw e;
+      }
+      log.warn("The store refused a batch of {} spans; writing them one by one", spans.size(), e);
+      for (int i = 0; i < spans.size(); i++) {
+        try {
+          Set<TraceKey> changed = store.writeSpans(List.of(spans.get(i)));
+          metrics.spansWritten.increment();
+          metrics.tracesUpdated.increment(changed.size());
+        } catch (TraceStoreException single) {
+          if (!single.isDataError()) {
+            throw single;
+          }
+          ConsumerRecord<byte[], byte[]> record = sources.get(i);
+          log.warn(
+              "The store refused span record {}-{}@{}; sending it to {}",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              Topics.SPANS_DLQ.name(),
+              single);
+          deadLettersSent.add(deadLetters.send(record, single));
+        }
+      }
+    }
+  }
+
+  private static Span decode(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
+      throw new SerializationException("Span record has no value (a tombstone)");
+    }
+    Span span = SERDE.decode(record.value());
+    new TraceKey(
+        span.getProjectId(), span.getTraceId()); // rejects an empty project or one with '/'
+    return span;
+  }
+
+  private static void awaitAcknowledged(List<Future<RecordMetadata>> sent) {
+    for (Future<RecordMetadata> future : sent) {
+      try {
+        future.get();
+      } catch (ExecutionException e) {
+        throw new KafkaException("Dead letter not acknowledged: " + e.getCause(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KafkaException("Interrupted while sending dead letters", e);
+      }
+    }
+  }
+
+  /** Seeks every still-assigned partition of the batch back to the batch's first offset. */
+  private void rewind(ConsumerRecords<byte[], byte[]> records) {
+    Set<TopicPartition> assigned = consumer.assignment();
+    for (TopicPartition partition : records.partitions()) {
+      if (assigned.contains(partition)) {
+        consumer.seek(partition, records.records(partition).get(0).offset());
+      }
+    }
+  }
+
+  /** Stops the worker: wakes the consumer up; {@link #run()} then closes the clients. */
+  @Override
+  public void close() {
+    closing.countDown();
+    consumer.wakeup();
+  }
+
+  /** Closes the Kafka clients; for a writer whose {@link #run()} will never be called. */
+  void closeClients() {
+    try {
+      consumer.close();
+    } catch (RuntimeException e) {
+      log.warn("Closing the span consumer failed", e);
+    }
+    try {
+      dlqProducer.close();
+    } catch (RuntimeException e) {
+      log.warn("Closing the dead-letter producer failed", e);
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.tracefold.standalone;
+
+import com.typesafe.config.Config;
+import dev.tracefold.completion.CompletionSettings;
+import dev.tracefold.completion.CompletionStream;
+import dev.tracefold.embedded.EmbeddedKafkaBroker;
+import dev.tracefold.embedded.EmbeddedPostgresServer;
+import dev.tracefold.gateway.GatewaySettings;
+import dev.tracefold.gateway.IngestGateway;
+import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.service.MeterRegistries;
+import dev.tracefold.service.TopicProvisioner;
+import dev.tracefold.sink.RollupSink;
+import dev.tracefold.sink.SinkSettings;
+import dev.tracefold.store.StoreSettings;
+import dev.tracefold.store.TraceStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one JVM: an embedded single-node KRaft broker and an embedded PostgreSQL
+ * (unless external ones are configured), the completion stream, the rollup sink and the ingest
+ * gateway, sharing one Prometheus registry. Used by {@link StandaloneMain} and the end-to-end test.
+ * {@link #close()} stops everything in reverse start order, PostgreSQL's processes included; it
+ * is idempotent and thread-safe.
+ */
+public final class StandalonePipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StandalonePipeline.class);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private String kafkaBootstrapServers;
+  private String storeJdbcUrl;
+  private IngestGateway gateway;
+
+  private StandalonePipeline() {}
+
+  /**
+   * Starts every component, in dependency order.
+   *
+   * @param config the full configuration ({@code tracefold.*})
+   * @return the running pipeline
+   * @throws RuntimeException whatever a component throws on start; what had started is closed
+   */
+  public static StandalonePipeline start(Config config) {
+    StandalonePipeline pipeline = new StandalonePipeline();
+    try {
+      pipeline.startAll(config);
+      return pipeline;
+    } catch (RuntimeException e) {
+      pipeline.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Config config) {
+    StandaloneSettings standalone = StandaloneSettings.from(config);
+    KafkaSettings kafka = KafkaSettings.from(config);
+    if (standalone.externalKafkaBootstrapServers().isPresent()) {
+      kafka = kafka.withBootstrapServers(standalone.externalKafkaBootstrapServers().get());
+    } else {
+      EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+          .dataDir(standalone.dataDir().resolve("kafka"))
+          .port(standalone.kafkaPort())
+          .build();
+      started.push(broker);
+      broker.start();
+      kafka = kafka.withBootstrapServers(broker.bootstrapServers());
+    }
+    kafkaBootstrapServers = kafka.bootstrapServers();
+
+    StoreSettings store = StoreSettings.from(config);
+    Optional<String> externalStore = standalone.externalStoreJdbcUrl();
+    if (externalStore.isEmpty()) {
+      EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder()
+          .dataDir(standalone.dataDir().resolve("postgres"))
+          .port(standalone.postgresPort())
+          // zonky turns these off for speed; a standalone store must survive an OS crash
+          .serverConfig("fsync", "on")
+          .serverConfig("synchronous_commit", "on")
+          .build();
+      started.push(postgres);
+      postgres.start();
+      store = new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), store.maximumPoolSize());
+    }
+    storeJdbcUrl = store.jdbcUrl();
+
+    TopicProvisioner.ensureTopics(kafka);
+    PrometheusMeterRegistry registry = MeterRegistries.newPrometheusRegistry();
+    TraceStore traceStore = TraceStore.open(store);
+    started.push(traceStore);
+
+    CompletionSettings completion = CompletionSettings.from(config);
+    if (!completion.stateDir().isAbsolute()) {
+      completion = completion.withStateDir(standalone.dataDir().resolve("completion-state"));
+    }
+    CompletionStream stream = CompletionStream.start(completion, kafka, registry, Duration.ofMinutes(2));
+    started.push(stream);
+    RollupSink sink = RollupSink.start(SinkSettings.from(config), kafka, traceStore, registry);
+    started.push(sink);
+    gateway = IngestGateway.start(GatewaySettings.from(config), kafka, traceStore, registry,
+        concat(stream.healthChecks(), sink.healthChecks()));
+    started.push(gateway);
+
+    log.info("Tracefold standalone is running (data in {})", standalone.dataDir().toAbsolutePath());
+    log.info("  OTLP/HTTP        http://localhost:{}/v1/traces", gateway.otlpHttpPort());
+    log.info("  Read API         http://localhost:{}/api/v1/traces", gateway.apiPort());
+    log.info("  Metrics, health  http://localhost:{}/metrics  /health", gateway.apiPort());
+    log.info("  Kafka            {} (topics tracefold.spans, tracefold.traces.completed, tracefold.evaluation.triggers)",
+        kafkaBootstrapServers);
+    log.info("  PostgreSQL       {}", storeJdbcUrl);
+    log.info("  Quiet window     {}", completion.quietWindow());
+  }
+
+  private static <T> java.util.List<T> concat(java.util.List<T> a, java.util.List<T> b) {
+    java.util.List<T> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /** Bootstrap servers of the Kafka in use (embedded or external). */
+  public String kafkaBootstrapServers() {
+    return kafkaBootstrapServers;
+  }
+
+  /** JDBC URL of the PostgreSQL in use. */
+  public String storeJdbcUrl() {
+    return storeJdbcUrl;
+  }
+
+  /** The port OTLP/HTTP listens on. */
+  public int otlpHttpPort() {
+    return gateway.otlpHttpPort();
+  }
+
+  /** The port of the read API, /metrics and /health. */
+  public int apiPort() {
+    return gateway.apiPort();
+  }
+
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable component = started.pop();
+      try {
+        component.close();
+      } catch (Exception e) {
+        log.warn("Failed to close {}", component.getClass().getSimpleName(), e);
+      }
+    }
+  }
+}

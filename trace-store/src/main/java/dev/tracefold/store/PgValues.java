@@ -1,0 +1,122 @@
+package dev.tracefold.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converts values between Java and PostgreSQL columns. PostgreSQL text and jsonb cannot hold the
+ * NUL character, and jsonb cannot hold NaN or infinities: text is stored with NUL replaced by
+ * U+FFFD and non-finite doubles as the strings {@code NaN}, {@code Infinity}, {@code -Infinity}
+ * (the lossless copy of a span is its Avro payload). Stateless and thread-safe.
+ */
+final class PgValues {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP =
+      new TypeReference<>() {};
+
+  private PgValues() {}
+
+  /** The text with every NUL character replaced by U+FFFD; null stays null. */
+  static String text(CharSequence value) {
+    if (value == null) {
+      return null;
+    }
+    String text = value.toString();
+    return text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
+  }
+
+  static void setText(PreparedStatement statement, int index, CharSequence value)
+      throws SQLException {
+    statement.setString(index, text(value));
+  }
+
+  static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, value);
+    }
+  }
+
+  static Long getLong(ResultSet rows, String column) throws SQLException {
+    long value = rows.getLong(column);
+    return rows.wasNull() ? null : value;
+  }
+
+  static void setTextArray(
+      PreparedStatement statement, int index, List<? extends CharSequence> values)
+      throws SQLException {
+    statement.setArray(index, textArray(statement.getConnection(), values));
+  }
+
+  static Array textArray(Connection connection, List<? extends CharSequence> values)
+      throws SQLException {
+    String[] texts = new String[values.size()];
+    for (int i = 0; i < texts.length; i++) {
+      texts[i] = text(values.get(i));
+    }
+    return connection.createArrayOf("text", texts);
+  }
+
+  static List<String> getTextArray(ResultSet rows, String column) throws SQLException {
+    Array array = rows.getArray(column);
+    if (array == null) {
+      return new ArrayList<>();
+    }
+    try {
+      return new ArrayList<>(Arrays.asList((String[]) array.getArray()));
+    } finally {
+      array.free();
+    }
+  }
+
+  /**
+   * JSON object text of an attribute map (values null, string, long, double or boolean; anything
+   * else is stored as its string form).
+   */
+  static String json(Map<? extends CharSequence, ?> map) {
+    Map<String, Object> clean = new LinkedHashMap<>();
+    map.forEach((key, value) -> clean.put(text(key), jsonValue(value)));
+    try {
+      return JSON.writeValueAsString(clean);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write attributes as JSON", e);
+    }
+  }
+
+  /** Reads a JSON object of strings written by {@link #json(Map)}. */
+  static Map<String, String> stringMap(String json) {
+    try {
+      return JSON.readValue(json, STRING_MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(
+          "Stored metadata is not a JSON object of strings: " + json, e);
+    }
+  }
+
+  private static Object jsonValue(Object value) {
+    if (value == null
+        || value instanceof Boolean
+        || value instanceof Long
+        || value instanceof Integer) {
+      return value;
+    }
+    if (value instanceof Double || value instanceof Float) {
+      double number = ((Number) value).doubleValue();
+      return Double.isFinite(number) ? value : Double.toString(number);
+    }
+    return text(value.toString());
+  }
+}

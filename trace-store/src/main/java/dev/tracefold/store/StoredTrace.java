@@ -1,0 +1,35 @@
+package dev.tracefold.store;
+
+import dev.tracefold.schemas.CompletionReason;
+import dev.tracefold.schemas.Span;
+import dev.tracefold.schemas.TraceRollup;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One trace as stored. Immutable (the lists are unmodifiable copies; the Avro records inside are
+ * mutable objects: do not modify them).
+ *
+ * @param rollup the trace's aggregate figures: of the latest completed revision, or recomputed from
+ *     every stored span while the trace is in progress
+ * @param state {@link TraceState#IN_PROGRESS} or {@link TraceState#COMPLETE}
+ * @param revision 0 until the first completion, then the latest completed revision stored
+ * @param completionReason null until the first completion, then that of the latest revision
+ * @param spans every stored span, in start order (start time, then span id); empty in listings
+ * @param firedTriggerIds ids of the evaluation triggers fired for this trace, by revision then
+ *     firing time; empty in listings
+ */
+public record StoredTrace(
+    TraceRollup rollup,
+    TraceState state,
+    int revision,
+    CompletionReason completionReason,
+    List<Span> spans,
+    List<String> firedTriggerIds) {
+  public StoredTrace {
+    Objects.requireNonNull(rollup, "rollup");
+    Objects.requireNonNull(state, "state");
+    spans = List.copyOf(spans);
+    firedTriggerIds = List.copyOf(firedTriggerIds);
+  }
+}

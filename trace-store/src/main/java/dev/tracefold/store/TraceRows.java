@@ -1,0 +1,215 @@
+package dev.tracefold.store;
+
+import dev.tracefold.schemas.CompletedTrace;
+import dev.tracefold.schemas.CompletionReason;
+import dev.tracefold.schemas.Span;
+import dev.tracefold.schemas.SpanStatus;
+import dev.tracefold.schemas.TraceRollup;
+import dev.tracefold.schemas.topic.TraceKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads and writes the {@code traces} table. Stateless and thread-safe. */
+final class TraceRows {
+  /** The TraceRollup columns, in TraceRollup field order; the first two are the key. */
+  private static final List<String> ROLLUP_COLUMNS =
+      List.of(
+          "project_id",
+          "trace_id",
+          "root_span_id",
+          "root_span_name",
+          "status",
+          "start_epoch_nanos",
+          "end_epoch_nanos",
+          "duration_nanos",
+          "span_count",
+          "error_count",
+          "input_tokens",
+          "output_tokens",
+          "cache_read_tokens",
+          "cache_write_tokens",
+          "reasoning_tokens",
+          "total_tokens",
+          "cost_microcents",
+          "cost_is_estimated",
+          "time_to_first_token_nanos",
+          "models",
+          "providers",
+          "service_names",
+          "session_id",
+          "user_id",
+          "tags",
+          "metadata",
+          "input",
+          "output",
+          "source");
+
+  /** Columns a {@link StoredTrace} is read from. */
+  static final String SELECT_COLUMNS =
+      String.join(", ", ROLLUP_COLUMNS) + ", state, revision, completion_reason";
+
+  /** New trace row, or new rollup of an existing one, in progress; keeps revision and reason. */
+  private static final String UPSERT_IN_PROGRESS_SQL =
+      insertSql()
+          + " ON CONFLICT (project_id, trace_id) DO UPDATE SET "
+          + updateRollupSql()
+          + ", state = EXCLUDED.state, updated_at = now()";
+
+  /** A completed revision; never replaces a newer or equal stored revision. */
+  private static final String UPSERT_COMPLETE_SQL =
+      insertSql()
+          + " ON CONFLICT (project_id, trace_id) DO UPDATE SET "
+          + updateRollupSql()
+          + ", state = EXCLUDED.state, revision = EXCLUDED.revision,"
+          + " completion_reason = EXCLUDED.completion_reason, updated_at = now()"
+          + " WHERE traces.revision < EXCLUDED.revision";
+
+  private static final String LOCK_REVISION_SQL =
+      "SELECT revision FROM traces WHERE project_id = ? AND trace_id = ? FOR UPDATE";
+
+  private TraceRows() {}
+
+  /** Inserts or updates in-progress rows with these rollups (one per trace). */
+  static void upsertInProgress(Connection connection, Collection<TraceRollup> rollups)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(UPSERT_IN_PROGRESS_SQL)) {
+      for (TraceRollup rollup : rollups) {
+        int next = bindRollup(statement, rollup);
+        statement.setString(next++, TraceState.IN_PROGRESS.wireName());
+        statement.setInt(next++, 0);
+        statement.setNull(next, Types.VARCHAR);
+        statement.addBatch();
+      }
+      statement.executeBatch();
+    }
+  }
+
+  /** Stores a completed revision unless the stored revision is the same or newer. */
+  static void upsertComplete(Connection connection, CompletedTrace trace) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(UPSERT_COMPLETE_SQL)) {
+      int next = bindRollup(statement, trace.getRollup());
+      statement.setString(next++, TraceState.COMPLETE.wireName());
+      statement.setInt(next++, trace.getRevision());
+      statement.setString(next, trace.getCompletionReason().name());
+      statement.executeUpdate();
+    }
+  }
+
+  /** The stored revision of a trace, its row locked until the transaction ends; empty if none. */
+  static Optional<Integer> lockRevision(Connection connection, TraceKey trace) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(LOCK_REVISION_SQL)) {
+      statement.setString(1, trace.projectId());
+      statement.setString(2, trace.traceId());
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Reads the trace at the result set's current row (selected with {@link #SELECT_COLUMNS}). */
+  static StoredTrace read(ResultSet rows, List<Span> spans, List<String> triggerIds)
+      throws SQLException {
+    TraceRollup rollup =
+        TraceRollup.newBuilder()
+            .setProjectId(rows.getString("project_id"))
+            .setTraceId(rows.getString("trace_id"))
+            .setRootSpanId(rows.getString("root_span_id"))
+            .setRootSpanName(rows.getString("root_span_name"))
+            .setStatus(SpanStatus.valueOf(rows.getString("status")))
+            .setStartEpochNanos(rows.getLong("start_epoch_nanos"))
+            .setEndEpochNanos(rows.getLong("end_epoch_nanos"))
+            .setDurationNanos(rows.getLong("duration_nanos"))
+            .setSpanCount(rows.getInt("span_count"))
+            .setErrorCount(rows.getInt("error_count"))
+            .setInputTokens(rows.getLong("input_tokens"))
+            .setOutputTokens(rows.getLong("output_tokens"))
+            .setCacheReadTokens(rows.getLong("cache_read_tokens"))
+            .setCacheWriteTokens(rows.getLong("cache_write_tokens"))
+            .setReasoningTokens(rows.getLong("reasoning_tokens"))
+            .setTotalTokens(rows.getLong("total_tokens"))
+            .setCostMicrocents(PgValues.getLong(rows, "cost_microcents"))
+            .setCostIsEstimated(rows.getBoolean("cost_is_estimated"))
+            .setTimeToFirstTokenNanos(PgValues.getLong(rows, "time_to_first_token_nanos"))
+            .setModels(PgValues.getTextArray(rows, "models"))
+            .setProviders(PgValues.getTextArray(rows, "providers"))
+            .setServiceNames(PgValues.getTextArray(rows, "service_names"))
+            .setSessionId(rows.getString("session_id"))
+            .setUserId(rows.getString("user_id"))
+            .setTags(PgValues.getTextArray(rows, "tags"))
+            .setMetadata(PgValues.stringMap(rows.getString("metadata")))
+            .setInput(rows.getString("input"))
+            .setOutput(rows.getString("output"))
+            .setSource(rows.getString("source"))
+            .build();
+    String reason = rows.getString("completion_reason");
+    return new StoredTrace(
+        rollup,
+        TraceState.fromWireName(rows.getString("state")),
+        rows.getInt("revision"),
+        reason == null ? null : CompletionReason.valueOf(reason),
+        spans,
+        triggerIds);
+  }
+
+  /** Binds the rollup columns from parameter 1; returns the next parameter index. */
+  private static int bindRollup(PreparedStatement s, TraceRollup r) throws SQLException {
+    int i = 1;
+    PgValues.setText(s, i++, r.getProjectId());
+    PgValues.setText(s, i++, r.getTraceId());
+    PgValues.setText(s, i++, r.getRootSpanId());
+    PgValues.setText(s, i++, r.getRootSpanName());
+    s.setString(i++, r.getStatus().name());
+    s.setLong(i++, r.getStartEpochNanos());
+    s.setLong(i++, r.getEndEpochNanos());
+    s.setLong(i++, r.getDurationNanos());
+    s.setInt(i++, r.getSpanCount());
+    s.setInt(i++, r.getErrorCount());
+    s.setLong(i++, r.getInputTokens());
+    s.setLong(i++, r.getOutputTokens());
+    s.setLong(i++, r.getCacheReadTokens());
+    s.setLong(i++, r.getCacheWriteTokens());
+    s.setLong(i++, r.getReasoningTokens());
+    s.setLong(i++, r.getTotalTokens());
+    PgValues.setLong(s, i++, r.getCostMicrocents());
+    s.setBoolean(i++, r.getCostIsEstimated());
+    PgValues.setLong(s, i++, r.getTimeToFirstTokenNanos());
+    PgValues.setTextArray(s, i++, r.getModels());
+    PgValues.setTextArray(s, i++, r.getProviders());
+    PgValues.setTextArray(s, i++, r.getServiceNames());
+    PgValues.setText(s, i++, r.getSessionId());
+    PgValues.setText(s, i++, r.getUserId());
+    PgValues.setTextArray(s, i++, r.getTags());
+    s.setString(i++, PgValues.json(r.getMetadata()));
+    PgValues.setText(s, i++, r.getInput());
+    PgValues.setText(s, i++, r.getOutput());
+    PgValues.setText(s, i++, r.getSource());
+    return i;
+  }
+
+  private static String insertSql() {
+    List<String> placeholders = new ArrayList<>();
+    for (String column : ROLLUP_COLUMNS) {
+      placeholders.add(column.equals("metadata") ? "?::jsonb" : "?");
+    }
+    return "INSERT INTO traces ("
+        + String.join(", ", ROLLUP_COLUMNS)
+        + ", state, revision, completion_reason, updated_at) VALUES ("
+        + String.join(", ", placeholders)
+        + ", ?, ?, ?, now())";
+  }
+
+  private static String updateRollupSql() {
+    List<String> assignments = new ArrayList<>();
+    for (String column : ROLLUP_COLUMNS.subList(2, ROLLUP_COLUMNS.size())) {
+      assignments.add(column + " = EXCLUDED." + column);
+    }
+    return String.join(", ", assignments);
+  }
+}

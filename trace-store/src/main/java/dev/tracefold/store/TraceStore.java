@@ -1,0 +1,392 @@
+package dev.tracefold.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tracefold.schemas.CompletedTrace;
+import dev.tracefold.schemas.EvaluationTrigger;
+import dev.tracefold.schemas.Span;
+import dev.tracefold.schemas.TraceRollup;
+import dev.tracefold.schemas.rollup.TraceRollups;
+import dev.tracefold.schemas.topic.TraceKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL trace store: spans as they arrive, one rollup row per trace, and the evaluation
+ * triggers fired. Flyway migrates the schema (classpath {@code db/migration}) when the store opens;
+ * JDBC runs over a HikariCP pool.
+ *
+ * <p>Writes are idempotent, so replaying {@code tracefold.spans} or {@code
+ * tracefold.traces.completed} changes nothing: spans are inserted {@code ON CONFLICT DO NOTHING}
+ * (by project, trace and span id), a completed revision never replaces the same or a newer one, and
+ * trigger ids are unique. Every write runs in one transaction and holds a per-trace advisory lock,
+ * so the span writer and the completed-trace writer never interleave on one trace.
+ *
+ * <p>Text is stored with NUL characters replaced by U+FFFD (PostgreSQL text cannot hold them);
+ * spans themselves round-trip losslessly through their Avro payload.
+ *
+ * <p>Thread-safe: every method borrows its own pooled connection.
+ */
+public final class TraceStore implements AutoCloseable {
+  /** Largest page size {@link #listTraces} accepts. */
+  public static final int MAX_PAGE_SIZE = 1000;
+
+  private static final Logger log = LoggerFactory.getLogger(TraceStore.class);
+
+  /** Longest wait for a pooled connection; a call fails with TraceStoreException after it. */
+  private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
+  private static final String FIND_SQL =
+      "SELECT " + TraceRows.SELECT_COLUMNS + " FROM traces WHERE project_id = ? AND trace_id = ?";
+  private static final String LIST_SQL =
+      "SELECT "
+          + TraceRows.SELECT_COLUMNS
+          + " FROM traces WHERE project_id = ?"
+          + " ORDER BY start_epoch_nanos DESC, trace_id LIMIT ? OFFSET ?";
+  private static final String COUNT_SQL = "SELECT count(*) FROM traces WHERE project_id = ?";
+
+  private final HikariDataSource dataSource;
+
+  private TraceStore(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * Opens a connection pool and migrates the schema to the latest version.
+   *
+   * @param settings where the database is and how large the pool may grow
+   * @return an open store; close it when done
+   * @throws IllegalStateException if the database cannot be reached, refuses the credentials, or
+   *     the migration fails; the message names the JDBC URL and the settings to check
+   */
+  public static TraceStore open(StoreSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("tracefold-store");
+    config.setJdbcUrl(settings.jdbcUrl());
+    config.setUsername(settings.username());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.maximumPoolSize());
+    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    config.setInitializationFailTimeout(1);
+    config.addDataSourceProperty("ApplicationName", "tracefold");
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "Cannot connect to PostgreSQL at "
+              + settings.jdbcUrl()
+              + " as user '"
+              + settings.username()
+              + "': "
+              + rootMessage(e)
+              + ". Check that the database is running and reachable, and the settings"
+              + " tracefold.store.jdbc-url, username and password (environment"
+              + " TRACEFOLD_STORE_JDBC_URL, TRACEFOLD_STORE_USERNAME, TRACEFOLD_STORE_PASSWORD)",
+          e);
+    }
+    try {
+      var result =
+          Flyway.configure()
+              .dataSource(dataSource)
+              .locations("classpath:db/migration")
+              .validateMigrationNaming(true)
+              .load()
+              .migrate();
+      log.info(
+          "Trace store at {} is at schema version {} ({} migrations applied now)",
+          settings.jdbcUrl(),
+          result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion,
+          result.migrationsExecuted);
+    } catch (FlywayException e) {
+      dataSource.close();
+      throw new IllegalStateException(
+          "Cannot migrate the trace store schema at " + settings.jdbcUrl() + ": " + rootMessage(e),
+          e);
+    }
+    return new TraceStore(dataSource);
+  }
+
+  /** The pooled data source (for read queries of other components); do not close it. */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /**
+   * Checks that the database answers, for health checks. Takes at most about 7 s (5 s to borrow a
+   * connection, 2 s to validate it).
+   *
+   * @throws TraceStoreException if no connection can be borrowed within 5 s or it is not valid
+   *     within 2 s
+   */
+  public void ping() {
+    try (Connection connection = dataSource.getConnection()) {
+      if (!connection.isValid(2)) {
+        throw new TraceStoreException(
+            "PostgreSQL did not answer",
+            new SQLException("connection not valid within 2 s", "08006"));
+      }
+    } catch (SQLException e) {
+      throw new TraceStoreException("Cannot reach PostgreSQL", e);
+    }
+  }
+
+  /**
+   * Stores spans as they arrive, in one transaction: spans already stored (same project, trace and
+   * span id) are skipped; every trace that got at least one new span gets its rollup recomputed
+   * from all its stored spans ({@link TraceRollups#compute}) and its state set to {@code
+   * in_progress}, keeping its revision and completion reason. So a completed trace is reopened only
+   * by a genuinely new (late) span, never by a replay of spans it already has.
+   *
+   * @param spans spans of any traces and projects, duplicates allowed
+   * @return the traces whose stored state changed; empty if every span was stored already
+   * @throws IllegalArgumentException if a span's project id is empty or contains '/'
+   * @throws TraceStoreException if the database fails; nothing of the call is stored
+   */
+  public Set<TraceKey> writeSpans(Collection<Span> spans) {
+    Objects.requireNonNull(spans, "spans");
+    if (spans.isEmpty()) {
+      return Set.of();
+    }
+    List<Span> distinct = SpanRows.distinct(spans);
+    List<TraceKey> traces = new ArrayList<>();
+    distinct.forEach(span -> traces.add(SpanRows.traceKey(span)));
+    return inTransaction(
+        "write " + distinct.size() + (distinct.size() == 1 ? " span" : " spans"),
+        connection -> {
+          TraceLocks.lock(connection, traces);
+          Set<TraceKey> changed = SpanRows.insertNew(connection, distinct);
+          if (changed.isEmpty()) {
+            return Set.of();
+          }
+          List<TraceRollup> rollups = new ArrayList<>();
+          for (Map.Entry<TraceKey, List<Span>> trace :
+              SpanRows.load(connection, changed).entrySet()) {
+            TraceKey key = trace.getKey();
+            rollups.add(TraceRollups.compute(key.projectId(), key.traceId(), trace.getValue()));
+          }
+          TraceRows.upsertInProgress(connection, rollups);
+          return Set.copyOf(changed);
+        });
+  }
+
+  /**
+   * Stores one completed trace revision, in one transaction: inserts its spans not stored yet;
+   * stores its rollup with state {@code complete}, its revision and completion reason, unless the
+   * stored revision is the same or newer (a replay then changes nothing; in particular a trace
+   * reopened by a late span stays {@code in_progress} when the revision it already had is
+   * replayed); inserts the triggers whose ids are not stored yet.
+   *
+   * @param trace the completed revision; revision must be >= 1
+   * @param triggers the evaluation triggers fired for this revision (all of this trace)
+   * @return false if the stored revision is newer than {@code trace}'s (nothing but missing spans
+   *     and triggers was written), true otherwise
+   * @throws IllegalArgumentException if the revision is below 1, the project id is empty or
+   *     contains '/', or a span or trigger belongs to another trace
+   * @throws TraceStoreException if the database fails; nothing of the call is stored
+   */
+  public boolean writeCompleted(CompletedTrace trace, Collection<EvaluationTrigger> triggers) {
+    Objects.requireNonNull(trace, "trace");
+    Objects.requireNonNull(triggers, "triggers");
+    TraceKey key =
+        new TraceKey(PgValues.text(trace.getProjectId()), PgValues.text(trace.getTraceId()));
+    if (trace.getRevision() < 1) {
+      throw new IllegalArgumentException(
+          "Completed trace "
+              + key
+              + " has revision "
+              + trace.getRevision()
+              + "; revisions start at 1");
+    }
+    for (Span span : trace.getSpans()) {
+      if (!SpanRows.traceKey(span).equals(key)) {
+        throw new IllegalArgumentException(
+            "Completed trace "
+                + key
+                + " holds span "
+                + span.getSpanId()
+                + " of "
+                + SpanRows.traceKey(span));
+      }
+    }
+    for (EvaluationTrigger trigger : triggers) {
+      TraceKey triggerKey =
+          new TraceKey(PgValues.text(trigger.getProjectId()), PgValues.text(trigger.getTraceId()));
+      if (!triggerKey.equals(key)) {
+        throw new IllegalArgumentException(
+            "Trigger " + trigger.getTriggerId() + " is for " + triggerKey + ", not " + key);
+      }
+    }
+    List<Span> spans = SpanRows.distinct(trace.getSpans());
+    List<EvaluationTrigger> triggerList = List.copyOf(triggers);
+    return inTransaction(
+        "write completed trace " + key + " revision " + trace.getRevision(),
+        connection -> {
+          TraceLocks.lock(connection, List.of(key));
+          SpanRows.insertNew(connection, spans);
+          Optional<Integer> stored = TraceRows.lockRevision(connection, key);
+          if (stored.isEmpty() || stored.get() < trace.getRevision()) {
+            TraceRows.upsertComplete(connection, trace);
+          }
+          TriggerRows.insert(connection, triggerList);
+          return stored.isEmpty() || stored.get() <= trace.getRevision();
+        });
+  }
+
+  /**
+   * Lists a project's traces, newest start first, then by trace id.
+   *
+   * @param projectId the project
+   * @param page 1-based page number; a page past the end is empty
+   * @param pageSize traces per page, 1 to {@link #MAX_PAGE_SIZE}
+   * @return the page (spans and trigger ids of its traces are empty) and the project's trace count
+   * @throws IllegalArgumentException if page < 1 or pageSize is out of range
+   * @throws TraceStoreException if the database fails
+   */
+  public TracePage listTraces(String projectId, int page, int pageSize) {
+    Objects.requireNonNull(projectId, "projectId");
+    if (page < 1) {
+      throw new IllegalArgumentException("page must be >= 1, was " + page);
+    }
+    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new IllegalArgumentException(
+          "pageSize must be between 1 and " + MAX_PAGE_SIZE + ", was " + pageSize);
+    }
+    String project = PgValues.text(projectId);
+    return inReadTransaction(
+        "list traces of project " + projectId,
+        connection -> {
+          List<StoredTrace> traces = new ArrayList<>();
+          try (PreparedStatement statement = connection.prepareStatement(LIST_SQL)) {
+            statement.setString(1, project);
+            statement.setInt(2, pageSize);
+            statement.setLong(3, (long) (page - 1) * pageSize);
+            try (ResultSet rows = statement.executeQuery()) {
+              while (rows.next()) {
+                traces.add(TraceRows.read(rows, List.of(), List.of()));
+              }
+            }
+          }
+          long total;
+          try (PreparedStatement statement = connection.prepareStatement(COUNT_SQL)) {
+            statement.setString(1, project);
+            try (ResultSet rows = statement.executeQuery()) {
+              rows.next();
+              total = rows.getLong(1);
+            }
+          }
+          return new TracePage(traces, total);
+        });
+  }
+
+  /**
+   * Finds one trace with all its spans (start order) and fired trigger ids.
+   *
+   * @return the trace, or empty if the project has no trace with this id
+   * @throws TraceStoreException if the database fails
+   */
+  public Optional<StoredTrace> findTrace(String projectId, String traceId) {
+    Objects.requireNonNull(projectId, "projectId");
+    Objects.requireNonNull(traceId, "traceId");
+    String project = PgValues.text(projectId);
+    String trace = PgValues.text(traceId);
+    return inReadTransaction(
+        "find trace " + projectId + "/" + traceId,
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(FIND_SQL)) {
+            statement.setString(1, project);
+            statement.setString(2, trace);
+            try (ResultSet rows = statement.executeQuery()) {
+              if (!rows.next()) {
+                return Optional.empty();
+              }
+              // project ids never contain '/', so this key is valid whenever a row exists
+              TraceKey key = new TraceKey(project, trace);
+              return Optional.of(
+                  TraceRows.read(
+                      rows, SpanRows.load(connection, key), TriggerRows.list(connection, key)));
+            }
+          }
+        });
+  }
+
+  /** Closes the connection pool. Idempotent. */
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private <T> T inTransaction(String what, SqlWork<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollback(connection, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new TraceStoreException("Cannot " + what, e);
+    }
+  }
+
+  private <T> T inReadTransaction(String what, SqlWork<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      connection.setReadOnly(true);
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollback(connection, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new TraceStoreException("Cannot " + what, e);
+    }
+  }
+
+  private static void rollback(Connection connection, Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** The message of the first SQLException in the cause chain, else of the root cause. */
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException) {
+        return String.valueOf(t.getMessage());
+      }
+      root = t;
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+}

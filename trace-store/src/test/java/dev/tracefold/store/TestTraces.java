@@ -1,0 +1,120 @@
+package dev.tracefold.store;
+
+import dev.tracefold.schemas.CompletedTrace;
+import dev.tracefold.schemas.CompletionReason;
+import dev.tracefold.schemas.EvaluationTrigger;
+import dev.tracefold.schemas.Span;
+import dev.tracefold.schemas.SpanKind;
+import dev.tracefold.schemas.SpanStatus;
+import dev.tracefold.schemas.rollup.TraceRollups;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/** Builds spans, completed traces and triggers for store tests. */
+final class TestTraces {
+  static final long BASE_EPOCH_NANOS = 1_763_000_000_000_000_000L;
+
+  private TestTraces() {}
+
+  /** A fresh project id, so tests sharing one database do not see each other's traces. */
+  static String newProject() {
+    return "p-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** 32 lowercase hex characters derived from n. */
+  static String traceId(int n) {
+    return String.format("%032x", n);
+  }
+
+  /** 16 lowercase hex characters derived from n. */
+  static String spanId(int n) {
+    return String.format("%016x", n);
+  }
+
+  /** A root span starting at base + startMillis ms, lasting 100 ms. */
+  static Span root(String project, String traceId, int spanNumber, long startMillis) {
+    return span(project, traceId, spanNumber, null, startMillis).build();
+  }
+
+  /** A child LLM span with tokens and cost. */
+  static Span llmChild(
+      String project, String traceId, int spanNumber, int parent, long startMillis) {
+    return span(project, traceId, spanNumber, spanId(parent), startMillis)
+        .setKind(SpanKind.LLM)
+        .setName("chat gpt-4o")
+        .setModel("gpt-4o")
+        .setProvider("openai")
+        .setInputTokens(100L)
+        .setOutputTokens(20L)
+        .setCostMicrocents(1_500L)
+        .setTimeToFirstTokenNanos(5_000_000L)
+        .build();
+  }
+
+  static Span.Builder span(
+      String project, String traceId, int spanNumber, String parentSpanId, long startMillis) {
+    long start = BASE_EPOCH_NANOS + startMillis * 1_000_000L;
+    return Span.newBuilder()
+        .setProjectId(project)
+        .setTraceId(traceId)
+        .setSpanId(spanId(spanNumber))
+        .setParentSpanId(parentSpanId)
+        .setName(parentSpanId == null ? "agent run" : "step " + spanNumber)
+        .setKind(parentSpanId == null ? SpanKind.AGENT : SpanKind.TOOL)
+        .setStartEpochNanos(start)
+        .setEndEpochNanos(start + 100_000_000L)
+        .setStatus(SpanStatus.OK)
+        .setServiceName("svc")
+        .setSource("native-json")
+        .setIngestedEpochMillis(1_763_000_000_000L);
+  }
+
+  static CompletedTrace completed(List<Span> spans, int revision) {
+    Span first = spans.get(0);
+    List<Span> ordered = new ArrayList<>(spans);
+    ordered.sort(SpanRows.START_ORDER);
+    return CompletedTrace.newBuilder()
+        .setProjectId(first.getProjectId())
+        .setTraceId(first.getTraceId())
+        .setRevision(revision)
+        .setCompletionReason(CompletionReason.QUIET)
+        .setFirstArrivalEpochMillis(1_763_000_000_000L)
+        .setLastArrivalEpochMillis(1_763_000_001_000L)
+        .setCompletedEpochMillis(1_763_000_301_000L)
+        .setRollup(TraceRollups.compute(first.getProjectId(), first.getTraceId(), spans))
+        .setSpans(ordered)
+        .build();
+  }
+
+  static EvaluationTrigger trigger(CompletedTrace trace) {
+    String name =
+        "all-completed-traces/"
+            + trace.getProjectId()
+            + "/"
+            + trace.getTraceId()
+            + "/"
+            + trace.getRevision();
+    return EvaluationTrigger.newBuilder()
+        .setTriggerId(UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString())
+        .setRuleId("all-completed-traces")
+        .setProjectId(trace.getProjectId())
+        .setTraceId(trace.getTraceId())
+        .setRevision(trace.getRevision())
+        .setFiredEpochMillis(1_763_000_302_000L)
+        .setRollup(trace.getRollup())
+        .setCompletedTopic("tracefold.traces.completed")
+        .setCompletedPartition(0)
+        .setCompletedOffset(0L)
+        .setApiPath("/api/v1/traces/" + trace.getTraceId())
+        .build();
+  }
+
+  static List<Span> sorted(Collection<Span> spans) {
+    List<Span> ordered = new ArrayList<>(spans);
+    ordered.sort(SpanRows.START_ORDER);
+    return ordered;
+  }
+}
