@@ -87,6 +87,8 @@ public final class CompletionStream implements AutoCloseable {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), kafka.completedMaxMessageBytes());
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // the behaviour Kafka Streams 5.0 makes default; setting it now silences its start-up warning
+    props.put("processing.exception.handler.global.enabled", true);
     return props;
   }
 

@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  *
  * PostgreSQL runs as separate processes that would outlive the JVM. {@link #close()} stops them
  * ({@code pg_ctl stop -m fast}, then signals if that failed) and waits for them to exit; a JVM
- * shutdown hook registered by {@link #start()} (and removed by {@code close()}) does the same if the
- * caller never closes. If the JVM is killed ({@code SIGKILL}) the postmaster keeps running; the next
+ * shutdown hook registered by {@link #start()} (and removed by {@code close()}; see {@link
+ * Builder#registerShutdownHook(boolean)}) does the same if the caller never closes. If the JVM is killed ({@code SIGKILL}) the postmaster keeps running; the next
  * {@link #start()} on the same data directory detects it through {@code postmaster.pid}, checks
  * that no other process holds zonky's lock on the directory, and stops it before starting.
  *
@@ -100,6 +100,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   private final int requestedPort;
   private final Duration startupTimeout;
   private final Map<String, String> serverConfig;
+  private final boolean registerShutdownHook;
 
   private final Object lifecycleLock = new Object();
   // Guarded by lifecycleLock.
@@ -118,6 +119,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     this.requestedPort = builder.port;
     this.startupTimeout = builder.startupTimeout;
     this.serverConfig = Collections.unmodifiableMap(new LinkedHashMap<>(builder.serverConfig));
+    this.registerShutdownHook = builder.registerShutdownHook;
   }
 
   /** Returns a new builder. Not thread-safe; {@link Builder#build()} may be called repeatedly. */
@@ -175,8 +177,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         postgres = startZonky(zonky);
         port = pgPort;
         postmaster = readPostmasterPid().flatMap(ProcessHandle::of).orElse(null);
-        shutdownHook = new Thread(this::close, "embedded-postgres-shutdown-" + pgPort);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (registerShutdownHook) {
+          shutdownHook = new Thread(this::close, "embedded-postgres-shutdown-" + pgPort);
+          Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
         state = State.RUNNING;
         log.info(
             "Embedded PostgreSQL started on localhost:{} (data {}, postmaster pid {}) in {} ms",
@@ -514,8 +518,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private int port;
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
     private final Map<String, String> serverConfig = new LinkedHashMap<>();
+    private boolean registerShutdownHook = true;
 
     private Builder() {}
+
+    /**
+     * Whether {@link EmbeddedPostgresServer#start()} registers a JVM shutdown hook that closes the
+     * server. Default {@code true}. Turn it off when the caller closes the server from its own
+     * shutdown hook in a set order (JVM shutdown hooks run concurrently, so this one could stop
+     * PostgreSQL while other components still write to it).
+     */
+    public Builder registerShutdownHook(boolean register) {
+      this.registerShutdownHook = register;
+      return this;
+    }
 
     /**
      * The directory holding the PostgreSQL cluster (in its {@value

@@ -82,6 +82,8 @@ public final class StandalonePipeline implements AutoCloseable {
           // zonky turns these off for speed; a standalone store must survive an OS crash
           .serverConfig("fsync", "on")
           .serverConfig("synchronous_commit", "on")
+          // closed by this pipeline, after the services that write to it
+          .registerShutdownHook(false)
           .build();
       started.push(postgres);
       postgres.start();

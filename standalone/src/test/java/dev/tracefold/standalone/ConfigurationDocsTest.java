@@ -1,0 +1,43 @@
+package dev.tracefold.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Every environment variable a module's reference.conf reads is documented in README.md, and vice versa. */
+class ConfigurationDocsTest {
+  private static final Pattern ENV_OVERRIDE = Pattern.compile("\\$\\{\\?(TRACEFOLD_[A-Z0-9_]+)}");
+  private static final Pattern README_ROW = Pattern.compile("^\\| `(TRACEFOLD_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
+
+  @Test
+  void readmeListsExactlyTheVariablesTheServicesRead() throws IOException {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    Set<String> read = new TreeSet<>();
+    try (Stream<Path> modules = Files.list(root)) {
+      for (Path module : modules.toList()) {
+        Path conf = module.resolve("src/main/resources/reference.conf");
+        if (Files.isRegularFile(conf)) {
+          Matcher m = ENV_OVERRIDE.matcher(Files.readString(conf));
+          while (m.find()) {
+            read.add(m.group(1));
+          }
+        }
+      }
+    }
+    Set<String> documented = new TreeSet<>();
+    Matcher m = README_ROW.matcher(Files.readString(root.resolve("README.md")));
+    while (m.find()) {
+      documented.add(m.group(1));
+    }
+    assertThat(read).as("variables read by reference.conf files").isNotEmpty();
+    assertThat(documented).isEqualTo(read);
+  }
+}
