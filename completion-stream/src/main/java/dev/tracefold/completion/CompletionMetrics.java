@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code tracefold_completion_buffered_traces}, {@code tracefold_completion_buffered_spans}:
  *       open traces and their spans held in state, over this process's tasks;
+ *   <li>{@code tracefold_completion_state_span_bytes}: encoded bytes of every span held in state
+ *       (open traces and completed ones kept for late spans); RocksDB's own figures come with
+ *       Kafka Streams' metrics ({@code kafka_stream_state_*});
  *   <li>{@code tracefold_completion_completions_total{reason}}: emitted revisions by reason;
  *   <li>{@code tracefold_completion_late_spans_total}, {@code tracefold_completion_reopened_traces_total},
  *       {@code tracefold_completion_duplicate_spans_total}, {@code tracefold_completion_dlq_records_total};
@@ -29,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CompletionMetrics {
   final AtomicLong bufferedTraces = new AtomicLong();
   final AtomicLong bufferedSpans = new AtomicLong();
+  final AtomicLong stateSpanBytes = new AtomicLong();
   private final Map<CompletionReason, Counter> completions = new EnumMap<>(CompletionReason.class);
   final Counter lateSpans;
   final Counter reopenedTraces;
@@ -44,6 +48,10 @@ public final class CompletionMetrics {
         .register(registry);
     Gauge.builder("tracefold.completion.buffered.spans", bufferedSpans, AtomicLong::get)
         .description("Spans of open traces buffered in state")
+        .register(registry);
+    Gauge.builder("tracefold.completion.state.span.bytes", stateSpanBytes, AtomicLong::get)
+        .description("Encoded bytes of the spans held in state")
+        .baseUnit("bytes")
         .register(registry);
     for (CompletionReason reason : CompletionReason.values()) {
       completions.put(

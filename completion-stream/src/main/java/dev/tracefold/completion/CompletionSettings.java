@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param maxSpansPerTrace completion is forced when a trace holds this many spans
  * @param maxTraceBytes completion is forced when the encoded spans reach this many bytes
  * @param completedRetention spans of a completed trace are kept this long for late spans
+ * @param tombstoneRetention after that, the trace's revision is kept this long (late spans then
+ *     start a partial revision)
  * @param applicationId Kafka Streams application id (consumer group, changelog topic prefix)
  * @param stateDir RocksDB state directory
  * @param streamThreads Kafka Streams threads
@@ -31,6 +33,7 @@ public record CompletionSettings(
     int maxSpansPerTrace,
     long maxTraceBytes,
     Duration completedRetention,
+    Duration tombstoneRetention,
     String applicationId,
     Path stateDir,
     int streamThreads,
@@ -42,6 +45,7 @@ public record CompletionSettings(
     Objects.requireNonNull(punctuationInterval, "punctuationInterval");
     Objects.requireNonNull(maxTraceLifetime, "maxTraceLifetime");
     Objects.requireNonNull(completedRetention, "completedRetention");
+    Objects.requireNonNull(tombstoneRetention, "tombstoneRetention");
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(stateDir, "stateDir");
     if (quietWindow.isZero()) {
@@ -72,6 +76,7 @@ public record CompletionSettings(
         c.getInt("max-spans-per-trace"),
         c.getBytes("max-trace-bytes"),
         Durations.get(config, prefix + "completed-retention"),
+        Durations.get(config, prefix + "tombstone-retention"),
         c.getString("application-id"),
         Path.of(c.getString("state-dir")),
         c.getInt("stream-threads"),
@@ -86,12 +91,12 @@ public record CompletionSettings(
   /** A copy with another quiet window (tests, benchmarks). */
   public CompletionSettings withQuietWindow(Duration window) {
     return new CompletionSettings(window, projectQuietWindows, punctuationInterval, maxTraceLifetime,
-        maxSpansPerTrace, maxTraceBytes, completedRetention, applicationId, stateDir, streamThreads, opsPort);
+        maxSpansPerTrace, maxTraceBytes, completedRetention, tombstoneRetention, applicationId, stateDir, streamThreads, opsPort);
   }
 
   /** A copy with another state directory (tests, standalone). */
   public CompletionSettings withStateDir(Path dir) {
     return new CompletionSettings(quietWindow, projectQuietWindows, punctuationInterval, maxTraceLifetime,
-        maxSpansPerTrace, maxTraceBytes, completedRetention, applicationId, dir, streamThreads, opsPort);
+        maxSpansPerTrace, maxTraceBytes, completedRetention, tombstoneRetention, applicationId, dir, streamThreads, opsPort);
   }
 }

@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link CompletionTopology} with Kafka Streams under {@code exactly_once_v2}: creates,
- * starts, waits for {@code RUNNING}, and closes. Thread-safe; {@link #close()} is idempotent and
- * keeps local state (no {@code cleanUp()}), so a restart resumes buffered traces.
+ * starts, waits for {@code RUNNING}, and closes. Thread-safe; {@link #close()} is idempotent,
+ * leaves the consumer group and keeps local state (no {@code cleanUp()}), so a restart resumes
+ * buffered traces on their original deadlines.
  */
 public final class CompletionStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CompletionStream.class);
@@ -46,6 +48,7 @@ public final class CompletionStream implements AutoCloseable {
   public static CompletionStream start(
       CompletionSettings settings, KafkaSettings kafka, MeterRegistry registry, Duration startTimeout) {
     Objects.requireNonNull(settings, "settings");
+    checkFitsCompletedTopic(settings, kafka);
     KafkaStreams streams =
         new KafkaStreams(CompletionTopology.build(settings, new CompletionMetrics(registry)), properties(settings, kafka));
     streams.setUncaughtExceptionHandler(error -> {
@@ -73,6 +76,25 @@ public final class CompletionStream implements AutoCloseable {
     }
     log.info("Completion stream RUNNING (application id {}, quiet window {})", settings.applicationId(), settings.quietWindow());
     return stream;
+  }
+
+  /** Largest span record the gateway produces (the Kafka producer's default max.request.size). */
+  static final long LARGEST_SPAN_BYTES = 1 << 20;
+
+  /**
+   * A completed trace holds up to {@code max-trace-bytes} of spans plus the span that crossed the
+   * cap, and its rollup repeats the root span's input and output: it must fit the completed topic.
+   *
+   * @throws IllegalArgumentException naming both settings when it may not
+   */
+  static void checkFitsCompletedTopic(CompletionSettings settings, KafkaSettings kafka) {
+    long worstCase = settings.maxTraceBytes() + 2 * LARGEST_SPAN_BYTES + 64 * 1024;
+    if (worstCase > kafka.completedMaxMessageBytes()) {
+      throw new IllegalArgumentException("tracefold.completion.max-trace-bytes (" + settings.maxTraceBytes()
+          + ") + 2 MiB of headroom for the last span and the rollup exceeds"
+          + " tracefold.kafka.completed-max-message-bytes (" + kafka.completedMaxMessageBytes()
+          + "): lower the first or raise the second");
+    }
   }
 
   /** Kafka Streams configuration for the topology. */
@@ -116,7 +138,10 @@ public final class CompletionStream implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      streams.close(Duration.ofSeconds(30));
+      // Leave the consumer group: the partitions move to the remaining (or a restarted) instance at
+      // once instead of after the session timeout, so no buffered trace misses its deadline by that.
+      streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+          .withTimeout(Duration.ofSeconds(30)));
       streamsMetrics.close();
       log.info("Completion stream closed");
     }

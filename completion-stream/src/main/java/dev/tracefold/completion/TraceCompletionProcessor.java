@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *       first {@link Span} received with that id (later copies are duplicates and dropped);
  *   <li>{@value CompletionTopology#STATES_STORE}: key {@code projectId/traceId}; value {@link
  *       TraceBuffer}: phase, last revision, arrival times (wall clock, epoch ms), deadline, counts;
+ *       it outlives the spans by {@code tombstone-retention} so late spans continue the revisions;
  *   <li>{@value CompletionTopology#DEADLINES_STORE}: key deadline (8 bytes big-endian epoch ms) +
  *       trace key, value empty: the deadline index, so a punctuation visits only due traces.
  * </ul>
@@ -67,6 +68,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   private Cancellable punctuator;
   private long ownOpenTraces;
   private long ownOpenSpans;
+  private long ownStateSpanBytes;
 
   TraceCompletionProcessor(CompletionSettings settings, CompletionMetrics metrics) {
     this.settings = settings;
@@ -85,6 +87,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
         if (buffer.getPhase() == TracePhase.OPEN) {
           adjustOpen(1, buffer.getSpanCount());
         }
+        adjustStateBytes(buffer.getSpanBytes());
       }
     }
     punctuator =
@@ -112,11 +115,15 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
       buffer = TraceBuffer.newBuilder()
           .setPhase(TracePhase.OPEN).setRevision(0).setOpenedEpochMillis(now)
           .setLastArrivalEpochMillis(now).setDeadlineEpochMillis(Long.MAX_VALUE)
-          .setSpanCount(0).setSpanBytes(0).build();
+          .setSpanCount(0).setSpanBytes(0).setPartial(false).build();
       adjustOpen(1, 0);
-    } else if (buffer.getPhase() == TracePhase.COMPLETED) {
+    } else if (buffer.getPhase() != TracePhase.OPEN) {
+      // a late span: COMPLETED still holds the earlier spans; EXPIRED purged them (partial revision)
       metrics.lateSpans.increment();
       metrics.reopenedTraces.increment();
+      if (buffer.getPhase() == TracePhase.EXPIRED) {
+        buffer.setPartial(true);
+      }
       buffer.setPhase(TracePhase.OPEN);
       buffer.setOpenedEpochMillis(now);
       adjustOpen(1, buffer.getSpanCount());
@@ -126,6 +133,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     spans.put(spanKey, span);
     buffer.setSpanCount(buffer.getSpanCount() + 1);
     buffer.setSpanBytes(buffer.getSpanBytes() + encoded.length);
+    adjustStateBytes(encoded.length);
     buffer.setLastArrivalEpochMillis(now);
     adjustOpen(0, 1);
 
@@ -163,13 +171,23 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
       if (buffer == null || buffer.getDeadlineEpochMillis() > now) {
         continue; // stale index entry: the trace moved on
       }
-      if (buffer.getPhase() == TracePhase.OPEN) {
-        String projectId = TraceKey.parse(traceKey).projectId();
-        boolean quiet = buffer.getLastArrivalEpochMillis() + quietWindowMillis(projectId) <= now;
-        complete(traceKey, buffer, quiet ? CompletionReason.QUIET : CompletionReason.MAX_LIFETIME, now);
-        states.put(traceKey, buffer);
-      } else {
-        purge(traceKey);
+      switch (buffer.getPhase()) {
+        case OPEN -> {
+          String projectId = TraceKey.parse(traceKey).projectId();
+          boolean quiet = buffer.getLastArrivalEpochMillis() + quietWindowMillis(projectId) <= now;
+          complete(traceKey, buffer, quiet ? CompletionReason.QUIET : CompletionReason.MAX_LIFETIME, now);
+          states.put(traceKey, buffer);
+        }
+        case COMPLETED -> {
+          purgeSpans(traceKey);
+          adjustStateBytes(-buffer.getSpanBytes());
+          buffer.setPhase(TracePhase.EXPIRED);
+          buffer.setSpanCount(0);
+          buffer.setSpanBytes(0);
+          moveDeadline(traceKey, buffer, now + settings.tombstoneRetention().toMillis());
+          states.put(traceKey, buffer);
+        }
+        case EXPIRED -> states.delete(traceKey);
       }
     }
     metrics.punctuation.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -190,7 +208,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
         .setTraceId(key.traceId())
         .setRevision(revision)
         .setCompletionReason(reason)
-        .setPartial(false)
+        .setPartial(buffer.getPartial())
         .setFirstArrivalEpochMillis(buffer.getOpenedEpochMillis())
         .setLastArrivalEpochMillis(buffer.getLastArrivalEpochMillis())
         .setCompletedEpochMillis(now)
@@ -211,13 +229,12 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     moveDeadline(traceKey, buffer, now + settings.completedRetention().toMillis());
   }
 
-  private void purge(String traceKey) {
+  private void purgeSpans(String traceKey) {
     List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, Span> it = spans.prefixScan(traceKey + "/", KEYS)) {
       it.forEachRemaining(kv -> keys.add(kv.key));
     }
     keys.forEach(spans::delete);
-    states.delete(traceKey);
   }
 
   private void moveDeadline(String traceKey, TraceBuffer buffer, long deadlineEpochMillis) {
@@ -253,6 +270,11 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     metrics.bufferedSpans.addAndGet(spanCount);
   }
 
+  private void adjustStateBytes(long bytes) {
+    ownStateSpanBytes += bytes;
+    metrics.stateSpanBytes.addAndGet(bytes);
+  }
+
   @Override
   public void close() {
     if (punctuator != null) {
@@ -260,5 +282,6 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     }
     metrics.bufferedTraces.addAndGet(-ownOpenTraces);
     metrics.bufferedSpans.addAndGet(-ownOpenSpans);
+    metrics.stateSpanBytes.addAndGet(-ownStateSpanBytes);
   }
 }

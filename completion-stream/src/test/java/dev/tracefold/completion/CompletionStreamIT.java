@@ -51,7 +51,7 @@ class CompletionStreamIT {
 
   private CompletionSettings settings(String applicationId, Path dir) {
     return new CompletionSettings(Duration.ofSeconds(2), Map.of(), Duration.ofMillis(100), Duration.ofHours(1),
-        10_000, 7 << 20, Duration.ofHours(24), applicationId, dir, 1, 0);
+        10_000, 5 << 20, Duration.ofHours(24), Duration.ofDays(7), applicationId, dir, 1, 0);
   }
 
   private static Span span(String project, String traceId, String spanId) {
@@ -144,6 +144,28 @@ class CompletionStreamIT {
       assertThat(completed).hasSize(1);
       assertThat(completed.get(0).getSpans()).extracting(Span::getSpanId)
           .containsExactly("0000000000000001", "0000000000000002");
+    }
+  }
+
+  @Test
+  void aCleanRestartKeepsBufferedTracesAndTheirOriginalDeadline() throws Exception {
+    String traceId = "0000000000000000000000000000dead";
+    Duration window = Duration.ofSeconds(8);
+    CompletionSettings settings = settings("it-restart", stateDir).withQuietWindow(window);
+    try (CompletionStream stream = CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+      produce(List.of(span("restart", traceId, "0000000000000001")));
+      await().atMost(Duration.ofSeconds(30)).until(() -> consumedAll("it-restart"));
+    }
+    long restartEpochMillis = System.currentTimeMillis();
+    try (CompletionStream restarted = CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+      List<CompletedTrace> completed = readCompleted("restart", 1);
+      assertThat(completed).hasSize(1);
+      CompletedTrace trace = completed.get(0);
+      assertThat(trace.getCompletedEpochMillis())
+          .as("not before the quiet window after the last span")
+          .isGreaterThanOrEqualTo(trace.getLastArrivalEpochMillis() + window.toMillis())
+          .as("on the original schedule, not a window after the restart")
+          .isLessThan(restartEpochMillis + window.toMillis());
     }
   }
 

@@ -40,7 +40,7 @@ class TraceCompletionTopologyTest {
 
   private CompletionSettings settings(Map<String, Duration> perProject, int maxSpans, long maxBytes) {
     return new CompletionSettings(WINDOW, perProject, Duration.ofSeconds(1), Duration.ofHours(1), maxSpans,
-        maxBytes, Duration.ofHours(24), "completion-test", stateDir, 1, 0);
+        maxBytes, Duration.ofHours(24), Duration.ofDays(7), "completion-test", stateDir, 1, 0);
   }
 
   private void start(CompletionSettings settings) {
@@ -266,6 +266,39 @@ class TraceCompletionTopologyTest {
     assertThat(spansStore.get("p1/" + TRACE_A + "/00000000000000a1")).isNotNull();
     advance(Duration.ofHours(24));
     assertThat(spansStore.get("p1/" + TRACE_A + "/00000000000000a1")).isNull();
-    assertThat(driver.getKeyValueStore(CompletionTopology.STATES_STORE).get("p1/" + TRACE_A)).isNull();
+    var states = driver.getKeyValueStore(CompletionTopology.STATES_STORE);
+    assertThat(states.get("p1/" + TRACE_A)).as("tombstone keeps the revision").isNotNull();
+    assertThat(registry.get("tracefold.completion.state.span.bytes").gauge().value()).isZero();
+    advance(Duration.ofDays(7));
+    assertThat(states.get("p1/" + TRACE_A)).isNull();
+    // long forgotten: the trace id starts afresh
+    send(span("p1", TRACE_A, "00000000000000a9", null, 100));
+    advance(WINDOW);
+    CompletedTrace fresh = completed.readValue();
+    assertThat(fresh.getRevision()).isEqualTo(1);
+    assertThat(fresh.getPartial()).isFalse();
+  }
+
+  @Test
+  void aLateSpanAfterRetentionStartsAPartialNextRevision() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100));
+    send(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200));
+    advance(WINDOW);
+    assertThat(completed.readValue().getPartial()).isFalse();
+    advance(Duration.ofHours(25));
+    send(span("p1", TRACE_A, "00000000000000a3", "00000000000000a1", 300));
+    advance(WINDOW);
+    CompletedTrace late = completed.readValue();
+    assertThat(late.getRevision()).isEqualTo(2);
+    assertThat(late.getPartial()).isTrue();
+    assertThat(late.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a3");
+    // within retention of the partial revision, the next late span still yields a partial revision
+    send(span("p1", TRACE_A, "00000000000000a4", "00000000000000a1", 400));
+    advance(WINDOW);
+    CompletedTrace third = completed.readValue();
+    assertThat(third.getRevision()).isEqualTo(3);
+    assertThat(third.getPartial()).isTrue();
+    assertThat(third.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a3", "00000000000000a4");
   }
 }

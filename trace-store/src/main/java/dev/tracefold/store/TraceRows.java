@@ -91,10 +91,14 @@ final class TraceRows {
     }
   }
 
-  /** Stores a completed revision unless the stored revision is the same or newer. */
-  static void upsertComplete(Connection connection, CompletedTrace trace) throws SQLException {
+  /**
+   * Stores a completed revision with {@code rollup} (the revision's own, or for a partial revision
+   * the one recomputed over every stored span) unless the stored revision is the same or newer.
+   */
+  static void upsertComplete(Connection connection, CompletedTrace trace, TraceRollup rollup)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(UPSERT_COMPLETE_SQL)) {
-      int next = bindRollup(statement, trace.getRollup());
+      int next = bindRollup(statement, rollup);
       statement.setString(next++, TraceState.COMPLETE.wireName());
       statement.setInt(next++, trace.getRevision());
       statement.setString(next, trace.getCompletionReason().name());

@@ -190,7 +190,10 @@ public final class TraceStore implements AutoCloseable {
    * stores its rollup with state {@code complete}, its revision and completion reason, unless the
    * stored revision is the same or newer (a replay then changes nothing; in particular a trace
    * reopened by a late span stays {@code in_progress} when the revision it already had is
-   * replayed); inserts the triggers whose ids are not stored yet.
+   * replayed); inserts the triggers whose ids are not stored yet. A {@linkplain
+   * CompletedTrace#getPartial() partial} revision (late spans after the stream's retention, which
+   * carries only those spans) is merged: its rollup is recomputed over every stored span of the
+   * trace.
    *
    * @param trace the completed revision; revision must be >= 1
    * @param triggers the evaluation triggers fired for this revision (all of this trace)
@@ -241,7 +244,12 @@ public final class TraceStore implements AutoCloseable {
           SpanRows.insertNew(connection, spans);
           Optional<Integer> stored = TraceRows.lockRevision(connection, key);
           if (stored.isEmpty() || stored.get() < trace.getRevision()) {
-            TraceRows.upsertComplete(connection, trace);
+            TraceRollup rollup = trace.getRollup();
+            if (trace.getPartial()) {
+              // the stream no longer held the earlier spans: merge with what the store has
+              rollup = TraceRollups.compute(key.projectId(), key.traceId(), SpanRows.load(connection, key));
+            }
+            TraceRows.upsertComplete(connection, trace, rollup);
           }
           TriggerRows.insert(connection, triggerList);
           return stored.isEmpty() || stored.get() <= trace.getRevision();

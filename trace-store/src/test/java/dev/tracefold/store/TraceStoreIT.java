@@ -6,6 +6,7 @@ import static dev.tracefold.store.TestTraces.newProject;
 import static dev.tracefold.store.TestTraces.root;
 import static dev.tracefold.store.TestTraces.sorted;
 import static dev.tracefold.store.TestTraces.span;
+import static dev.tracefold.store.TestTraces.spanId;
 import static dev.tracefold.store.TestTraces.traceId;
 import static dev.tracefold.store.TestTraces.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,6 +162,30 @@ class TraceStoreIT {
     assertThat(stored.state()).isEqualTo(TraceState.COMPLETE);
     assertThat(stored.spans()).isEqualTo(revision1.getSpans());
     assertThat(stored.firedTriggerIds()).containsExactly(trigger(revision1).getTriggerId());
+  }
+
+  @Test
+  void aPartialRevisionIsMergedWithTheStoredSpans() {
+    String project = newProject();
+    String trace = traceId(50);
+    Span root = root(project, trace, 1, 0);
+    Span llm = llmChild(project, trace, 2, 1, 10);
+    CompletedTrace revision1 = completed(List.of(root, llm), 1);
+    store.writeCompleted(revision1, List.of());
+    // the stream purged revision 1's spans; a late LLM span comes back alone, flagged partial
+    Span late = llmChild(project, trace, 3, 1, 500);
+    CompletedTrace partial = CompletedTrace.newBuilder(completed(List.of(late), 2)).setPartial(true).build();
+
+    assertThat(store.writeCompleted(partial, List.of())).isTrue();
+
+    StoredTrace stored = store.findTrace(project, trace).orElseThrow();
+    assertThat(stored.revision()).isEqualTo(2);
+    assertThat(stored.state()).isEqualTo(TraceState.COMPLETE);
+    assertThat(stored.spans()).extracting(Span::getSpanId).containsExactly(spanId(1), spanId(2), spanId(3));
+    assertThat(stored.rollup().getSpanCount()).isEqualTo(3);
+    assertThat(stored.rollup().getRootSpanName()).isEqualTo("agent run");
+    assertThat(stored.rollup().getInputTokens()).isEqualTo(200);
+    assertThat(stored.rollup().getCostMicrocents()).isEqualTo(3_000L);
   }
 
   @Test
