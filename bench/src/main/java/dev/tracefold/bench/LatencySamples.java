@@ -1,0 +1,36 @@
+package dev.tracefold.bench;
+
+import java.util.Arrays;
+
+/**
+ * Collects latency samples (ms) in a growing {@code long[]} and sorts a copy for exact
+ * percentiles. HdrHistogram would do in bounded memory, but it is only a runtime dependency of the
+ * broker here, and a benchmark run holds at most a few million samples. Thread-safe.
+ */
+final class LatencySamples {
+  private long[] samples = new long[1024];
+  private int size;
+
+  /** Adds one sample, ms (negative values are kept: they reveal clock or definition problems). */
+  synchronized void add(long millis) {
+    if (size == samples.length) {
+      samples = Arrays.copyOf(samples, size * 2);
+    }
+    samples[size++] = millis;
+  }
+
+  /** Nearest-rank p50, p99 and max of the samples so far. */
+  synchronized LagSummary summary() {
+    if (size == 0) {
+      return new LagSummary(0, 0, 0, 0);
+    }
+    long[] sorted = Arrays.copyOf(samples, size);
+    Arrays.sort(sorted);
+    return new LagSummary(size, rank(sorted, 0.50), rank(sorted, 0.99), sorted[size - 1]);
+  }
+
+  private static long rank(long[] sorted, double quantile) {
+    int index = (int) Math.ceil(quantile * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+}
