@@ -222,6 +222,10 @@ final class KeysCommand {
     } catch (RuntimeException e) {
       err(spec).println("tracefold keys: " + e.getMessage());
       return 1;
+    } finally {
+      // picocli's writers flush only on println; the JVM exits right after
+      out(spec).flush();
+      err(spec).flush();
     }
   }
 

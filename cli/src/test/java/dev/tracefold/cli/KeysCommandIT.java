@@ -9,6 +9,7 @@ import dev.tracefold.store.ApiKeySource;
 import dev.tracefold.store.ApiKeyStore;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
+import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -66,8 +67,9 @@ class KeysCommandIT {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(TracefoldCli.class);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+    // buffered like the console's writers: what the command does not flush is lost
+    cli.setOut(new PrintWriter(new BufferedWriter(out), true));
+    cli.setErr(new PrintWriter(new BufferedWriter(err), true));
     int exitCode = cli.execute(args);
     return new Run(exitCode, out.toString(), err.toString());
   }

@@ -171,6 +171,9 @@ public final class IngestGateway implements AutoCloseable {
 
   private void storeConfigKeys() {
     ConfigKeySync sync = apiKeys.syncConfigKeys(tenancy.apiKeys());
+    if (sync.added() + sync.unchanged() + sync.revoked() == 0) {
+      return;
+    }
     log.info(
         "API keys of TRACEFOLD_API_KEYS: {} stored now, {} already stored, {} no longer listed"
             + " and revoked",
