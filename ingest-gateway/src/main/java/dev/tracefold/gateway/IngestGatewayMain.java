@@ -7,6 +7,7 @@ import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +26,27 @@ public final class IngestGatewayMain {
   public static void main(String[] args) {
     Config config = ConfigFactory.load();
     GatewaySettings settings = GatewaySettings.from(config);
+    TenancySettings tenancy = TenancySettings.from(config);
     KafkaSettings kafka = KafkaSettings.from(config);
     StoreSettings storeSettings = StoreSettings.from(config);
-    log.info("Starting ingest gateway with {}, Kafka {}, store {}", settings, kafka, storeSettings);
+    log.info(
+        "Starting ingest gateway with {}, {}, Kafka {}, store {}",
+        settings,
+        tenancy,
+        kafka,
+        storeSettings);
     TopicProvisioner.ensureTopics(kafka);
     TraceStore store = TraceStore.open(storeSettings);
     IngestGateway gateway;
     try {
       gateway =
-          IngestGateway.start(settings, kafka, store, MeterRegistries.newPrometheusRegistry());
+          IngestGateway.start(
+              settings,
+              tenancy,
+              kafka,
+              store,
+              MeterRegistries.newPrometheusRegistry(),
+              List.of());
     } catch (RuntimeException e) {
       store.close();
       throw e;

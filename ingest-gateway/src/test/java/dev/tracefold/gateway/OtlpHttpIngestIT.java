@@ -15,6 +15,8 @@ import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
+import dev.tracefold.store.ApiKeySource;
+import dev.tracefold.store.ApiKeyStore;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,6 +73,9 @@ class OtlpHttpIngestIT {
   private static KafkaSettings kafka;
   private static IngestGateway gateway;
   private static SpanTopicReader reader;
+  private static String defaultKey;
+  private static String sdkKey;
+  private static String jsonKey;
   private static final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -92,6 +97,10 @@ class OtlpHttpIngestIT {
             store,
             MeterRegistries.newPrometheusRegistry());
     reader = new SpanTopicReader(broker.bootstrapServers());
+    ApiKeyStore keys = new ApiKeyStore(store.dataSource());
+    defaultKey = keys.create("default", ApiKeySource.CLI).key();
+    sdkKey = keys.create("sdk-proj", ApiKeySource.CLI).key();
+    jsonKey = keys.create("json-proj", ApiKeySource.CLI).key();
   }
 
   @AfterAll
@@ -119,7 +128,7 @@ class OtlpHttpIngestIT {
     OtlpHttpSpanExporter exporter =
         OtlpHttpSpanExporter.builder()
             .setEndpoint("http://localhost:" + gateway.otlpHttpPort() + "/v1/traces")
-            .addHeader("x-tracefold-project", "sdk-proj")
+            .addHeader("Authorization", "Bearer " + sdkKey)
             .setCompression("gzip")
             .build();
     SdkTracerProvider provider =
@@ -242,7 +251,7 @@ class OtlpHttpIngestIT {
             JSON,
             null,
             json.getBytes(StandardCharsets.UTF_8),
-            Map.of("x-tracefold-project", "json-proj"));
+            Map.of("Authorization", "Bearer " + jsonKey));
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-type"))
@@ -350,8 +359,6 @@ class OtlpHttpIngestIT {
     HttpResponse<byte[]> proto =
         post(PROTOBUF, null, new byte[] {(byte) 0xff, 0x01, 0x02}, Map.of());
     HttpResponse<byte[]> gzip = post(PROTOBUF, "gzip", "definitely not gzip".getBytes(), Map.of());
-    HttpResponse<byte[]> project =
-        post(PROTOBUF, null, new byte[0], Map.of("x-tracefold-project", "no/slashes"));
 
     assertThat(json.statusCode()).isEqualTo(400);
     assertThat(new String(json.body(), StandardCharsets.UTF_8))
@@ -365,8 +372,6 @@ class OtlpHttpIngestIT {
     assertThat(gzip.statusCode()).isEqualTo(400);
     assertThat(statusMessage(gzip.body()))
         .startsWith("body is not valid gzip (Content-Encoding: gzip): ");
-    assertThat(project.statusCode()).isEqualTo(400);
-    assertThat(statusMessage(project.body())).contains("x-tracefold-project");
 
     // A later span of the same trace (same key, same partition) arrives alone.
     byte[] marker =
@@ -391,6 +396,7 @@ class OtlpHttpIngestIT {
             http.send(
                     HttpRequest.newBuilder(
                             URI.create("http://localhost:" + gateway.otlpHttpPort() + "/v1/traces"))
+                        .header("Authorization", "Bearer " + defaultKey)
                         .GET()
                         .build(),
                     HttpResponse.BodyHandlers.discarding())
@@ -603,13 +609,19 @@ class OtlpHttpIngestIT {
     if (encoding != null) {
       request.header("Content-Encoding", encoding);
     }
+    if (!headers.containsKey("Authorization")) {
+      request.header("Authorization", "Bearer " + defaultKey);
+    }
     headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static String get(int port, String path) throws IOException, InterruptedException {
     return http.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + defaultKey)
+                .GET()
+                .build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
   }

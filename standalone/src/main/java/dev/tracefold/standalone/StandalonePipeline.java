@@ -7,6 +7,7 @@ import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.gateway.GatewaySettings;
 import dev.tracefold.gateway.IngestGateway;
+import dev.tracefold.gateway.TenancySettings;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
@@ -36,6 +37,7 @@ public final class StandalonePipeline implements AutoCloseable {
   private String kafkaBootstrapServers;
   private String storeJdbcUrl;
   private IngestGateway gateway;
+  private Optional<String> developmentApiKey = Optional.empty();
 
   private StandalonePipeline() {}
 
@@ -104,9 +106,11 @@ public final class StandalonePipeline implements AutoCloseable {
     started.push(stream);
     RollupSink sink = RollupSink.start(SinkSettings.from(config), kafka, traceStore, registry);
     started.push(sink);
-    gateway = IngestGateway.start(GatewaySettings.from(config), kafka, traceStore, registry,
-        concat(stream.healthChecks(), sink.healthChecks()));
+    gateway = IngestGateway.start(GatewaySettings.from(config), TenancySettings.from(config), kafka,
+        traceStore, registry, concat(stream.healthChecks(), sink.healthChecks()));
     started.push(gateway);
+    DevelopmentApiKey.Outcome devKey = DevelopmentApiKey.ensure(gateway.apiKeys(), standalone.dataDir());
+    developmentApiKey = devKey.key();
 
     log.info("Tracefold standalone is running (data in {})", standalone.dataDir().toAbsolutePath());
     log.info("  OTLP/HTTP        http://localhost:{}/v1/traces", gateway.otlpHttpPort());
@@ -116,6 +120,9 @@ public final class StandalonePipeline implements AutoCloseable {
         kafkaBootstrapServers);
     log.info("  PostgreSQL       {}", storeJdbcUrl);
     log.info("  Quiet window     {}", completion.quietWindow());
+    log.info("  API key          {} ({})", devKey.key().orElse("-"), devKey.note());
+    log.info("                   send it as 'Authorization: Bearer <key>';"
+        + " OTLP exporters: OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<key>");
   }
 
   private static <T> java.util.List<T> concat(java.util.List<T> a, java.util.List<T> b) {
@@ -132,6 +139,14 @@ public final class StandalonePipeline implements AutoCloseable {
   /** JDBC URL of the PostgreSQL in use. */
   public String storeJdbcUrl() {
     return storeJdbcUrl;
+  }
+
+  /**
+   * The development API key of project {@code default} (created on the first start and kept in
+   * {@code <data dir>/dev-api-key}); empty when the project has other keys instead.
+   */
+  public Optional<String> developmentApiKey() {
+    return developmentApiKey;
   }
 
   /** The port OTLP/HTTP listens on. */

@@ -26,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The walking skeleton end to end: the real OpenTelemetry Java SDK exports over OTLP/HTTP to the
  * gateway of a standalone pipeline (embedded KRaft broker, embedded PostgreSQL, real Kafka
  * Streams); the trace shows in_progress, then complete, on the read API, on
- * tracefold.traces.completed, and with one evaluation trigger.
+ * tracefold.traces.completed, and with one evaluation trigger. Every request carries the
+ * development API key the pipeline created on start; without it, requests are refused.
  */
 class StandalonePipelineIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -146,6 +148,7 @@ class StandalonePipelineIT {
   private static String exportAgentTrace() {
     OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
         .setEndpoint("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces")
+        .addHeader("Authorization", "Bearer " + developmentKey())
         .build();
     SdkTracerProvider provider = SdkTracerProvider.builder()
         .setResource(Resource.getDefault().merge(Resource.create(
@@ -236,8 +239,38 @@ class StandalonePipelineIT {
     return values.get(0);
   }
 
+  @Test
+  void requestsWithoutTheKeyAre401AndTheKeyIsKeptForTheNextStart() throws Exception {
+    HttpResponse<String> read = HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + "/api/v1/traces")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> ingest = HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer tf_" + "0".repeat(32))
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> health = HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(read.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(read.body()).get("error").asText()).startsWith("missing API key");
+    assertThat(ingest.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(ingest.body()).get("code").asInt()).isEqualTo(16);
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(Files.readString(dataDir.resolve("dev-api-key")).strip()).isEqualTo(developmentKey());
+  }
+
+  private static String developmentKey() {
+    return pipeline.developmentApiKey().orElseThrow();
+  }
+
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path)).build(),
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
+            .header("Authorization", "Bearer " + developmentKey())
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -339,51 +339,12 @@ public final class TraceStore implements AutoCloseable {
     dataSource.close();
   }
 
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
+  private <T> T inTransaction(String what, Jdbc.Work<T> work) {
+    return Jdbc.inTransaction(dataSource, what, work);
   }
 
-  private <T> T inTransaction(String what, SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollback(connection, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new TraceStoreException("Cannot " + what, e);
-    }
-  }
-
-  private <T> T inReadTransaction(String what, SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      connection.setReadOnly(true);
-      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollback(connection, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new TraceStoreException("Cannot " + what, e);
-    }
-  }
-
-  private static void rollback(Connection connection, Exception cause) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
+  private <T> T inReadTransaction(String what, Jdbc.Work<T> work) {
+    return Jdbc.inReadTransaction(dataSource, what, work);
   }
 
   /** The message of the first SQLException in the cause chain, else of the root cause. */
