@@ -213,6 +213,9 @@ class OtlpHttpIngestIT {
     assertThat(llm.getSessionId()).isEqualTo("session-42");
     assertThat(llm.getUserId()).isEqualTo("user-7");
     assertThat(llm.getAttributes()).containsEntry("gen_ai.usage.input_tokens", 120L);
+    // estimated for gpt-4o-2024-08-06: 120 × 2.50 + 45 × 10 = 750 USD per 1M → 75,000 microcents
+    assertThat(llm.getCostMicrocents()).isEqualTo(75_000L);
+    assertThat(llm.getCostIsEstimated()).isTrue();
 
     assertThat(tool.getKind()).isEqualTo(dev.tracefold.schemas.SpanKind.TOOL);
     assertThat(tool.getModel()).isNull();

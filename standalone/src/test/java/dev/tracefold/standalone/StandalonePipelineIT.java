@@ -96,7 +96,9 @@ class StandalonePipelineIT {
     assertThat(trace.get("input_tokens").asLong()).isEqualTo(1200);
     assertThat(trace.get("output_tokens").asLong()).isEqualTo(300);
     assertThat(trace.get("total_tokens").asLong()).isEqualTo(1500);
-    assertThat(trace.get("cost_microcents").isNull()).isTrue();
+    // estimated from the bundled price table: gpt-4o, 1200 × 2.50 + 300 × 10 USD per 1M tokens
+    assertThat(trace.get("cost_microcents").asLong()).isEqualTo(600_000L);
+    assertThat(trace.get("cost_is_estimated").asBoolean()).isTrue();
     assertThat(trace.get("models")).extracting(JsonNode::asText).containsExactly("gpt-4o");
     assertThat(trace.get("providers")).extracting(JsonNode::asText).containsExactly("openai");
     assertThat(trace.get("service_names")).extracting(JsonNode::asText).containsExactly("support-agent");
