@@ -15,6 +15,7 @@ import dev.tracefold.service.HealthCheck;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.OpsEndpoints;
 import dev.tracefold.store.TraceStore;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class IngestGateway implements AutoCloseable {
 
   private final GatewaySettings settings;
   private final KafkaProducer<String, Span> producer;
+  private final KafkaClientMetrics producerMetrics;
   private final SpanIngester ingester;
   private final List<HealthCheck> healthChecks;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,6 +63,8 @@ public final class IngestGateway implements AutoCloseable {
       PrometheusMeterRegistry registry) {
     this.settings = settings;
     this.producer = KafkaSpanProducers.create(kafka, settings.produceTimeout());
+    this.producerMetrics = new KafkaClientMetrics(producer); // kafka_producer_* meters
+    producerMetrics.bindTo(registry);
     this.ingester =
         new SpanIngester(
             producer,
@@ -189,6 +193,7 @@ public final class IngestGateway implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Closing the Kafka producer failed", e);
     }
+    producerMetrics.close();
     log.info("Ingest gateway stopped");
   }
 
