@@ -20,6 +20,7 @@ import dev.tracefold.service.OpsEndpoints;
 import dev.tracefold.store.ApiKeyStore;
 import dev.tracefold.store.ConfigKeySync;
 import dev.tracefold.store.TraceStore;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +59,7 @@ public final class IngestGateway implements AutoCloseable {
 
   private final GatewaySettings settings;
   private final KafkaProducer<String, Span> producer;
+  private final KafkaClientMetrics producerMetrics;
   private final SpanIngester ingester;
   private final List<HealthCheck> healthChecks;
   private final TenancySettings tenancy;
@@ -86,6 +88,8 @@ public final class IngestGateway implements AutoCloseable {
             System::nanoTime);
     this.rateLimiter = new ProjectRateLimiter(tenancy.rateLimit());
     this.producer = KafkaSpanProducers.create(kafka, settings.produceTimeout());
+    this.producerMetrics = new KafkaClientMetrics(producer); // kafka_producer_* meters
+    producerMetrics.bindTo(registry);
     this.ingester =
         new SpanIngester(
             producer,
@@ -274,6 +278,7 @@ public final class IngestGateway implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Closing the Kafka producer failed", e);
     }
+    producerMetrics.close();
     log.info("Ingest gateway stopped");
   }
 

@@ -2,11 +2,13 @@ package dev.tracefold.gateway;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.tracefold.service.KafkaLagMonitor;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,11 @@ public final class IngestGatewayMain {
         kafka,
         storeSettings);
     TopicProvisioner.ensureTopics(kafka);
-    TraceStore store = TraceStore.open(storeSettings);
+    PrometheusMeterRegistry registry = MeterRegistries.newPrometheusRegistry();
+    TraceStore store = TraceStore.open(storeSettings, registry);
+    // no consumer group: only the kafka-cluster health check
+    KafkaLagMonitor kafkaMonitor =
+        KafkaLagMonitor.start(kafka, List.of(), registry, KafkaLagMonitor.DEFAULT_INTERVAL);
     IngestGateway gateway;
     try {
       gateway =
@@ -45,9 +51,10 @@ public final class IngestGatewayMain {
               tenancy,
               kafka,
               store,
-              MeterRegistries.newPrometheusRegistry(),
-              List.of());
+              registry,
+              List.of(kafkaMonitor.healthCheck()));
     } catch (RuntimeException e) {
+      kafkaMonitor.close();
       store.close();
       throw e;
     }
@@ -56,6 +63,7 @@ public final class IngestGatewayMain {
             new Thread(
                 () -> {
                   gateway.close();
+                  kafkaMonitor.close();
                   store.close();
                 },
                 "tracefold-gateway-shutdown"));

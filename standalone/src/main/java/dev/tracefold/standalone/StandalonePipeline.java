@@ -8,6 +8,8 @@ import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.gateway.GatewaySettings;
 import dev.tracefold.gateway.IngestGateway;
 import dev.tracefold.gateway.TenancySettings;
+import dev.tracefold.service.HealthCheck;
+import dev.tracefold.service.KafkaLagMonitor;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
@@ -18,7 +20,9 @@ import dev.tracefold.store.TraceStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +99,7 @@ public final class StandalonePipeline implements AutoCloseable {
 
     TopicProvisioner.ensureTopics(kafka);
     PrometheusMeterRegistry registry = MeterRegistries.newPrometheusRegistry();
-    TraceStore traceStore = TraceStore.open(store);
+    TraceStore traceStore = TraceStore.open(store, registry);
     started.push(traceStore);
 
     CompletionSettings completion = CompletionSettings.from(config);
@@ -104,10 +108,18 @@ public final class StandalonePipeline implements AutoCloseable {
     }
     CompletionStream stream = CompletionStream.start(completion, kafka, registry, Duration.ofMinutes(2));
     started.push(stream);
-    RollupSink sink = RollupSink.start(SinkSettings.from(config), kafka, traceStore, registry);
+    SinkSettings sinkSettings = SinkSettings.from(config);
+    RollupSink sink = RollupSink.start(sinkSettings, kafka, traceStore, registry);
     started.push(sink);
+    KafkaLagMonitor lag = KafkaLagMonitor.start(kafka,
+        List.of(completion.applicationId(), sinkSettings.spansGroupId(), sinkSettings.tracesGroupId()),
+        registry, KafkaLagMonitor.DEFAULT_INTERVAL);
+    started.push(lag);
+    List<HealthCheck> checks = new ArrayList<>(stream.healthChecks());
+    checks.addAll(sink.healthChecks());
+    checks.add(lag.healthCheck());
     gateway = IngestGateway.start(GatewaySettings.from(config), TenancySettings.from(config), kafka,
-        traceStore, registry, concat(stream.healthChecks(), sink.healthChecks()));
+        traceStore, registry, checks);
     started.push(gateway);
     DevelopmentApiKey.Outcome devKey = DevelopmentApiKey.ensure(gateway.apiKeys(), standalone.dataDir());
     developmentApiKey = devKey.key();
@@ -123,12 +135,6 @@ public final class StandalonePipeline implements AutoCloseable {
     log.info("  API key          {} ({})", devKey.key().orElse("-"), devKey.note());
     log.info("                   send it as 'Authorization: Bearer <key>';"
         + " OTLP exporters: OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<key>");
-  }
-
-  private static <T> java.util.List<T> concat(java.util.List<T> a, java.util.List<T> b) {
-    java.util.List<T> all = new java.util.ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 
   /** Bootstrap servers of the Kafka in use (embedded or external). */
