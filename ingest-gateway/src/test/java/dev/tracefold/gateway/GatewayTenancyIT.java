@@ -119,8 +119,9 @@ class GatewayTenancyIT {
   @Test
   void otlpWithoutAValidKeyIs401WithAStatusBodyAndNothingIsProduced() throws Exception {
     String traceId = newTraceId();
-    byte[] body = request(span("unauthorised", "1111111111111111", null).setTraceId(hex(traceId)))
-        .toByteArray();
+    byte[] body =
+        request(span("unauthorised", "1111111111111111", null).setTraceId(hex(traceId)))
+            .toByteArray();
     String unknownKey = "tf_UNKNOWN0" + "x".repeat(24);
 
     HttpResponse<byte[]> missing = postOtlp(PROTOBUF, body, null);
@@ -233,7 +234,10 @@ class GatewayTenancyIT {
   void aKeyOfOneProjectNeverReadsAnothersTraces() throws Exception {
     String traceA = newTraceId();
     String traceB = newTraceId();
-    store.writeSpans(List.of(storedSpan("read-a", traceA, "trace of a"), storedSpan("read-b", traceB, "trace of b")));
+    store.writeSpans(
+        List.of(
+            storedSpan("read-a", traceA, "trace of a"),
+            storedSpan("read-b", traceB, "trace of b")));
     String keyA = "Bearer " + keys.create("read-a", ApiKeySource.CLI).key();
     String keyB = "Bearer " + keys.create("read-b", ApiKeySource.CLI).key();
 
@@ -305,7 +309,8 @@ class GatewayTenancyIT {
     assertThat(unaffected.statusCode()).isEqualTo(200);
     assertThat(registry.scrape())
         .contains("tracefold_gateway_rate_limited_total{protocol=\"otlp-http-protobuf\"} 1.0")
-        .contains("tracefold_gateway_requests_total{protocol=\"otlp-http-protobuf\",status=\"429\"} 1.0");
+        .contains(
+            "tracefold_gateway_requests_total{protocol=\"otlp-http-protobuf\",status=\"429\"} 1.0");
 
     // nothing of the refused request was produced: a later span of its trace arrives alone
     assertThat(postOtlp(PROTOBUF, oneSpan(refusedTrace, "marker"), other).statusCode())
@@ -350,7 +355,8 @@ class GatewayTenancyIT {
     return ids;
   }
 
-  private static HttpResponse<byte[]> postOtlp(String contentType, byte[] body, String authorization)
+  private static HttpResponse<byte[]> postOtlp(
+      String contentType, byte[] body, String authorization)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
