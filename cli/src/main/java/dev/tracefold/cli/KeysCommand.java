@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tracefold keys create|list|revoke}: manages API keys directly in PostgreSQL, through
- * trace-store's {@link ApiKeyStore} (migrating the schema first if needed). The database is the
- * one of {@code tracefold.store.*}: environment variables {@code TRACEFOLD_STORE_JDBC_URL}, {@code
+ * trace-store's {@link ApiKeyStore} (migrating the schema first if needed). The database is the one
+ * of {@code tracefold.store.*}: environment variables {@code TRACEFOLD_STORE_JDBC_URL}, {@code
  * TRACEFOLD_STORE_USERNAME} and {@code TRACEFOLD_STORE_PASSWORD}. Results go to standard output
  * ({@code create} prints only the key there, so {@code KEY=$(tracefold keys create --project p)}
  * works); notes and errors go to standard error. Exit codes: 0 done, 1 failed (database
@@ -66,7 +66,8 @@ final class KeysCommand {
       try {
         ProjectIds.check(project);
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--project: " + e.getMessage());
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--project: " + e.getMessage());
       }
       return withKeys(
           spec,

@@ -184,7 +184,9 @@ class KeysCommandIT {
 
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err())
-          .startsWith("tracefold keys: Cannot connect to PostgreSQL at jdbc:postgresql://localhost:1/nowhere")
+          .startsWith(
+              "tracefold keys: Cannot connect to PostgreSQL at"
+                  + " jdbc:postgresql://localhost:1/nowhere")
           .contains("TRACEFOLD_STORE_JDBC_URL");
     } finally {
       System.setProperty("tracefold.store.jdbc-url", postgres.jdbcUrl());

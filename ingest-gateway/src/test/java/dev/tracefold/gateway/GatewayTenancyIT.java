@@ -1,14 +1,16 @@
 package dev.tracefold.gateway;
 
 import static dev.tracefold.gateway.otlp.OtlpRequests.hex;
+import static dev.tracefold.gateway.otlp.OtlpRequests.newTraceId;
 import static dev.tracefold.gateway.otlp.OtlpRequests.request;
 import static dev.tracefold.gateway.otlp.OtlpRequests.span;
+import static dev.tracefold.gateway.otlp.OtlpRequests.statusCode;
+import static dev.tracefold.gateway.otlp.OtlpRequests.statusMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.CodedInputStream;
 import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.gateway.ratelimit.RateLimit;
@@ -35,10 +37,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,8 +119,9 @@ class GatewayTenancyIT {
   @Test
   void otlpWithoutAValidKeyIs401WithAStatusBodyAndNothingIsProduced() throws Exception {
     String traceId = newTraceId();
-    byte[] body = request(span("unauthorised", "1111111111111111", null).setTraceId(hex(traceId)))
-        .toByteArray();
+    byte[] body =
+        request(span("unauthorised", "1111111111111111", null).setTraceId(hex(traceId)))
+            .toByteArray();
     String unknownKey = "tf_UNKNOWN0" + "x".repeat(24);
 
     HttpResponse<byte[]> missing = postOtlp(PROTOBUF, body, null);
@@ -233,7 +234,10 @@ class GatewayTenancyIT {
   void aKeyOfOneProjectNeverReadsAnothersTraces() throws Exception {
     String traceA = newTraceId();
     String traceB = newTraceId();
-    store.writeSpans(List.of(storedSpan("read-a", traceA, "trace of a"), storedSpan("read-b", traceB, "trace of b")));
+    store.writeSpans(
+        List.of(
+            storedSpan("read-a", traceA, "trace of a"),
+            storedSpan("read-b", traceB, "trace of b")));
     String keyA = "Bearer " + keys.create("read-a", ApiKeySource.CLI).key();
     String keyB = "Bearer " + keys.create("read-b", ApiKeySource.CLI).key();
 
@@ -305,7 +309,8 @@ class GatewayTenancyIT {
     assertThat(unaffected.statusCode()).isEqualTo(200);
     assertThat(registry.scrape())
         .contains("tracefold_gateway_rate_limited_total{protocol=\"otlp-http-protobuf\"} 1.0")
-        .contains("tracefold_gateway_requests_total{protocol=\"otlp-http-protobuf\",status=\"429\"} 1.0");
+        .contains(
+            "tracefold_gateway_requests_total{protocol=\"otlp-http-protobuf\",status=\"429\"} 1.0");
 
     // nothing of the refused request was produced: a later span of its trace arrives alone
     assertThat(postOtlp(PROTOBUF, oneSpan(refusedTrace, "marker"), other).statusCode())
@@ -350,14 +355,8 @@ class GatewayTenancyIT {
     return ids;
   }
 
-  private static String newTraceId() {
-    byte[] id = new byte[16];
-    ThreadLocalRandom.current().nextBytes(id);
-    id[0] |= 0x10;
-    return HexFormat.of().formatHex(id);
-  }
-
-  private static HttpResponse<byte[]> postOtlp(String contentType, byte[] body, String authorization)
+  private static HttpResponse<byte[]> postOtlp(
+      String contentType, byte[] body, String authorization)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
@@ -379,31 +378,5 @@ class GatewayTenancyIT {
       request.header("Authorization", authorization);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** The code of a protobuf {@code google.rpc.Status}. */
-  private static int statusCode(byte[] status) throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(status);
-    int tag;
-    while ((tag = in.readTag()) != 0) {
-      if (tag == (1 << 3)) {
-        return in.readInt32();
-      }
-      in.skipField(tag);
-    }
-    return 0;
-  }
-
-  /** The message of a protobuf {@code google.rpc.Status}. */
-  private static String statusMessage(byte[] status) throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(status);
-    int tag;
-    while ((tag = in.readTag()) != 0) {
-      if (tag == ((2 << 3) | 2)) {
-        return in.readString();
-      }
-      in.skipField(tag);
-    }
-    return "";
   }
 }

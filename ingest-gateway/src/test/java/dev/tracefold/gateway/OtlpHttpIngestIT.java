@@ -2,11 +2,12 @@ package dev.tracefold.gateway;
 
 import static dev.tracefold.gateway.otlp.OtlpRequests.attr;
 import static dev.tracefold.gateway.otlp.OtlpRequests.hex;
+import static dev.tracefold.gateway.otlp.OtlpRequests.newTraceId;
 import static dev.tracefold.gateway.otlp.OtlpRequests.request;
 import static dev.tracefold.gateway.otlp.OtlpRequests.span;
+import static dev.tracefold.gateway.otlp.OtlpRequests.statusMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.util.JsonFormat;
 import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
@@ -43,7 +44,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -556,13 +556,6 @@ class OtlpHttpIngestIT {
     return span.getSpanContext().getSpanId();
   }
 
-  private static String newTraceId() {
-    byte[] id = new byte[16];
-    ThreadLocalRandom.current().nextBytes(id);
-    id[0] |= 0x10; // never all zeros
-    return HexFormat.of().formatHex(id);
-  }
-
   private static String randomText(int length) {
     StringBuilder text = new StringBuilder(length);
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -578,21 +571,6 @@ class OtlpHttpIngestIT {
       gzip.write(bytes);
     }
     return out.toByteArray();
-  }
-
-  /** The message of a protobuf {@code google.rpc.Status}. */
-  private static String statusMessage(byte[] status) throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(status);
-    String message = "";
-    int tag;
-    while ((tag = in.readTag()) != 0) {
-      if (tag == ((2 << 3) | 2)) {
-        message = in.readString();
-      } else {
-        in.skipField(tag);
-      }
-    }
-    return message;
   }
 
   private static HttpResponse<byte[]> post(

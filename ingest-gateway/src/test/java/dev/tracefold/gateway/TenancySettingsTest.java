@@ -29,11 +29,14 @@ class TenancySettingsTest {
         TenancySettings.from(
             ConfigFactory.parseMap(
                     Map.of(
-                        "tracefold.gateway.api-keys", " " + KEY_A + "=team-a , " + KEY_B + "=b.prod",
-                        "tracefold.gateway.api-key-cache-ttl", "250ms"))
+                        "tracefold.gateway.api-keys",
+                        " " + KEY_A + "=team-a , " + KEY_B + "=b.prod",
+                        "tracefold.gateway.api-key-cache-ttl",
+                        "250ms"))
                 .withFallback(ConfigFactory.defaultReference()));
 
-    assertThat(settings.apiKeys()).containsExactly(Map.entry(KEY_A, "team-a"), Map.entry(KEY_B, "b.prod"));
+    assertThat(settings.apiKeys())
+        .containsExactly(Map.entry(KEY_A, "team-a"), Map.entry(KEY_B, "b.prod"));
     assertThat(settings.apiKeyCacheTtl()).isEqualTo(Duration.ofMillis(250));
   }
 

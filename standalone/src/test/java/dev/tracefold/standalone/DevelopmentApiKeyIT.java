@@ -49,7 +49,8 @@ class DevelopmentApiKeyIT {
   void openFreshDatabase() throws Exception {
     String name = "dev_key_" + ++databases;
     try (Connection admin =
-            DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
+            DriverManager.getConnection(
+                postgres.jdbcUrl(), postgres.username(), postgres.password());
         Statement statement = admin.createStatement()) {
       statement.execute("CREATE DATABASE " + name);
     }
@@ -73,8 +74,7 @@ class DevelopmentApiKeyIT {
 
     Path file = dataDir.resolve("dev-api-key");
     String key = first.key().orElseThrow();
-    assertThat(first.note())
-        .isEqualTo("project default, new development key, saved in " + file);
+    assertThat(first.note()).isEqualTo("project default, new development key, saved in " + file);
     assertThat(keys.verify(key)).hasValue("default");
     assertThat(keys.find(key).orElseThrow().source()).isEqualTo(ApiKeySource.DEVELOPMENT);
     assertThat(Files.readString(file)).isEqualTo(key + System.lineSeparator());

@@ -28,8 +28,8 @@ import javax.sql.DataSource;
  * active rows with its prefix are read (an index lookup) and each candidate's hash is compared in
  * constant time.
  *
- * <p>Thread-safe: every method borrows its own connection and runs in its own transaction.
- * Database failures throw {@link TraceStoreException}.
+ * <p>Thread-safe: every method borrows its own connection and runs in its own transaction. Database
+ * failures throw {@link TraceStoreException}.
  */
 public final class ApiKeyStore {
   /** Advisory lock class id serialising {@link #syncConfigKeys}: ASCII "tk". */
@@ -41,7 +41,8 @@ public final class ApiKeyStore {
       "INSERT INTO projects (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING";
   private static final String INSERT_KEY_SQL =
       "INSERT INTO api_keys (project_id, hash, salt, prefix, source) VALUES (?, ?, ?, ?, ?)"
-          + " RETURNING " + COLUMNS;
+          + " RETURNING "
+          + COLUMNS;
   private static final String CANDIDATES_SQL =
       "SELECT " + COLUMNS + " FROM api_keys WHERE prefix = ? AND revoked_at IS NULL ORDER BY id";
   private static final String GET_SQL = "SELECT " + COLUMNS + " FROM api_keys WHERE id = ?";
@@ -71,8 +72,7 @@ public final class ApiKeyStore {
    * after its id) if it does not exist.
    *
    * @return the plaintext key, which is not stored and cannot be shown again, and its stored info
-   * @throws IllegalArgumentException if the project id is not {@linkplain ProjectIds#isValid
-   *     valid}
+   * @throws IllegalArgumentException if the project id is not {@linkplain ProjectIds#isValid valid}
    * @throws TraceStoreException if the database fails
    */
   public CreatedApiKey create(String projectId, ApiKeySource source) {
@@ -90,8 +90,8 @@ public final class ApiKeyStore {
   /**
    * The project a key authenticates.
    *
-   * @param key the presented key; anything not {@linkplain ApiKeys#isWellFormed well formed}
-   *     (null included) is unknown, without a database call
+   * @param key the presented key; anything not {@linkplain ApiKeys#isWellFormed well formed} (null
+   *     included) is unknown, without a database call
    * @return the project id, or empty if the key is unknown or revoked
    * @throws TraceStoreException if the database fails
    */
@@ -153,8 +153,8 @@ public final class ApiKeyStore {
   }
 
   /**
-   * Revokes a key: {@link #verify} stops finding it at once (gateways that cached it stop
-   * accepting it within their cache time). Revoking a revoked key changes nothing.
+   * Revokes a key: {@link #verify} stops finding it at once (gateways that cached it stop accepting
+   * it within their cache time). Revoking a revoked key changes nothing.
    *
    * @return the key's info afterwards (with {@code revokedAt} set), or empty if no key has this id
    * @throws TraceStoreException if the database fails

@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
  *       {@code [A-Za-z0-9._~+/-]{16,256}} (the RFC 6750 bearer token characters, without {@code
  *       =}); it should be as random as a generated one.
  *   <li>The {@linkplain #displayPrefix display prefix} is the key's first {@value
- *       #DISPLAY_PREFIX_CHARS} characters ({@code tf_4Qm9ZcV1}): stored in clear, shown in
- *       listings and messages, and used to find the stored candidates of a presented key.
- *   <li>The stored hash is {@code SHA-256(salt || UTF-8 key)} with a fresh {@value #SALT_BYTES}-byte
- *       random salt per key, compared in constant time.
+ *       #DISPLAY_PREFIX_CHARS} characters ({@code tf_4Qm9ZcV1}): stored in clear, shown in listings
+ *       and messages, and used to find the stored candidates of a presented key.
+ *   <li>The stored hash is {@code SHA-256(salt || UTF-8 key)} with a fresh {@value
+ *       #SALT_BYTES}-byte random salt per key, compared in constant time.
  * </ul>
  */
 public final class ApiKeys {

@@ -3,9 +3,9 @@ package dev.tracefold.store;
 import java.util.regex.Pattern;
 
 /**
- * The shape of project ids: 1 to 64 characters of {@code A-Z}, {@code a-z}, {@code 0-9}, {@code
- * _}, {@code .} and {@code -} (so never {@code /}, which separates project and trace in topic
- * keys). The {@code projects} table checks the same pattern. Stateless and thread-safe.
+ * The shape of project ids: 1 to 64 characters of {@code A-Z}, {@code a-z}, {@code 0-9}, {@code _},
+ * {@code .} and {@code -} (so never {@code /}, which separates project and trace in topic keys).
+ * The {@code projects} table checks the same pattern. Stateless and thread-safe.
  */
 public final class ProjectIds {
   /** The project of the standalone pipeline's development key. */
@@ -30,7 +30,8 @@ public final class ProjectIds {
       String shown =
           projectId == null
               ? "null"
-              : "'" + (projectId.length() > 80 ? projectId.substring(0, 80) + "..." : projectId)
+              : "'"
+                  + (projectId.length() > 80 ? projectId.substring(0, 80) + "..." : projectId)
                   + "'";
       throw new IllegalArgumentException(
           "a project id must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-', got "

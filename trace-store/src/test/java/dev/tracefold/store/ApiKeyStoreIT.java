@@ -78,8 +78,9 @@ class ApiKeyStoreIT {
     }
     try (Connection connection = traceStore.dataSource().getConnection();
         PreparedStatement statement =
-            connection.prepareStatement("SELECT name, retention_days, quiet_window_millis"
-                + " FROM projects WHERE id = ?")) {
+            connection.prepareStatement(
+                "SELECT name, retention_days, quiet_window_millis"
+                    + " FROM projects WHERE id = ?")) {
       statement.setString(1, project);
       try (ResultSet row = statement.executeQuery()) {
         assertThat(row.next()).isTrue();
@@ -238,8 +239,7 @@ class ApiKeyStoreIT {
       create.execute();
     }
     String url = postgres.jdbcUrl().replace("/" + EmbeddedPostgresServer.DATABASE, "/upgraded");
-    StoreSettings upgraded =
-        new StoreSettings(url, postgres.username(), postgres.password(), 2);
+    StoreSettings upgraded = new StoreSettings(url, postgres.username(), postgres.password(), 2);
     org.flywaydb.core.Flyway.configure()
         .dataSource(url, postgres.username(), postgres.password())
         .locations("classpath:db/migration")
@@ -256,7 +256,8 @@ class ApiKeyStoreIT {
                     + " total_tokens, cost_is_estimated, models, providers, service_names, tags,"
                     + " metadata, state) VALUES (?, ?, 'OK', 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,"
                     + " false, '{}', '{}', '{}', '{}', '{}', 'in_progress')")) {
-      for (String[] row : new String[][] {{"old-project", "t1"}, {"old-project", "t2"}, {"x", "t3"}}) {
+      for (String[] row :
+          new String[][] {{"old-project", "t1"}, {"old-project", "t2"}, {"x", "t3"}}) {
         insert.setString(1, row[0]);
         insert.setString(2, row[1]);
         insert.executeUpdate();

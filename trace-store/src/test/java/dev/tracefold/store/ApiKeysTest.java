@@ -34,7 +34,8 @@ class ApiKeysTest {
 
   @Test
   void displayPrefixIsTheFirstElevenCharacters() {
-    assertThat(ApiKeys.displayPrefix("tf_4Qm9ZcV1bK7sXr2LpT8nWy3HdE6jUa0f")).isEqualTo("tf_4Qm9ZcV1");
+    assertThat(ApiKeys.displayPrefix("tf_4Qm9ZcV1bK7sXr2LpT8nWy3HdE6jUa0f"))
+        .isEqualTo("tf_4Qm9ZcV1");
     assertThat(ApiKeys.displayPrefix("my-own-key-1234567")).isEqualTo("my-own-key-");
     assertThatThrownBy(() -> ApiKeys.displayPrefix("short"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Armeria decorator that puts every service of a server behind API keys, except the open paths
- * ({@code /health} and {@code /metrics}). Built on Armeria's {@link AuthService}; the key is checked
- * by an {@link ApiKeyAuthenticator} and the project is recorded with {@link
+ * ({@code /health} and {@code /metrics}). Built on Armeria's {@link AuthService}; the key is
+ * checked by an {@link ApiKeyAuthenticator} and the project is recorded with {@link
  * AuthenticatedProject#set} before the service runs. Install it once per server: {@code
  * serverBuilder.decorator(ApiKeyAuthService.decorator(...))}; services added later (OTLP/gRPC,
  * native JSON) are covered too.
@@ -169,7 +169,8 @@ public final class ApiKeyAuthService {
     private final ErrorRenderer renderer;
     private final MeterRegistry registry;
 
-    KeyAuthorizer(ApiKeyAuthenticator authenticator, ErrorRenderer renderer, MeterRegistry registry) {
+    KeyAuthorizer(
+        ApiKeyAuthenticator authenticator, ErrorRenderer renderer, MeterRegistry registry) {
       this.authenticator = authenticator;
       this.renderer = renderer;
       this.registry = registry;
@@ -194,8 +195,8 @@ public final class ApiKeyAuthService {
 
   /**
    * Serves the open paths straight from the undecorated service and everything else through the
-   * {@link AuthService} (which is this decorator's delegate, so Armeria's lifecycle callbacks
-   * reach it).
+   * {@link AuthService} (which is this decorator's delegate, so Armeria's lifecycle callbacks reach
+   * it).
    */
   private static final class OpenPathsBypass extends SimpleDecoratingHttpService {
     private final HttpService undecorated;

@@ -22,21 +22,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates requests by the API key in their {@code Authorization: Bearer <key>} header
- * (RFC 6750), for every transport: {@link ApiKeyAuthService} calls it for the HTTP servers, and a
+ * Authenticates requests by the API key in their {@code Authorization: Bearer <key>} header (RFC
+ * 6750), for every transport: {@link ApiKeyAuthService} calls it for the HTTP servers, and a
  * transport outside Armeria's decorators (e.g. an OTLP/gRPC interceptor) can call {@link
  * #authenticate} with the header's value.
  *
  * <p>Verifications are cached so that a request does not cost a database round trip: an answer
- * (project, or unknown key) is reused for {@code cacheTtl}, then asked again, so a revoked key stops
- * working within that time. The cache holds at most {@code maxCachedKeys} keys (least recently used
- * evicted), keyed by the SHA-256 of the key, not the key itself. Concurrent requests with the same
- * key share one lookup. When a lookup fails (PostgreSQL down), the last answer for that key is used
- * however old it is, so ingestion of known keys continues through a database outage; a key never
- * verified before is then answered 503.
+ * (project, or unknown key) is reused for {@code cacheTtl}, then asked again, so a revoked key
+ * stops working within that time. The cache holds at most {@code maxCachedKeys} keys (least
+ * recently used evicted), keyed by the SHA-256 of the key, not the key itself. Concurrent requests
+ * with the same key share one lookup. When a lookup fails (PostgreSQL down), the last answer for
+ * that key is used however old it is, so ingestion of known keys continues through a database
+ * outage; a key never verified before is then answered 503.
  *
- * <p>Lookups run on {@code lookupExecutor} (they block on JDBC), never on the caller's thread.
- * Time comes from a monotonic nanosecond clock. Thread-safe.
+ * <p>Lookups run on {@code lookupExecutor} (they block on JDBC), never on the caller's thread. Time
+ * comes from a monotonic nanosecond clock. Thread-safe.
  */
 public final class ApiKeyAuthenticator {
   /** Looks a key up in the key store: blocking, may throw when the store is unavailable. */
@@ -154,11 +154,13 @@ public final class ApiKeyAuthenticator {
     Entry fresh = new Entry(now);
     synchronized (cache) {
       Entry cached = cache.get(cacheKey);
-      if (cached != null && (!cached.answer.isDone() || now - cached.loadedAtNanos < cacheTtlNanos)) {
+      if (cached != null
+          && (!cached.answer.isDone() || now - cached.loadedAtNanos < cacheTtlNanos)) {
         return cached.answer;
       }
       Entry stale = cached;
-      fresh.answer = load.handle((project, error) -> loaded(cacheKey, fresh, stale, project, error));
+      fresh.answer =
+          load.handle((project, error) -> loaded(cacheKey, fresh, stale, project, error));
       cache.put(cacheKey, fresh);
     }
     try {

@@ -34,7 +34,9 @@ public record AuthOutcome(String projectId, Failure failure, String message) {
       return httpStatus;
     }
 
-    /** Lower-case name: the {@code reason} label of {@code tracefold_gateway_auth_failures_total}. */
+    /**
+     * Lower-case name: the {@code reason} label of {@code tracefold_gateway_auth_failures_total}.
+     */
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * own pair of token buckets (spans and bytes) in each gateway replica, so with N replicas behind a
  * load balancer a project may reach N times its limit. Immutable.
  *
- * @param defaultLimit the limit of every project not listed in {@code projects} (default 50000 spans/s
- *     and 64 MiB/s)
+ * @param defaultLimit the limit of every project not listed in {@code projects} (default 50000
+ *     spans/s and 64 MiB/s)
  * @param burst how much unused rate a bucket saves up: its capacity is rate × burst (default 2 s)
  * @param projects limits of particular projects, by project id
  */

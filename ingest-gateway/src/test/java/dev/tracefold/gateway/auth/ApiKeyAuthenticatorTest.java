@@ -71,7 +71,8 @@ class ApiKeyAuthenticatorTest {
 
     assertThat(basic.failure()).isEqualTo(Failure.MALFORMED);
     assertThat(basic.message())
-        .isEqualTo("the Authorization header must be \"Bearer <key>\" with an API key of Tracefold");
+        .isEqualTo(
+            "the Authorization header must be \"Bearer <key>\" with an API key of Tracefold");
     assertThat(now(direct().authenticate(KEY_A)).failure()).isEqualTo(Failure.MALFORMED);
     assertThat(now(direct().authenticate("Bearer " + KEY_A + " extra")).failure())
         .isEqualTo(Failure.MALFORMED);
@@ -209,8 +210,7 @@ class ApiKeyAuthenticatorTest {
             },
             10);
 
-    assertThat(now(auth.authenticate("Bearer " + KEY_A)).failure())
-        .isEqualTo(Failure.UNAVAILABLE);
+    assertThat(now(auth.authenticate("Bearer " + KEY_A)).failure()).isEqualTo(Failure.UNAVAILABLE);
   }
 
   @Test

@@ -44,8 +44,7 @@ class RateLimitSettingsTest {
   void validates() {
     assertThatThrownBy(() -> new RateLimit(-1, 0))
         .hasMessage("rate limits must be >= 0 (0 = unlimited), were -1 spans/s and 0 bytes/s");
-    assertThatThrownBy(
-            () -> new RateLimitSettings(RateLimit.UNLIMITED, Duration.ZERO, Map.of()))
+    assertThatThrownBy(() -> new RateLimitSettings(RateLimit.UNLIMITED, Duration.ZERO, Map.of()))
         .hasMessage("tracefold.gateway.rate-limit.burst must be at least 1ms, was PT0S");
     assertThatThrownBy(
             () ->
