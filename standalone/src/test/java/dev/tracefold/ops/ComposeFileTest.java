@@ -31,7 +31,7 @@ class ComposeFileTest {
   void tracefoldServicesAreRunnableModulesTaggedWithTheProjectVersion() {
     assertThat(tracefoldServices().keySet())
         .containsExactlyInAnyOrder("ingest-gateway", "completion-stream", "rollup-sink");
-    String version = projectVersion();
+    String version = RepositoryFiles.projectVersion();
     tracefoldServices()
         .forEach(
             (service, module) -> {
@@ -155,7 +155,7 @@ class ComposeFileTest {
 
   private static Map<String, JsonNode> services() {
     Map<String, JsonNode> services = new TreeMap<>();
-    COMPOSE.path("services").fields().forEachRemaining(e -> services.put(e.getKey(), e.getValue()));
+    COMPOSE.path("services").properties().forEach(e -> services.put(e.getKey(), e.getValue()));
     assertThat(services).as("services of docker-compose.yml").isNotEmpty();
     return services;
   }
@@ -189,13 +189,5 @@ class ComposeFileTest {
     List<String> texts = new ArrayList<>();
     array.forEach(node -> texts.add(node.asText()));
     return texts;
-  }
-
-  private static String projectVersion() {
-    Matcher version =
-        Pattern.compile("<artifactId>tracefold</artifactId>\\s*<version>([^<]+)</version>")
-            .matcher(ComposeFiles.read(RepositoryFiles.file("pom.xml")));
-    assertThat(version.find()).isTrue();
-    return version.group(1);
   }
 }
