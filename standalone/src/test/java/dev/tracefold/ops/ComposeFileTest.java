@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class ComposeFileTest {
   private static final JsonNode COMPOSE = RepositoryFiles.yaml("docker-compose.yml");
 
   @Test
-  void tracefoldServicesAreRunnableModulesTaggedWithTheProjectVersion() {
+  void tracefoldServicesAreRunnableModulesWhoseImageTheBuildConfiguresTaggedWithTheVersion() {
     assertThat(tracefoldServices().keySet())
         .containsExactlyInAnyOrder("ingest-gateway", "completion-stream", "rollup-sink");
     String version = RepositoryFiles.projectVersion();
@@ -36,6 +37,9 @@ class ComposeFileTest {
         .forEach(
             (service, module) -> {
               assertThat(ServiceModules.isRunnable(module)).as("module %s has a *Main", module).isTrue();
+              assertThat(ServiceModules.imagePorts(module))
+                  .as("ports of the image module %s builds", module)
+                  .isEqualTo(new TreeSet<>(ServiceModules.ports(module, Map.of()).values()));
               assertThat(services().get(service).path("image").asText())
                   .isEqualTo("tracefold/" + module + ":" + version);
             });
