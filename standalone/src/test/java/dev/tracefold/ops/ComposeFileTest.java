@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -28,14 +29,17 @@ class ComposeFileTest {
   private static final JsonNode COMPOSE = RepositoryFiles.yaml("docker-compose.yml");
 
   @Test
-  void tracefoldServicesAreRunnableModulesTaggedWithTheProjectVersion() {
+  void tracefoldServicesAreRunnableModulesWhoseImageTheBuildConfiguresTaggedWithTheVersion() {
     assertThat(tracefoldServices().keySet())
         .containsExactlyInAnyOrder("ingest-gateway", "completion-stream", "rollup-sink");
-    String version = projectVersion();
+    String version = RepositoryFiles.projectVersion();
     tracefoldServices()
         .forEach(
             (service, module) -> {
               assertThat(ServiceModules.isRunnable(module)).as("module %s has a *Main", module).isTrue();
+              assertThat(ServiceModules.imagePorts(module))
+                  .as("ports of the image module %s builds", module)
+                  .isEqualTo(new TreeSet<>(ServiceModules.ports(module, Map.of()).values()));
               assertThat(services().get(service).path("image").asText())
                   .isEqualTo("tracefold/" + module + ":" + version);
             });
@@ -155,7 +159,7 @@ class ComposeFileTest {
 
   private static Map<String, JsonNode> services() {
     Map<String, JsonNode> services = new TreeMap<>();
-    COMPOSE.path("services").fields().forEachRemaining(e -> services.put(e.getKey(), e.getValue()));
+    COMPOSE.path("services").properties().forEach(e -> services.put(e.getKey(), e.getValue()));
     assertThat(services).as("services of docker-compose.yml").isNotEmpty();
     return services;
   }
@@ -189,13 +193,5 @@ class ComposeFileTest {
     List<String> texts = new ArrayList<>();
     array.forEach(node -> texts.add(node.asText()));
     return texts;
-  }
-
-  private static String projectVersion() {
-    Matcher version =
-        Pattern.compile("<artifactId>tracefold</artifactId>\\s*<version>([^<]+)</version>")
-            .matcher(ComposeFiles.read(RepositoryFiles.file("pom.xml")));
-    assertThat(version.find()).isTrue();
-    return version.group(1);
   }
 }

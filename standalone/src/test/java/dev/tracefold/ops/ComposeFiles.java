@@ -1,10 +1,6 @@
 package dev.tracefold.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +20,7 @@ final class ComposeFiles {
         environment.put(keyValue[0], keyValue.length > 1 ? keyValue[1] : "");
       }
     } else {
-      node.fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
+      node.properties().forEach(e -> environment.put(e.getKey(), e.getValue().asText()));
     }
     return environment;
   }
@@ -45,13 +41,5 @@ final class ComposeFiles {
   static int containerPort(String mapping) {
     String[] parts = mapping.split(":");
     return Integer.parseInt(parts[parts.length - 1].split("/")[0]);
-  }
-
-  static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

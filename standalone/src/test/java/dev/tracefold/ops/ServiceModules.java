@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,6 +60,24 @@ public final class ServiceModules {
     }
   }
 
+  /**
+   * The ports the module's container image declares ({@code jib.container.ports} in its pom), or
+   * empty if the module builds no image ({@code jib.skip} is not {@code false}).
+   */
+  static Set<Integer> imagePorts(String module) {
+    String pom = read(RepositoryFiles.root().resolve(module).resolve("pom.xml"));
+    Set<Integer> ports = new TreeSet<>();
+    if (pom.contains("<jib.skip>false</jib.skip>")) {
+      Matcher declared = Pattern.compile("<jib.container.ports>([0-9,]+)</jib.container.ports>").matcher(pom);
+      if (declared.find()) {
+        for (String port : declared.group(1).split(",")) {
+          ports.add(Integer.parseInt(port));
+        }
+      }
+    }
+    return ports;
+  }
+
   /** Environment variables {@code module} and its run-time Tracefold dependencies read. */
   static Set<String> variables(String module) {
     Set<String> read = new TreeSet<>();
@@ -86,7 +105,7 @@ public final class ServiceModules {
         ConfigFactory.parseMap(environment)
             .withFallback(merged)
             .resolve(ConfigResolveOptions.noSystem());
-    Map<String, Integer> ports = new java.util.TreeMap<>();
+    Map<String, Integer> ports = new TreeMap<>();
     resolved.entrySet().forEach(
         entry -> {
           if (entry.getKey().startsWith("tracefold.")
