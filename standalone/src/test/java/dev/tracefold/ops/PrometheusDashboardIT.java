@@ -195,6 +195,7 @@ class PrometheusDashboardIT {
     OtlpHttpSpanExporter exporter =
         OtlpHttpSpanExporter.builder()
             .setEndpoint("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces")
+            .addHeader("Authorization", "Bearer " + pipeline.developmentApiKey().orElseThrow())
             .build();
     SdkTracerProvider provider =
         SdkTracerProvider.builder()
@@ -232,6 +233,7 @@ class PrometheusDashboardIT {
             HttpRequest.newBuilder(
                     URI.create("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + pipeline.developmentApiKey().orElseThrow())
                 .POST(HttpRequest.BodyPublishers.ofString(invalid))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
