@@ -2,39 +2,34 @@ package dev.tracefold.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.server.Server;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
 class HealthProbeTest {
-  private Server server;
-
-  @BeforeEach
-  void start() {
-    server =
-        Server.builder()
-            .http(0)
-            .service("/up", (ctx, req) -> HttpResponse.of(HttpStatus.OK))
-            .service("/down", (ctx, req) -> HttpResponse.of(HttpStatus.SERVICE_UNAVAILABLE))
-            .build();
-    server.start().join();
-  }
-
-  @AfterEach
-  void stop() {
-    server.stop().join();
-  }
-
   @Test
-  void healthyOnlyWhenTheUrlAnswers200() {
-    String base = "http://localhost:" + server.activeLocalPort();
-    assertThat(HealthProbe.healthy(base + "/up")).isTrue();
-    assertThat(HealthProbe.healthy(base + "/down")).isFalse();
-    assertThat(HealthProbe.healthy("not a url")).isFalse();
-    server.stop().join();
+  void healthyOnlyWhenTheUrlAnswers200() throws IOException {
+    // the JDK's own server: starts in milliseconds
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/up", exchange -> {
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    server.createContext("/down", exchange -> {
+      exchange.sendResponseHeaders(503, -1);
+      exchange.close();
+    });
+    server.start();
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    try {
+      assertThat(HealthProbe.healthy(base + "/up")).isTrue();
+      assertThat(HealthProbe.healthy(base + "/down")).isFalse();
+      assertThat(HealthProbe.healthy("not a url")).isFalse();
+    } finally {
+      server.stop(0);
+    }
     assertThat(HealthProbe.healthy(base + "/up")).as("connection refused").isFalse();
   }
 }

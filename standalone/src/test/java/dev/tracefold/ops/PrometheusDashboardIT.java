@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.tracefold.ops.DeployExpressions.AlertRule;
 import dev.tracefold.ops.DeployExpressions.PanelQuery;
 import dev.tracefold.standalone.StandalonePipeline;
+import dev.tracefold.standalone.TestConfigs;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -69,18 +68,7 @@ class PrometheusDashboardIT {
   @BeforeAll
   static void startPipelineAndPrometheus() throws Exception {
     PrometheusTools.require();
-    Config config =
-        ConfigFactory.parseMap(
-                Map.of(
-                    "tracefold.standalone.data-dir", dataDir.resolve("tracefold").toString(),
-                    "tracefold.standalone.kafka-port", 0,
-                    "tracefold.standalone.postgres-port", 0,
-                    "tracefold.gateway.otlp-http-port", 0,
-                    "tracefold.gateway.api-port", 0,
-                    "tracefold.completion.quiet-window", "2s",
-                    "tracefold.completion.punctuation-interval", "200ms"))
-            .withFallback(ConfigFactory.load());
-    pipeline = StandalonePipeline.start(config);
+    pipeline = StandalonePipeline.start(TestConfigs.ephemeral(dataDir.resolve("tracefold"), "2s"));
     prometheus =
         PrometheusServer.start(
             dataDir.resolve("prometheus"),

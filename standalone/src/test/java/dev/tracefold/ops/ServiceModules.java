@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * What the Tracefold modules read, from their sources: the environment variables (the {@code
- * ${?TRACEFOLD_...}} overrides of {@code reference.conf}, and {@code ${TRACEFOLD_...}} in {@code
- * logback.xml}), the ports they listen on, and which Tracefold modules each depends on at run time
+ * ${?TRACEFOLD_...}} overrides of {@code reference.conf}, and {@code ${TRACEFOLD_...}} in logback
+ * configuration files under {@code src/main/resources}), the ports they listen on, and which Tracefold modules each depends on at run time
  * (so a service reads its dependencies' settings too). Stateless.
  */
 public final class ServiceModules {
@@ -149,11 +149,17 @@ public final class ServiceModules {
         read.add(m.group(1));
       }
     }
-    Path logback = RepositoryFiles.root().resolve(module).resolve("src/main/resources/logback.xml");
-    if (Files.isRegularFile(logback)) {
-      Matcher m = LOGBACK_VARIABLE.matcher(read(logback));
-      while (m.find()) {
-        read.add(m.group(1));
+    Path resources = RepositoryFiles.root().resolve(module).resolve("src/main/resources");
+    if (Files.isDirectory(resources)) {
+      try (Stream<Path> files = Files.walk(resources)) {
+        for (Path xml : files.filter(f -> f.toString().endsWith(".xml")).toList()) {
+          Matcher m = LOGBACK_VARIABLE.matcher(read(xml));
+          while (m.find()) {
+            read.add(m.group(1));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
     return read;

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.topic.Topic;
@@ -32,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -59,16 +56,7 @@ class StandalonePipelineIT {
 
   @BeforeAll
   static void startPipeline() {
-    Config config = ConfigFactory.parseMap(Map.of(
-            "tracefold.standalone.data-dir", dataDir.toString(),
-            "tracefold.standalone.kafka-port", 0,
-            "tracefold.standalone.postgres-port", 0,
-            "tracefold.gateway.otlp-http-port", 0,
-            "tracefold.gateway.api-port", 0,
-            "tracefold.completion.quiet-window", "4s",
-            "tracefold.completion.punctuation-interval", "200ms"))
-        .withFallback(ConfigFactory.load());
-    pipeline = StandalonePipeline.start(config);
+    pipeline = StandalonePipeline.start(TestConfigs.ephemeral(dataDir, "4s"));
   }
 
   @AfterAll
