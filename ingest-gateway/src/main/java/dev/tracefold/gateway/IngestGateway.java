@@ -4,17 +4,23 @@ import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.tracefold.gateway.api.ReadApiService;
+import dev.tracefold.gateway.auth.ApiKeyAuthService;
+import dev.tracefold.gateway.auth.ApiKeyAuthenticator;
 import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.ingest.KafkaSpanProducers;
 import dev.tracefold.gateway.ingest.SpanIngester;
 import dev.tracefold.gateway.otlp.OtlpErrorHandler;
 import dev.tracefold.gateway.otlp.OtlpHttpService;
 import dev.tracefold.gateway.otlp.SpanNormalizer;
+import dev.tracefold.gateway.ratelimit.ProjectRateLimiter;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.service.HealthCheck;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.OpsEndpoints;
+import dev.tracefold.store.ApiKeyStore;
+import dev.tracefold.store.ConfigKeySync;
 import dev.tracefold.store.TraceStore;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * latest request's spans were acknowledged) and {@code store} (PostgreSQL answers), then any extra
  * checks given to {@code start}.
  *
+ * <p>Every request but {@code /health} and {@code /metrics} needs an API key ({@code Authorization:
+ * Bearer <key>}) of the store's {@code api_keys}; the request's project is the key's ({@link
+ * ApiKeyAuthService}). Ingest is limited per project ({@link ProjectRateLimiter}). On start the
+ * keys of {@link TenancySettings#apiKeys()} are stored ({@link ApiKeyStore#syncConfigKeys}).
+ *
  * <p>Thread-safe. {@link #close()} is idempotent; it does not close the store, which the caller
  * owns.
  */
@@ -48,19 +59,37 @@ public final class IngestGateway implements AutoCloseable {
 
   private final GatewaySettings settings;
   private final KafkaProducer<String, Span> producer;
+  private final KafkaClientMetrics producerMetrics;
   private final SpanIngester ingester;
   private final List<HealthCheck> healthChecks;
+  private final TenancySettings tenancy;
+  private final ApiKeyStore apiKeys;
+  private final ApiKeyAuthenticator authenticator;
+  private final ProjectRateLimiter rateLimiter;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Server otlpServer;
   private volatile Server apiServer;
 
   private IngestGateway(
       GatewaySettings settings,
+      TenancySettings tenancy,
       KafkaSettings kafka,
       TraceStore store,
       PrometheusMeterRegistry registry) {
     this.settings = settings;
+    this.tenancy = tenancy;
+    this.apiKeys = new ApiKeyStore(store.dataSource());
+    this.authenticator =
+        new ApiKeyAuthenticator(
+            apiKeys::verify,
+            CommonPools.blockingTaskExecutor(),
+            tenancy.apiKeyCacheTtl(),
+            ApiKeyAuthenticator.DEFAULT_MAX_CACHED_KEYS,
+            System::nanoTime);
+    this.rateLimiter = new ProjectRateLimiter(tenancy.rateLimit());
     this.producer = KafkaSpanProducers.create(kafka, settings.produceTimeout());
+    this.producerMetrics = new KafkaClientMetrics(producer); // kafka_producer_* meters
+    producerMetrics.bindTo(registry);
     this.ingester =
         new SpanIngester(
             producer,
@@ -85,9 +114,26 @@ public final class IngestGateway implements AutoCloseable {
   }
 
   /**
-   * Creates the Kafka producer and starts both HTTP servers; returns once they listen.
+   * Same as {@link #start(GatewaySettings, TenancySettings, KafkaSettings, TraceStore,
+   * PrometheusMeterRegistry, List)} with {@link TenancySettings#defaults()}: default rate limits
+   * and no configuration keys (keys come from the store; configuration keys stored by an earlier
+   * start are revoked, as with an empty {@code TRACEFOLD_API_KEYS}).
+   */
+  public static IngestGateway start(
+      GatewaySettings settings,
+      KafkaSettings kafka,
+      TraceStore store,
+      PrometheusMeterRegistry registry,
+      List<HealthCheck> extraHealthChecks) {
+    return start(settings, TenancySettings.defaults(), kafka, store, registry, extraHealthChecks);
+  }
+
+  /**
+   * Stores the configuration's API keys, creates the Kafka producer and starts both HTTP servers;
+   * returns once they listen.
    *
    * @param settings ports, size cap and produce timeout
+   * @param tenancy API keys from configuration, key cache time, rate limits
    * @param kafka where {@code tracefold.spans} lives (the topic must exist)
    * @param store the trace store the read API reads; stays owned by the caller
    * @param registry where the gateway's meters go; {@code /metrics} shows it
@@ -97,20 +143,24 @@ public final class IngestGateway implements AutoCloseable {
    * @return the running gateway
    * @throws java.util.concurrent.CompletionException if a port cannot be bound (everything started
    *     so far is closed again)
+   * @throws IllegalArgumentException if a configuration key is already a key of another project
    */
   public static IngestGateway start(
       GatewaySettings settings,
+      TenancySettings tenancy,
       KafkaSettings kafka,
       TraceStore store,
       PrometheusMeterRegistry registry,
       List<HealthCheck> extraHealthChecks) {
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(tenancy, "tenancy");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(registry, "registry");
     List<HealthCheck> extra = List.copyOf(extraHealthChecks);
-    IngestGateway gateway = new IngestGateway(settings, kafka, store, registry);
+    IngestGateway gateway = new IngestGateway(settings, tenancy, kafka, store, registry);
     try {
+      gateway.storeConfigKeys();
       gateway.startServers(store, registry, extra);
     } catch (RuntimeException e) {
       gateway.close();
@@ -123,13 +173,30 @@ public final class IngestGateway implements AutoCloseable {
     return gateway;
   }
 
+  private void storeConfigKeys() {
+    ConfigKeySync sync = apiKeys.syncConfigKeys(tenancy.apiKeys());
+    if (sync.added() + sync.unchanged() + sync.revoked() == 0) {
+      return;
+    }
+    log.info(
+        "API keys of TRACEFOLD_API_KEYS: {} stored now, {} already stored, {} no longer listed"
+            + " and revoked",
+        sync.added(),
+        sync.unchanged(),
+        sync.revoked());
+  }
+
   private void startServers(
       TraceStore store, PrometheusMeterRegistry registry, List<HealthCheck> extraHealthChecks) {
     Duration requestTimeout = settings.produceTimeout().plus(REQUEST_TIMEOUT_MARGIN);
     IngestMetrics metrics = new IngestMetrics(registry);
     OtlpHttpService otlp =
         new OtlpHttpService(
-            ingester, new SpanNormalizer(Clock.systemUTC()), metrics, settings.maxRequestBytes());
+            ingester,
+            new SpanNormalizer(Clock.systemUTC()),
+            metrics,
+            settings.maxRequestBytes(),
+            rateLimiter);
     ServerBuilder otlpBuilder =
         Server.builder()
             .http(settings.otlpHttpPort())
@@ -137,6 +204,8 @@ public final class IngestGateway implements AutoCloseable {
             .requestTimeout(requestTimeout)
             .errorHandler(new OtlpErrorHandler(metrics, settings.maxRequestBytes()));
     otlpBuilder.route().post(OtlpHttpService.PATH).build(otlp);
+    otlpBuilder.decorator(
+        ApiKeyAuthService.decorator(authenticator, OtlpHttpService::errorFor, registry));
     otlpServer = otlpBuilder.build();
     otlpServer.start().join();
 
@@ -146,6 +215,8 @@ public final class IngestGateway implements AutoCloseable {
     List<HealthCheck> allChecks = new ArrayList<>(healthChecks);
     allChecks.addAll(extraHealthChecks);
     new OpsEndpoints(registry, allChecks).addTo(apiBuilder);
+    apiBuilder.decorator(
+        ApiKeyAuthService.decorator(authenticator, ReadApiService::errorFor, registry));
     apiServer = apiBuilder.build();
     apiServer.start().join();
   }
@@ -163,6 +234,24 @@ public final class IngestGateway implements AutoCloseable {
   /** The ingest core, for further transports (OTLP/gRPC, native JSON) to hand their batches to. */
   public SpanIngester ingester() {
     return ingester;
+  }
+
+  /** The API keys, on the trace store's database. */
+  public ApiKeyStore apiKeys() {
+    return apiKeys;
+  }
+
+  /**
+   * Checks {@code Authorization} headers with a cache; both HTTP servers use it through {@link
+   * ApiKeyAuthService}, and transports outside them (an OTLP/gRPC interceptor) can call it.
+   */
+  public ApiKeyAuthenticator authenticator() {
+    return authenticator;
+  }
+
+  /** The per-project rate limits every ingest transport charges before producing. */
+  public ProjectRateLimiter rateLimiter() {
+    return rateLimiter;
   }
 
   /**
@@ -189,6 +278,7 @@ public final class IngestGateway implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Closing the Kafka producer failed", e);
     }
+    producerMetrics.close();
     log.info("Ingest gateway stopped");
   }
 

@@ -2,11 +2,14 @@ package dev.tracefold.gateway;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.tracefold.service.KafkaLagMonitor;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,16 +28,33 @@ public final class IngestGatewayMain {
   public static void main(String[] args) {
     Config config = ConfigFactory.load();
     GatewaySettings settings = GatewaySettings.from(config);
+    TenancySettings tenancy = TenancySettings.from(config);
     KafkaSettings kafka = KafkaSettings.from(config);
     StoreSettings storeSettings = StoreSettings.from(config);
-    log.info("Starting ingest gateway with {}, Kafka {}, store {}", settings, kafka, storeSettings);
+    log.info(
+        "Starting ingest gateway with {}, {}, Kafka {}, store {}",
+        settings,
+        tenancy,
+        kafka,
+        storeSettings);
     TopicProvisioner.ensureTopics(kafka);
-    TraceStore store = TraceStore.open(storeSettings);
+    PrometheusMeterRegistry registry = MeterRegistries.newPrometheusRegistry();
+    TraceStore store = TraceStore.open(storeSettings, registry);
+    // no consumer group: only the kafka-cluster health check
+    KafkaLagMonitor kafkaMonitor =
+        KafkaLagMonitor.start(kafka, List.of(), registry, KafkaLagMonitor.DEFAULT_INTERVAL);
     IngestGateway gateway;
     try {
       gateway =
-          IngestGateway.start(settings, kafka, store, MeterRegistries.newPrometheusRegistry());
+          IngestGateway.start(
+              settings,
+              tenancy,
+              kafka,
+              store,
+              registry,
+              List.of(kafkaMonitor.healthCheck()));
     } catch (RuntimeException e) {
+      kafkaMonitor.close();
       store.close();
       throw e;
     }
@@ -43,6 +63,7 @@ public final class IngestGatewayMain {
             new Thread(
                 () -> {
                   gateway.close();
+                  kafkaMonitor.close();
                   store.close();
                 },
                 "tracefold-gateway-shutdown"));

@@ -2,11 +2,12 @@ package dev.tracefold.gateway;
 
 import static dev.tracefold.gateway.otlp.OtlpRequests.attr;
 import static dev.tracefold.gateway.otlp.OtlpRequests.hex;
+import static dev.tracefold.gateway.otlp.OtlpRequests.newTraceId;
 import static dev.tracefold.gateway.otlp.OtlpRequests.request;
 import static dev.tracefold.gateway.otlp.OtlpRequests.span;
+import static dev.tracefold.gateway.otlp.OtlpRequests.statusMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.util.JsonFormat;
 import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
@@ -15,6 +16,8 @@ import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
+import dev.tracefold.store.ApiKeySource;
+import dev.tracefold.store.ApiKeyStore;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,7 +44,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -71,6 +73,9 @@ class OtlpHttpIngestIT {
   private static KafkaSettings kafka;
   private static IngestGateway gateway;
   private static SpanTopicReader reader;
+  private static String defaultKey;
+  private static String sdkKey;
+  private static String jsonKey;
   private static final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -92,6 +97,10 @@ class OtlpHttpIngestIT {
             store,
             MeterRegistries.newPrometheusRegistry());
     reader = new SpanTopicReader(broker.bootstrapServers());
+    ApiKeyStore keys = new ApiKeyStore(store.dataSource());
+    defaultKey = keys.create("default", ApiKeySource.CLI).key();
+    sdkKey = keys.create("sdk-proj", ApiKeySource.CLI).key();
+    jsonKey = keys.create("json-proj", ApiKeySource.CLI).key();
   }
 
   @AfterAll
@@ -119,7 +128,7 @@ class OtlpHttpIngestIT {
     OtlpHttpSpanExporter exporter =
         OtlpHttpSpanExporter.builder()
             .setEndpoint("http://localhost:" + gateway.otlpHttpPort() + "/v1/traces")
-            .addHeader("x-tracefold-project", "sdk-proj")
+            .addHeader("Authorization", "Bearer " + sdkKey)
             .setCompression("gzip")
             .build();
     SdkTracerProvider provider =
@@ -204,6 +213,9 @@ class OtlpHttpIngestIT {
     assertThat(llm.getSessionId()).isEqualTo("session-42");
     assertThat(llm.getUserId()).isEqualTo("user-7");
     assertThat(llm.getAttributes()).containsEntry("gen_ai.usage.input_tokens", 120L);
+    // estimated for gpt-4o-2024-08-06: 120 × 2.50 + 45 × 10 = 750 USD per 1M → 75,000 microcents
+    assertThat(llm.getCostMicrocents()).isEqualTo(75_000L);
+    assertThat(llm.getCostIsEstimated()).isTrue();
 
     assertThat(tool.getKind()).isEqualTo(dev.tracefold.schemas.SpanKind.TOOL);
     assertThat(tool.getModel()).isNull();
@@ -242,7 +254,7 @@ class OtlpHttpIngestIT {
             JSON,
             null,
             json.getBytes(StandardCharsets.UTF_8),
-            Map.of("x-tracefold-project", "json-proj"));
+            Map.of("Authorization", "Bearer " + jsonKey));
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-type"))
@@ -350,8 +362,6 @@ class OtlpHttpIngestIT {
     HttpResponse<byte[]> proto =
         post(PROTOBUF, null, new byte[] {(byte) 0xff, 0x01, 0x02}, Map.of());
     HttpResponse<byte[]> gzip = post(PROTOBUF, "gzip", "definitely not gzip".getBytes(), Map.of());
-    HttpResponse<byte[]> project =
-        post(PROTOBUF, null, new byte[0], Map.of("x-tracefold-project", "no/slashes"));
 
     assertThat(json.statusCode()).isEqualTo(400);
     assertThat(new String(json.body(), StandardCharsets.UTF_8))
@@ -365,8 +375,6 @@ class OtlpHttpIngestIT {
     assertThat(gzip.statusCode()).isEqualTo(400);
     assertThat(statusMessage(gzip.body()))
         .startsWith("body is not valid gzip (Content-Encoding: gzip): ");
-    assertThat(project.statusCode()).isEqualTo(400);
-    assertThat(statusMessage(project.body())).contains("x-tracefold-project");
 
     // A later span of the same trace (same key, same partition) arrives alone.
     byte[] marker =
@@ -391,6 +399,7 @@ class OtlpHttpIngestIT {
             http.send(
                     HttpRequest.newBuilder(
                             URI.create("http://localhost:" + gateway.otlpHttpPort() + "/v1/traces"))
+                        .header("Authorization", "Bearer " + defaultKey)
                         .GET()
                         .build(),
                     HttpResponse.BodyHandlers.discarding())
@@ -547,13 +556,6 @@ class OtlpHttpIngestIT {
     return span.getSpanContext().getSpanId();
   }
 
-  private static String newTraceId() {
-    byte[] id = new byte[16];
-    ThreadLocalRandom.current().nextBytes(id);
-    id[0] |= 0x10; // never all zeros
-    return HexFormat.of().formatHex(id);
-  }
-
   private static String randomText(int length) {
     StringBuilder text = new StringBuilder(length);
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -569,21 +571,6 @@ class OtlpHttpIngestIT {
       gzip.write(bytes);
     }
     return out.toByteArray();
-  }
-
-  /** The message of a protobuf {@code google.rpc.Status}. */
-  private static String statusMessage(byte[] status) throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(status);
-    String message = "";
-    int tag;
-    while ((tag = in.readTag()) != 0) {
-      if (tag == ((2 << 3) | 2)) {
-        message = in.readString();
-      } else {
-        in.skipField(tag);
-      }
-    }
-    return message;
   }
 
   private static HttpResponse<byte[]> post(
@@ -603,13 +590,19 @@ class OtlpHttpIngestIT {
     if (encoding != null) {
       request.header("Content-Encoding", encoding);
     }
+    if (!headers.containsKey("Authorization")) {
+      request.header("Authorization", "Bearer " + defaultKey);
+    }
     headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static String get(int port, String path) throws IOException, InterruptedException {
     return http.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + defaultKey)
+                .GET()
+                .build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
   }

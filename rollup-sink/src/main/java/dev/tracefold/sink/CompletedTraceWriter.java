@@ -8,6 +8,7 @@ import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.store.TraceStore;
 import dev.tracefold.store.TraceStoreException;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,7 +97,9 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
   private final Clock clock;
   private final String clientId;
   private final Consumer<byte[], byte[]> consumer;
+  private final KafkaClientMetrics consumerMetrics;
   private Producer<String, EvaluationTrigger> producer; // only touched by the worker thread
+  private KafkaClientMetrics producerMetrics; // only touched by the worker thread
   private final WorkerStatus status = new WorkerStatus();
   private final CountDownLatch closing = new CountDownLatch(1);
   private int failures; // consecutive failed attempts; only touched by the worker thread
@@ -119,6 +122,7 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
     consumerConfig.put(
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
     this.consumer = new KafkaConsumer<>(consumerConfig);
+    this.consumerMetrics = metrics.bind(consumer);
   }
 
   WorkerStatus status() {
@@ -349,7 +353,8 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
   private Producer<String, EvaluationTrigger> newProducer() {
     Producer<String, EvaluationTrigger> created =
         new KafkaProducer<>(
-            KafkaClients.transactionalProducer(kafka, clientId, settings.transactionalId()),
+            KafkaClients.transactionalProducer(
+                kafka, clientId + "-triggers", settings.transactionalId()),
             new StringSerializer(),
             Topics.EVALUATION_TRIGGERS.valueSerde().serializer());
     try {
@@ -358,6 +363,7 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
       created.close();
       throw e;
     }
+    producerMetrics = metrics.bind(created);
     return created;
   }
 
@@ -389,6 +395,7 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Closing the completed-trace consumer failed", e);
     }
+    consumerMetrics.close();
     closeProducer();
   }
 
@@ -401,6 +408,7 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Closing the trigger producer failed", e);
     }
+    producerMetrics.close();
     producer = null;
   }
 }

@@ -2,6 +2,8 @@ package dev.tracefold.sink;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.tracefold.service.HealthCheck;
+import dev.tracefold.service.KafkaLagMonitor;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.OpsServer;
@@ -9,6 +11,8 @@ import dev.tracefold.service.TopicProvisioner;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,13 +60,25 @@ public final class RollupSinkMain {
     StoreSettings storeSettings = StoreSettings.from(config);
     TopicProvisioner.ensureTopics(kafka);
     PrometheusMeterRegistry registry = MeterRegistries.newPrometheusRegistry();
-    TraceStore store = TraceStore.open(storeSettings);
+    TraceStore store = TraceStore.open(storeSettings, registry);
     RollupSink sink = null;
+    KafkaLagMonitor lag = null;
     try {
       sink = RollupSink.start(sinkSettings, kafka, store, registry);
-      OpsServer ops = OpsServer.start(sinkSettings.opsPort(), registry, sink.healthChecks());
-      return new Running(ops, sink, store);
+      lag =
+          KafkaLagMonitor.start(
+              kafka,
+              List.of(sinkSettings.spansGroupId(), sinkSettings.tracesGroupId()),
+              registry,
+              KafkaLagMonitor.DEFAULT_INTERVAL);
+      List<HealthCheck> checks = new ArrayList<>(sink.healthChecks());
+      checks.add(lag.healthCheck());
+      OpsServer ops = OpsServer.start(sinkSettings.opsPort(), registry, checks);
+      return new Running(ops, lag, sink, store);
     } catch (RuntimeException e) {
+      if (lag != null) {
+        lag.close();
+      }
       if (sink != null) {
         sink.close();
       }
@@ -71,11 +87,13 @@ public final class RollupSinkMain {
     }
   }
 
-  /** A started rollup sink process; {@link #close()} stops the ops server, sink and store. */
-  record Running(OpsServer ops, RollupSink sink, TraceStore store) implements AutoCloseable {
+  /** A started rollup sink process; {@link #close()} stops the ops server, lag monitor, sink and store. */
+  record Running(OpsServer ops, KafkaLagMonitor lag, RollupSink sink, TraceStore store)
+      implements AutoCloseable {
     @Override
     public void close() {
       ops.close();
+      lag.close();
       sink.close();
       store.close();
       log.info("Rollup sink process stopped");

@@ -3,6 +3,9 @@ package dev.tracefold.sink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The rollup sink's meters. Labels are bounded: {@code writer} is {@code spans} or {@code
@@ -25,6 +28,7 @@ import io.micrometer.core.instrument.Timer;
  * </ul>
  */
 final class SinkMetrics {
+  private final MeterRegistry registry;
   final Counter spansWritten;
   final Counter tracesUpdated;
   final Counter completedWritten;
@@ -38,6 +42,7 @@ final class SinkMetrics {
   final Counter completedWriteFailures;
 
   SinkMetrics(MeterRegistry registry) {
+    this.registry = registry;
     spansWritten =
         Counter.builder("tracefold.sink.spans.written")
             .description("Span records written to the store, replays included")
@@ -70,6 +75,23 @@ final class SinkMetrics {
     completedWriteLatency = writeLatency(registry, "completed");
     spansWriteFailures = writeFailures(registry, "spans");
     completedWriteFailures = writeFailures(registry, "completed");
+  }
+
+  /**
+   * Publishes a Kafka client's own metrics ({@code kafka_consumer_*}, {@code kafka_producer_*},
+   * tagged {@code client_id}) until the returned binder is closed; close it with the client.
+   */
+  KafkaClientMetrics bind(Consumer<?, ?> consumer) {
+    KafkaClientMetrics binder = new KafkaClientMetrics(consumer);
+    binder.bindTo(registry);
+    return binder;
+  }
+
+  /** Same as {@link #bind(Consumer)} for a producer. */
+  KafkaClientMetrics bind(Producer<?, ?> producer) {
+    KafkaClientMetrics binder = new KafkaClientMetrics(producer);
+    binder.bindTo(registry);
+    return binder;
   }
 
   private static Timer writeLatency(MeterRegistry registry, String writer) {

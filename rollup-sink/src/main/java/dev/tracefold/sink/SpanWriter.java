@@ -7,6 +7,7 @@ import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.store.TraceStore;
 import dev.tracefold.store.TraceStoreException;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +63,7 @@ final class SpanWriter implements Runnable, AutoCloseable {
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> dlqProducer;
   private final DeadLetters deadLetters;
+  private final List<KafkaClientMetrics> clientMetrics;
   private final WorkerStatus status = new WorkerStatus();
   private final CountDownLatch closing = new CountDownLatch(1);
   private int failures; // consecutive failed attempts; only touched by the worker thread
@@ -78,6 +80,7 @@ final class SpanWriter implements Runnable, AutoCloseable {
     this.dlqProducer =
         new KafkaProducer<>(KafkaClients.deadLetterProducer(kafka, clientId + "-dlq"));
     this.deadLetters = new DeadLetters(dlqProducer, Topics.SPANS_DLQ.name());
+    this.clientMetrics = List.of(metrics.bind(consumer), metrics.bind(dlqProducer));
   }
 
   WorkerStatus status() {
@@ -263,5 +266,6 @@ final class SpanWriter implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Closing the dead-letter producer failed", e);
     }
+    clientMetrics.forEach(KafkaClientMetrics::close);
   }
 }

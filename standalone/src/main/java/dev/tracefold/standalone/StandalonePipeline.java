@@ -7,6 +7,9 @@ import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.gateway.GatewaySettings;
 import dev.tracefold.gateway.IngestGateway;
+import dev.tracefold.gateway.TenancySettings;
+import dev.tracefold.service.HealthCheck;
+import dev.tracefold.service.KafkaLagMonitor;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
@@ -17,7 +20,9 @@ import dev.tracefold.store.TraceStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +41,7 @@ public final class StandalonePipeline implements AutoCloseable {
   private String kafkaBootstrapServers;
   private String storeJdbcUrl;
   private IngestGateway gateway;
+  private Optional<String> developmentApiKey = Optional.empty();
 
   private StandalonePipeline() {}
 
@@ -93,7 +99,7 @@ public final class StandalonePipeline implements AutoCloseable {
 
     TopicProvisioner.ensureTopics(kafka);
     PrometheusMeterRegistry registry = MeterRegistries.newPrometheusRegistry();
-    TraceStore traceStore = TraceStore.open(store);
+    TraceStore traceStore = TraceStore.open(store, registry);
     started.push(traceStore);
 
     CompletionSettings completion = CompletionSettings.from(config);
@@ -102,11 +108,21 @@ public final class StandalonePipeline implements AutoCloseable {
     }
     CompletionStream stream = CompletionStream.start(completion, kafka, registry, Duration.ofMinutes(2));
     started.push(stream);
-    RollupSink sink = RollupSink.start(SinkSettings.from(config), kafka, traceStore, registry);
+    SinkSettings sinkSettings = SinkSettings.from(config);
+    RollupSink sink = RollupSink.start(sinkSettings, kafka, traceStore, registry);
     started.push(sink);
-    gateway = IngestGateway.start(GatewaySettings.from(config), kafka, traceStore, registry,
-        concat(stream.healthChecks(), sink.healthChecks()));
+    KafkaLagMonitor lag = KafkaLagMonitor.start(kafka,
+        List.of(completion.applicationId(), sinkSettings.spansGroupId(), sinkSettings.tracesGroupId()),
+        registry, KafkaLagMonitor.DEFAULT_INTERVAL);
+    started.push(lag);
+    List<HealthCheck> checks = new ArrayList<>(stream.healthChecks());
+    checks.addAll(sink.healthChecks());
+    checks.add(lag.healthCheck());
+    gateway = IngestGateway.start(GatewaySettings.from(config), TenancySettings.from(config), kafka,
+        traceStore, registry, checks);
     started.push(gateway);
+    DevelopmentApiKey.Outcome devKey = DevelopmentApiKey.ensure(gateway.apiKeys(), standalone.dataDir());
+    developmentApiKey = devKey.key();
 
     log.info("Tracefold standalone is running (data in {})", standalone.dataDir().toAbsolutePath());
     log.info("  OTLP/HTTP        http://localhost:{}/v1/traces", gateway.otlpHttpPort());
@@ -116,12 +132,9 @@ public final class StandalonePipeline implements AutoCloseable {
         kafkaBootstrapServers);
     log.info("  PostgreSQL       {}", storeJdbcUrl);
     log.info("  Quiet window     {}", completion.quietWindow());
-  }
-
-  private static <T> java.util.List<T> concat(java.util.List<T> a, java.util.List<T> b) {
-    java.util.List<T> all = new java.util.ArrayList<>(a);
-    all.addAll(b);
-    return all;
+    log.info("  API key          {} ({})", devKey.key().orElse("-"), devKey.note());
+    log.info("                   send it as 'Authorization: Bearer <key>';"
+        + " OTLP exporters: OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<key>");
   }
 
   /** Bootstrap servers of the Kafka in use (embedded or external). */
@@ -132,6 +145,14 @@ public final class StandalonePipeline implements AutoCloseable {
   /** JDBC URL of the PostgreSQL in use. */
   public String storeJdbcUrl() {
     return storeJdbcUrl;
+  }
+
+  /**
+   * The development API key of project {@code default} (created on the first start and kept in
+   * {@code <data dir>/dev-api-key}); empty when the project has other keys instead.
+   */
+  public Optional<String> developmentApiKey() {
+    return developmentApiKey;
   }
 
   /** The port OTLP/HTTP listens on. */

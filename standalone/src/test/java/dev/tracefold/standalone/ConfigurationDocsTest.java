@@ -2,6 +2,7 @@ package dev.tracefold.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracefold.ops.ServiceModules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,29 +10,19 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every environment variable a module's reference.conf reads is documented in README.md, and vice versa. */
+/**
+ * Every environment variable a module reads (reference.conf overrides and logback configuration)
+ * is documented in README.md, and vice versa.
+ */
 class ConfigurationDocsTest {
-  private static final Pattern ENV_OVERRIDE = Pattern.compile("\\$\\{\\?(TRACEFOLD_[A-Z0-9_]+)}");
   private static final Pattern README_ROW = Pattern.compile("^\\| `(TRACEFOLD_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
 
   @Test
   void readmeListsExactlyTheVariablesTheServicesRead() throws IOException {
     Path root = Path.of("..").toAbsolutePath().normalize();
-    Set<String> read = new TreeSet<>();
-    try (Stream<Path> modules = Files.list(root)) {
-      for (Path module : modules.toList()) {
-        Path conf = module.resolve("src/main/resources/reference.conf");
-        if (Files.isRegularFile(conf)) {
-          Matcher m = ENV_OVERRIDE.matcher(Files.readString(conf));
-          while (m.find()) {
-            read.add(m.group(1));
-          }
-        }
-      }
-    }
+    Set<String> read = ServiceModules.allVariables();
     Set<String> documented = new TreeSet<>();
     Matcher m = README_ROW.matcher(Files.readString(root.resolve("README.md")));
     while (m.find()) {

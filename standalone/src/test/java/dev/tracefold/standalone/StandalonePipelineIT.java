@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.topic.Topic;
@@ -26,12 +24,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The walking skeleton end to end: the real OpenTelemetry Java SDK exports over OTLP/HTTP to the
  * gateway of a standalone pipeline (embedded KRaft broker, embedded PostgreSQL, real Kafka
  * Streams); the trace shows in_progress, then complete, on the read API, on
- * tracefold.traces.completed, and with one evaluation trigger.
+ * tracefold.traces.completed, and with one evaluation trigger. Every request carries the
+ * development API key the pipeline created on start; without it, requests are refused.
  */
 class StandalonePipelineIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,16 +56,7 @@ class StandalonePipelineIT {
 
   @BeforeAll
   static void startPipeline() {
-    Config config = ConfigFactory.parseMap(Map.of(
-            "tracefold.standalone.data-dir", dataDir.toString(),
-            "tracefold.standalone.kafka-port", 0,
-            "tracefold.standalone.postgres-port", 0,
-            "tracefold.gateway.otlp-http-port", 0,
-            "tracefold.gateway.api-port", 0,
-            "tracefold.completion.quiet-window", "4s",
-            "tracefold.completion.punctuation-interval", "200ms"))
-        .withFallback(ConfigFactory.load());
-    pipeline = StandalonePipeline.start(config);
+    pipeline = StandalonePipeline.start(TestConfigs.ephemeral(dataDir, "4s"));
   }
 
   @AfterAll
@@ -94,7 +84,9 @@ class StandalonePipelineIT {
     assertThat(trace.get("input_tokens").asLong()).isEqualTo(1200);
     assertThat(trace.get("output_tokens").asLong()).isEqualTo(300);
     assertThat(trace.get("total_tokens").asLong()).isEqualTo(1500);
-    assertThat(trace.get("cost_microcents").isNull()).isTrue();
+    // estimated from the bundled price table: gpt-4o, 1200 × 2.50 + 300 × 10 USD per 1M tokens
+    assertThat(trace.get("cost_microcents").asLong()).isEqualTo(600_000L);
+    assertThat(trace.get("cost_is_estimated").asBoolean()).isTrue();
     assertThat(trace.get("models")).extracting(JsonNode::asText).containsExactly("gpt-4o");
     assertThat(trace.get("providers")).extracting(JsonNode::asText).containsExactly("openai");
     assertThat(trace.get("service_names")).extracting(JsonNode::asText).containsExactly("support-agent");
@@ -146,6 +138,7 @@ class StandalonePipelineIT {
   private static String exportAgentTrace() {
     OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
         .setEndpoint("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces")
+        .addHeader("Authorization", "Bearer " + developmentKey())
         .build();
     SdkTracerProvider provider = SdkTracerProvider.builder()
         .setResource(Resource.getDefault().merge(Resource.create(
@@ -236,8 +229,38 @@ class StandalonePipelineIT {
     return values.get(0);
   }
 
+  @Test
+  void requestsWithoutTheKeyAre401AndTheKeyIsKeptForTheNextStart() throws Exception {
+    HttpResponse<String> read = HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + "/api/v1/traces")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> ingest = HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer tf_" + "0".repeat(32))
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> health = HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(read.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(read.body()).get("error").asText()).startsWith("missing API key");
+    assertThat(ingest.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(ingest.body()).get("code").asInt()).isEqualTo(16);
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(Files.readString(dataDir.resolve("dev-api-key")).strip()).isEqualTo(developmentKey());
+  }
+
+  private static String developmentKey() {
+    return pipeline.developmentApiKey().orElseThrow();
+  }
+
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path)).build(),
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
+            .header("Authorization", "Bearer " + developmentKey())
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -2,12 +2,14 @@ package dev.tracefold.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.topic.TraceKey;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -74,8 +76,23 @@ public final class TraceStore implements AutoCloseable {
    *     the migration fails; the message names the JDBC URL and the settings to check
    */
   public static TraceStore open(StoreSettings settings) {
+    return open(settings, null);
+  }
+
+  /**
+   * Same as {@link #open(StoreSettings)}, and publishes the pool's meters to {@code registry}
+   * (HikariCP's Micrometer tracker: {@code hikaricp_connections_active}, {@code _idle}, {@code
+   * _pending}, {@code _max}, {@code _timeout_total}, {@code _acquire_seconds}, {@code
+   * _usage_seconds}, {@code _creation_seconds}, all tagged {@code pool="tracefold-store"}).
+   *
+   * @param registry where the pool's meters go; {@code null} publishes none
+   */
+  public static TraceStore open(StoreSettings settings, MeterRegistry registry) {
     Objects.requireNonNull(settings, "settings");
     HikariConfig config = new HikariConfig();
+    if (registry != null) {
+      config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+    }
     config.setPoolName("tracefold-store");
     config.setJdbcUrl(settings.jdbcUrl());
     config.setUsername(settings.username());
@@ -339,51 +356,12 @@ public final class TraceStore implements AutoCloseable {
     dataSource.close();
   }
 
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
+  private <T> T inTransaction(String what, Jdbc.Work<T> work) {
+    return Jdbc.inTransaction(dataSource, what, work);
   }
 
-  private <T> T inTransaction(String what, SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollback(connection, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new TraceStoreException("Cannot " + what, e);
-    }
-  }
-
-  private <T> T inReadTransaction(String what, SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      connection.setReadOnly(true);
-      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollback(connection, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new TraceStoreException("Cannot " + what, e);
-    }
-  }
-
-  private static void rollback(Connection connection, Exception cause) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
+  private <T> T inReadTransaction(String what, Jdbc.Work<T> work) {
+    return Jdbc.inReadTransaction(dataSource, what, work);
   }
 
   /** The message of the first SQLException in the cause chain, else of the root cause. */

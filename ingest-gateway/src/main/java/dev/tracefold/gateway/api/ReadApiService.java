@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.tracefold.gateway.ingest.ProjectIds;
+import dev.tracefold.gateway.auth.AuthenticatedProject;
 import dev.tracefold.store.StoredTrace;
 import dev.tracefold.store.TracePage;
 import dev.tracefold.store.TraceStore;
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
  *       (upper case is accepted and lower-cased).
  * </ul>
  *
- * The project is the {@value ProjectIds#HEADER} header, else {@value ProjectIds#DEFAULT}. Errors
- * are {@code {"error": message}} plus {@code "parameter"} naming the offending query parameter,
- * path parameter or header: 400 for bad input, 404 for an unknown trace, 503 when the store fails.
+ * The project is the one the request's API key belongs to ({@link AuthenticatedProject}); a key
+ * never sees another project's traces. Errors are {@code {"error": message}} plus {@code
+ * "parameter"} naming the offending query or path parameter: 400 for bad input, 404 for an unknown
+ * trace (also one of another project), 503 when the store fails.
  * Store calls run on the request's blocking executor. Thread-safe.
  */
 public final class ReadApiService {
@@ -66,11 +68,10 @@ public final class ReadApiService {
   }
 
   private HttpResponse list(ServiceRequestContext ctx) {
-    String projectId;
+    String projectId = AuthenticatedProject.of(ctx);
     int page;
     int pageSize;
     try {
-      projectId = project(ctx);
       page = intParameter(ctx, "page", 1, 1, Integer.MAX_VALUE);
       pageSize = intParameter(ctx, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
     } catch (BadParameterException e) {
@@ -92,10 +93,9 @@ public final class ReadApiService {
   }
 
   private HttpResponse get(ServiceRequestContext ctx) {
-    String projectId;
+    String projectId = AuthenticatedProject.of(ctx);
     String traceId = ctx.pathParam("id");
     try {
-      projectId = project(ctx);
       if (traceId == null || !TRACE_ID.matcher(traceId).matches()) {
         throw new BadParameterException(
             "id", "trace id must be 32 hex characters, got '" + abbreviate(traceId) + "'");
@@ -133,14 +133,6 @@ public final class ReadApiService {
             ctx.blockingTaskExecutor()));
   }
 
-  private static String project(ServiceRequestContext ctx) {
-    try {
-      return ProjectIds.resolve(ctx.request().headers().get(ProjectIds.HEADER));
-    } catch (IllegalArgumentException e) {
-      throw new BadParameterException(ProjectIds.HEADER, e.getMessage());
-    }
-  }
-
   private static int intParameter(
       ServiceRequestContext ctx, String name, int defaultValue, int min, int max) {
     String text = ctx.queryParam(name);
@@ -158,6 +150,14 @@ public final class ReadApiService {
     String range = max == Integer.MAX_VALUE ? ">= " + min : "between " + min + " and " + max;
     throw new BadParameterException(
         name, name + " must be an integer " + range + ", got '" + abbreviate(text) + "'");
+  }
+
+  /**
+   * An API error answer, {@code {"error": message}}; also renders refusals decided before this
+   * service runs (401 of the API key check).
+   */
+  public static HttpResponse errorFor(RequestHeaders headers, HttpStatus status, String message) {
+    return error(status, message, null);
   }
 
   private static HttpResponse error(HttpStatus status, String message, String parameter) {

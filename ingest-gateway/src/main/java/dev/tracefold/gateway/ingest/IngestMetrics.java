@@ -20,7 +20,9 @@ import java.util.Objects;
  *   <li>{@code tracefold_gateway_ingest_latency_seconds{protocol}}: from handing a batch to {@link
  *       SpanIngester} until Kafka acknowledged it (or it failed), histogram;
  *   <li>{@code tracefold_gateway_kafka_produce_errors_total{error}}: failed sends by exception
- *       class ({@code TimeoutException} also counts produce timeouts).
+ *       class ({@code TimeoutException} also counts produce timeouts);
+ *   <li>{@code tracefold_gateway_rate_limited_total{protocol}}: requests refused because their
+ *       project was over its rate limit (429 / {@code RESOURCE_EXHAUSTED}).
  * </ul>
  *
  * <p>{@code protocol} is the span source: {@code otlp-http-protobuf}, {@code otlp-http-json}, or
@@ -90,6 +92,15 @@ public final class IngestMetrics {
     Counter.builder("tracefold.gateway.kafka.produce.errors")
         .description("Failed Kafka sends and produce timeouts, by error class")
         .tag("error", error.getClass().getSimpleName())
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts one request refused because its project was over its rate limit. */
+  public void rateLimited(String protocol) {
+    Counter.builder("tracefold.gateway.rate.limited")
+        .description("Ingest requests refused because their project was over its rate limit")
+        .tag("protocol", protocol)
         .register(registry)
         .increment();
   }

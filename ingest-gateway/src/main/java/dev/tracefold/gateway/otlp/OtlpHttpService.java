@@ -11,15 +11,18 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.tracefold.gateway.auth.AuthenticatedProject;
 import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.ingest.IngestResult;
 import dev.tracefold.gateway.ingest.IngestUnavailableException;
 import dev.tracefold.gateway.ingest.NormalizedBatch;
-import dev.tracefold.gateway.ingest.ProjectIds;
 import dev.tracefold.gateway.ingest.SpanIngester;
+import dev.tracefold.gateway.ratelimit.ProjectRateLimiter;
+import dev.tracefold.gateway.ratelimit.RateLimitedException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -41,10 +44,15 @@ import org.slf4j.LoggerFactory;
  *       Kafka acknowledged every accepted span; it carries {@code partial_success} with {@code
  *       rejected_spans} and {@code error_message} when some spans were invalid.
  *   <li>400 with a {@code google.rpc.Status} body (in the request's content type) for undecodable
- *       bodies and a malformed {@value ProjectIds#HEADER} header; nothing is produced.
+ *       bodies; nothing is produced.
  *   <li>413 when the body exceeds the size cap, as sent or after decompression.
+ *   <li>429 with {@code Retry-After} (seconds until the request would be admitted) when the
+ *       project is over its {@link ProjectRateLimiter rate limit}; nothing is produced.
  *   <li>503 with {@code Retry-After} when Kafka did not acknowledge in time.
  * </ul>
+ *
+ * <p>The project is the one the request's API key belongs to ({@link AuthenticatedProject}); the
+ * server's {@code ApiKeyAuthService} refused requests without a valid key before this service.
  *
  * <p>Decoding and normalisation run on the request context's blocking executor. Thread-safe.
  */
@@ -62,22 +70,27 @@ public final class OtlpHttpService implements HttpService {
   private final SpanNormalizer normalizer;
   private final IngestMetrics metrics;
   private final int maxRequestBytes;
+  private final ProjectRateLimiter rateLimiter;
 
   /**
    * @param ingester where every decoded batch goes
    * @param normalizer validates and normalises the request's spans
    * @param metrics counts requests by status
    * @param maxRequestBytes size cap of the decoded body
+   * @param rateLimiter the per-project limits; charged the request's spans (valid and invalid) and
+   *     decoded body bytes after decoding, before anything is produced
    */
   public OtlpHttpService(
       SpanIngester ingester,
       SpanNormalizer normalizer,
       IngestMetrics metrics,
-      int maxRequestBytes) {
+      int maxRequestBytes,
+      ProjectRateLimiter rateLimiter) {
     this.ingester = Objects.requireNonNull(ingester, "ingester");
     this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.maxRequestBytes = maxRequestBytes;
+    this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
   }
 
   @Override
@@ -93,16 +106,13 @@ public final class OtlpHttpService implements HttpService {
               + "' is not supported; use application/x-protobuf or application/json");
     }
     String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-    String projectId;
-    try {
-      if (!RequestBodies.isSupported(encoding)) {
-        throw new OtlpRequestException(
-            415, "Content-Encoding '" + encoding + "' is not supported; use gzip or none");
-      }
-      projectId = resolveProject(req.headers().get(ProjectIds.HEADER));
-    } catch (OtlpRequestException e) {
-      return refuse(format, e);
+    if (!RequestBodies.isSupported(encoding)) {
+      return refuse(
+          format,
+          new OtlpRequestException(
+              415, "Content-Encoding '" + encoding + "' is not supported; use gzip or none"));
     }
+    String projectId = AuthenticatedProject.of(ctx);
     CompletableFuture<HttpResponse> response =
         req.aggregate()
             .thenApplyAsync(
@@ -120,7 +130,9 @@ public final class OtlpHttpService implements HttpService {
           case PROTOBUF -> parseProtobuf(bytes);
           case JSON -> OtlpJsonDecoder.decode(bytes);
         };
-    return normalizer.normalize(projectId, format.source, request);
+    NormalizedBatch batch = normalizer.normalize(projectId, format.source, request);
+    rateLimiter.acquire(projectId, batch.totalSpans(), bytes.length);
+    return batch;
   }
 
   private static ExportTraceServiceRequest parseProtobuf(byte[] bytes) {
@@ -144,14 +156,15 @@ public final class OtlpHttpService implements HttpService {
     if (cause instanceof ContentTooLargeException) {
       return refuse(format, new OtlpRequestException(413, tooLargeMessage(maxRequestBytes)));
     }
+    if (cause instanceof RateLimitedException e) {
+      metrics.request(format.source, 429);
+      metrics.rateLimited(format.source);
+      return withRetryAfter(error(format, 429, e.getMessage()), e.retryAfterSeconds());
+    }
     if (cause instanceof IngestUnavailableException e) {
       metrics.request(format.source, 503);
-      HttpResponse unavailable = error(format, 503, e.getMessage() + "; retry later");
-      return unavailable.mapHeaders(
-          headers ->
-              headers.toBuilder()
-                  .set(HttpHeaderNames.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS))
-                  .build());
+      return withRetryAfter(
+          error(format, 503, e.getMessage() + "; retry later"), RETRY_AFTER_SECONDS);
     }
     log.error("Unexpected failure while ingesting an OTLP/HTTP request", cause);
     metrics.request(format.source, 500);
@@ -163,12 +176,10 @@ public final class OtlpHttpService implements HttpService {
     return error(format, e.httpStatus(), e.getMessage());
   }
 
-  private static String resolveProject(String header) {
-    try {
-      return ProjectIds.resolve(header);
-    } catch (IllegalArgumentException e) {
-      throw new OtlpRequestException(400, e.getMessage());
-    }
+  private static HttpResponse withRetryAfter(HttpResponse response, long seconds) {
+    return response.mapHeaders(
+        headers ->
+            headers.toBuilder().set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds)).build());
   }
 
   private static HttpResponse success(OtlpFormat format, IngestResult result) {
@@ -200,6 +211,16 @@ public final class OtlpHttpService implements HttpService {
 
   private static HttpResponse error(OtlpFormat format, int httpStatus, String message) {
     return errorResponse(format, httpStatus, message).toHttpResponse();
+  }
+
+  /**
+   * An OTLP error answer to a request with these headers: a {@code google.rpc.Status} body in the
+   * request's content type (protobuf, or JSON for JSON and unknown types). Used to render refusals
+   * decided before this service runs (401 of the API key check).
+   */
+  public static HttpResponse errorFor(RequestHeaders headers, HttpStatus status, String message) {
+    OtlpFormat format = OtlpFormat.of(headers.contentType());
+    return error(format == null ? OtlpFormat.JSON : format, status.code(), message);
   }
 
   /** An error answer: a {@code google.rpc.Status} body in the format's content type. */

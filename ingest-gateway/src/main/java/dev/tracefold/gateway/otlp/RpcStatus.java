@@ -27,6 +27,12 @@ final class RpcStatus {
   /** gRPC code UNIMPLEMENTED, for 415. */
   static final int UNIMPLEMENTED = 12;
 
+  /** gRPC code UNAUTHENTICATED, for 401. */
+  static final int UNAUTHENTICATED = 16;
+
+  /** gRPC code RESOURCE_EXHAUSTED, for 429. */
+  static final int RESOURCE_EXHAUSTED = 8;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private RpcStatus() {}
@@ -36,6 +42,8 @@ final class RpcStatus {
     return switch (httpStatus) {
       case 400, 413 -> INVALID_ARGUMENT;
       case 415 -> UNIMPLEMENTED;
+      case 401 -> UNAUTHENTICATED;
+      case 429 -> RESOURCE_EXHAUSTED;
       case 503 -> UNAVAILABLE;
       default -> INTERNAL;
     };

@@ -32,9 +32,10 @@ import java.util.Objects;
  * <p>Mapping: ids as lowercase hex; {@code otelSpanKind} the OTLP kind without its {@code
  * SPAN_KIND_} prefix (null when unspecified); status and message; {@code serviceName} from the
  * resource attribute {@code service.name}; {@code scopeName}; span, resource and event attributes
- * via {@link AnyValues}; the LLM fields via {@link AttributeMapping}; {@code source} as given;
- * {@code ingestedEpochMillis} from the clock. Links are not kept (the Avro schema has no field for
- * them).
+ * via {@link AnyValues}; the LLM fields (kind, model, tokens, cost, time to first token, session,
+ * user, tags, input, output) via {@link AttributeMapping} from the attributes, events and start;
+ * {@code source} as given; {@code ingestedEpochMillis} from the clock. Links are not kept (the Avro
+ * schema has no field for them).
  *
  * <p>Immutable and thread-safe.
  */
@@ -157,7 +158,6 @@ public final class SpanNormalizer {
       String scopeName,
       Map<String, Object> resourceAttributes) {
     Map<String, Object> attributes = AnyValues.toMap(otlp.getAttributesList());
-    LlmAttributes llm = AttributeMapping.extract(attributes);
     ByteString parent = otlp.getParentSpanId();
     List<SpanEvent> events = new ArrayList<>(otlp.getEventsCount());
     for (io.opentelemetry.proto.trace.v1.Span.Event event : otlp.getEventsList()) {
@@ -168,13 +168,13 @@ public final class SpanNormalizer {
               .setAttributes(AnyValues.toMap(event.getAttributesList()))
               .build());
     }
-    return Span.newBuilder()
+    LlmAttributes llm = AttributeMapping.extract(attributes, events, otlp.getStartTimeUnixNano());
+    return llm.applyTo(Span.newBuilder())
         .setProjectId(projectId)
         .setTraceId(hex(otlp.getTraceId()))
         .setSpanId(hex(otlp.getSpanId()))
         .setParentSpanId(parent.isEmpty() || allZero(parent) ? null : hex(parent))
         .setName(otlp.getName())
-        .setKind(llm.kind())
         .setOtelSpanKind(otelKind(otlp.getKind()))
         .setStartEpochNanos(otlp.getStartTimeUnixNano())
         .setEndEpochNanos(otlp.getEndTimeUnixNano())
@@ -182,12 +182,6 @@ public final class SpanNormalizer {
         .setStatusMessage(emptyToNull(otlp.getStatus().getMessage()))
         .setServiceName(serviceName)
         .setScopeName(scopeName)
-        .setModel(llm.model())
-        .setProvider(llm.provider())
-        .setInputTokens(llm.inputTokens())
-        .setOutputTokens(llm.outputTokens())
-        .setSessionId(llm.sessionId())
-        .setUserId(llm.userId())
         .setAttributes(attributes)
         .setResourceAttributes(resourceAttributes)
         .setEvents(events)

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
+import dev.tracefold.gateway.auth.AuthenticatedProject;
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.CompletionReason;
 import dev.tracefold.schemas.EvaluationTrigger;
@@ -33,7 +34,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The read API over HTTP, on a real {@link TraceStore} backed by an embedded PostgreSQL. */
+/**
+ * The read API over HTTP, on a real {@link TraceStore} backed by an embedded PostgreSQL. The
+ * project comes from a test header through a stand-in for the API key check (which {@code
+ * GatewayTenancyIT} covers with real keys).
+ */
 class ReadApiIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient http =
@@ -41,6 +46,7 @@ class ReadApiIT {
   private static final long BASE_NANOS = 1_763_000_000_000_000_000L;
   private static final long MS = 1_000_000L;
 
+  private static final String PROJECT_HEADER = "x-test-project";
   private static final String PROJECT = "read-api";
   private static final String COMPLETE_ID = "aa000000000000000000000000000001";
   private static final String OPEN_ID = "aa000000000000000000000000000002";
@@ -62,6 +68,11 @@ class ReadApiIT {
             new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4));
     ServerBuilder builder = Server.builder().http(0);
     new ReadApiService(store).addTo(builder);
+    builder.decorator(
+        (delegate, ctx, req) -> {
+          AuthenticatedProject.set(ctx, req.headers().get(PROJECT_HEADER, "nobody"));
+          return delegate.serve(ctx, req);
+        });
     server = builder.build();
     server.start().join();
 
@@ -351,9 +362,6 @@ class ReadApiIT {
         get("/api/v1/traces?page_size=0", PROJECT),
         "page_size",
         "page_size must be an integer between 1 and 500, got '0'");
-    Reply badProject = get("/api/v1/traces", "bad project!");
-    assertThat(badProject.status).isEqualTo(400);
-    assertThat(badProject.json.get("parameter").asText()).isEqualTo("x-tracefold-project");
   }
 
   private static void assertBadRequest(Reply reply, String parameter, String message) {
@@ -408,7 +416,7 @@ class ReadApiIT {
         HttpRequest.newBuilder(URI.create("http://localhost:" + server.activeLocalPort() + path))
             .GET();
     if (project != null) {
-      request.header("x-tracefold-project", project);
+      request.header(PROJECT_HEADER, project);
     }
     HttpResponse<String> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,7 @@
 package dev.tracefold.gateway.otlp;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -9,7 +10,9 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Builders of OTLP protobuf test data. */
 public final class OtlpRequests {
@@ -75,5 +78,41 @@ public final class OtlpRequests {
                         .addAttributes(attr("deployment.environment", "test")))
                 .addScopeSpans(scope))
         .build();
+  }
+
+  /** A random valid trace id: 32 lowercase hex characters, never all zeros. */
+  public static String newTraceId() {
+    byte[] id = new byte[16];
+    ThreadLocalRandom.current().nextBytes(id);
+    id[0] |= 0x10; // never all zeros
+    return HexFormat.of().formatHex(id);
+  }
+
+  /** The code of a protobuf {@code google.rpc.Status} (0 when absent). */
+  public static int statusCode(byte[] status) throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(status);
+    int tag;
+    while ((tag = in.readTag()) != 0) {
+      if (tag == (1 << 3)) {
+        return in.readInt32();
+      }
+      in.skipField(tag);
+    }
+    return 0;
+  }
+
+  /** The message of a protobuf {@code google.rpc.Status} (empty when absent). */
+  public static String statusMessage(byte[] status) throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(status);
+    String message = "";
+    int tag;
+    while ((tag = in.readTag()) != 0) {
+      if (tag == ((2 << 3) | 2)) {
+        message = in.readString();
+      } else {
+        in.skipField(tag);
+      }
+    }
+    return message;
   }
 }

@@ -24,4 +24,15 @@ class RpcStatusTest {
     assertThat(new String(RpcStatus.toJson(14, "later \"please\""), StandardCharsets.UTF_8))
         .isEqualTo("{\"code\":14,\"message\":\"later \\\"please\\\"\"}");
   }
+
+  @Test
+  void mapsHttpStatusesToGrpcCodes() {
+    assertThat(RpcStatus.codeFor(400)).isEqualTo(3);
+    assertThat(RpcStatus.codeFor(401)).isEqualTo(16);
+    assertThat(RpcStatus.codeFor(413)).isEqualTo(3);
+    assertThat(RpcStatus.codeFor(415)).isEqualTo(12);
+    assertThat(RpcStatus.codeFor(429)).isEqualTo(8);
+    assertThat(RpcStatus.codeFor(503)).isEqualTo(14);
+    assertThat(RpcStatus.codeFor(500)).isEqualTo(13);
+  }
 }

@@ -202,6 +202,74 @@ class SpanNormalizerTest {
     assertThat(span.getOutputTokens()).isEqualTo(45L);
     assertThat(span.getSessionId()).isEqualTo("sess-1");
     assertThat(span.getUserId()).isEqualTo("user-7");
+    // gpt-4o-2024-08-06: 120 × 2.50 + 45 × 10 = 750 USD per 1M tokens → 75,000 microcents
+    assertThat(span.getCostMicrocents()).isEqualTo(75_000L);
+    assertThat(span.getCostIsEstimated()).isTrue();
+  }
+
+  @Test
+  void mapsEventsArraysAndStructuredValuesIntoTheLlmFields() {
+    AnyValue tags =
+        AnyValue.newBuilder()
+            .setArrayValue(
+                ArrayValue.newBuilder()
+                    .addValues(AnyValue.newBuilder().setStringValue("beta"))
+                    .addValues(AnyValue.newBuilder().setStringValue("support")))
+            .build();
+    AnyValue messages =
+        AnyValue.newBuilder()
+            .setArrayValue(
+                ArrayValue.newBuilder()
+                    .addValues(
+                        AnyValue.newBuilder()
+                            .setKvlistValue(
+                                KeyValueList.newBuilder()
+                                    .addValues(attr("role", "user"))
+                                    .addValues(attr("content", "Hi")))))
+            .build();
+    Span span =
+        only(
+            span("ChatCompletion", ROOT_ID, null)
+                .setStartTimeUnixNano(1_000_000_000L)
+                .setEndTimeUnixNano(3_000_000_000L)
+                .addAttributes(attr("openinference.span.kind", "LLM"))
+                .addAttributes(attr("llm.model_name", "claude-haiku-4-5-20251001"))
+                .addAttributes(attr("llm.provider", "anthropic"))
+                .addAttributes(attr("llm.token_count.prompt", 1000L))
+                .addAttributes(attr("llm.token_count.prompt_details.cache_read", 600L))
+                .addAttributes(attr("llm.token_count.prompt_details.cache_write", 300L))
+                .addAttributes(attr("llm.token_count.completion", 200L))
+                .addAttributes(attr("llm.token_count.completion_details.reasoning", 50L))
+                .addAttributes(attr("tag.tags", tags))
+                .addAttributes(attr("gen_ai.input.messages", messages))
+                .addAttributes(attr("output.value", "Hello!"))
+                .addEvents(
+                    io.opentelemetry.proto.trace.v1.Span.Event.newBuilder()
+                        .setName("First Token Stream Event")
+                        .setTimeUnixNano(1_250_000_000L)));
+
+    assertThat(span.getKind()).isEqualTo(SpanKind.LLM);
+    assertThat(span.getModel()).isEqualTo("claude-haiku-4-5-20251001");
+    assertThat(span.getProvider()).isEqualTo("anthropic");
+    assertThat(span.getInputTokens()).isEqualTo(1000L);
+    assertThat(span.getOutputTokens()).isEqualTo(200L);
+    assertThat(span.getCacheReadTokens()).isEqualTo(600L);
+    assertThat(span.getCacheWriteTokens()).isEqualTo(300L);
+    assertThat(span.getReasoningTokens()).isEqualTo(50L);
+    // claude-haiku-4-5: 100 × 1 + 600 × 0.10 + 300 × 1.25 + 150 × 5 + 50 × 5
+    //   = 100 + 60 + 375 + 750 + 250 = 1535 → 153,500 microcents
+    assertThat(span.getCostMicrocents()).isEqualTo(153_500L);
+    assertThat(span.getCostIsEstimated()).isTrue();
+    assertThat(span.getTimeToFirstTokenNanos()).isEqualTo(250_000_000L);
+    assertThat(span.getTags()).containsExactly("beta", "support");
+    assertThat(span.getInput()).isEqualTo("[{\"role\":\"user\",\"content\":\"Hi\"}]");
+    assertThat(span.getOutput()).isEqualTo("Hello!");
+    Span decoded =
+        Topics.SPANS
+            .valueSerde()
+            .deserializer()
+            .deserialize("t", Topics.SPANS.valueSerde().serializer().serialize("t", span));
+    assertThat(decoded).isEqualTo(span);
   }
 
   @Test
