@@ -8,6 +8,8 @@ import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.ingest.KafkaSpanProducers;
 import dev.tracefold.gateway.ingest.SpanIngester;
 import dev.tracefold.gateway.otlp.OtlpErrorHandler;
+import dev.tracefold.gateway.otlp.OtlpGrpcServer;
+import dev.tracefold.gateway.otlp.OtlpGrpcService;
 import dev.tracefold.gateway.otlp.OtlpHttpService;
 import dev.tracefold.gateway.otlp.SpanNormalizer;
 import dev.tracefold.schemas.Span;
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingest gateway: the OTLP/HTTP receiver ({@code POST /v1/traces}, port {@link
- * GatewaySettings#otlpHttpPort()}) in front of one {@link SpanIngester} that produces to {@code
- * tracefold.spans}, and the read API ({@code GET /api/v1/traces...}), {@code /metrics} and {@code
+ * GatewaySettings#otlpHttpPort()}), the OTLP/gRPC receiver (port {@link
+ * GatewaySettings#otlpGrpcPort()}) and the native trace endpoints (API port) in front of one {@link
+ * SpanIngester} that produces to {@code tracefold.spans}, and the read API ({@code GET /api/v1/traces...}), {@code /metrics} and {@code
  * /health} (port {@link GatewaySettings#apiPort()}) over a {@link TraceStore}. A thin shell: the
  * ingest core, the transports and the read API are separate classes that tests drive directly.
  *
@@ -53,6 +56,7 @@ public final class IngestGateway implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Server otlpServer;
   private volatile Server apiServer;
+  private volatile OtlpGrpcServer otlpGrpcServer;
 
   private IngestGateway(
       GatewaySettings settings,
@@ -67,7 +71,8 @@ public final class IngestGateway implements AutoCloseable {
             settings.produceTimeout(),
             new IngestMetrics(registry),
             CommonPools.blockingTaskExecutor(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            settings.limits());
     this.healthChecks = List.of(kafkaCheck(), storeCheck(store));
   }
 
@@ -95,8 +100,8 @@ public final class IngestGateway implements AutoCloseable {
    *     and the sink in standalone mode) that {@code /health} reports after the gateway's own
    *     {@code kafka} and {@code store}
    * @return the running gateway
-   * @throws java.util.concurrent.CompletionException if a port cannot be bound (everything started
-   *     so far is closed again)
+   * @throws RuntimeException if a port cannot be bound ({@code CompletionException} for the HTTP
+   *     servers, {@code UncheckedIOException} for gRPC); everything started so far is closed again
    */
   public static IngestGateway start(
       GatewaySettings settings,
@@ -117,8 +122,10 @@ public final class IngestGateway implements AutoCloseable {
       throw e;
     }
     log.info(
-        "Ingest gateway: OTLP/HTTP on port {}, read API, /metrics and /health on port {}",
+        "Ingest gateway: OTLP/HTTP on port {}, OTLP/gRPC on port {}, native traces, read API,"
+            + " /metrics and /health on port {}",
         gateway.otlpHttpPort(),
+        gateway.otlpGrpcPort(),
         gateway.apiPort());
     return gateway;
   }
@@ -127,9 +134,10 @@ public final class IngestGateway implements AutoCloseable {
       TraceStore store, PrometheusMeterRegistry registry, List<HealthCheck> extraHealthChecks) {
     Duration requestTimeout = settings.produceTimeout().plus(REQUEST_TIMEOUT_MARGIN);
     IngestMetrics metrics = new IngestMetrics(registry);
+    SpanNormalizer normalizer = new SpanNormalizer(Clock.systemUTC());
     OtlpHttpService otlp =
         new OtlpHttpService(
-            ingester, new SpanNormalizer(Clock.systemUTC()), metrics, settings.maxRequestBytes());
+            ingester, normalizer, metrics, settings.maxRequestBytes(), settings.limits());
     ServerBuilder otlpBuilder =
         Server.builder()
             .http(settings.otlpHttpPort())
@@ -139,6 +147,12 @@ public final class IngestGateway implements AutoCloseable {
     otlpBuilder.route().post(OtlpHttpService.PATH).build(otlp);
     otlpServer = otlpBuilder.build();
     otlpServer.start().join();
+
+    otlpGrpcServer =
+        OtlpGrpcServer.start(
+            settings.otlpGrpcPort(),
+            settings.maxRequestBytes(),
+            new OtlpGrpcService(ingester, normalizer, metrics, settings.limits()));
 
     ServerBuilder apiBuilder =
         Server.builder().http(settings.apiPort()).requestTimeout(requestTimeout);
@@ -155,12 +169,17 @@ public final class IngestGateway implements AutoCloseable {
     return otlpServer.activeLocalPort();
   }
 
+  /** The bound OTLP/gRPC port (the real one when configured as 0). */
+  public int otlpGrpcPort() {
+    return otlpGrpcServer.port();
+  }
+
   /** The bound read API port (the real one when configured as 0). */
   public int apiPort() {
     return apiServer.activeLocalPort();
   }
 
-  /** The ingest core, for further transports (OTLP/gRPC, native JSON) to hand their batches to. */
+  /** The ingest core every transport hands its batches to. */
   public SpanIngester ingester() {
     return ingester;
   }
@@ -183,6 +202,9 @@ public final class IngestGateway implements AutoCloseable {
       return;
     }
     stop(otlpServer);
+    if (otlpGrpcServer != null) {
+      otlpGrpcServer.close();
+    }
     stop(apiServer);
     try {
       producer.close(settings.produceTimeout());

@@ -2,6 +2,7 @@ package dev.tracefold.gateway;
 
 import static dev.tracefold.gateway.otlp.OtlpRequests.attr;
 import static dev.tracefold.gateway.otlp.OtlpRequests.hex;
+import static dev.tracefold.gateway.otlp.OtlpRequests.newTraceId;
 import static dev.tracefold.gateway.otlp.OtlpRequests.request;
 import static dev.tracefold.gateway.otlp.OtlpRequests.span;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +42,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -87,7 +87,7 @@ class OtlpHttpIngestIT {
             new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 2));
     gateway =
         IngestGateway.start(
-            GatewaySettings.defaults().withPorts(0, 0),
+            GatewaySettings.defaults().withPorts(0, 0, 0),
             kafka,
             store,
             MeterRegistries.newPrometheusRegistry());
@@ -405,7 +405,7 @@ class OtlpHttpIngestIT {
   void bodiesAboveTheCapAre413AlsoAfterDecompression() throws Exception {
     try (IngestGateway small =
         IngestGateway.start(
-            GatewaySettings.defaults().withPorts(0, 0).withMaxRequestBytes(64 * 1024),
+            GatewaySettings.defaults().withPorts(0, 0, 0).withMaxRequestBytes(64 * 1024),
             kafka,
             store,
             MeterRegistries.newPrometheusRegistry())) {
@@ -499,7 +499,7 @@ class OtlpHttpIngestIT {
       TopicProvisioner.ensureTopics(lonelyKafka);
       impatient =
           IngestGateway.start(
-              GatewaySettings.defaults().withPorts(0, 0).withProduceTimeout(Duration.ofSeconds(2)),
+              GatewaySettings.defaults().withPorts(0, 0, 0).withProduceTimeout(Duration.ofSeconds(2)),
               lonelyKafka,
               store,
               registry);
@@ -545,13 +545,6 @@ class OtlpHttpIngestIT {
 
   private static String rootSpanIdOf(io.opentelemetry.api.trace.Span span) {
     return span.getSpanContext().getSpanId();
-  }
-
-  private static String newTraceId() {
-    byte[] id = new byte[16];
-    ThreadLocalRandom.current().nextBytes(id);
-    id[0] |= 0x10; // never all zeros
-    return HexFormat.of().formatHex(id);
   }
 
   private static String randomText(int length) {

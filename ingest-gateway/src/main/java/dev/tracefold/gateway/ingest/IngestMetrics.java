@@ -20,11 +20,15 @@ import java.util.Objects;
  *   <li>{@code tracefold_gateway_ingest_latency_seconds{protocol}}: from handing a batch to {@link
  *       SpanIngester} until Kafka acknowledged it (or it failed), histogram;
  *   <li>{@code tracefold_gateway_kafka_produce_errors_total{error}}: failed sends by exception
- *       class ({@code TimeoutException} also counts produce timeouts).
+ *       class ({@code TimeoutException} also counts produce timeouts);
+ *   <li>{@code tracefold_gateway_attributes_limited_total{protocol,action}}: span and event
+ *       attributes cut by {@link AttributeLimiter}: {@code action} = {@code dropped} (beyond the
+ *       count limit) or {@code truncated} (value cut to the length limit).
  * </ul>
  *
- * <p>{@code protocol} is the span source: {@code otlp-http-protobuf}, {@code otlp-http-json}, or
- * {@code unknown} for requests refused before their format was known. Thread-safe.
+ * <p>{@code protocol} is the span source: {@code otlp-http-protobuf}, {@code otlp-http-json},
+ * {@code otlp-grpc}, {@code native-json}, or {@code unknown} for requests refused before their
+ * format was known. Thread-safe.
  */
 public final class IngestMetrics {
   private final MeterRegistry registry;
@@ -92,5 +96,22 @@ public final class IngestMetrics {
         .tag("error", error.getClass().getSimpleName())
         .register(registry)
         .increment();
+  }
+
+  /** Counts attributes {@link AttributeLimiter} dropped and values it truncated. */
+  public void attributesLimited(String protocol, long dropped, long truncated) {
+    limited(protocol, "dropped", dropped);
+    limited(protocol, "truncated", truncated);
+  }
+
+  private void limited(String protocol, String action, long count) {
+    if (count > 0) {
+      Counter.builder("tracefold.gateway.attributes.limited")
+          .description("Span and event attributes dropped or truncated by the attribute limits")
+          .tag("protocol", protocol)
+          .tag("action", action)
+          .register(registry)
+          .increment(count);
+    }
   }
 }

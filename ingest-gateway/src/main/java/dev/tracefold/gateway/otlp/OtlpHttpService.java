@@ -14,12 +14,14 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.tracefold.gateway.ingest.IngestLimits;
 import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.ingest.IngestResult;
 import dev.tracefold.gateway.ingest.IngestUnavailableException;
 import dev.tracefold.gateway.ingest.NormalizedBatch;
 import dev.tracefold.gateway.ingest.ProjectIds;
 import dev.tracefold.gateway.ingest.SpanIngester;
+import dev.tracefold.gateway.ingest.TooManySpansException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *       rejected_spans} and {@code error_message} when some spans were invalid.
  *   <li>400 with a {@code google.rpc.Status} body (in the request's content type) for undecodable
  *       bodies and a malformed {@value ProjectIds#HEADER} header; nothing is produced.
- *   <li>413 when the body exceeds the size cap, as sent or after decompression.
+ *   <li>413 when the body exceeds the size cap, as sent or after decompression, or carries more
+ *       spans than {@link IngestLimits#maxSpansPerRequest()}.
  *   <li>503 with {@code Retry-After} when Kafka did not acknowledge in time.
  * </ul>
  *
@@ -62,22 +65,28 @@ public final class OtlpHttpService implements HttpService {
   private final SpanNormalizer normalizer;
   private final IngestMetrics metrics;
   private final int maxRequestBytes;
+  private final IngestLimits limits;
+  private final OtlpJsonDecoder jsonDecoder;
 
   /**
    * @param ingester where every decoded batch goes
    * @param normalizer validates and normalises the request's spans
    * @param metrics counts requests by status
    * @param maxRequestBytes size cap of the decoded body
+   * @param limits spans per request and JSON limits
    */
   public OtlpHttpService(
       SpanIngester ingester,
       SpanNormalizer normalizer,
       IngestMetrics metrics,
-      int maxRequestBytes) {
+      int maxRequestBytes,
+      IngestLimits limits) {
     this.ingester = Objects.requireNonNull(ingester, "ingester");
     this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.maxRequestBytes = maxRequestBytes;
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.jsonDecoder = new OtlpJsonDecoder(limits);
   }
 
   @Override
@@ -118,8 +127,13 @@ public final class OtlpHttpService implements HttpService {
     ExportTraceServiceRequest request =
         switch (format) {
           case PROTOBUF -> parseProtobuf(bytes);
-          case JSON -> OtlpJsonDecoder.decode(bytes);
+          case JSON -> jsonDecoder.decode(bytes);
         };
+    try {
+      limits.checkSpansPerRequest(ExportRequests.spanCount(request));
+    } catch (TooManySpansException e) {
+      throw new OtlpRequestException(413, e.getMessage());
+    }
     return normalizer.normalize(projectId, format.source, request);
   }
 

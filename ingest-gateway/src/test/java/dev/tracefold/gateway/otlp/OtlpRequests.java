@@ -10,6 +10,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Builders of OTLP protobuf test data. */
 public final class OtlpRequests {
@@ -18,6 +19,14 @@ public final class OtlpRequests {
   public static final String CHILD_ID = "00f067aa0ba902b7";
 
   private OtlpRequests() {}
+
+  /** A random valid trace id (32 lowercase hex characters, never all zeros). */
+  public static String newTraceId() {
+    byte[] id = new byte[16];
+    ThreadLocalRandom.current().nextBytes(id);
+    id[0] |= 0x10; // never all zeros
+    return HexFormat.of().formatHex(id);
+  }
 
   public static ByteString hex(String hex) {
     return ByteString.copyFrom(HexFormat.of().parseHex(hex));

@@ -1,0 +1,394 @@
+package dev.tracefold.gateway;
+
+import static dev.tracefold.gateway.otlp.OtlpRequests.attr;
+import static dev.tracefold.gateway.otlp.OtlpRequests.hex;
+import static dev.tracefold.gateway.otlp.OtlpRequests.newTraceId;
+import static dev.tracefold.gateway.otlp.OtlpRequests.request;
+import static dev.tracefold.gateway.otlp.OtlpRequests.span;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.RetryInfo;
+import dev.tracefold.embedded.EmbeddedKafkaBroker;
+import dev.tracefold.gateway.ingest.IngestLimits;
+import dev.tracefold.schemas.Span;
+import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.service.MeterRegistries;
+import dev.tracefold.service.TopicProvisioner;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OTLP/gRPC receiver end to end: the OpenTelemetry SDK's {@code OtlpGrpcSpanExporter} and raw
+ * gRPC calls in, records read back from {@code tracefold.spans} on a real embedded broker.
+ */
+class OtlpGrpcIngestIT {
+  private static final int MAX_REQUEST_BYTES = 64 * 1024;
+  private static final int MAX_SPANS = 5;
+
+  @TempDir static Path dataDir;
+
+  private static GatewayTestInfra infra;
+  private static IngestGateway gateway;
+  private static PrometheusMeterRegistry registry;
+  private static ManagedChannel channel;
+
+  @BeforeAll
+  static void start() {
+    infra = GatewayTestInfra.start(dataDir);
+    registry = MeterRegistries.newPrometheusRegistry();
+    gateway =
+        infra.startGateway(
+            GatewaySettings.defaults()
+                .withPorts(0, 0, 0)
+                .withMaxRequestBytes(MAX_REQUEST_BYTES)
+                .withLimits(
+                    IngestLimits.defaults()
+                        .withMaxSpansPerRequest(MAX_SPANS)
+                        .withAttributeLimits(4, 10)),
+            registry);
+    channel =
+        Grpc.newChannelBuilder(
+                "localhost:" + gateway.otlpGrpcPort(), InsecureChannelCredentials.create())
+            .build();
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (infra != null) {
+      infra.close();
+    }
+  }
+
+  @Test
+  @SuppressWarnings("try") // the scope only makes the root span current
+  void openTelemetrySdkGrpcExportWithGzipIsNormalisedLikeOtlpHttp() {
+    OtlpGrpcSpanExporter exporter =
+        OtlpGrpcSpanExporter.builder()
+            .setEndpoint("http://localhost:" + gateway.otlpGrpcPort())
+            .addHeader("x-tracefold-project", "grpc-proj")
+            .setCompression("gzip")
+            .build();
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "grpc-agent")))
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build();
+    Tracer tracer = provider.get("tracefold-grpc-it", "1.0.0");
+    io.opentelemetry.api.trace.Span root = tracer.spanBuilder("invoke_agent planner").startSpan();
+    String traceId = root.getSpanContext().getTraceId();
+    try (Scope ignored = root.makeCurrent()) {
+      tracer
+          .spanBuilder("chat claude")
+          .setAttribute("gen_ai.provider.name", "anthropic")
+          .setAttribute("gen_ai.request.model", "claude-sonnet-4")
+          .setAttribute("gen_ai.usage.input_tokens", 300L)
+          .startSpan()
+          .end();
+    } finally {
+      root.end();
+    }
+    CompletableResultCode flushed = provider.forceFlush().join(30, TimeUnit.SECONDS);
+    assertThat(flushed.isSuccess()).as("the gateway answered the SDK's export with OK").isTrue();
+    provider.close();
+
+    List<ConsumerRecord<String, Span>> records = infra.reader().awaitTrace(traceId, 2);
+    assertThat(records).extracting(ConsumerRecord::key).containsOnly("grpc-proj/" + traceId);
+    Map<String, Span> byName =
+        records.stream()
+            .map(ConsumerRecord::value)
+            .collect(Collectors.toMap(Span::getName, Function.identity()));
+    Span rootSpan = byName.get("invoke_agent planner");
+    Span llm = byName.get("chat claude");
+    assertThat(rootSpan.getParentSpanId()).isNull();
+    assertThat(llm.getParentSpanId()).isEqualTo(rootSpan.getSpanId());
+    assertThat(llm.getSource()).isEqualTo("otlp-grpc");
+    assertThat(llm.getServiceName()).isEqualTo("grpc-agent");
+    assertThat(llm.getModel()).isEqualTo("claude-sonnet-4");
+    assertThat(llm.getProvider()).isEqualTo("anthropic");
+    assertThat(llm.getInputTokens()).isEqualTo(300L);
+    assertThat(registry.scrape())
+        .contains("tracefold_gateway_spans_accepted_total{protocol=\"otlp-grpc\"}")
+        .contains("tracefold_gateway_requests_total{protocol=\"otlp-grpc\",status=\"200\"}");
+  }
+
+  @Test
+  void invalidSpansAreReportedAsPartialSuccessAndTheRestAccepted() {
+    String traceId = newTraceId();
+    ExportTraceServiceRequest body =
+        request(
+            span("good", "1111111111111111", null).setTraceId(hex(traceId)),
+            span("backwards", "2222222222222222", "1111111111111111")
+                .setTraceId(hex(traceId))
+                .setStartTimeUnixNano(20)
+                .setEndTimeUnixNano(10));
+
+    ExportTraceServiceResponse response =
+        TraceServiceGrpc.newBlockingStub(channel).withCompression("gzip").export(body);
+
+    assertThat(response.getPartialSuccess().getRejectedSpans()).isEqualTo(1);
+    assertThat(response.getPartialSuccess().getErrorMessage())
+        .isEqualTo(
+            "1 of 2 spans rejected: span #1 'backwards': end_time_unix_nano (10) is before"
+                + " start_time_unix_nano (20)");
+    assertThat(infra.reader().awaitTrace(traceId, 1))
+        .extracting(r -> r.value().getName())
+        .containsExactly("good");
+  }
+
+  @Test
+  void undecodableMessageIsInvalidArgument() {
+    byte[] truncated = {0x0A, 0x05, 0x01};
+    String protobufError = protobufParseError(truncated);
+
+    StatusRuntimeException error = exportRaw(truncated, Map.of());
+
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(error.getStatus().getDescription())
+        .isEqualTo("message is not a valid protobuf ExportTraceServiceRequest: " + protobufError);
+    assertThat(registry.scrape())
+        .contains("tracefold_gateway_requests_total{protocol=\"otlp-grpc\",status=\"400\"}");
+  }
+
+  @Test
+  void malformedProjectMetadataIsInvalidArgument() {
+    byte[] body = request(span("x", "3333333333333333", null)).toByteArray();
+
+    StatusRuntimeException error = exportRaw(body, Map.of("x-tracefold-project", "no/slashes"));
+
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(error.getStatus().getDescription())
+        .isEqualTo(
+            "header x-tracefold-project must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or"
+                + " '-', got 'no/slashes'");
+  }
+
+  @Test
+  void moreSpansThanTheLimitIsInvalidArgumentAndNothingIsProduced() {
+    String traceId = newTraceId();
+    io.opentelemetry.proto.trace.v1.Span.Builder[] spans =
+        new io.opentelemetry.proto.trace.v1.Span.Builder[MAX_SPANS + 1];
+    for (int i = 0; i < spans.length; i++) {
+      spans[i] = span("s" + i, String.format("%016x", i + 1), null).setTraceId(hex(traceId));
+    }
+
+    StatusRuntimeException error = exportRaw(request(spans).toByteArray(), Map.of());
+
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(error.getStatus().getDescription())
+        .isEqualTo(
+            "request carries 6 spans, more than the limit of 5"
+                + " (tracefold.gateway.max-spans-per-request); send at most 5 spans per request");
+    assertThat(registry.scrape())
+        .contains("tracefold_gateway_requests_total{protocol=\"otlp-grpc\",status=\"413\"}");
+    assertThat(infra.reader().ofTrace(traceId)).isEmpty();
+  }
+
+  @Test
+  void messagesAboveTheCapAreResourceExhaustedAlsoAfterDecompression() {
+    byte[] big =
+        request(span("big", "4444444444444444", null).addAttributes(attr("pad", "x".repeat(100_000))))
+            .toByteArray();
+
+    StatusRuntimeException plain = exportRaw(big, Map.of());
+    StatusRuntimeException gzipped =
+        exportRaw(big, Map.of(), CallOptions.DEFAULT.withCompression("gzip"));
+
+    assertThat(plain.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(gzipped.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(plain.getStatus().getDescription())
+        .isEqualTo("gRPC message exceeds maximum size 65536: " + (big.length));
+    assertThat(gzipped.getStatus().getDescription())
+        .isEqualTo("Decompressed gRPC message exceeds maximum size 65536");
+  }
+
+  @Test
+  void attributesBeyondTheLimitsAreDroppedOrTruncatedAndCounted() {
+    String traceId = newTraceId();
+    ExportTraceServiceRequest body =
+        request(
+            span("wide", "5555555555555555", null)
+                .setTraceId(hex(traceId))
+                .addAttributes(attr("a", "0123456789abc"))
+                .addAttributes(attr("b", 2L))
+                .addAttributes(attr("c", true))
+                .addAttributes(attr("d", 1.5))
+                .addAttributes(attr("e", "dropped"))
+                .addAttributes(attr("f", "dropped too")));
+
+    TraceServiceGrpc.newBlockingStub(channel).export(body);
+
+    Span span = infra.reader().awaitTrace(traceId, 1).get(0).value();
+    assertThat(span.getAttributes())
+        .isEqualTo(
+            Map.of(
+                "a", "0123456789",
+                "b", 2L,
+                "c", true,
+                "d", 1.5,
+                "tracefold.dropped_attributes_count", 2L,
+                "tracefold.truncated_attributes_count", 1L));
+    assertThat(registry.scrape())
+        .contains(
+            "tracefold_gateway_attributes_limited_total{action=\"dropped\",protocol=\"otlp-grpc\"}")
+        .contains(
+            "tracefold_gateway_attributes_limited_total{action=\"truncated\",protocol=\"otlp-grpc\"}");
+  }
+
+  @Test
+  void kafkaNotAcknowledgingInTimeIsUnavailableWithRetryInfo() throws Exception {
+    EmbeddedKafkaBroker lonely =
+        EmbeddedKafkaBroker.builder().dataDir(dataDir.resolve("kafka-unavailable")).build();
+    IngestGateway impatient = null;
+    ManagedChannel impatientChannel = null;
+    try {
+      lonely.start();
+      KafkaSettings lonelyKafka = infra.kafka().withBootstrapServers(lonely.bootstrapServers());
+      TopicProvisioner.ensureTopics(lonelyKafka);
+      impatient =
+          IngestGateway.start(
+              GatewaySettings.defaults()
+                  .withPorts(0, 0, 0)
+                  .withProduceTimeout(Duration.ofSeconds(2)),
+              lonelyKafka,
+              infra.store(),
+              MeterRegistries.newPrometheusRegistry());
+      impatientChannel =
+          Grpc.newChannelBuilder(
+                  "localhost:" + impatient.otlpGrpcPort(), InsecureChannelCredentials.create())
+              .build();
+      TraceServiceGrpc.TraceServiceBlockingStub stub =
+          TraceServiceGrpc.newBlockingStub(impatientChannel);
+      stub.export(request(span("before", "6666666666666666", null).setTraceId(hex(newTraceId()))));
+
+      lonely.close();
+      StatusRuntimeException error =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  stub.withDeadlineAfter(60, TimeUnit.SECONDS)
+                      .export(
+                          request(
+                              span("after", "7777777777777777", null)
+                                  .setTraceId(hex(newTraceId())))));
+
+      assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(error.getStatus().getDescription())
+          .startsWith("Kafka did not acknowledge 1 span within 2000ms")
+          .endsWith("; retry later");
+      com.google.rpc.Status details = StatusProto.fromThrowable(error);
+      assertThat(details.getDetailsList()).hasSize(1);
+      RetryInfo retry = details.getDetails(0).unpack(RetryInfo.class);
+      assertThat(retry.getRetryDelay().getSeconds()).isEqualTo(5);
+    } finally {
+      if (impatientChannel != null) {
+        impatientChannel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      }
+      if (impatient != null) {
+        impatient.close();
+      }
+      lonely.close();
+    }
+  }
+
+  /** {@code TraceService/Export} with the request and response as raw bytes. */
+  private static final MethodDescriptor<byte[], byte[]> RAW_EXPORT =
+      MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(TraceServiceGrpc.getExportMethod().getFullMethodName())
+          .setRequestMarshaller(new Bytes())
+          .setResponseMarshaller(new Bytes())
+          .build();
+
+  private static StatusRuntimeException exportRaw(byte[] body, Map<String, String> headers) {
+    return exportRaw(body, headers, CallOptions.DEFAULT);
+  }
+
+  /** Sends raw bytes to {@code TraceService/Export}; returns the error it must end with. */
+  private static StatusRuntimeException exportRaw(
+      byte[] body, Map<String, String> headers, CallOptions options) {
+    Metadata metadata = new Metadata();
+    headers.forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+    Channel withHeaders =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
+    StatusRuntimeException error =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> ClientCalls.blockingUnaryCall(withHeaders, RAW_EXPORT, options, body));
+    assertThat(error).as("the call failed").isNotNull();
+    return error;
+  }
+
+  private static String protobufParseError(byte[] body) {
+    try {
+      ExportTraceServiceRequest.parseFrom(body);
+      throw new AssertionError("expected a parse error");
+    } catch (InvalidProtocolBufferException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
