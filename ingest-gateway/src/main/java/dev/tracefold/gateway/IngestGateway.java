@@ -7,6 +7,7 @@ import dev.tracefold.gateway.api.ReadApiService;
 import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.ingest.KafkaSpanProducers;
 import dev.tracefold.gateway.ingest.SpanIngester;
+import dev.tracefold.gateway.nativejson.NativeTraceService;
 import dev.tracefold.gateway.otlp.OtlpErrorHandler;
 import dev.tracefold.gateway.otlp.OtlpGrpcServer;
 import dev.tracefold.gateway.otlp.OtlpGrpcService;
@@ -157,6 +158,9 @@ public final class IngestGateway implements AutoCloseable {
     ServerBuilder apiBuilder =
         Server.builder().http(settings.apiPort()).requestTimeout(requestTimeout);
     new ReadApiService(store).addTo(apiBuilder);
+    new NativeTraceService(
+            ingester, metrics, settings.limits(), settings.maxRequestBytes(), Clock.systemUTC())
+        .addTo(apiBuilder);
     List<HealthCheck> allChecks = new ArrayList<>(healthChecks);
     allChecks.addAll(extraHealthChecks);
     new OpsEndpoints(registry, allChecks).addTo(apiBuilder);

@@ -62,6 +62,7 @@ class StandalonePipelineIT {
             "tracefold.standalone.kafka-port", 0,
             "tracefold.standalone.postgres-port", 0,
             "tracefold.gateway.otlp-http-port", 0,
+            "tracefold.gateway.otlp-grpc-port", 0,
             "tracefold.gateway.api-port", 0,
             "tracefold.completion.quiet-window", "4s",
             "tracefold.completion.punctuation-interval", "200ms"))

@@ -23,7 +23,10 @@ import java.util.Objects;
  *       class ({@code TimeoutException} also counts produce timeouts);
  *   <li>{@code tracefold_gateway_attributes_limited_total{protocol,action}}: span and event
  *       attributes cut by {@link AttributeLimiter}: {@code action} = {@code dropped} (beyond the
- *       count limit) or {@code truncated} (value cut to the length limit).
+ *       count limit) or {@code truncated} (value cut to the length limit);
+ *   <li>{@code tracefold_gateway_native_traces_total{outcome}}: native traces ({@code POST
+ *       /api/v1/traces}, uploads) {@code accepted} or {@code rejected} (invalid, or refused with
+ *       their request).
  * </ul>
  *
  * <p>{@code protocol} is the span source: {@code otlp-http-protobuf}, {@code otlp-http-json},
@@ -112,6 +115,17 @@ public final class IngestMetrics {
           .tag("action", action)
           .register(registry)
           .increment(count);
+    }
+  }
+
+  /** Counts native traces by outcome: {@code accepted} or {@code rejected}. */
+  public void nativeTraces(String outcome, int traces) {
+    if (traces > 0) {
+      Counter.builder("tracefold.gateway.native.traces")
+          .description("Native traces accepted or rejected")
+          .tag("outcome", outcome)
+          .register(registry)
+          .increment(traces);
     }
   }
 }

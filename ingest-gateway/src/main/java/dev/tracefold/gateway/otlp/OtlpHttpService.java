@@ -55,8 +55,8 @@ public final class OtlpHttpService implements HttpService {
   /** The OTLP/HTTP traces path. */
   public static final String PATH = "/v1/traces";
 
-  /** {@code Retry-After} of 503 answers, in seconds. */
-  static final int RETRY_AFTER_SECONDS = 5;
+  /** {@code Retry-After} of 503 answers (and gRPC's retry delay), in seconds. */
+  public static final int RETRY_AFTER_SECONDS = 5;
 
   private static final Logger log = LoggerFactory.getLogger(OtlpHttpService.class);
   static final String UNKNOWN_PROTOCOL = "unknown";
