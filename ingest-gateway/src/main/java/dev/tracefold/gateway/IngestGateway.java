@@ -7,6 +7,7 @@ import dev.tracefold.gateway.api.ReadApiService;
 import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.ingest.KafkaSpanProducers;
 import dev.tracefold.gateway.ingest.SpanIngester;
+import dev.tracefold.gateway.nativejson.NativeErrorHandler;
 import dev.tracefold.gateway.nativejson.NativeTraceService;
 import dev.tracefold.gateway.otlp.OtlpErrorHandler;
 import dev.tracefold.gateway.otlp.OtlpGrpcServer;
@@ -156,7 +157,10 @@ public final class IngestGateway implements AutoCloseable {
             new OtlpGrpcService(ingester, normalizer, metrics, settings.limits()));
 
     ServerBuilder apiBuilder =
-        Server.builder().http(settings.apiPort()).requestTimeout(requestTimeout);
+        Server.builder()
+            .http(settings.apiPort())
+            .requestTimeout(requestTimeout)
+            .errorHandler(new NativeErrorHandler(metrics));
     new ReadApiService(store).addTo(apiBuilder);
     new NativeTraceService(
             ingester, metrics, settings.limits(), settings.maxRequestBytes(), Clock.systemUTC())
