@@ -11,6 +11,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.util.JsonFormat;
 import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
+import dev.tracefold.gateway.ingest.IngestLimits;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.service.KafkaSettings;
@@ -432,6 +433,38 @@ class OtlpHttpIngestIT {
           .isEqualTo(
               "request body exceeds 65536 bytes (after decompression); send fewer spans per"
                   + " request");
+    }
+  }
+
+  @Test
+  void moreSpansThanTheLimitAre413AndNothingIsProduced() throws Exception {
+    try (IngestGateway few =
+        IngestGateway.start(
+            GatewaySettings.defaults()
+                .withPorts(0, 0, 0)
+                .withLimits(IngestLimits.defaults().withMaxSpansPerRequest(2)),
+            kafka,
+            store,
+            MeterRegistries.newPrometheusRegistry())) {
+      String traceId = newTraceId();
+      byte[] body =
+          request(
+                  span("a", "1111111111111111", null).setTraceId(hex(traceId)),
+                  span("b", "2222222222222222", null).setTraceId(hex(traceId)),
+                  span("c", "3333333333333333", null).setTraceId(hex(traceId)))
+              .toByteArray();
+
+      HttpResponse<byte[]> response = post(few.otlpHttpPort(), PROTOBUF, null, body, Map.of());
+
+      assertThat(response.statusCode()).isEqualTo(413);
+      assertThat(statusMessage(response.body()))
+          .isEqualTo(
+              "request carries 3 spans, more than the limit of 2"
+                  + " (tracefold.gateway.max-spans-per-request); send at most 2 spans per request");
+      // a later span of the same trace lands on the same partition, after anything produced before
+      byte[] marker = request(span("marker", "4444444444444444", null).setTraceId(hex(traceId))).toByteArray();
+      assertThat(post(few.otlpHttpPort(), PROTOBUF, null, marker, Map.of()).statusCode()).isEqualTo(200);
+      assertThat(reader.awaitTrace(traceId, 1)).extracting(r -> r.value().getName()).containsExactly("marker");
     }
   }
 
