@@ -47,7 +47,9 @@ final class UploadClient {
   UploadClient(HttpClient http, URI baseUrl, String project, String apiKey, Duration timeout) {
     this.http = Objects.requireNonNull(http, "http");
     String base = baseUrl.toString();
-    this.uploadUri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + UPLOAD_PATH);
+    this.uploadUri =
+        URI.create(
+            (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + UPLOAD_PATH);
     this.project = blankToNull(project);
     this.apiKey = blankToNull(apiKey);
     this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -63,7 +65,8 @@ final class UploadClient {
   UploadResult upload(Path file, LongConsumer progress) {
     String contentType = contentType(file);
     if (contentType == null) {
-      return UploadResult.failed("name the file .json (one trace or an array) or .jsonl (one trace per line)");
+      return UploadResult.failed(
+          "name the file .json (one trace or an array) or .jsonl (one trace per line)");
     }
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       return UploadResult.failed("cannot read the file");
@@ -103,9 +106,12 @@ final class UploadClient {
       body = null;
     }
     boolean processed =
-        body != null && body.has("trace_ids") && (response.statusCode() == 200 || response.statusCode() == 400);
+        body != null
+            && body.has("trace_ids")
+            && (response.statusCode() == 200 || response.statusCode() == 400);
     if (!processed) {
-      String message = body != null && body.hasNonNull("error") ? body.get("error").asText() : response.body();
+      String message =
+          body != null && body.hasNonNull("error") ? body.get("error").asText() : response.body();
       return UploadResult.failed("HTTP " + response.statusCode() + ": " + message);
     }
     List<String> ids = new ArrayList<>();
@@ -121,7 +127,11 @@ final class UploadClient {
                         error.path("rule").asText(),
                         error.path("message").asText())));
     return new UploadResult(
-        null, ids, body.path("accepted_spans").asInt(), problems, body.path("error_count").asInt(problems.size()));
+        null,
+        ids,
+        body.path("accepted_spans").asInt(),
+        problems,
+        body.path("error_count").asInt(problems.size()));
   }
 
   private static InputStream open(Path file, LongConsumer progress) {

@@ -13,7 +13,11 @@ import java.util.List;
  * @param errorCount problems found in all (the gateway lists at most 1000)
  */
 record UploadResult(
-    String failure, List<String> traceIds, int acceptedSpans, List<Problem> errors, int errorCount) {
+    String failure,
+    List<String> traceIds,
+    int acceptedSpans,
+    List<Problem> errors,
+    int errorCount) {
   UploadResult {
     traceIds = List.copyOf(traceIds);
     errors = List.copyOf(errors);

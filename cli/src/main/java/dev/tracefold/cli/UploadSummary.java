@@ -42,10 +42,20 @@ final class UploadSummary {
     for (Problem problem : result.errors()) {
       String pointer = problem.pointer().isEmpty() ? "(trace)" : problem.pointer();
       err.println(
-          file + ":" + problem.line() + ": " + pointer + ": " + problem.message() + " (" + problem.rule() + ")");
+          file
+              + ":"
+              + problem.line()
+              + ": "
+              + pointer
+              + ": "
+              + problem.message()
+              + " ("
+              + problem.rule()
+              + ")");
     }
     if (result.errorCount() > result.errors().size()) {
-      err.println(file + ": and " + (result.errorCount() - result.errors().size()) + " more errors");
+      err.println(
+          file + ": and " + (result.errorCount() - result.errors().size()) + " more errors");
     }
     err.flush();
   }

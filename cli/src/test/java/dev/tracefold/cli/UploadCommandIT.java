@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code tracefold upload} end to end: the command line against a real gateway, embedded broker
- * and PostgreSQL; stored spans read back from {@code tracefold.spans}.
+ * {@code tracefold upload} end to end: the command line against a real gateway, embedded broker and
+ * PostgreSQL; stored spans read back from {@code tracefold.spans}.
  */
 class UploadCommandIT {
   @TempDir static Path dataDir;
@@ -37,9 +37,6 @@ class UploadCommandIT {
 
   @AfterAll
   static void stop() {
-    if (gateway != null) {
-      gateway.close();
-    }
     if (infra != null) {
       infra.close();
     }
@@ -53,21 +50,44 @@ class UploadCommandIT {
     Path jsonl =
         write(
             "runs.jsonl",
-            "{\"id\": \"" + first + "\", \"name\": \"one\", \"spans\": [{\"name\": \"s\"}]}\n"
-                + "{\"id\": \"bad\", \"name\": \"two\", \"spans\": [{\"name\": \"s\", \"kind\": \"robot\"}]}\n"
-                + "{\"id\": \"" + second + "\", \"name\": \"three\"}\n");
+            "{\"id\": \""
+                + first
+                + "\", \"name\": \"one\", \"spans\": [{\"name\": \"s\"}]}\n"
+                + "{\"id\": \"bad\", \"name\": \"two\", \"spans\": [{\"name\": \"s\", \"kind\":"
+                + " \"robot\"}]}\n"
+                + "{\"id\": \""
+                + second
+                + "\", \"name\": \"three\"}\n");
     Path json = write("more.json", "[{\"id\": \"" + third + "\", \"name\": \"four\"}]");
 
-    Run run = run("upload", "--url", url(), "--project", "cli-proj", "--no-progress", "-v", jsonl.toString(), json.toString());
+    Run run =
+        run(
+            "upload",
+            "--url",
+            url(),
+            "--project",
+            "cli-proj",
+            "--no-progress",
+            "-v",
+            jsonl.toString(),
+            json.toString());
 
     assertThat(run.exitCode).isEqualTo(1);
     assertThat(run.out)
         .isEqualTo(
-            jsonl + ": 2 traces stored (3 spans), 1 error\n"
-                + "  " + first + "\n"
-                + "  " + second + "\n"
-                + json + ": 1 trace stored (1 span), 0 errors\n"
-                + "  " + third + "\n"
+            jsonl
+                + ": 2 traces stored (3 spans), 1 error\n"
+                + "  "
+                + first
+                + "\n"
+                + "  "
+                + second
+                + "\n"
+                + json
+                + ": 1 trace stored (1 span), 0 errors\n"
+                + "  "
+                + third
+                + "\n"
                 + "Uploaded 3 traces (4 spans) from 2 files; 1 error\n");
     assertThat(run.err)
         .isEqualTo(
@@ -91,7 +111,8 @@ class UploadCommandIT {
     assertThat(run.exitCode).isEqualTo(0);
     assertThat(run.out)
         .isEqualTo(
-            file + ": 1 trace stored (1 span), 0 errors\n"
+            file
+                + ": 1 trace stored (1 span), 0 errors\n"
                 + "Uploaded 1 trace (1 span) from 1 file; 0 errors\n");
     assertThat(infra.reader().awaitTrace(id, 1))
         .extracting(ConsumerRecord::key)
@@ -103,16 +124,19 @@ class UploadCommandIT {
     Path missing = files.resolve("missing.jsonl");
     Path wrongName = write("notes.txt", "{}");
 
-    Run run = run("upload", "--url", url(), "--no-progress", missing.toString(), wrongName.toString());
+    Run run =
+        run("upload", "--url", url(), "--no-progress", missing.toString(), wrongName.toString());
 
     assertThat(run.exitCode).isEqualTo(1);
     assertThat(run.err)
         .isEqualTo(
-            missing + ": not uploaded: cannot read the file\n"
+            missing
+                + ": not uploaded: cannot read the file\n"
                 + wrongName
                 + ": not uploaded: name the file .json (one trace or an array) or .jsonl (one trace"
                 + " per line)\n");
-    assertThat(run.out).isEqualTo("Uploaded 0 traces (0 spans) from 0 files; 0 errors, 2 files not uploaded\n");
+    assertThat(run.out)
+        .isEqualTo("Uploaded 0 traces (0 spans) from 0 files; 0 errors, 2 files not uploaded\n");
   }
 
   @Test

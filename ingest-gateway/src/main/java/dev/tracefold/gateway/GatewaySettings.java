@@ -102,8 +102,7 @@ public record GatewaySettings(
 
   /** A copy with another request size cap. */
   public GatewaySettings withMaxRequestBytes(int bytes) {
-    return new GatewaySettings(
-        otlpHttpPort, apiPort, bytes, produceTimeout, otlpGrpcPort, limits);
+    return new GatewaySettings(otlpHttpPort, apiPort, bytes, produceTimeout, otlpGrpcPort, limits);
   }
 
   /** A copy with another produce timeout. */

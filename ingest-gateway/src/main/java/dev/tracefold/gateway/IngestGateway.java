@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * The ingest gateway: the OTLP/HTTP receiver ({@code POST /v1/traces}, port {@link
  * GatewaySettings#otlpHttpPort()}), the OTLP/gRPC receiver (port {@link
  * GatewaySettings#otlpGrpcPort()}) and the native trace endpoints (API port) in front of one {@link
- * SpanIngester} that produces to {@code tracefold.spans}, and the read API ({@code GET /api/v1/traces...}), {@code /metrics} and {@code
- * /health} (port {@link GatewaySettings#apiPort()}) over a {@link TraceStore}. A thin shell: the
- * ingest core, the transports and the read API are separate classes that tests drive directly.
+ * SpanIngester} that produces to {@code tracefold.spans}, and the read API ({@code GET
+ * /api/v1/traces...}), {@code /metrics} and {@code /health} (port {@link
+ * GatewaySettings#apiPort()}) over a {@link TraceStore}. A thin shell: the ingest core, the
+ * transports and the read API are separate classes that tests drive directly.
  *
  * <p>{@code /health} reports the gateway's checks {@code kafka} (the producer is open and the
  * latest request's spans were acknowledged) and {@code store} (PostgreSQL answers), then any extra

@@ -38,7 +38,12 @@ class GatewaySettingsTest {
     assertThat(settings)
         .isEqualTo(
             new GatewaySettings(
-                0, 9090, 1024 * 1024, Duration.ofMillis(250), 0, new IngestLimits(5, 6, 7, 8, 9, 1024)));
+                0,
+                9090,
+                1024 * 1024,
+                Duration.ofMillis(250),
+                0,
+                new IngestLimits(5, 6, 7, 8, 9, 1024)));
   }
 
   @Test

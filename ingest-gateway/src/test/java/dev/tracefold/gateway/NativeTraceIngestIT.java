@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.gateway.ingest.IngestLimits;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.json.TraceJsonSchema;
-import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
-import dev.tracefold.service.TopicProvisioner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Native traces end to end: {@code POST /api/v1/traces} and {@code POST /api/v1/traces/upload}
- * over HTTP, spans read back from {@code tracefold.spans} on a real embedded broker.
+ * Native traces end to end: {@code POST /api/v1/traces} and {@code POST /api/v1/traces/upload} over
+ * HTTP, spans read back from {@code tracefold.spans} on a real embedded broker.
  */
 class NativeTraceIngestIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,12 +61,6 @@ class NativeTraceIngestIT {
 
   @AfterAll
   static void stop() {
-    if (strict != null) {
-      strict.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
     if (infra != null) {
       infra.close();
     }
@@ -91,19 +82,27 @@ class NativeTraceIngestIT {
             .formatted(traceId);
 
     HttpResponse<String> response =
-        post(gateway, "/api/v1/traces", "application/json", utf8(trace), Map.of("x-tracefold-project", "native-proj"));
+        post(
+            gateway,
+            "/api/v1/traces",
+            "application/json",
+            utf8(trace),
+            Map.of("x-tracefold-project", "native-proj"));
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(response.body()))
         .isEqualTo(
             JSON.readTree(
-                "{\"trace_ids\": [\"" + traceId + "\"], \"accepted_traces\": 1, \"accepted_spans\": 4,"
+                "{\"trace_ids\": [\""
+                    + traceId
+                    + "\"], \"accepted_traces\": 1, \"accepted_spans\": 4,"
                     + " \"rejected_traces\": 0, \"error_count\": 0, \"errors\": []}"));
     List<ConsumerRecord<String, Span>> records = infra.reader().awaitTrace(traceId, 4);
     assertThat(records).extracting(ConsumerRecord::key).containsOnly("native-proj/" + traceId);
     Map<String, Span> byName =
         records.stream()
-            .collect(java.util.stream.Collectors.toMap(r -> r.value().getName(), ConsumerRecord::value));
+            .collect(
+                java.util.stream.Collectors.toMap(r -> r.value().getName(), ConsumerRecord::value));
     Span root = byName.get("answer question");
     assertThat(root.getParentSpanId()).isNull();
     assertThat(root.getSource()).isEqualTo("native-json");
@@ -129,7 +128,8 @@ class NativeTraceIngestIT {
         """
             .formatted(good);
 
-    HttpResponse<String> response = post(gateway, "/api/v1/traces", "application/json", utf8(body), Map.of());
+    HttpResponse<String> response =
+        post(gateway, "/api/v1/traces", "application/json", utf8(body), Map.of());
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode answer = JSON.readTree(response.body());
@@ -149,11 +149,13 @@ class NativeTraceIngestIT {
   @Test
   void onlyInvalidTracesAre400AndNothingIsStored() throws Exception {
     HttpResponse<String> response =
-        post(gateway, "/api/v1/traces", "application/json", utf8("{\"name\": \"no id\"}"), Map.of());
+        post(
+            gateway, "/api/v1/traces", "application/json", utf8("{\"name\": \"no id\"}"), Map.of());
 
     assertThat(response.statusCode()).isEqualTo(400);
     JsonNode answer = JSON.readTree(response.body());
-    assertThat(answer.get("error").asText()).isEqualTo("no trace was accepted: 1 trace is invalid; see errors");
+    assertThat(answer.get("error").asText())
+        .isEqualTo("no trace was accepted: 1 trace is invalid; see errors");
     assertThat(answer.get("errors").get(0).get("message").asText())
         .isEqualTo("required property 'id' not found");
   }
@@ -163,18 +165,24 @@ class NativeTraceIngestIT {
     String first = newTraceId();
     String last = newTraceId();
     String file =
-        "{\"id\": \"" + first + "\", \"name\": \"one\"}\n"
+        "{\"id\": \""
+            + first
+            + "\", \"name\": \"one\"}\n"
             + "{\"id\": \"broken\", \"name\": \n"
             + "\n"
             + "{\"id\": \"late\", \"name\": \"two\", \"started_at\": \"not a time\"}\n"
-            + "{\"id\": \"" + last + "\", \"name\": \"three\", \"spans\": [{\"name\": \"s\"}]}\n";
+            + "{\"id\": \""
+            + last
+            + "\", \"name\": \"three\", \"spans\": [{\"name\": \"s\"}]}\n";
 
     HttpResponse<String> response =
-        postMultipart(gateway, "traces.jsonl", utf8(file), Map.of("x-tracefold-project", "uploads"));
+        postMultipart(
+            gateway, "traces.jsonl", utf8(file), Map.of("x-tracefold-project", "uploads"));
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode answer = JSON.readTree(response.body());
-    assertThat(answer.get("trace_ids").toString()).isEqualTo("[\"" + first + "\",\"" + last + "\"]");
+    assertThat(answer.get("trace_ids").toString())
+        .isEqualTo("[\"" + first + "\",\"" + last + "\"]");
     assertThat(answer.get("accepted_spans").asInt()).isEqualTo(3);
     assertThat(answer.get("rejected_traces").asInt()).isEqualTo(2);
     JsonNode errors = answer.get("errors");
@@ -204,11 +212,18 @@ class NativeTraceIngestIT {
     byte[] array = utf8("[{\"id\": \"" + b + "\", \"name\": \"b\"}]");
 
     HttpResponse<String> gzipped =
-        post(gateway, "/api/v1/traces/upload", "application/x-ndjson", ndjson, Map.of("Content-Encoding", "gzip"));
-    HttpResponse<String> json = post(gateway, "/api/v1/traces/upload", "application/json", array, Map.of());
+        post(
+            gateway,
+            "/api/v1/traces/upload",
+            "application/x-ndjson",
+            ndjson,
+            Map.of("Content-Encoding", "gzip"));
+    HttpResponse<String> json =
+        post(gateway, "/api/v1/traces/upload", "application/json", array, Map.of());
 
     assertThat(gzipped.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(gzipped.body()).get("trace_ids").toString()).isEqualTo("[\"" + a + "\"]");
+    assertThat(JSON.readTree(gzipped.body()).get("trace_ids").toString())
+        .isEqualTo("[\"" + a + "\"]");
     assertThat(json.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(json.body()).get("trace_ids").toString()).isEqualTo("[\"" + b + "\"]");
     assertThat(infra.reader().awaitTrace(a, 1)).hasSize(1);
@@ -220,12 +235,16 @@ class NativeTraceIngestIT {
     StringBuilder file = new StringBuilder();
     List<String> ids = List.of(newTraceId(), newTraceId(), newTraceId());
     for (String id : ids) {
-      file.append("{\"id\": \"").append(id).append("\", \"name\": \"t\", \"spans\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}\n");
+      file.append("{\"id\": \"")
+          .append(id)
+          .append("\", \"name\": \"t\", \"spans\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}\n");
     }
-    file.append("{\"id\": \"huge\", \"name\": \"t\", \"spans\": [{\"name\": \"a\"}, {\"name\": \"b\"},"
-        + " {\"name\": \"c\"}, {\"name\": \"d\"}, {\"name\": \"e\"}]}\n");
+    file.append(
+        "{\"id\": \"huge\", \"name\": \"t\", \"spans\": [{\"name\": \"a\"}, {\"name\": \"b\"},"
+            + " {\"name\": \"c\"}, {\"name\": \"d\"}, {\"name\": \"e\"}]}\n");
 
-    HttpResponse<String> response = postMultipart(strict, "many.ndjson", utf8(file.toString()), Map.of());
+    HttpResponse<String> response =
+        postMultipart(strict, "many.ndjson", utf8(file.toString()), Map.of());
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode answer = JSON.readTree(response.body());
@@ -245,17 +264,28 @@ class NativeTraceIngestIT {
   void limitsAreAnsweredWith413() throws Exception {
     String sixSpans =
         "[{\"id\": \"a\", \"name\": \"t\", \"spans\": [{\"name\": \"x\"}, {\"name\": \"y\"}]},"
-            + " {\"id\": \"b\", \"name\": \"t\", \"spans\": [{\"name\": \"x\"}, {\"name\": \"y\"}]}]";
+            + " {\"id\": \"b\", \"name\": \"t\", \"spans\": [{\"name\": \"x\"}, {\"name\":"
+            + " \"y\"}]}]";
     byte[] bigFile = utf8("{\"id\": \"big\", \"name\": \"" + "x".repeat(3000) + "\"}\n");
 
     HttpResponse<String> tooManySpans =
         post(strict, "/api/v1/traces", "application/json", utf8(sixSpans), Map.of());
     HttpResponse<String> tooLargePost =
-        post(strict, "/api/v1/traces", "application/json", utf8("[" + "{},".repeat(2000) + "{}]"), Map.of());
+        post(
+            strict,
+            "/api/v1/traces",
+            "application/json",
+            utf8("[" + "{},".repeat(2000) + "{}]"),
+            Map.of());
     HttpResponse<String> tooLargeUpload =
         post(strict, "/api/v1/traces/upload", "application/x-ndjson", bigFile, Map.of());
     HttpResponse<String> tooLargeUnzipped =
-        post(strict, "/api/v1/traces/upload", "application/x-ndjson", gzip(bigFile), Map.of("Content-Encoding", "gzip"));
+        post(
+            strict,
+            "/api/v1/traces/upload",
+            "application/x-ndjson",
+            gzip(bigFile),
+            Map.of("Content-Encoding", "gzip"));
 
     assertThat(tooManySpans.statusCode()).isEqualTo(413);
     assertThat(JSON.readTree(tooManySpans.body()).get("error").asText())
@@ -280,10 +310,20 @@ class NativeTraceIngestIT {
     HttpResponse<String> text = post(gateway, "/api/v1/traces", "text/plain", utf8("{}"), Map.of());
     HttpResponse<String> unknownFile = postMultipart(gateway, "traces.txt", utf8("{}"), Map.of());
     HttpResponse<String> badProject =
-        post(gateway, "/api/v1/traces", "application/json", utf8("{}"), Map.of("x-tracefold-project", "a b"));
+        post(
+            gateway,
+            "/api/v1/traces",
+            "application/json",
+            utf8("{}"),
+            Map.of("x-tracefold-project", "a b"));
     HttpResponse<String> noField =
-        post(gateway, "/api/v1/traces/upload", "multipart/form-data; boundary=xyz",
-            utf8("--xyz\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\n{}\r\n--xyz--\r\n"), Map.of());
+        post(
+            gateway,
+            "/api/v1/traces/upload",
+            "multipart/form-data; boundary=xyz",
+            utf8(
+                "--xyz\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\n{}\r\n--xyz--\r\n"),
+            Map.of());
 
     assertThat(text.statusCode()).isEqualTo(415);
     assertThat(JSON.readTree(text.body()).get("error").asText())
@@ -321,40 +361,28 @@ class NativeTraceIngestIT {
 
   @Test
   void kafkaNotAcknowledgingInTimeIs503WithRetryAfter() throws Exception {
-    EmbeddedKafkaBroker lonely =
-        EmbeddedKafkaBroker.builder().dataDir(dataDir.resolve("kafka-503")).build();
-    IngestGateway impatient = null;
-    try {
-      lonely.start();
-      KafkaSettings lonelyKafka = infra.kafka().withBootstrapServers(lonely.bootstrapServers());
-      TopicProvisioner.ensureTopics(lonelyKafka);
-      impatient =
-          IngestGateway.start(
-              GatewaySettings.defaults().withPorts(0, 0, 0).withProduceTimeout(Duration.ofSeconds(2)),
-              lonelyKafka,
-              infra.store(),
-              MeterRegistries.newPrometheusRegistry());
-      String before = "{\"id\": \"" + newTraceId() + "\", \"name\": \"before\"}";
-      assertThat(post(impatient, "/api/v1/traces", "application/json", utf8(before), Map.of()).statusCode())
-          .isEqualTo(200);
+    GatewayTestInfra.IsolatedGateway isolated =
+        infra.startIsolatedGateway(
+            dataDir.resolve("kafka-503"),
+            GatewaySettings.defaults().withPorts(0, 0, 0).withProduceTimeout(Duration.ofSeconds(2)),
+            MeterRegistries.newPrometheusRegistry());
+    IngestGateway impatient = isolated.gateway();
+    String before = "{\"id\": \"" + newTraceId() + "\", \"name\": \"before\"}";
+    assertThat(
+            post(impatient, "/api/v1/traces", "application/json", utf8(before), Map.of())
+                .statusCode())
+        .isEqualTo(200);
 
-      lonely.close();
-      String after = "{\"id\": \"" + newTraceId() + "\", \"name\": \"after\"}";
-      HttpResponse<String> response =
-          post(impatient, "/api/v1/traces", "application/json", utf8(after), Map.of());
+    isolated.stopBroker();
+    String after = "{\"id\": \"" + newTraceId() + "\", \"name\": \"after\"}";
+    HttpResponse<String> response =
+        post(impatient, "/api/v1/traces", "application/json", utf8(after), Map.of());
 
-      assertThat(response.statusCode()).isEqualTo(503);
-      assertThat(response.headers().firstValue("retry-after")).hasValue("5");
-      assertThat(JSON.readTree(response.body()).get("error").asText())
-          .startsWith("Kafka did not acknowledge 1 span within 2000ms")
-          .endsWith(
-              "; retry later (sending the same traces again is safe: ids are deterministic)");
-    } finally {
-      if (impatient != null) {
-        impatient.close();
-      }
-      lonely.close();
-    }
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("retry-after")).hasValue("5");
+    assertThat(JSON.readTree(response.body()).get("error").asText())
+        .startsWith("Kafka did not acknowledge 1 span within 2000ms")
+        .endsWith("; retry later (sending the same traces again is safe: ids are deterministic)");
   }
 
   private static URI uri(IngestGateway target, String path) {
@@ -362,7 +390,11 @@ class NativeTraceIngestIT {
   }
 
   private static HttpResponse<String> post(
-      IngestGateway target, String path, String contentType, byte[] body, Map<String, String> headers)
+      IngestGateway target,
+      String path,
+      String contentType,
+      byte[] body,
+      Map<String, String> headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(target, path))
@@ -380,12 +412,19 @@ class NativeTraceIngestIT {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.write(
         utf8(
-            "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
+            "--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
     body.write(content);
     body.write(utf8("\r\n--" + boundary + "--\r\n"));
     return post(
-        target, "/api/v1/traces/upload", "multipart/form-data; boundary=" + boundary, body.toByteArray(), headers);
+        target,
+        "/api/v1/traces/upload",
+        "multipart/form-data; boundary=" + boundary,
+        body.toByteArray(),
+        headers);
   }
 
   private static byte[] utf8(String text) {

@@ -10,12 +10,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
-import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.gateway.ingest.IngestLimits;
 import dev.tracefold.schemas.Span;
-import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
-import dev.tracefold.service.TopicProvisioner;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -99,9 +96,6 @@ class OtlpGrpcIngestIT {
     if (channel != null) {
       channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }
-    if (gateway != null) {
-      gateway.close();
-    }
     if (infra != null) {
       infra.close();
     }
@@ -119,7 +113,8 @@ class OtlpGrpcIngestIT {
     SdkTracerProvider provider =
         SdkTracerProvider.builder()
             .setResource(
-                Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "grpc-agent")))
+                Resource.create(
+                    Attributes.of(AttributeKey.stringKey("service.name"), "grpc-agent")))
             .addSpanProcessor(SimpleSpanProcessor.create(exporter))
             .build();
     Tracer tracer = provider.get("tracefold-grpc-it", "1.0.0");
@@ -240,7 +235,9 @@ class OtlpGrpcIngestIT {
   @Test
   void messagesAboveTheCapAreResourceExhaustedAlsoAfterDecompression() {
     byte[] big =
-        request(span("big", "4444444444444444", null).addAttributes(attr("pad", "x".repeat(100_000))))
+        request(
+                span("big", "4444444444444444", null)
+                    .addAttributes(attr("pad", "x".repeat(100_000))))
             .toByteArray();
 
     StatusRuntimeException plain = exportRaw(big, Map.of());
@@ -275,12 +272,18 @@ class OtlpGrpcIngestIT {
     assertThat(span.getAttributes())
         .isEqualTo(
             Map.of(
-                "a", "0123456789",
-                "b", 2L,
-                "c", true,
-                "d", 1.5,
-                "tracefold.dropped_attributes_count", 2L,
-                "tracefold.truncated_attributes_count", 1L));
+                "a",
+                "0123456789",
+                "b",
+                2L,
+                "c",
+                true,
+                "d",
+                1.5,
+                "tracefold.dropped_attributes_count",
+                2L,
+                "tracefold.truncated_attributes_count",
+                1L));
     assertThat(registry.scrape())
         .contains(
             "tracefold_gateway_attributes_limited_total{action=\"dropped\",protocol=\"otlp-grpc\"}")
@@ -290,22 +293,14 @@ class OtlpGrpcIngestIT {
 
   @Test
   void kafkaNotAcknowledgingInTimeIsUnavailableWithRetryInfo() throws Exception {
-    EmbeddedKafkaBroker lonely =
-        EmbeddedKafkaBroker.builder().dataDir(dataDir.resolve("kafka-unavailable")).build();
-    IngestGateway impatient = null;
+    GatewayTestInfra.IsolatedGateway isolated =
+        infra.startIsolatedGateway(
+            dataDir.resolve("kafka-unavailable"),
+            GatewaySettings.defaults().withPorts(0, 0, 0).withProduceTimeout(Duration.ofSeconds(2)),
+            MeterRegistries.newPrometheusRegistry());
+    IngestGateway impatient = isolated.gateway();
     ManagedChannel impatientChannel = null;
     try {
-      lonely.start();
-      KafkaSettings lonelyKafka = infra.kafka().withBootstrapServers(lonely.bootstrapServers());
-      TopicProvisioner.ensureTopics(lonelyKafka);
-      impatient =
-          IngestGateway.start(
-              GatewaySettings.defaults()
-                  .withPorts(0, 0, 0)
-                  .withProduceTimeout(Duration.ofSeconds(2)),
-              lonelyKafka,
-              infra.store(),
-              MeterRegistries.newPrometheusRegistry());
       impatientChannel =
           Grpc.newChannelBuilder(
                   "localhost:" + impatient.otlpGrpcPort(), InsecureChannelCredentials.create())
@@ -314,7 +309,7 @@ class OtlpGrpcIngestIT {
           TraceServiceGrpc.newBlockingStub(impatientChannel);
       stub.export(request(span("before", "6666666666666666", null).setTraceId(hex(newTraceId()))));
 
-      lonely.close();
+      isolated.stopBroker();
       StatusRuntimeException error =
           catchThrowableOfType(
               StatusRuntimeException.class,
@@ -337,10 +332,6 @@ class OtlpGrpcIngestIT {
       if (impatientChannel != null) {
         impatientChannel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       }
-      if (impatient != null) {
-        impatient.close();
-      }
-      lonely.close();
     }
   }
 
@@ -361,7 +352,8 @@ class OtlpGrpcIngestIT {
   private static StatusRuntimeException exportRaw(
       byte[] body, Map<String, String> headers, CallOptions options) {
     Metadata metadata = new Metadata();
-    headers.forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+    headers.forEach(
+        (k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
     Channel withHeaders =
         ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
     StatusRuntimeException error =

@@ -14,8 +14,7 @@ import java.util.Map;
  *
  * <p>What was cut is recorded on the map it happened in: {@value #DROPPED_KEY} (attributes dropped)
  * and {@value #TRUNCATED_KEY} (values truncated), both {@code long}, added after limiting (so a
- * limited map holds up to two attributes more than the limit). Resource attributes are not
- * limited.
+ * limited map holds up to two attributes more than the limit). Resource attributes are not limited.
  *
  * <p>Immutable and thread-safe; {@link #apply} mutates the span it is given.
  */
@@ -63,7 +62,8 @@ public final class AttributeLimiter {
     if (attributes.size() <= maxAttributes && !hasLongValue(attributes)) {
       return null;
     }
-    Map<String, Object> limited = new LinkedHashMap<>(Math.min(attributes.size(), maxAttributes) * 2);
+    Map<String, Object> limited =
+        new LinkedHashMap<>(Math.min(attributes.size(), maxAttributes) * 2);
     long dropped = 0;
     long truncated = 0;
     for (Map.Entry<String, Object> entry : attributes.entrySet()) {

@@ -18,9 +18,9 @@ import com.typesafe.config.Config;
  * @param maxAttributeValueLength longest string attribute value kept, in UTF-16 characters; longer
  *     values are truncated and counted (default 8192; OpenTelemetry SDKs' {@code
  *     OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT} is unlimited by default)
- * @param maxJsonNestingDepth deepest JSON nesting (objects and arrays) a JSON body may have (Jackson
- *     {@code StreamReadConstraints.maxNestingDepth}; default 128, which leaves room for about 60
- *     levels of nested native spans)
+ * @param maxJsonNestingDepth deepest JSON nesting (objects and arrays) a JSON body may have
+ *     (Jackson {@code StreamReadConstraints.maxNestingDepth}; default 128, which leaves room for
+ *     about 60 levels of nested native spans)
  * @param maxJsonStringLength longest JSON string value, in characters (Jackson {@code
  *     StreamReadConstraints.maxStringLength}; default 4 MiB)
  * @param maxUploadBytes largest file {@code POST /api/v1/traces/upload} accepts, as sent and after

@@ -1,8 +1,7 @@
 package dev.tracefold.gateway.nativejson;
 
 /**
- * A native trace the converter cannot turn into spans, with where and why; the trace is not
- * stored.
+ * A native trace the converter cannot turn into spans, with where and why; the trace is not stored.
  */
 final class InvalidTraceException extends RuntimeException {
   private final String pointer;

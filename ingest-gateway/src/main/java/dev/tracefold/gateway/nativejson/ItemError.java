@@ -21,7 +21,13 @@ import java.util.Objects;
  * @param message what was wrong, for people
  */
 record ItemError(
-    int index, int line, String id, String pointer, String rule, String schemaPath, String message) {
+    int index,
+    int line,
+    String id,
+    String pointer,
+    String rule,
+    String schemaPath,
+    String message) {
   ItemError {
     Objects.requireNonNull(pointer, "pointer");
     Objects.requireNonNull(rule, "rule");

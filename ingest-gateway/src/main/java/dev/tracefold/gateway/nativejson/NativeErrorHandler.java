@@ -1,14 +1,12 @@
 package dev.tracefold.gateway.nativejson;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
-import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
-import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.tracefold.gateway.ingest.IngestMetrics;
+import dev.tracefold.gateway.otlp.StatusErrorHandler;
 import java.util.Objects;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -16,10 +14,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * Renders the 413 Armeria answers by itself on the API port (a {@code Content-Length} above the
  * route's {@code maxRequestLength}, before {@link NativeTraceService} sees the request) as the
  * native endpoints answer everything: {@code {"error": "..."}} naming the limit, counted in {@code
- * tracefold_gateway_requests_total{protocol="native-json"}}. Every other error is left to
- * Armeria's default handler. Thread-safe.
+ * tracefold_gateway_requests_total{protocol="native-json"}}. Every other error is left to Armeria's
+ * default handler. Thread-safe.
  */
-public final class NativeErrorHandler implements ServerErrorHandler {
+public final class NativeErrorHandler extends StatusErrorHandler {
   private final IngestMetrics metrics;
 
   /**
@@ -30,32 +28,8 @@ public final class NativeErrorHandler implements ServerErrorHandler {
   }
 
   @Override
-  public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
-    return null; // the services answer their own failures
-  }
-
-  @Override
-  public AggregatedHttpResponse onProtocolViolation(
-      ServiceConfig config,
-      RequestHeaders headers,
-      HttpStatus status,
-      String description,
-      Throwable cause) {
-    return render(config, status);
-  }
-
-  @Override
-  public AggregatedHttpResponse renderStatus(
-      ServiceRequestContext ctx,
-      ServiceConfig config,
-      RequestHeaders headers,
-      HttpStatus status,
-      String description,
-      Throwable cause) {
-    return render(config, status);
-  }
-
-  private AggregatedHttpResponse render(ServiceConfig config, HttpStatus status) {
+  protected AggregatedHttpResponse render(
+      ServiceConfig config, RequestHeaders headers, HttpStatus status) {
     if (status != HttpStatus.REQUEST_ENTITY_TOO_LARGE || config == null) {
       return null;
     }

@@ -18,8 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Result: {@code {"trace_ids": [...], "accepted_traces": n, "accepted_spans": n,
  * "rejected_traces": n, "error_count": n, "errors": [{"index", "line", "id", "pointer", "rule",
- * "schema_path", "message"}, ...]}}, at most {@value #MAX_LISTED_ERRORS} errors listed; plus
- * {@code "error"} when nothing was accepted. Refusal: {@code {"error": "..."}}.
+ * "schema_path", "message"}, ...]}}, at most {@value #MAX_LISTED_ERRORS} errors listed; plus {@code
+ * "error"} when nothing was accepted. Refusal: {@code {"error": "..."}}.
  */
 final class NativeResponses {
   /** Errors listed in one answer; {@code error_count} counts them all. */

@@ -19,12 +19,12 @@ import tools.jackson.databind.JsonNode;
  * <p>The trace itself becomes the root span (kind {@code CHAIN}): its {@code name}, {@code inputs}
  * and {@code outputs} as input and output text, {@code tags}, {@code session_id}, {@code user_id},
  * {@code error} as status, {@code metadata} as attributes {@code metadata.<key>}, {@code
- * attributes} under their own keys, and every other field as an attribute under its own name. Each span in {@code spans} (recursively) becomes a
- * child of its enclosing span, with {@code kind}, {@code model}, {@code provider}, token counts,
- * {@code cost} (USD → microcents, reported, not estimated), {@code time_to_first_token_ms}, {@code
- * input}, {@code output}, {@code error}, {@code tags}, {@code metadata}, {@code attributes} and
- * unknown fields mapped the same way. Ids follow {@link TraceIds}; a hashed id is kept as attribute
- * {@value #NATIVE_ID_KEY}.
+ * attributes} under their own keys, and every other field as an attribute under its own name. Each
+ * span in {@code spans} (recursively) becomes a child of its enclosing span, with {@code kind},
+ * {@code model}, {@code provider}, token counts, {@code cost} (USD → microcents, reported, not
+ * estimated), {@code time_to_first_token_ms}, {@code input}, {@code output}, {@code error}, {@code
+ * tags}, {@code metadata}, {@code attributes} and unknown fields mapped the same way. Ids follow
+ * {@link TraceIds}; a hashed id is kept as attribute {@value #NATIVE_ID_KEY}.
  *
  * <p>Times: a span starts at {@code started_at}, else at its parent's start; it ends at {@code
  * ended_at}, else {@code started_at + duration_ms}, else at the latest end of its descendants (at
@@ -43,15 +43,47 @@ final class NativeTraceConverter {
 
   private static final Set<String> TRACE_FIELDS =
       Set.of(
-          "id", "name", "inputs", "outputs", "spans", "tags", "metadata", "started_at",
-          "ended_at", "duration_ms", "session_id", "user_id", "error", "attributes");
+          "id",
+          "name",
+          "inputs",
+          "outputs",
+          "spans",
+          "tags",
+          "metadata",
+          "started_at",
+          "ended_at",
+          "duration_ms",
+          "session_id",
+          "user_id",
+          "error",
+          "attributes");
 
   private static final Set<String> SPAN_FIELDS =
       Set.of(
-          "id", "name", "kind", "model", "provider", "input_tokens", "output_tokens",
-          "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "cost",
-          "time_to_first_token_ms", "input", "output", "error", "started_at", "ended_at",
-          "duration_ms", "session_id", "user_id", "tags", "metadata", "attributes", "spans");
+          "id",
+          "name",
+          "kind",
+          "model",
+          "provider",
+          "input_tokens",
+          "output_tokens",
+          "cache_read_tokens",
+          "cache_write_tokens",
+          "reasoning_tokens",
+          "cost",
+          "time_to_first_token_ms",
+          "input",
+          "output",
+          "error",
+          "started_at",
+          "ended_at",
+          "duration_ms",
+          "session_id",
+          "user_id",
+          "tags",
+          "metadata",
+          "attributes",
+          "spans");
 
   private final NativeValues values;
 

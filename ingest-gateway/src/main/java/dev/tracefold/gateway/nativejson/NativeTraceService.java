@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Both POSTs answer with the stored {@code trace_ids} and a list of errors, one per problem, each
- * naming the trace (index, line, id), the JSON pointer and the rule ({@link NativeResponses}):
- * 200 when at least one trace was stored (or there was nothing wrong), 400 when every trace was
+ * naming the trace (index, line, id), the JSON pointer and the rule ({@link NativeResponses}): 200
+ * when at least one trace was stored (or there was nothing wrong), 400 when every trace was
  * invalid, 503 + {@code Retry-After} when Kafka did not acknowledge in time. Traces are
  * acknowledged only after Kafka acknowledged every span. The project is the {@value
  * ProjectIds#HEADER} header, else {@value ProjectIds#DEFAULT}. Parsing, validation and conversion
@@ -100,8 +100,7 @@ public final class NativeTraceService {
     this.maxRequestBytes = maxRequestBytes;
     this.reader = new TraceItemReader(limits);
     this.ingest =
-        new NativeTraceIngest(
-            ingester, metrics, limits, new NativeValues(reader.mapper()), clock);
+        new NativeTraceIngest(ingester, metrics, limits, new NativeValues(reader.mapper()), clock);
   }
 
   /** Adds the three routes to an Armeria server under construction. */
@@ -124,7 +123,8 @@ public final class NativeTraceService {
     String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
     CompletableFuture<HttpResponse> response =
         CompletableFuture.supplyAsync(() -> checkPost(contentType, encoding, req), ctx.eventLoop())
-            .thenCompose(projectId -> req.aggregate().thenApply(body -> new Posted(projectId, body)))
+            .thenCompose(
+                projectId -> req.aggregate().thenApply(body -> new Posted(projectId, body)))
             .thenApplyAsync(
                 posted -> {
                   byte[] bytes = decode(posted.body().content().array(), encoding);
@@ -162,7 +162,8 @@ public final class NativeTraceService {
                 projectId ->
                     req.aggregate()
                         .thenCompose(body -> UploadBodies.read(ctx, body, limits.maxUploadBytes()))
-                        .thenApplyAsync(file -> prepare(projectId, file), ctx.blockingTaskExecutor()))
+                        .thenApplyAsync(
+                            file -> prepare(projectId, file), ctx.blockingTaskExecutor()))
             .thenCompose(ingest::ingest)
             .handle((outcome, error) -> respond(outcome, error));
     return HttpResponse.of(response);
@@ -170,7 +171,9 @@ public final class NativeTraceService {
 
   private Prepared prepare(String projectId, UploadFile file) {
     List<TraceItem> items =
-        file.format() == Format.JSONL ? reader.readJsonLines(file.bytes()) : reader.readJson(file.bytes());
+        file.format() == Format.JSONL
+            ? reader.readJsonLines(file.bytes())
+            : reader.readJson(file.bytes());
     if (items.isEmpty()) {
       throw new NativeRequestException(400, "the file holds no trace");
     }

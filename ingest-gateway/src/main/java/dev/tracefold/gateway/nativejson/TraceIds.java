@@ -29,7 +29,8 @@ final class TraceIds {
   private static final Pattern TRACE_HEX = Pattern.compile("[0-9a-fA-F]{32}");
   private static final Pattern SPAN_HEX = Pattern.compile("[0-9a-fA-F]{16}");
   private static final Pattern UUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private TraceIds() {}
 

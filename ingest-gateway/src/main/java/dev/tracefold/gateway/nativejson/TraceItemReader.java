@@ -75,7 +75,9 @@ final class TraceItemReader {
           items.add(new TraceItem(index++, line, json.readTree(parser), null));
         }
       } else {
-        items.add(new TraceItem(0, parser.currentTokenLocation().getLineNr(), json.readTree(parser), null));
+        items.add(
+            new TraceItem(
+                0, parser.currentTokenLocation().getLineNr(), json.readTree(parser), null));
       }
       if (parser.nextToken() != null) {
         throw new NativeRequestException(
@@ -127,13 +129,16 @@ final class TraceItemReader {
     } catch (JacksonException e) {
       TokenStreamLocation location = e.getLocation();
       String column =
-          location == null || location.getColumnNr() < 1 ? "" : " (column " + location.getColumnNr() + ")";
+          location == null || location.getColumnNr() < 1
+              ? ""
+              : " (column " + location.getColumnNr() + ")";
       return failed(index, line, "line is not valid JSON: " + e.getOriginalMessage() + column);
     }
   }
 
   private static TraceItem failed(int index, int line, String message) {
-    return new TraceItem(index, line, null, new ItemError(index, line, null, "", "json", null, message));
+    return new TraceItem(
+        index, line, null, new ItemError(index, line, null, "", "json", null, message));
   }
 
   private static String at(TokenStreamLocation location) {

@@ -65,14 +65,17 @@ final class TraceSchemaValidator {
               schemaPath(error),
               message(pointer, error.getMessage())));
     }
-    violations.sort(Comparator.comparing(ItemError::pointer)); // stable: keeps keyword order per value
+    violations.sort(
+        Comparator.comparing(ItemError::pointer)); // stable: keeps keyword order per value
     return violations;
   }
 
   /** The rule's location relative to the schema document, e.g. {@code #/$defs/span/required}. */
   private static String schemaPath(Error error) {
     String location = String.valueOf(error.getSchemaLocation());
-    return location.startsWith(SCHEMA_PREFIX) ? location.substring(SCHEMA_PREFIX.length()) : location;
+    return location.startsWith(SCHEMA_PREFIX)
+        ? location.substring(SCHEMA_PREFIX.length())
+        : location;
   }
 
   /** The validator's message without the pointer it starts with (the pointer has its own field). */

@@ -68,7 +68,8 @@ final class UploadBodies {
     MediaType contentType = request.contentType();
     String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
     boolean multipart = contentType != null && contentType.is(MediaType.MULTIPART_FORM_DATA);
-    int cap = multipart ? maxUploadBytes + NativeTraceService.MULTIPART_OVERHEAD_BYTES : maxUploadBytes;
+    int cap =
+        multipart ? maxUploadBytes + NativeTraceService.MULTIPART_OVERHEAD_BYTES : maxUploadBytes;
     CompletableFuture<byte[]> decoded =
         CompletableFuture.supplyAsync(
             () -> decode(request.content().array(), encoding, cap, maxUploadBytes),

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@code maxInboundMessageSize} is the gateway's request size cap; gRPC checks it on the message as
  * sent and again after {@code grpc-encoding} decompression.
  *
- * <p>A separate server from the Armeria ones: {@code armeria-grpc} is not published for the
- * Armeria version in use. Thread-safe; {@link #close()} is idempotent.
+ * <p>A separate server from the Armeria ones: {@code armeria-grpc} is not published for the Armeria
+ * version in use. Thread-safe; {@link #close()} is idempotent.
  */
 public final class OtlpGrpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OtlpGrpcServer.class);
@@ -66,7 +66,8 @@ public final class OtlpGrpcServer implements AutoCloseable {
     server.shutdown();
     try {
       if (!server.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)) {
-        log.warn("OTLP/gRPC calls still running after {} s; cancelling them", SHUTDOWN_GRACE_SECONDS);
+        log.warn(
+            "OTLP/gRPC calls still running after {} s; cancelling them", SHUTDOWN_GRACE_SECONDS);
         server.shutdownNow();
       }
     } catch (InterruptedException e) {

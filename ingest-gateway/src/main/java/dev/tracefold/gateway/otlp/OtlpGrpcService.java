@@ -27,7 +27,6 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
@@ -55,8 +54,8 @@ import org.slf4j.LoggerFactory;
  *       produced.
  *   <li>{@code UNAVAILABLE} with a {@code google.rpc.RetryInfo} detail (retry delay {@value
  *       OtlpHttpService#RETRY_AFTER_SECONDS} s) when Kafka did not acknowledge in time.
- *   <li>{@code RESOURCE_EXHAUSTED} (gRPC's own status and description) when the message exceeds
- *       the server's {@code maxInboundMessageSize}, as sent or after decompression.
+ *   <li>{@code RESOURCE_EXHAUSTED} (gRPC's own status and description) when the message exceeds the
+ *       server's {@code maxInboundMessageSize}, as sent or after decompression.
  * </ul>
  *
  * <p>The request message is parsed here rather than by gRPC's protobuf marshaller, so that an
@@ -98,7 +97,10 @@ public final class OtlpGrpcService {
    * @param limits spans per request
    */
   public OtlpGrpcService(
-      SpanIngester ingester, SpanNormalizer normalizer, IngestMetrics metrics, IngestLimits limits) {
+      SpanIngester ingester,
+      SpanNormalizer normalizer,
+      IngestMetrics metrics,
+      IngestLimits limits) {
     this.ingester = Objects.requireNonNull(ingester, "ingester");
     this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -151,19 +153,11 @@ public final class OtlpGrpcService {
       StreamObserver<ExportTraceServiceResponse> observer, IngestResult result, Throwable error) {
     if (error == null) {
       metrics.request(PROTOCOL, 200);
-      ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
-      if (!result.fullSuccess()) {
-        response.setPartialSuccess(
-            ExportTracePartialSuccess.newBuilder()
-                .setRejectedSpans(result.rejectedSpans())
-                .setErrorMessage(result.errorMessage()));
-      }
-      send(observer, response.build());
+      send(observer, ExportRequests.response(result));
       return;
     }
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof IngestUnavailableException) {
       metrics.request(PROTOCOL, 503);
       fail(observer, unavailable(cause.getMessage() + "; retry later"));
@@ -237,7 +231,8 @@ public final class OtlpGrpcService {
   record RequestMessage(byte[] bytes, StatusRuntimeException unreadable) {}
 
   /** Reads the message bytes; gRPC bounds their size by {@code maxInboundMessageSize}. */
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<RequestMessage> {
+  private static final class BytesMarshaller
+      implements MethodDescriptor.Marshaller<RequestMessage> {
     @Override
     public InputStream stream(RequestMessage value) {
       return new ByteArrayInputStream(value.bytes());

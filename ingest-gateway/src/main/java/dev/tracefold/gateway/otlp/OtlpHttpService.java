@@ -22,7 +22,6 @@ import dev.tracefold.gateway.ingest.NormalizedBatch;
 import dev.tracefold.gateway.ingest.ProjectIds;
 import dev.tracefold.gateway.ingest.SpanIngester;
 import dev.tracefold.gateway.ingest.TooManySpansException;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.nio.charset.StandardCharsets;
@@ -186,17 +185,11 @@ public final class OtlpHttpService implements HttpService {
   }
 
   private static HttpResponse success(OtlpFormat format, IngestResult result) {
-    ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
-    if (!result.fullSuccess()) {
-      response.setPartialSuccess(
-          ExportTracePartialSuccess.newBuilder()
-              .setRejectedSpans(result.rejectedSpans())
-              .setErrorMessage(result.errorMessage()));
-    }
+    ExportTraceServiceResponse response = ExportRequests.response(result);
     byte[] body =
         switch (format) {
-          case PROTOBUF -> response.build().toByteArray();
-          case JSON -> printJson(response.build());
+          case PROTOBUF -> response.toByteArray();
+          case JSON -> printJson(response);
         };
     return HttpResponse.of(HttpStatus.OK, format.mediaType, body);
   }

@@ -63,7 +63,8 @@ class NativeTraceConverterTest {
     assertThat(trace.traceId()).isEqualTo(TRACE_ID);
     assertThat(trace.givenId()).isEqualTo("my-trace");
     List<Span> spans = trace.spans();
-    assertThat(spans).extracting(Span::getName)
+    assertThat(spans)
+        .extracting(Span::getName)
         .containsExactly("support run", "plan", "chat gpt-4o", "lookup order");
     for (Span span : spans) {
       assertThat(span.getProjectId()).isEqualTo("proj");
@@ -134,8 +135,12 @@ class NativeTraceConverterTest {
     assertThat(tool.getStatusMessage()).isEqualTo("timeout");
     assertThat(tool.getAttributes())
         .isEqualTo(Map.of("error", "{\"message\":\"timeout\",\"type\":\"TimeoutError\"}"));
-    assertThat(tool.getStartEpochNanos()).as("defaults to the parent's start").isEqualTo(plan.getStartEpochNanos());
-    assertThat(tool.getEndEpochNanos()).as("no end given: its start").isEqualTo(tool.getStartEpochNanos());
+    assertThat(tool.getStartEpochNanos())
+        .as("defaults to the parent's start")
+        .isEqualTo(plan.getStartEpochNanos());
+    assertThat(tool.getEndEpochNanos())
+        .as("no end given: its start")
+        .isEqualTo(tool.getStartEpochNanos());
 
     assertThat(trace.pointers())
         .containsEntry(root.getSpanId(), "")
@@ -160,7 +165,9 @@ class NativeTraceConverterTest {
     assertThat(root.getStartEpochNanos()).isEqualTo(nanos("2025-01-01T00:00:02Z"));
     assertThat(root.getEndEpochNanos()).isEqualTo(nanos("2025-01-01T00:00:09Z"));
     assertThat(b.getStartEpochNanos()).isEqualTo(root.getStartEpochNanos());
-    assertThat(b.getEndEpochNanos()).as("covers its child").isEqualTo(nanos("2025-01-01T00:00:09Z"));
+    assertThat(b.getEndEpochNanos())
+        .as("covers its child")
+        .isEqualTo(nanos("2025-01-01T00:00:09Z"));
     assertThat(fromSpans.spans().get(1).getKind()).isEqualTo(SpanKind.OTHER);
 
     Span alone = convert("{\"id\": \"x\", \"name\": \"t\", \"error\": \"boom\"}").spans().get(0);
@@ -173,7 +180,9 @@ class NativeTraceConverterTest {
   @Test
   void aModelMakesAnUnkindedSpanAnLlmSpan() {
     Span span =
-        convert("{\"id\": \"x\", \"name\": \"t\", \"spans\": [{\"name\": \"c\", \"model\": \"m\"}]}")
+        convert(
+                "{\"id\": \"x\", \"name\": \"t\", \"spans\": [{\"name\": \"c\", \"model\":"
+                    + " \"m\"}]}")
             .spans()
             .get(1);
 
@@ -196,8 +205,8 @@ class NativeTraceConverterTest {
               assertThat(e.rule()).isEqualTo("timing");
             })
         .hasMessage(
-            "ended_at 2025-01-01T00:00:04Z is before the start 2025-01-01T00:00:05Z; a span must not"
-                + " end before it starts");
+            "ended_at 2025-01-01T00:00:04Z is before the start 2025-01-01T00:00:05Z; a span must"
+                + " not end before it starts");
   }
 
   @Test
@@ -216,12 +225,14 @@ class NativeTraceConverterTest {
               assertThat(e.rule()).isEqualTo("unique");
             })
         .hasMessage(
-            "span id 's' is used twice in this trace (also by /spans/0); give each span its own id");
+            "span id 's' is used twice in this trace (also by /spans/0); give each span its own"
+                + " id");
   }
 
   @Test
   void sameInputGivesSameIds() {
-    String json = "{\"id\": \"x\", \"name\": \"t\", \"spans\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}";
+    String json =
+        "{\"id\": \"x\", \"name\": \"t\", \"spans\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}";
 
     assertThat(convert(json).spans())
         .extracting(Span::getSpanId)

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class TraceIdsTest {
-  private static final String HASHED_TRACE = "670c0f140bf357e6d99293ad6cf0d246"; // SHA-256("my-trace")
+  private static final String HASHED_TRACE =
+      "670c0f140bf357e6d99293ad6cf0d246"; // SHA-256("my-trace")
 
   @Test
   void keepsHexTraceIdsAndUuidsAndHashesEverythingElse() {
@@ -27,7 +28,9 @@ class TraceIdsTest {
 
   @Test
   void tellsKeptIdsFromHashedOnes() {
-    assertThat(TraceIds.isKept("3F2B8C1E-9D4A-4B7E-8F60-1C2D3E4F5A6B", "3f2b8c1e9d4a4b7e8f601c2d3e4f5a6b"))
+    assertThat(
+            TraceIds.isKept(
+                "3F2B8C1E-9D4A-4B7E-8F60-1C2D3E4F5A6B", "3f2b8c1e9d4a4b7e8f601c2d3e4f5a6b"))
         .isTrue();
     assertThat(TraceIds.isKept("my-trace", HASHED_TRACE)).isFalse();
   }

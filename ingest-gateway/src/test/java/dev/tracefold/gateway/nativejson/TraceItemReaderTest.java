@@ -23,7 +23,8 @@ class TraceItemReaderTest {
         .extracting(TraceItem::index, TraceItem::line, i -> i.trace().get("id").asString())
         .containsExactly(tuple(0, 1, "a"));
 
-    List<TraceItem> items = reader.readJson(utf8("[\n  {\"id\": \"a\"},\n\n  {\"id\": \"b\",\n \"x\": 1}, 3\n]"));
+    List<TraceItem> items =
+        reader.readJson(utf8("[\n  {\"id\": \"a\"},\n\n  {\"id\": \"b\",\n \"x\": 1}, 3\n]"));
 
     assertThat(items)
         .extracting(TraceItem::index, TraceItem::line, i -> i.trace().toString())
@@ -52,14 +53,16 @@ class TraceItemReaderTest {
 
     List<TraceItem> items = reader.readJsonLines(utf8(file));
 
-    assertThat(items).extracting(TraceItem::index, TraceItem::line).containsExactly(
-        tuple(0, 1), tuple(1, 4), tuple(2, 5), tuple(3, 6));
+    assertThat(items)
+        .extracting(TraceItem::index, TraceItem::line)
+        .containsExactly(tuple(0, 1), tuple(1, 4), tuple(2, 5), tuple(3, 6));
     assertThat(items.get(0).trace().get("id").asString()).isEqualTo("a");
     assertThat(items.get(1).trace()).isNull();
     assertThat(items.get(1).error())
         .extracting(ItemError::line, ItemError::pointer, ItemError::rule)
         .containsExactly(4, "", "json");
-    assertThat(items.get(1).error().message()).startsWith("line is not valid JSON: Unexpected end-of-input");
+    assertThat(items.get(1).error().message())
+        .startsWith("line is not valid JSON: Unexpected end-of-input");
     assertThat(items.get(2).error().message())
         .isEqualTo("line has content after its JSON value (column 13); put one trace per line");
     assertThat(items.get(3).trace().get("id").asString()).isEqualTo("d");
@@ -67,13 +70,13 @@ class TraceItemReaderTest {
 
   @Test
   void enforcesTheJsonLimits() {
-    TraceItemReader strict =
-        new TraceItemReader(IngestLimits.defaults().withJsonLimits(3, 5));
+    TraceItemReader strict = new TraceItemReader(IngestLimits.defaults().withJsonLimits(3, 5));
 
     assertThatThrownBy(() -> strict.readJson(utf8("{\"spans\": [{\"spans\": []}]}")))
         .isInstanceOf(NativeRequestException.class)
         .hasMessage(
-            "JSON nesting is deeper than the limit of 3 (tracefold.gateway.max-json-nesting-depth)");
+            "JSON nesting is deeper than the limit of 3"
+                + " (tracefold.gateway.max-json-nesting-depth)");
     assertThat(strict.readJsonLines(utf8("{\"id\": \"abcdef\"}")).get(0).error().message())
         .isEqualTo(
             "a JSON string is longer than the limit of 5 characters"

@@ -54,7 +54,11 @@ class TraceSchemaValidatorTest {
         .extracting(ItemError::pointer, ItemError::rule, ItemError::schemaPath, ItemError::message)
         .containsExactly(
             tuple("", "required", "#/required", "required property 'id' not found"),
-            tuple("/name", "minLength", "#/$defs/name/minLength", "must be at least 1 characters long"),
+            tuple(
+                "/name",
+                "minLength",
+                "#/$defs/name/minLength",
+                "must be at least 1 characters long"),
             tuple(
                 "/spans/0/spans/0",
                 "required",

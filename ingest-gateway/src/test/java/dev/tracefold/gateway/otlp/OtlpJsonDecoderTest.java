@@ -184,7 +184,8 @@ class OtlpJsonDecoderTest {
     assertThat(decode(limits, "{\"resourceSpans\":[{\"scopeSpans\":[]}]}").getResourceSpansCount())
         .isEqualTo(1);
 
-    assertThatThrownBy(() -> decode(limits, "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[]}]}]}"))
+    assertThatThrownBy(
+            () -> decode(limits, "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[]}]}]}"))
         .isInstanceOf(OtlpRequestException.class)
         .hasMessage(
             "JSON nesting is deeper than the limit of 4 (tracefold.gateway.max-json-nesting-depth)")
