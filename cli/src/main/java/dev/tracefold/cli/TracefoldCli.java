@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tracefold 0.1.0",
     description = "Tracefold command line.",
-    subcommands = {CommandLine.HelpCommand.class, KeysCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, KeysCommand.class, UploadCommand.class})
 public final class TracefoldCli {
   private TracefoldCli() {}
 

@@ -1,6 +1,7 @@
 package dev.tracefold.gateway;
 
 import com.typesafe.config.Config;
+import dev.tracefold.gateway.ingest.IngestLimits;
 import dev.tracefold.service.Durations;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,9 +16,16 @@ import java.util.Objects;
  *     (default 16 MiB)
  * @param produceTimeout how long a request waits for Kafka to acknowledge its spans before the
  *     gateway answers 503 (default 10 s)
+ * @param otlpGrpcPort port of the OTLP/gRPC receiver (default 4317); 0 binds any free port
+ * @param limits bounds on what a request may contain (spans, attributes, JSON, uploads)
  */
 public record GatewaySettings(
-    int otlpHttpPort, int apiPort, int maxRequestBytes, Duration produceTimeout) {
+    int otlpHttpPort,
+    int apiPort,
+    int maxRequestBytes,
+    Duration produceTimeout,
+    int otlpGrpcPort,
+    IngestLimits limits) {
   /** Default OTLP/HTTP port. */
   public static final int DEFAULT_OTLP_HTTP_PORT = 4318;
 
@@ -30,13 +38,18 @@ public record GatewaySettings(
   /** Default produce timeout: 10 s. */
   public static final Duration DEFAULT_PRODUCE_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Default OTLP/gRPC port. */
+  public static final int DEFAULT_OTLP_GRPC_PORT = 4317;
+
   /**
    * @throws IllegalArgumentException if a port is outside 0..65535, {@code maxRequestBytes} is not
    *     positive, or {@code produceTimeout} is shorter than 1 ms
    */
   public GatewaySettings {
     Objects.requireNonNull(produceTimeout, "produceTimeout");
+    Objects.requireNonNull(limits, "limits");
     checkPort("tracefold.gateway.otlp-http-port", otlpHttpPort);
+    checkPort("tracefold.gateway.otlp-grpc-port", otlpGrpcPort);
     checkPort("tracefold.gateway.api-port", apiPort);
     if (maxRequestBytes < 1) {
       throw new IllegalArgumentException(
@@ -48,13 +61,15 @@ public record GatewaySettings(
     }
   }
 
-  /** The defaults: ports 4318 and 8080, 16 MiB, 10 s. */
+  /** The defaults: ports 4318, 8080 and 4317, 16 MiB, 10 s, {@link IngestLimits#defaults()}. */
   public static GatewaySettings defaults() {
     return new GatewaySettings(
         DEFAULT_OTLP_HTTP_PORT,
         DEFAULT_API_PORT,
         DEFAULT_MAX_REQUEST_BYTES,
-        DEFAULT_PRODUCE_TIMEOUT);
+        DEFAULT_PRODUCE_TIMEOUT,
+        DEFAULT_OTLP_GRPC_PORT,
+        IngestLimits.defaults());
   }
 
   /**
@@ -74,22 +89,32 @@ public record GatewaySettings(
         gateway.getInt("otlp-http-port"),
         gateway.getInt("api-port"),
         (int) maxBytes,
-        Durations.get(config, "tracefold.gateway.produce-timeout"));
+        Durations.get(config, "tracefold.gateway.produce-timeout"),
+        gateway.getInt("otlp-grpc-port"),
+        IngestLimits.from(gateway));
   }
 
-  /** A copy listening on other ports (tests pass 0 for both). */
-  public GatewaySettings withPorts(int otlpHttpPort, int apiPort) {
-    return new GatewaySettings(otlpHttpPort, apiPort, maxRequestBytes, produceTimeout);
+  /** A copy listening on other ports (tests pass 0 for all three). */
+  public GatewaySettings withPorts(int otlpHttpPort, int otlpGrpcPort, int apiPort) {
+    return new GatewaySettings(
+        otlpHttpPort, apiPort, maxRequestBytes, produceTimeout, otlpGrpcPort, limits);
   }
 
   /** A copy with another request size cap. */
   public GatewaySettings withMaxRequestBytes(int bytes) {
-    return new GatewaySettings(otlpHttpPort, apiPort, bytes, produceTimeout);
+    return new GatewaySettings(otlpHttpPort, apiPort, bytes, produceTimeout, otlpGrpcPort, limits);
   }
 
   /** A copy with another produce timeout. */
   public GatewaySettings withProduceTimeout(Duration timeout) {
-    return new GatewaySettings(otlpHttpPort, apiPort, maxRequestBytes, timeout);
+    return new GatewaySettings(
+        otlpHttpPort, apiPort, maxRequestBytes, timeout, otlpGrpcPort, limits);
+  }
+
+  /** A copy with other ingest limits. */
+  public GatewaySettings withLimits(IngestLimits limits) {
+    return new GatewaySettings(
+        otlpHttpPort, apiPort, maxRequestBytes, produceTimeout, otlpGrpcPort, limits);
   }
 
   private static void checkPort(String path, int port) {

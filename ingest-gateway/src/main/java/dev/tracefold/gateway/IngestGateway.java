@@ -9,7 +9,11 @@ import dev.tracefold.gateway.auth.ApiKeyAuthenticator;
 import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.ingest.KafkaSpanProducers;
 import dev.tracefold.gateway.ingest.SpanIngester;
+import dev.tracefold.gateway.nativejson.NativeErrorHandler;
+import dev.tracefold.gateway.nativejson.NativeTraceService;
 import dev.tracefold.gateway.otlp.OtlpErrorHandler;
+import dev.tracefold.gateway.otlp.OtlpGrpcServer;
+import dev.tracefold.gateway.otlp.OtlpGrpcService;
 import dev.tracefold.gateway.otlp.OtlpHttpService;
 import dev.tracefold.gateway.otlp.SpanNormalizer;
 import dev.tracefold.gateway.ratelimit.ProjectRateLimiter;
@@ -34,10 +38,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingest gateway: the OTLP/HTTP receiver ({@code POST /v1/traces}, port {@link
- * GatewaySettings#otlpHttpPort()}) in front of one {@link SpanIngester} that produces to {@code
- * tracefold.spans}, and the read API ({@code GET /api/v1/traces...}), {@code /metrics} and {@code
- * /health} (port {@link GatewaySettings#apiPort()}) over a {@link TraceStore}. A thin shell: the
- * ingest core, the transports and the read API are separate classes that tests drive directly.
+ * GatewaySettings#otlpHttpPort()}), the OTLP/gRPC receiver (port {@link
+ * GatewaySettings#otlpGrpcPort()}) and the native trace endpoints (API port) in front of one {@link
+ * SpanIngester} that produces to {@code tracefold.spans}, and the read API ({@code GET
+ * /api/v1/traces...}), {@code /metrics} and {@code /health} (port {@link
+ * GatewaySettings#apiPort()}) over a {@link TraceStore}. A thin shell: the ingest core, the
+ * transports and the read API are separate classes that tests drive directly.
  *
  * <p>{@code /health} reports the gateway's checks {@code kafka} (the producer is open and the
  * latest request's spans were acknowledged) and {@code store} (PostgreSQL answers), then any extra
@@ -69,6 +75,7 @@ public final class IngestGateway implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Server otlpServer;
   private volatile Server apiServer;
+  private volatile OtlpGrpcServer otlpGrpcServer;
 
   private IngestGateway(
       GatewaySettings settings,
@@ -96,7 +103,8 @@ public final class IngestGateway implements AutoCloseable {
             settings.produceTimeout(),
             new IngestMetrics(registry),
             CommonPools.blockingTaskExecutor(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            settings.limits());
     this.healthChecks = List.of(kafkaCheck(), storeCheck(store));
   }
 
@@ -141,9 +149,9 @@ public final class IngestGateway implements AutoCloseable {
    *     and the sink in standalone mode) that {@code /health} reports after the gateway's own
    *     {@code kafka} and {@code store}
    * @return the running gateway
-   * @throws java.util.concurrent.CompletionException if a port cannot be bound (everything started
-   *     so far is closed again)
    * @throws IllegalArgumentException if a configuration key is already a key of another project
+   * @throws RuntimeException if a port cannot be bound ({@code CompletionException} for the HTTP
+   *     servers, {@code UncheckedIOException} for gRPC); everything started so far is closed again
    */
   public static IngestGateway start(
       GatewaySettings settings,
@@ -167,8 +175,10 @@ public final class IngestGateway implements AutoCloseable {
       throw e;
     }
     log.info(
-        "Ingest gateway: OTLP/HTTP on port {}, read API, /metrics and /health on port {}",
+        "Ingest gateway: OTLP/HTTP on port {}, OTLP/gRPC on port {}, native traces, read API,"
+            + " /metrics and /health on port {}",
         gateway.otlpHttpPort(),
+        gateway.otlpGrpcPort(),
         gateway.apiPort());
     return gateway;
   }
@@ -190,13 +200,15 @@ public final class IngestGateway implements AutoCloseable {
       TraceStore store, PrometheusMeterRegistry registry, List<HealthCheck> extraHealthChecks) {
     Duration requestTimeout = settings.produceTimeout().plus(REQUEST_TIMEOUT_MARGIN);
     IngestMetrics metrics = new IngestMetrics(registry);
+    SpanNormalizer normalizer = new SpanNormalizer(Clock.systemUTC());
     OtlpHttpService otlp =
         new OtlpHttpService(
             ingester,
-            new SpanNormalizer(Clock.systemUTC()),
+            normalizer,
             metrics,
             settings.maxRequestBytes(),
-            rateLimiter);
+            rateLimiter,
+            settings.limits());
     ServerBuilder otlpBuilder =
         Server.builder()
             .http(settings.otlpHttpPort())
@@ -209,9 +221,27 @@ public final class IngestGateway implements AutoCloseable {
     otlpServer = otlpBuilder.build();
     otlpServer.start().join();
 
+    otlpGrpcServer =
+        OtlpGrpcServer.start(
+            settings.otlpGrpcPort(),
+            settings.maxRequestBytes(),
+            new OtlpGrpcService(
+                ingester, normalizer, metrics, authenticator, rateLimiter, settings.limits()));
+
     ServerBuilder apiBuilder =
-        Server.builder().http(settings.apiPort()).requestTimeout(requestTimeout);
+        Server.builder()
+            .http(settings.apiPort())
+            .requestTimeout(requestTimeout)
+            .errorHandler(new NativeErrorHandler(metrics));
     new ReadApiService(store).addTo(apiBuilder);
+    new NativeTraceService(
+            ingester,
+            metrics,
+            settings.limits(),
+            settings.maxRequestBytes(),
+            Clock.systemUTC(),
+            rateLimiter)
+        .addTo(apiBuilder);
     List<HealthCheck> allChecks = new ArrayList<>(healthChecks);
     allChecks.addAll(extraHealthChecks);
     new OpsEndpoints(registry, allChecks).addTo(apiBuilder);
@@ -226,12 +256,17 @@ public final class IngestGateway implements AutoCloseable {
     return otlpServer.activeLocalPort();
   }
 
+  /** The bound OTLP/gRPC port (the real one when configured as 0). */
+  public int otlpGrpcPort() {
+    return otlpGrpcServer.port();
+  }
+
   /** The bound read API port (the real one when configured as 0). */
   public int apiPort() {
     return apiServer.activeLocalPort();
   }
 
-  /** The ingest core, for further transports (OTLP/gRPC, native JSON) to hand their batches to. */
+  /** The ingest core every transport hands its batches to. */
   public SpanIngester ingester() {
     return ingester;
   }
@@ -272,6 +307,9 @@ public final class IngestGateway implements AutoCloseable {
       return;
     }
     stop(otlpServer);
+    if (otlpGrpcServer != null) {
+      otlpGrpcServer.close();
+    }
     stop(apiServer);
     try {
       producer.close(settings.produceTimeout());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import dev.tracefold.gateway.ingest.IngestLimits;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,9 @@ class GatewaySettingsTest {
     assertThat(settings.apiPort()).isEqualTo(8080);
     assertThat(settings.maxRequestBytes()).isEqualTo(16 * 1024 * 1024);
     assertThat(settings.produceTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.otlpGrpcPort()).isEqualTo(4317);
+    assertThat(settings.limits())
+        .isEqualTo(new IngestLimits(10_000, 128, 8192, 128, 4 * 1024 * 1024, 50 * 1024 * 1024));
   }
 
   @Test
@@ -25,20 +29,35 @@ class GatewaySettingsTest {
         GatewaySettings.from(
             ConfigFactory.parseString(
                     "tracefold.gateway { otlp-http-port = 0, api-port = 9090,"
-                        + " max-request-bytes = 1MiB, produce-timeout = 250ms }")
+                        + " max-request-bytes = 1MiB, produce-timeout = 250ms, otlp-grpc-port = 0,"
+                        + " max-spans-per-request = 5, max-attributes-per-span = 6,"
+                        + " max-attribute-value-length = 7, max-json-nesting-depth = 8,"
+                        + " max-json-string-length = 9, max-upload-bytes = 1KiB }")
                 .withFallback(ConfigFactory.defaultReference()));
 
     assertThat(settings)
-        .isEqualTo(new GatewaySettings(0, 9090, 1024 * 1024, Duration.ofMillis(250)));
+        .isEqualTo(
+            new GatewaySettings(
+                0,
+                9090,
+                1024 * 1024,
+                Duration.ofMillis(250),
+                0,
+                new IngestLimits(5, 6, 7, 8, 9, 1024)));
   }
 
   @Test
   void validates() {
-    assertThatThrownBy(() -> new GatewaySettings(70000, 0, 1, Duration.ofSeconds(1)))
+    IngestLimits limits = IngestLimits.defaults();
+    assertThatThrownBy(() -> new GatewaySettings(70000, 0, 1, Duration.ofSeconds(1), 0, limits))
         .hasMessage("tracefold.gateway.otlp-http-port must be 0..65535, was 70000");
-    assertThatThrownBy(() -> new GatewaySettings(0, 0, 0, Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> new GatewaySettings(0, 0, 0, Duration.ofSeconds(1), 0, limits))
         .hasMessage("tracefold.gateway.max-request-bytes must be positive, was 0");
-    assertThatThrownBy(() -> new GatewaySettings(0, 0, 1, Duration.ZERO))
+    assertThatThrownBy(() -> new GatewaySettings(0, 0, 1, Duration.ZERO, 0, limits))
         .hasMessage("tracefold.gateway.produce-timeout must be at least 1ms, was PT0S");
+    assertThatThrownBy(() -> new GatewaySettings(0, 0, 1, Duration.ofSeconds(1), -1, limits))
+        .hasMessage("tracefold.gateway.otlp-grpc-port must be 0..65535, was -1");
+    assertThatThrownBy(() -> limits.withMaxSpansPerRequest(0))
+        .hasMessage("tracefold.gateway.max-spans-per-request must be positive, was 0");
   }
 }

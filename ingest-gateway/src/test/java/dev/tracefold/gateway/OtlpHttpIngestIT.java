@@ -9,16 +9,13 @@ import static dev.tracefold.gateway.otlp.OtlpRequests.statusMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
-import dev.tracefold.embedded.EmbeddedKafkaBroker;
-import dev.tracefold.embedded.EmbeddedPostgresServer;
+import dev.tracefold.gateway.ingest.IngestLimits;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
-import dev.tracefold.service.TopicProvisioner;
 import dev.tracefold.store.ApiKeySource;
 import dev.tracefold.store.ApiKeyStore;
-import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -67,8 +64,7 @@ class OtlpHttpIngestIT {
 
   @TempDir static Path dataDir;
 
-  private static EmbeddedKafkaBroker broker;
-  private static EmbeddedPostgresServer postgres;
+  private static GatewayTestInfra infra;
   private static TraceStore store;
   private static KafkaSettings kafka;
   private static IngestGateway gateway;
@@ -81,22 +77,11 @@ class OtlpHttpIngestIT {
 
   @BeforeAll
   static void start() {
-    broker = EmbeddedKafkaBroker.builder().dataDir(dataDir.resolve("kafka")).build();
-    broker.start();
-    kafka = new KafkaSettings(broker.bootstrapServers(), 3, (short) 1, 8 * 1024 * 1024);
-    TopicProvisioner.ensureTopics(kafka);
-    postgres = EmbeddedPostgresServer.builder().dataDir(dataDir.resolve("pg")).build();
-    postgres.start();
-    store =
-        TraceStore.open(
-            new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 2));
-    gateway =
-        IngestGateway.start(
-            GatewaySettings.defaults().withPorts(0, 0),
-            kafka,
-            store,
-            MeterRegistries.newPrometheusRegistry());
-    reader = new SpanTopicReader(broker.bootstrapServers());
+    infra = GatewayTestInfra.start(dataDir);
+    kafka = infra.kafka();
+    store = infra.store();
+    reader = infra.reader();
+    gateway = infra.startGateway(GatewaySettings.defaults().withPorts(0, 0, 0));
     ApiKeyStore keys = new ApiKeyStore(store.dataSource());
     defaultKey = keys.create("default", ApiKeySource.CLI).key();
     sdkKey = keys.create("sdk-proj", ApiKeySource.CLI).key();
@@ -105,20 +90,8 @@ class OtlpHttpIngestIT {
 
   @AfterAll
   static void stop() {
-    if (reader != null) {
-      reader.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-    if (postgres != null) {
-      postgres.close();
-    }
-    if (broker != null) {
-      broker.close();
+    if (infra != null) {
+      infra.close();
     }
   }
 
@@ -414,7 +387,7 @@ class OtlpHttpIngestIT {
   void bodiesAboveTheCapAre413AlsoAfterDecompression() throws Exception {
     try (IngestGateway small =
         IngestGateway.start(
-            GatewaySettings.defaults().withPorts(0, 0).withMaxRequestBytes(64 * 1024),
+            GatewaySettings.defaults().withPorts(0, 0, 0).withMaxRequestBytes(64 * 1024),
             kafka,
             store,
             MeterRegistries.newPrometheusRegistry())) {
@@ -441,6 +414,42 @@ class OtlpHttpIngestIT {
           .isEqualTo(
               "request body exceeds 65536 bytes (after decompression); send fewer spans per"
                   + " request");
+    }
+  }
+
+  @Test
+  void moreSpansThanTheLimitAre413AndNothingIsProduced() throws Exception {
+    try (IngestGateway few =
+        IngestGateway.start(
+            GatewaySettings.defaults()
+                .withPorts(0, 0, 0)
+                .withLimits(IngestLimits.defaults().withMaxSpansPerRequest(2)),
+            kafka,
+            store,
+            MeterRegistries.newPrometheusRegistry())) {
+      String traceId = newTraceId();
+      byte[] body =
+          request(
+                  span("a", "1111111111111111", null).setTraceId(hex(traceId)),
+                  span("b", "2222222222222222", null).setTraceId(hex(traceId)),
+                  span("c", "3333333333333333", null).setTraceId(hex(traceId)))
+              .toByteArray();
+
+      HttpResponse<byte[]> response = post(few.otlpHttpPort(), PROTOBUF, null, body, Map.of());
+
+      assertThat(response.statusCode()).isEqualTo(413);
+      assertThat(statusMessage(response.body()))
+          .isEqualTo(
+              "request carries 3 spans, more than the limit of 2"
+                  + " (tracefold.gateway.max-spans-per-request); send at most 2 spans per request");
+      // a later span of the same trace lands on the same partition, after anything produced before
+      byte[] marker =
+          request(span("marker", "4444444444444444", null).setTraceId(hex(traceId))).toByteArray();
+      assertThat(post(few.otlpHttpPort(), PROTOBUF, null, marker, Map.of()).statusCode())
+          .isEqualTo(200);
+      assertThat(reader.awaitTrace(traceId, 1))
+          .extracting(r -> r.value().getName())
+          .containsExactly("marker");
     }
   }
 
@@ -498,58 +507,45 @@ class OtlpHttpIngestIT {
 
   @Test
   void kafkaNotAcknowledgingInTimeIs503WithRetryAfter() throws Exception {
-    EmbeddedKafkaBroker lonely =
-        EmbeddedKafkaBroker.builder().dataDir(dataDir.resolve("kafka-503")).build();
     PrometheusMeterRegistry registry = MeterRegistries.newPrometheusRegistry();
-    IngestGateway impatient = null;
-    try {
-      lonely.start();
-      KafkaSettings lonelyKafka = kafka.withBootstrapServers(lonely.bootstrapServers());
-      TopicProvisioner.ensureTopics(lonelyKafka);
-      impatient =
-          IngestGateway.start(
-              GatewaySettings.defaults().withPorts(0, 0).withProduceTimeout(Duration.ofSeconds(2)),
-              lonelyKafka,
-              store,
-              registry);
-      int port = impatient.otlpHttpPort();
-      byte[] before =
-          request(span("before", "dddddddddddddddd", null).setTraceId(hex(newTraceId())))
-              .toByteArray();
-      assertThat(post(port, PROTOBUF, null, before, Map.of()).statusCode()).isEqualTo(200);
+    GatewayTestInfra.IsolatedGateway isolated =
+        infra.startIsolatedGateway(
+            dataDir.resolve("kafka-503"),
+            GatewaySettings.defaults().withPorts(0, 0, 0).withProduceTimeout(Duration.ofSeconds(2)),
+            registry);
+    IngestGateway impatient = isolated.gateway();
+    int port = impatient.otlpHttpPort();
+    byte[] before =
+        request(span("before", "dddddddddddddddd", null).setTraceId(hex(newTraceId())))
+            .toByteArray();
+    assertThat(post(port, PROTOBUF, null, before, Map.of()).statusCode()).isEqualTo(200);
 
-      lonely.close();
-      byte[] after =
-          request(span("after", "eeeeeeeeeeeeeeee", null).setTraceId(hex(newTraceId())))
-              .toByteArray();
-      long startNanos = System.nanoTime();
-      HttpResponse<byte[]> response = post(port, PROTOBUF, null, after, Map.of());
-      Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+    isolated.stopBroker();
+    byte[] after =
+        request(span("after", "eeeeeeeeeeeeeeee", null).setTraceId(hex(newTraceId())))
+            .toByteArray();
+    long startNanos = System.nanoTime();
+    HttpResponse<byte[]> response = post(port, PROTOBUF, null, after, Map.of());
+    Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
 
-      assertThat(response.statusCode()).isEqualTo(503);
-      assertThat(response.headers().firstValue("retry-after")).hasValue("5");
-      // Either the request timer fires, or the producer's own max.block.ms (same value) when the
-      // topic's metadata was dropped after the broker went away.
-      assertThat(statusMessage(response.body()))
-          .startsWith("Kafka did not acknowledge 1 span within 2000ms")
-          .endsWith("; retry later");
-      assertThat(took)
-          .isGreaterThanOrEqualTo(Duration.ofSeconds(2))
-          .isLessThan(Duration.ofSeconds(20));
-      assertThat(get(impatient.apiPort(), "/health")).contains("\"kafka\":{\"status\":\"DOWN\"");
-      assertThat(registry.scrape())
-          .contains(
-              "tracefold_gateway_spans_rejected_total{protocol=\"otlp-http-protobuf\",reason=\"kafka_unavailable\"}"
-                  + " 1.0")
-          .contains(
-              "tracefold_gateway_requests_total{protocol=\"otlp-http-protobuf\",status=\"503\"}"
-                  + " 1.0");
-    } finally {
-      if (impatient != null) {
-        impatient.close();
-      }
-      lonely.close();
-    }
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("retry-after")).hasValue("5");
+    // Either the request timer fires, or the producer's own max.block.ms (same value) when the
+    // topic's metadata was dropped after the broker went away.
+    assertThat(statusMessage(response.body()))
+        .startsWith("Kafka did not acknowledge 1 span within 2000ms")
+        .endsWith("; retry later");
+    assertThat(took)
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(2))
+        .isLessThan(Duration.ofSeconds(20));
+    assertThat(get(impatient.apiPort(), "/health")).contains("\"kafka\":{\"status\":\"DOWN\"");
+    assertThat(registry.scrape())
+        .contains(
+            "tracefold_gateway_spans_rejected_total{protocol=\"otlp-http-protobuf\",reason=\"kafka_unavailable\"}"
+                + " 1.0")
+        .contains(
+            "tracefold_gateway_requests_total{protocol=\"otlp-http-protobuf\",status=\"503\"}"
+                + " 1.0");
   }
 
   private static String rootSpanIdOf(io.opentelemetry.api.trace.Span span) {

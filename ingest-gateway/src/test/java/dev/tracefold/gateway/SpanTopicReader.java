@@ -16,11 +16,11 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Reads {@code tracefold.spans} from the beginning and keeps every record seen. Not thread-safe.
  */
-final class SpanTopicReader implements AutoCloseable {
+public final class SpanTopicReader implements AutoCloseable {
   private final KafkaConsumer<String, Span> consumer;
   private final List<ConsumerRecord<String, Span>> seen = new ArrayList<>();
 
-  SpanTopicReader(String bootstrapServers) {
+  public SpanTopicReader(String bootstrapServers) {
     consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -41,7 +41,7 @@ final class SpanTopicReader implements AutoCloseable {
   }
 
   /** Polls until {@code count} records of the trace were seen (30 s at most); returns them. */
-  List<ConsumerRecord<String, Span>> awaitTrace(String traceId, int count) {
+  public List<ConsumerRecord<String, Span>> awaitTrace(String traceId, int count) {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(1))
@@ -54,7 +54,7 @@ final class SpanTopicReader implements AutoCloseable {
   }
 
   /** Records of the trace seen so far. */
-  List<ConsumerRecord<String, Span>> ofTrace(String traceId) {
+  public List<ConsumerRecord<String, Span>> ofTrace(String traceId) {
     return seen.stream().filter(r -> r.value().getTraceId().equals(traceId)).toList();
   }
 

@@ -126,6 +126,8 @@ public final class StandalonePipeline implements AutoCloseable {
 
     log.info("Tracefold standalone is running (data in {})", standalone.dataDir().toAbsolutePath());
     log.info("  OTLP/HTTP        http://localhost:{}/v1/traces", gateway.otlpHttpPort());
+    log.info("  OTLP/gRPC        localhost:{} (TraceService/Export)", gateway.otlpGrpcPort());
+    log.info("  Native traces    http://localhost:{}/api/v1/traces, .../traces/upload", gateway.apiPort());
     log.info("  Read API         http://localhost:{}/api/v1/traces", gateway.apiPort());
     log.info("  Metrics, health  http://localhost:{}/metrics  /health", gateway.apiPort());
     log.info("  Kafka            {} (topics tracefold.spans, tracefold.traces.completed, tracefold.evaluation.triggers)",
@@ -153,6 +155,11 @@ public final class StandalonePipeline implements AutoCloseable {
    */
   public Optional<String> developmentApiKey() {
     return developmentApiKey;
+  }
+
+  /** The port OTLP/gRPC listens on. */
+  public int otlpGrpcPort() {
+    return gateway.otlpGrpcPort();
   }
 
   /** The port OTLP/HTTP listens on. */

@@ -21,6 +21,7 @@ public final class TestConfigs {
                 "tracefold.standalone.kafka-port", 0,
                 "tracefold.standalone.postgres-port", 0,
                 "tracefold.gateway.otlp-http-port", 0,
+                "tracefold.gateway.otlp-grpc-port", 0,
                 "tracefold.gateway.api-port", 0,
                 "tracefold.completion.quiet-window", quietWindow,
                 "tracefold.completion.punctuation-interval", "200ms"))

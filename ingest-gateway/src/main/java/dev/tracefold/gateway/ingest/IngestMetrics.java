@@ -22,11 +22,18 @@ import java.util.Objects;
  *   <li>{@code tracefold_gateway_kafka_produce_errors_total{error}}: failed sends by exception
  *       class ({@code TimeoutException} also counts produce timeouts);
  *   <li>{@code tracefold_gateway_rate_limited_total{protocol}}: requests refused because their
- *       project was over its rate limit (429 / {@code RESOURCE_EXHAUSTED}).
+ *       project was over its rate limit (429 / {@code RESOURCE_EXHAUSTED});
+ *   <li>{@code tracefold_gateway_attributes_limited_total{protocol,action}}: span and event
+ *       attributes cut by {@link AttributeLimiter}: {@code action} = {@code dropped} (beyond the
+ *       count limit) or {@code truncated} (value cut to the length limit);
+ *   <li>{@code tracefold_gateway_native_traces_total{outcome}}: native traces ({@code POST
+ *       /api/v1/traces}, uploads) {@code accepted} or {@code rejected} (invalid, or refused with
+ *       their request).
  * </ul>
  *
- * <p>{@code protocol} is the span source: {@code otlp-http-protobuf}, {@code otlp-http-json}, or
- * {@code unknown} for requests refused before their format was known. Thread-safe.
+ * <p>{@code protocol} is the span source: {@code otlp-http-protobuf}, {@code otlp-http-json},
+ * {@code otlp-grpc}, {@code native-json}, or {@code unknown} for requests refused before their
+ * format was known. Thread-safe.
  */
 public final class IngestMetrics {
   private final MeterRegistry registry;
@@ -103,5 +110,45 @@ public final class IngestMetrics {
         .tag("protocol", protocol)
         .register(registry)
         .increment();
+  }
+
+  /**
+   * Counts one request refused for its API key by a transport outside the HTTP servers' {@code
+   * ApiKeyAuthService} (OTLP/gRPC): {@code tracefold_gateway_auth_failures_total{reason}}.
+   */
+  public void authFailure(String reason) {
+    Counter.builder("tracefold.gateway.auth.failures")
+        .description("Requests refused for a missing, malformed, unknown or unverifiable API key")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts attributes {@link AttributeLimiter} dropped and values it truncated. */
+  public void attributesLimited(String protocol, long dropped, long truncated) {
+    limited(protocol, "dropped", dropped);
+    limited(protocol, "truncated", truncated);
+  }
+
+  private void limited(String protocol, String action, long count) {
+    if (count > 0) {
+      Counter.builder("tracefold.gateway.attributes.limited")
+          .description("Span and event attributes dropped or truncated by the attribute limits")
+          .tag("protocol", protocol)
+          .tag("action", action)
+          .register(registry)
+          .increment(count);
+    }
+  }
+
+  /** Counts native traces by outcome: {@code accepted} or {@code rejected}. */
+  public void nativeTraces(String outcome, int traces) {
+    if (traces > 0) {
+      Counter.builder("tracefold.gateway.native.traces")
+          .description("Native traces accepted or rejected")
+          .tag("outcome", outcome)
+          .register(registry)
+          .increment(traces);
+    }
   }
 }

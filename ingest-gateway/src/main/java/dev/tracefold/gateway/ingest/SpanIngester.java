@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one ingest core every transport ends in (OTLP/HTTP now; OTLP/gRPC and native JSON later):
- * takes a {@link NormalizedBatch}, produces its valid spans to {@code tracefold.spans} with key
- * {@code projectId/traceId}, waits until Kafka acknowledged every one of them, and counts what
- * happened in {@link IngestMetrics}.
+ * The one ingest core every transport ends in (OTLP/HTTP, OTLP/gRPC, native JSON): takes a {@link
+ * NormalizedBatch}, bounds each valid span's attributes ({@link AttributeLimiter}), produces the
+ * spans to {@code tracefold.spans} with key {@code projectId/traceId}, waits until Kafka
+ * acknowledged every one of them, and counts what happened in {@link IngestMetrics}.
  *
  * <p>The returned future completes with an {@link IngestResult} only after Kafka acknowledged every
  * produced span; it completes exceptionally with {@link IngestUnavailableException} when Kafka did
@@ -53,6 +53,7 @@ public final class SpanIngester {
   private final IngestMetrics metrics;
   private final Executor sendExecutor;
   private final Clock clock;
+  private final AttributeLimiter attributeLimiter;
   private final AtomicReference<Outcome> lastOutcome = new AtomicReference<>();
 
   /**
@@ -69,6 +70,23 @@ public final class SpanIngester {
       IngestMetrics metrics,
       Executor sendExecutor,
       Clock clock) {
+    this(producer, produceTimeout, metrics, sendExecutor, clock, IngestLimits.defaults());
+  }
+
+  /**
+   * Same as the other constructor, with the attribute limits of {@code limits} applied to every
+   * span before it is produced ({@link AttributeLimiter}).
+   *
+   * @param limits supplies the attribute count and value length limits
+   */
+  public SpanIngester(
+      Producer<String, Span> producer,
+      Duration produceTimeout,
+      IngestMetrics metrics,
+      Executor sendExecutor,
+      Clock clock,
+      IngestLimits limits) {
+    this.attributeLimiter = new AttributeLimiter(Objects.requireNonNull(limits, "limits"));
     this.producer = Objects.requireNonNull(producer, "producer");
     this.produceTimeout = Objects.requireNonNull(produceTimeout, "produceTimeout");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -94,6 +112,7 @@ public final class SpanIngester {
     if (batch.spans().isEmpty()) {
       return CompletableFuture.completedFuture(new IngestResult(0, batch.rejections()));
     }
+    limitAttributes(protocol, batch.spans());
     long startNanos = System.nanoTime();
     Delivery delivery = new Delivery(batch.spans());
     try {
@@ -118,6 +137,17 @@ public final class SpanIngester {
               lastOutcome.set(new Outcome(clock.instant(), null));
               return new IngestResult(accepted, rejections);
             });
+  }
+
+  private void limitAttributes(String protocol, List<Span> spans) {
+    long dropped = 0;
+    long truncated = 0;
+    for (Span span : spans) {
+      AttributeLimiter.Cut cut = attributeLimiter.apply(span);
+      dropped += cut.droppedAttributes();
+      truncated += cut.truncatedValues();
+    }
+    metrics.attributesLimited(protocol, dropped, truncated);
   }
 
   /**

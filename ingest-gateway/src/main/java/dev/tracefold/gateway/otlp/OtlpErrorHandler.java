@@ -1,12 +1,9 @@
 package dev.tracefold.gateway.otlp;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
-import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
-import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.otlp.OtlpHttpService.OtlpFormat;
 import java.util.Objects;
@@ -18,7 +15,7 @@ import java.util.Objects;
  * tracefold_gateway_requests_total}. Every other error is left to Armeria's default handler.
  * Thread-safe.
  */
-public final class OtlpErrorHandler implements ServerErrorHandler {
+public final class OtlpErrorHandler extends StatusErrorHandler {
   private final IngestMetrics metrics;
   private final int maxRequestBytes;
 
@@ -32,32 +29,8 @@ public final class OtlpErrorHandler implements ServerErrorHandler {
   }
 
   @Override
-  public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
-    return null; // OtlpHttpService answers its own failures
-  }
-
-  @Override
-  public AggregatedHttpResponse onProtocolViolation(
-      ServiceConfig config,
-      RequestHeaders headers,
-      HttpStatus status,
-      String description,
-      Throwable cause) {
-    return render(headers, status);
-  }
-
-  @Override
-  public AggregatedHttpResponse renderStatus(
-      ServiceRequestContext ctx,
-      ServiceConfig config,
-      RequestHeaders headers,
-      HttpStatus status,
-      String description,
-      Throwable cause) {
-    return render(headers, status);
-  }
-
-  private AggregatedHttpResponse render(RequestHeaders headers, HttpStatus status) {
+  protected AggregatedHttpResponse render(
+      ServiceConfig config, RequestHeaders headers, HttpStatus status) {
     if (status != HttpStatus.REQUEST_ENTITY_TOO_LARGE || headers == null) {
       return null;
     }

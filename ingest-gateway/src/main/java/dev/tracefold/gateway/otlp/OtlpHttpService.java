@@ -16,6 +16,7 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.tracefold.gateway.auth.AuthenticatedProject;
+import dev.tracefold.gateway.ingest.IngestLimits;
 import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.ingest.IngestResult;
 import dev.tracefold.gateway.ingest.IngestUnavailableException;
@@ -23,7 +24,7 @@ import dev.tracefold.gateway.ingest.NormalizedBatch;
 import dev.tracefold.gateway.ingest.SpanIngester;
 import dev.tracefold.gateway.ratelimit.ProjectRateLimiter;
 import dev.tracefold.gateway.ratelimit.RateLimitedException;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import dev.tracefold.gateway.ingest.TooManySpansException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *       rejected_spans} and {@code error_message} when some spans were invalid.
  *   <li>400 with a {@code google.rpc.Status} body (in the request's content type) for undecodable
  *       bodies; nothing is produced.
- *   <li>413 when the body exceeds the size cap, as sent or after decompression.
+ *   <li>413 when the body exceeds the size cap, as sent or after decompression, or carries more
+ *       spans than {@link IngestLimits#maxSpansPerRequest()}.
  *   <li>429 with {@code Retry-After} (seconds until the request would be admitted) when the
  *       project is over its {@link ProjectRateLimiter rate limit}; nothing is produced.
  *   <li>503 with {@code Retry-After} when Kafka did not acknowledge in time.
@@ -60,8 +62,8 @@ public final class OtlpHttpService implements HttpService {
   /** The OTLP/HTTP traces path. */
   public static final String PATH = "/v1/traces";
 
-  /** {@code Retry-After} of 503 answers, in seconds. */
-  static final int RETRY_AFTER_SECONDS = 5;
+  /** {@code Retry-After} of 503 answers (and gRPC's retry delay), in seconds. */
+  public static final int RETRY_AFTER_SECONDS = 5;
 
   private static final Logger log = LoggerFactory.getLogger(OtlpHttpService.class);
   static final String UNKNOWN_PROTOCOL = "unknown";
@@ -71,6 +73,8 @@ public final class OtlpHttpService implements HttpService {
   private final IngestMetrics metrics;
   private final int maxRequestBytes;
   private final ProjectRateLimiter rateLimiter;
+  private final IngestLimits limits;
+  private final OtlpJsonDecoder jsonDecoder;
 
   /**
    * @param ingester where every decoded batch goes
@@ -79,18 +83,23 @@ public final class OtlpHttpService implements HttpService {
    * @param maxRequestBytes size cap of the decoded body
    * @param rateLimiter the per-project limits; charged the request's spans (valid and invalid) and
    *     decoded body bytes after decoding, before anything is produced
+   * @param limits spans per request and JSON limits
+   * @param limits spans per request and JSON limits
    */
   public OtlpHttpService(
       SpanIngester ingester,
       SpanNormalizer normalizer,
       IngestMetrics metrics,
       int maxRequestBytes,
-      ProjectRateLimiter rateLimiter) {
+      ProjectRateLimiter rateLimiter,
+      IngestLimits limits) {
     this.ingester = Objects.requireNonNull(ingester, "ingester");
     this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.maxRequestBytes = maxRequestBytes;
     this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.jsonDecoder = new OtlpJsonDecoder(limits);
   }
 
   @Override
@@ -128,8 +137,13 @@ public final class OtlpHttpService implements HttpService {
     ExportTraceServiceRequest request =
         switch (format) {
           case PROTOBUF -> parseProtobuf(bytes);
-          case JSON -> OtlpJsonDecoder.decode(bytes);
+          case JSON -> jsonDecoder.decode(bytes);
         };
+    try {
+      limits.checkSpansPerRequest(ExportRequests.spanCount(request));
+    } catch (TooManySpansException e) {
+      throw new OtlpRequestException(413, e.getMessage());
+    }
     NormalizedBatch batch = normalizer.normalize(projectId, format.source, request);
     rateLimiter.acquire(projectId, batch.totalSpans(), bytes.length);
     return batch;
@@ -183,17 +197,11 @@ public final class OtlpHttpService implements HttpService {
   }
 
   private static HttpResponse success(OtlpFormat format, IngestResult result) {
-    ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
-    if (!result.fullSuccess()) {
-      response.setPartialSuccess(
-          ExportTracePartialSuccess.newBuilder()
-              .setRejectedSpans(result.rejectedSpans())
-              .setErrorMessage(result.errorMessage()));
-    }
+    ExportTraceServiceResponse response = ExportRequests.response(result);
     byte[] body =
         switch (format) {
-          case PROTOBUF -> response.build().toByteArray();
-          case JSON -> printJson(response.build());
+          case PROTOBUF -> response.toByteArray();
+          case JSON -> printJson(response);
         };
     return HttpResponse.of(HttpStatus.OK, format.mediaType, body);
   }

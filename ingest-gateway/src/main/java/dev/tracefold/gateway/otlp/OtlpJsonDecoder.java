@@ -1,6 +1,9 @@
 package dev.tracefold.gateway.otlp;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.tracefold.gateway.ingest.IngestLimits;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.util.Base64;
@@ -24,25 +28,47 @@ import java.util.HexFormat;
  * (16 bytes for trace ids, 8 for span ids) is kept as base64. Any other id string fails the
  * request.
  *
- * <p>Stateless and thread-safe.
+ * <p>The JSON nesting depth and string length are bounded by {@link
+ * IngestLimits#maxJsonNestingDepth()} and {@link IngestLimits#maxJsonStringLength()} (Jackson
+ * {@code StreamReadConstraints}).
+ *
+ * <p>Immutable and thread-safe.
  */
 final class OtlpJsonDecoder {
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   private static final HexFormat HEX = HexFormat.of();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
-  private OtlpJsonDecoder() {}
+  private final IngestLimits limits;
+  private final ObjectMapper json;
+
+  /**
+   * @param limits the JSON nesting depth and string length limits
+   */
+  OtlpJsonDecoder(IngestLimits limits) {
+    this.limits = limits;
+    StreamReadConstraints constraints =
+        StreamReadConstraints.builder()
+            .maxNestingDepth(limits.maxJsonNestingDepth())
+            .maxStringLength(limits.maxJsonStringLength())
+            .build();
+    this.json =
+        JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+  }
 
   /**
    * Decodes one request body (UTF-8 JSON).
    *
-   * @throws OtlpRequestException (400) naming the problem, if the body is not valid OTLP/JSON
+   * @throws OtlpRequestException (400) naming the problem, if the body is not valid OTLP/JSON or
+   *     breaks a JSON limit
    */
-  static ExportTraceServiceRequest decode(byte[] body) {
+  ExportTraceServiceRequest decode(byte[] body) {
     JsonNode root;
     try {
-      root = JSON.readTree(body);
+      root = json.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw badRequest(limits.jsonLimitMessage(e.getOriginalMessage()));
     } catch (IOException e) {
       throw badRequest("body is not valid JSON: " + firstLine(e));
     }
@@ -52,7 +78,7 @@ final class OtlpJsonDecoder {
     rewriteIds((ObjectNode) root);
     ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
     try {
-      PARSER.merge(JSON.writeValueAsString(root), request);
+      PARSER.merge(json.writeValueAsString(root), request);
     } catch (InvalidProtocolBufferException | JsonProcessingException | RuntimeException e) {
       throw badRequest("body is not a valid OTLP/JSON ExportTraceServiceRequest: " + firstLine(e));
     }

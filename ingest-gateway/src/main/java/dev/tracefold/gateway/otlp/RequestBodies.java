@@ -9,15 +9,15 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Undoes a request's {@code Content-Encoding} ({@code gzip}, or none / {@code identity}) within a
- * size cap. Stateless and thread-safe.
+ * size cap. Shared by OTLP/HTTP and the native trace endpoints. Stateless and thread-safe.
  */
-final class RequestBodies {
+public final class RequestBodies {
   private static final int CHUNK_BYTES = 64 * 1024;
 
   private RequestBodies() {}
 
   /** True for the encodings {@link #decode} understands: none, {@code identity}, {@code gzip}. */
-  static boolean isSupported(String contentEncoding) {
+  public static boolean isSupported(String contentEncoding) {
     String encoding = normalize(contentEncoding);
     return encoding.isEmpty() || encoding.equals("identity") || isGzip(encoding);
   }
@@ -31,7 +31,7 @@ final class RequestBodies {
    * @throws OtlpRequestException 400 if the body is not valid gzip, 413 if the decoded body exceeds
    *     {@code maxBytes}, 415 if the encoding is not supported
    */
-  static byte[] decode(byte[] body, String contentEncoding, int maxBytes) {
+  public static byte[] decode(byte[] body, String contentEncoding, int maxBytes) {
     String encoding = normalize(contentEncoding);
     if (!isSupported(encoding)) {
       throw new OtlpRequestException(

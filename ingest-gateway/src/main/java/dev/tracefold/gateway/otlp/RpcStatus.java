@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Encodes the {@code google.rpc.Status} message OTLP/HTTP error responses carry ({@code int32 code
  * = 1; string message = 2;} — details are never sent), as protobuf or as proto3 JSON. The class is
- * hand-written because no dependency ships the generated {@code com.google.rpc.Status}. Stateless
- * and thread-safe.
+ * hand-written (it predates the gRPC dependencies, whose {@code proto-google-common-protos} now
+ * brings the generated {@code com.google.rpc.Status} that OTLP/gRPC uses). Stateless and
+ * thread-safe.
  */
 final class RpcStatus {
   /** gRPC code INVALID_ARGUMENT, for 400 and 413. */

@@ -4,6 +4,7 @@ import static dev.tracefold.gateway.otlp.OtlpRequests.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracefold.gateway.ingest.IngestLimits;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -13,7 +14,11 @@ import org.junit.jupiter.api.Test;
 
 class OtlpJsonDecoderTest {
   private static ExportTraceServiceRequest decode(String json) {
-    return OtlpJsonDecoder.decode(json.getBytes(StandardCharsets.UTF_8));
+    return decode(IngestLimits.defaults(), json);
+  }
+
+  private static ExportTraceServiceRequest decode(IngestLimits limits, String json) {
+    return new OtlpJsonDecoder(limits).decode(json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static Span onlySpan(ExportTraceServiceRequest request) {
@@ -171,5 +176,31 @@ class OtlpJsonDecoderTest {
   @Test
   void emptyObjectIsAnEmptyRequest() {
     assertThat(decode("{}")).isEqualTo(ExportTraceServiceRequest.getDefaultInstance());
+  }
+
+  @Test
+  void refusesNestingDeeperThanTheLimit() {
+    IngestLimits limits = IngestLimits.defaults().withJsonLimits(4, 100);
+    assertThat(decode(limits, "{\"resourceSpans\":[{\"scopeSpans\":[]}]}").getResourceSpansCount())
+        .isEqualTo(1);
+
+    assertThatThrownBy(
+            () -> decode(limits, "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[]}]}]}"))
+        .isInstanceOf(OtlpRequestException.class)
+        .hasMessage(
+            "JSON nesting is deeper than the limit of 4 (tracefold.gateway.max-json-nesting-depth)")
+        .satisfies(e -> assertThat(((OtlpRequestException) e).httpStatus()).isEqualTo(400));
+  }
+
+  @Test
+  void refusesStringsLongerThanTheLimit() {
+    IngestLimits limits = IngestLimits.defaults().withJsonLimits(64, 10);
+    String longName = "x".repeat(11);
+
+    assertThatThrownBy(() -> decode(limits, "{\"resourceSpans\":[],\"k\":\"" + longName + "\"}"))
+        .isInstanceOf(OtlpRequestException.class)
+        .hasMessage(
+            "a JSON string is longer than the limit of 10 characters"
+                + " (tracefold.gateway.max-json-string-length)");
   }
 }

@@ -22,6 +22,14 @@ public final class OtlpRequests {
 
   private OtlpRequests() {}
 
+  /** A random valid trace id (32 lowercase hex characters, never all zeros). */
+  public static String newTraceId() {
+    byte[] id = new byte[16];
+    ThreadLocalRandom.current().nextBytes(id);
+    id[0] |= 0x10; // never all zeros
+    return HexFormat.of().formatHex(id);
+  }
+
   public static ByteString hex(String hex) {
     return ByteString.copyFrom(HexFormat.of().parseHex(hex));
   }
@@ -78,14 +86,6 @@ public final class OtlpRequests {
                         .addAttributes(attr("deployment.environment", "test")))
                 .addScopeSpans(scope))
         .build();
-  }
-
-  /** A random valid trace id: 32 lowercase hex characters, never all zeros. */
-  public static String newTraceId() {
-    byte[] id = new byte[16];
-    ThreadLocalRandom.current().nextBytes(id);
-    id[0] |= 0x10; // never all zeros
-    return HexFormat.of().formatHex(id);
   }
 
   /** The code of a protobuf {@code google.rpc.Status} (0 when absent). */
