@@ -280,6 +280,37 @@ class NativeTraceIngestIT {
   }
 
   @Test
+  void aSpanTooLargeForKafkaIsReportedAndTheRestOfItsTraceStored() throws Exception {
+    String traceId = newTraceId();
+    String trace =
+        "{\"id\": \""
+            + traceId
+            + "\", \"name\": \"t\", \"spans\": [{\"name\": \"small\"},"
+            + " {\"id\": \"big\", \"name\": \"big\", \"input\": \""
+            + "x".repeat(1_500_000)
+            + "\"}]}";
+
+    HttpResponse<String> response =
+        post(gateway, "/api/v1/traces", "application/json", utf8(trace), Map.of());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(response.body());
+    assertThat(answer.get("trace_ids").toString()).isEqualTo("[\"" + traceId + "\"]");
+    assertThat(answer.get("accepted_spans").asInt()).isEqualTo(2);
+    JsonNode error = answer.get("errors").get(0);
+    assertThat(error.get("pointer").asText()).isEqualTo("/spans/1");
+    assertThat(error.get("rule").asText()).isEqualTo("kafka_record_size");
+    assertThat(error.get("message").asText())
+        .matches("span [0-9a-f]{16} 'big' is too large for Kafka: .*")
+        .endsWith(
+            "; the span was skipped, the rest of the trace stored (shorten its input, output or"
+                + " attributes)");
+    assertThat(infra.reader().awaitTrace(traceId, 2))
+        .extracting(r -> r.value().getName())
+        .containsExactlyInAnyOrder("t", "small");
+  }
+
+  @Test
   void limitsAreAnsweredWith413() throws Exception {
     String sixSpans =
         "[{\"id\": \"a\", \"name\": \"t\", \"spans\": [{\"name\": \"x\"}, {\"name\": \"y\"}]},"

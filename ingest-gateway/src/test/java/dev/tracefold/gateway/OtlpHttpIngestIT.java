@@ -27,7 +27,6 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -459,14 +458,8 @@ class OtlpHttpIngestIT {
     ExportTraceServiceRequest body =
         request(
             span("fits", "aaaaaaaaaaaaaaaa", null).setTraceId(hex(traceId)),
-            span("huge prompt", "bbbbbbbbbbbbbbbb", "aaaaaaaaaaaaaaaa")
-                .setTraceId(hex(traceId))
-                .addAttributes(
-                    attr(
-                        "gen_ai.prompt",
-                        AnyValue.newBuilder()
-                            .setStringValue(randomText(2 * 1024 * 1024))
-                            .build())));
+            hugeSpan("huge prompt", "bbbbbbbbbbbbbbbb", "aaaaaaaaaaaaaaaa")
+                .setTraceId(hex(traceId)));
 
     HttpResponse<byte[]> response = post(PROTOBUF, null, body.toByteArray(), Map.of());
 
@@ -550,6 +543,23 @@ class OtlpHttpIngestIT {
 
   private static String rootSpanIdOf(io.opentelemetry.api.trace.Span span) {
     return span.getSpanContext().getSpanId();
+  }
+
+  /**
+   * A span too large for a Kafka record (1 MiB) even after the attribute limits (values cut to 8192
+   * characters): 300 events of 8000 characters each.
+   */
+  private static io.opentelemetry.proto.trace.v1.Span.Builder hugeSpan(
+      String name, String spanId, String parentId) {
+    io.opentelemetry.proto.trace.v1.Span.Builder span = span(name, spanId, parentId);
+    for (int i = 0; i < 300; i++) {
+      span.addEvents(
+          io.opentelemetry.proto.trace.v1.Span.Event.newBuilder()
+              .setName("gen_ai.content.prompt")
+              .setTimeUnixNano(2_000)
+              .addAttributes(attr("gen_ai.prompt", randomText(8000))));
+    }
+    return span;
   }
 
   private static String randomText(int length) {
