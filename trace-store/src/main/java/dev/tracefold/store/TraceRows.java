@@ -53,7 +53,9 @@ final class TraceRows {
 
   /** Columns a {@link StoredTrace} is read from. */
   static final String SELECT_COLUMNS =
-      String.join(", ", ROLLUP_COLUMNS) + ", state, revision, completion_reason";
+      String.join(", ", ROLLUP_COLUMNS)
+          + ", state, revision, completion_reason, user_tags, saved_epoch_millis,"
+          + " created_epoch_millis";
 
   /** New trace row, or new rollup of an existing one, in progress; keeps revision and reason. */
   private static final String UPSERT_IN_PROGRESS_SQL =
@@ -159,7 +161,10 @@ final class TraceRows {
         rows.getInt("revision"),
         reason == null ? null : CompletionReason.valueOf(reason),
         spans,
-        triggerIds);
+        triggerIds,
+        PgValues.getTextArray(rows, "user_tags"),
+        PgValues.getLong(rows, "saved_epoch_millis"),
+        rows.getLong("created_epoch_millis"));
   }
 
   /** Binds the rollup columns from parameter 1; returns the next parameter index. */

@@ -8,6 +8,7 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.topic.TraceKey;
+import dev.tracefold.store.query.TraceQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,8 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: every method borrows its own pooled connection.
  */
 public final class TraceStore implements AutoCloseable {
-  /** Largest page size {@link #listTraces} accepts. */
-  public static final int MAX_PAGE_SIZE = 1000;
+  /**
+   * Listings count matching traces up to this many; beyond it {@link TracePage#totalCountCapped()}
+   * is true. Counting stops there so that a listing costs about the same however many traces match.
+   */
+  public static final int COUNT_LIMIT = 1_000;
 
   private static final Logger log = LoggerFactory.getLogger(TraceStore.class);
 
@@ -52,12 +56,6 @@ public final class TraceStore implements AutoCloseable {
 
   private static final String FIND_SQL =
       "SELECT " + TraceRows.SELECT_COLUMNS + " FROM traces WHERE project_id = ? AND trace_id = ?";
-  private static final String LIST_SQL =
-      "SELECT "
-          + TraceRows.SELECT_COLUMNS
-          + " FROM traces WHERE project_id = ?"
-          + " ORDER BY start_epoch_nanos DESC, trace_id LIMIT ? OFFSET ?";
-  private static final String COUNT_SQL = "SELECT count(*) FROM traces WHERE project_id = ?";
 
   private final HikariDataSource dataSource;
 
@@ -257,49 +255,22 @@ public final class TraceStore implements AutoCloseable {
   }
 
   /**
-   * Lists a project's traces, newest start first, then by trace id.
+   * Lists one page of a project's traces that match a filter, in the query's order (ties broken by
+   * trace id in the same direction), with the number of matching traces counted up to {@link
+   * #COUNT_LIMIT}. The page and the count read one snapshot.
    *
-   * @param projectId the project
-   * @param page 1-based page number; a page past the end is empty
-   * @param pageSize traces per page, 1 to {@link #MAX_PAGE_SIZE}
-   * @return the page (spans and trigger ids of its traces are empty) and the project's trace count
-   * @throws IllegalArgumentException if page < 1 or pageSize is out of range
+   * @param projectId the project; traces of other projects are never listed
+   * @param query filter, sort and page (by number, or after a {@link
+   *     dev.tracefold.store.query.KeysetPosition} from an earlier page's {@link TracePage#next()})
+   * @return the page; a page past the end is empty
    * @throws TraceStoreException if the database fails
    */
-  public TracePage listTraces(String projectId, int page, int pageSize) {
+  public TracePage listTraces(String projectId, TraceQuery query) {
     Objects.requireNonNull(projectId, "projectId");
-    if (page < 1) {
-      throw new IllegalArgumentException("page must be >= 1, was " + page);
-    }
-    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw new IllegalArgumentException(
-          "pageSize must be between 1 and " + MAX_PAGE_SIZE + ", was " + pageSize);
-    }
-    String project = PgValues.text(projectId);
+    Objects.requireNonNull(query, "query");
     return inReadTransaction(
         "list traces of project " + projectId,
-        connection -> {
-          List<StoredTrace> traces = new ArrayList<>();
-          try (PreparedStatement statement = connection.prepareStatement(LIST_SQL)) {
-            statement.setString(1, project);
-            statement.setInt(2, pageSize);
-            statement.setLong(3, (long) (page - 1) * pageSize);
-            try (ResultSet rows = statement.executeQuery()) {
-              while (rows.next()) {
-                traces.add(TraceRows.read(rows, List.of(), List.of()));
-              }
-            }
-          }
-          long total;
-          try (PreparedStatement statement = connection.prepareStatement(COUNT_SQL)) {
-            statement.setString(1, project);
-            try (ResultSet rows = statement.executeQuery()) {
-              rows.next();
-              total = rows.getLong(1);
-            }
-          }
-          return new TracePage(traces, total);
-        });
+        connection -> TraceListing.list(connection, PgValues.text(projectId), query, COUNT_LIMIT));
   }
 
   /**

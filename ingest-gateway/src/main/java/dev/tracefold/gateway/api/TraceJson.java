@@ -54,7 +54,11 @@ final class TraceJson {
     json.set("service_names", strings(rollup.getServiceNames()));
     json.put("session_id", rollup.getSessionId());
     json.put("user_id", rollup.getUserId());
-    json.set("tags", strings(rollup.getTags()));
+    json.set("tags", strings(trace.tags()));
+    json.set("user_tags", strings(trace.userTags()));
+    json.put("saved", trace.saved());
+    json.put("saved_epoch_millis", trace.savedEpochMillis());
+    json.put("created_epoch_millis", trace.createdEpochMillis());
     ObjectNode metadata = json.putObject("metadata");
     rollup.getMetadata().forEach(metadata::put);
     json.put("input", rollup.getInput());
