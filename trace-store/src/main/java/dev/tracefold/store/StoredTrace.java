@@ -24,6 +24,7 @@ import java.util.TreeSet;
  * @param savedEpochMillis when the trace was saved (exempt from retention), milliseconds since the
  *     Unix epoch; null when not saved
  * @param createdEpochMillis when the trace was first stored, milliseconds since the Unix epoch
+ * @param annotations the trace's annotations in creation order; empty in listings
  */
 public record StoredTrace(
     TraceRollup rollup,
@@ -34,13 +35,31 @@ public record StoredTrace(
     List<String> firedTriggerIds,
     List<String> userTags,
     Long savedEpochMillis,
-    long createdEpochMillis) {
+    long createdEpochMillis,
+    List<TraceAnnotation> annotations) {
   public StoredTrace {
     Objects.requireNonNull(rollup, "rollup");
     Objects.requireNonNull(state, "state");
     spans = List.copyOf(spans);
     firedTriggerIds = List.copyOf(firedTriggerIds);
     userTags = List.copyOf(userTags);
+    annotations = List.copyOf(annotations);
+  }
+
+  /** This trace with its spans, fired trigger ids and annotations (as found by id). */
+  StoredTrace withDetails(
+      List<Span> spans, List<String> firedTriggerIds, List<TraceAnnotation> annotations) {
+    return new StoredTrace(
+        rollup,
+        state,
+        revision,
+        completionReason,
+        spans,
+        firedTriggerIds,
+        userTags,
+        savedEpochMillis,
+        createdEpochMillis,
+        annotations);
   }
 
   /** The trace's tags: its spans' tags and the user tags, distinct and sorted. */

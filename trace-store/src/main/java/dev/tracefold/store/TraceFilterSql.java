@@ -32,7 +32,8 @@ final class TraceFilterSql {
       where.and("t.status IN (" + literals(filter.statuses().stream().map(SpanStatus::name)) + ")");
     }
     if (!filter.states().isEmpty()) {
-      where.and("t.state IN (" + literals(filter.states().stream().map(TraceState::wireName)) + ")");
+      where.and(
+          "t.state IN (" + literals(filter.states().stream().map(TraceState::wireName)) + ")");
     }
     if (filter.name() != null) {
       where.and("t.root_span_name = ?", filter.name());

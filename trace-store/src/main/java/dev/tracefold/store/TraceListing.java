@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * The SQL of {@link TraceStore#listTraces}: one query for the page (one row more than the page, to
- * know whether another follows) and, unless the page itself shows how many traces match, one
- * capped count over the same filter, in the page's order so that it takes the page's plan (an
- * index walk that stops at the cap). Stateless and thread-safe.
+ * know whether another follows) and, unless the page itself shows how many traces match, one capped
+ * count over the same filter, in the page's order so that it takes the page's plan (an index walk
+ * that stops at the cap). Stateless and thread-safe.
  */
 final class TraceListing {
   private TraceListing() {}
@@ -37,7 +37,7 @@ final class TraceListing {
       statement.setLong(next, (long) (query.page() - 1) * query.pageSize());
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          traces.add(TraceRows.read(rows, List.of(), List.of()));
+          traces.add(TraceRows.read(rows));
         }
       }
     }

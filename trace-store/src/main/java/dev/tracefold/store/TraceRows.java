@@ -2,7 +2,6 @@ package dev.tracefold.store;
 
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.CompletionReason;
-import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.topic.TraceKey;
@@ -119,9 +118,11 @@ final class TraceRows {
     }
   }
 
-  /** Reads the trace at the result set's current row (selected with {@link #SELECT_COLUMNS}). */
-  static StoredTrace read(ResultSet rows, List<Span> spans, List<String> triggerIds)
-      throws SQLException {
+  /**
+   * Reads the trace at the result set's current row (selected with {@link #SELECT_COLUMNS}),
+   * without spans, trigger ids and annotations.
+   */
+  static StoredTrace read(ResultSet rows) throws SQLException {
     TraceRollup rollup =
         TraceRollup.newBuilder()
             .setProjectId(rows.getString("project_id"))
@@ -160,11 +161,12 @@ final class TraceRows {
         TraceState.fromWireName(rows.getString("state")),
         rows.getInt("revision"),
         reason == null ? null : CompletionReason.valueOf(reason),
-        spans,
-        triggerIds,
+        List.of(),
+        List.of(),
         PgValues.getTextArray(rows, "user_tags"),
         PgValues.getLong(rows, "saved_epoch_millis"),
-        rows.getLong("created_epoch_millis"));
+        rows.getLong("created_epoch_millis"),
+        List.of());
   }
 
   /** Binds the rollup columns from parameter 1; returns the next parameter index. */

@@ -57,10 +57,23 @@ public final class TraceStore implements AutoCloseable {
   private static final String FIND_SQL =
       "SELECT " + TraceRows.SELECT_COLUMNS + " FROM traces WHERE project_id = ? AND trace_id = ?";
 
+  private static final String SOURCES_SQL =
+      "WITH RECURSIVE s AS ("
+          + " (SELECT source FROM traces WHERE project_id = ? AND source IS NOT NULL"
+          + " ORDER BY source LIMIT 1)"
+          + " UNION ALL"
+          + " SELECT (SELECT t.source FROM traces t WHERE t.project_id = ? AND t.source > s.source"
+          + " ORDER BY t.source LIMIT 1) FROM s WHERE s.source IS NOT NULL)"
+          + " SELECT source FROM s WHERE source IS NOT NULL";
+
   private final HikariDataSource dataSource;
+  private final Transactions transactions;
+  private final TraceCuration curation;
 
   private TraceStore(HikariDataSource dataSource) {
     this.dataSource = dataSource;
+    this.transactions = new Transactions(dataSource);
+    this.curation = new TraceCuration(transactions);
   }
 
   /**
@@ -164,7 +177,7 @@ public final class TraceStore implements AutoCloseable {
     List<Span> distinct = SpanRows.distinct(spans);
     List<TraceKey> traces = new ArrayList<>();
     distinct.forEach(span -> traces.add(SpanRows.traceKey(span)));
-    return inTransaction(
+    return transactions.write(
         "write " + distinct.size() + (distinct.size() == 1 ? " span" : " spans"),
         connection -> {
           TraceLocks.lock(connection, traces);
@@ -235,7 +248,7 @@ public final class TraceStore implements AutoCloseable {
     }
     List<Span> spans = SpanRows.distinct(trace.getSpans());
     List<EvaluationTrigger> triggerList = List.copyOf(triggers);
-    return inTransaction(
+    return transactions.write(
         "write completed trace " + key + " revision " + trace.getRevision(),
         connection -> {
           TraceLocks.lock(connection, List.of(key));
@@ -245,7 +258,9 @@ public final class TraceStore implements AutoCloseable {
             TraceRollup rollup = trace.getRollup();
             if (trace.getPartial()) {
               // the stream no longer held the earlier spans: merge with what the store has
-              rollup = TraceRollups.compute(key.projectId(), key.traceId(), SpanRows.load(connection, key));
+              rollup =
+                  TraceRollups.compute(
+                      key.projectId(), key.traceId(), SpanRows.load(connection, key));
             }
             TraceRows.upsertComplete(connection, trace, rollup);
           }
@@ -268,13 +283,13 @@ public final class TraceStore implements AutoCloseable {
   public TracePage listTraces(String projectId, TraceQuery query) {
     Objects.requireNonNull(projectId, "projectId");
     Objects.requireNonNull(query, "query");
-    return inReadTransaction(
+    return transactions.read(
         "list traces of project " + projectId,
         connection -> TraceListing.list(connection, PgValues.text(projectId), query, COUNT_LIMIT));
   }
 
   /**
-   * Finds one trace with all its spans (start order) and fired trigger ids.
+   * Finds one trace with all its spans (start order), fired trigger ids and annotations.
    *
    * @return the trace, or empty if the project has no trace with this id
    * @throws TraceStoreException if the database fails
@@ -284,7 +299,7 @@ public final class TraceStore implements AutoCloseable {
     Objects.requireNonNull(traceId, "traceId");
     String project = PgValues.text(projectId);
     String trace = PgValues.text(traceId);
-    return inReadTransaction(
+    return transactions.read(
         "find trace " + projectId + "/" + traceId,
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(FIND_SQL)) {
@@ -297,64 +312,51 @@ public final class TraceStore implements AutoCloseable {
               // project ids never contain '/', so this key is valid whenever a row exists
               TraceKey key = new TraceKey(project, trace);
               return Optional.of(
-                  TraceRows.read(
-                      rows, SpanRows.load(connection, key), TriggerRows.list(connection, key)));
+                  TraceRows.read(rows)
+                      .withDetails(
+                          SpanRows.load(connection, key),
+                          TriggerRows.list(connection, key),
+                          AnnotationRows.list(connection, key)));
             }
           }
         });
+  }
+
+  /**
+   * The distinct sources of a project's traces (how their root spans arrived, e.g. {@code
+   * otlp-http-json}), sorted. A loose index scan: one index probe per distinct source.
+   *
+   * @throws TraceStoreException if the database fails
+   */
+  public List<String> listSources(String projectId) {
+    Objects.requireNonNull(projectId, "projectId");
+    String project = PgValues.text(projectId);
+    return transactions.read(
+        "list the sources of project " + projectId,
+        connection -> {
+          List<String> sources = new ArrayList<>();
+          try (PreparedStatement statement = connection.prepareStatement(SOURCES_SQL)) {
+            statement.setString(1, project);
+            statement.setString(2, project);
+            try (ResultSet rows = statement.executeQuery()) {
+              while (rows.next()) {
+                sources.add(rows.getString(1));
+              }
+            }
+          }
+          return sources;
+        });
+  }
+
+  /** User tags, annotations, saving and deletion of stored traces, on this store's pool. */
+  public TraceCuration curation() {
+    return curation;
   }
 
   /** Closes the connection pool. Idempotent. */
   @Override
   public void close() {
     dataSource.close();
-  }
-
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  private <T> T inTransaction(String what, SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollback(connection, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new TraceStoreException("Cannot " + what, e);
-    }
-  }
-
-  private <T> T inReadTransaction(String what, SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      connection.setReadOnly(true);
-      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollback(connection, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new TraceStoreException("Cannot " + what, e);
-    }
-  }
-
-  private static void rollback(Connection connection, Exception cause) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
   }
 
   /** The message of the first SQLException in the cause chain, else of the root cause. */

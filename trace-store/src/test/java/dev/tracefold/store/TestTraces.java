@@ -92,9 +92,9 @@ final class TestTraces {
   }
 
   /**
-   * A rollup of one OK root span named "agent run" in project/trace, starting at base +
-   * startMillis ms and lasting durationMillis, with no tokens, cost, models or tags: tests set
-   * the fields they filter on.
+   * A rollup of one OK root span named "agent run" in project/trace, starting at base + startMillis
+   * ms and lasting durationMillis, with no tokens, cost, models or tags: tests set the fields they
+   * filter on.
    */
   static TraceRollup.Builder rollup(
       String project, String traceId, long startMillis, long durationMillis) {

@@ -14,9 +14,6 @@ import dev.tracefold.store.query.TraceFilterParams;
 import dev.tracefold.store.query.TraceQuery;
 import dev.tracefold.store.query.TraceSort;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,7 +50,7 @@ class TraceFilterIT {
   private static TraceStore store;
 
   @BeforeAll
-  static void start() throws SQLException {
+  static void start() {
     database = TestDatabase.start(dataDir);
     store = database.store();
     // trace n starts at n s and lasts n * 100 ms
@@ -136,8 +133,8 @@ class TraceFilterIT {
                 .setStatus(SpanStatus.UNSET)
                 .setEndEpochNanos(BASE_EPOCH_NANOS + 5500 * MS)
                 .build()));
-    setUserTags(T1, "reviewed");
-    setUserTags(T3, "reviewed");
+    store.curation().setUserTags(PROJECT, T1, List.of("reviewed"));
+    store.curation().setUserTags(PROJECT, T3, List.of("reviewed"));
     // the same ids in another project, matching everything: never listed
     for (String trace : List.of(T1, T2, T3, T4, T5)) {
       store.writeSpans(List.of(span(OTHER_PROJECT, trace, 1, null, 1500).build()));
@@ -258,7 +255,8 @@ class TraceFilterIT {
 
   private static List<StoredTrace> list(String project, TraceFilter filter) {
     return store
-        .listTraces(project, TraceQuery.page(filter, TraceSort.DEFAULT, 1, TraceQuery.MAX_PAGE_SIZE))
+        .listTraces(
+            project, TraceQuery.page(filter, TraceSort.DEFAULT, 1, TraceQuery.MAX_PAGE_SIZE))
         .traces();
   }
 
@@ -289,21 +287,10 @@ class TraceFilterIT {
       int equals = pair.indexOf('=');
       String key = pair.substring(0, equals);
       String value =
-          java.net.URLDecoder.decode(pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8);
+          java.net.URLDecoder.decode(
+              pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8);
       params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
     return params;
-  }
-
-  private static void setUserTags(String trace, String... tags) throws SQLException {
-    try (Connection connection = store.dataSource().getConnection();
-        PreparedStatement statement =
-            connection.prepareStatement(
-                "UPDATE traces SET user_tags = ? WHERE project_id = ? AND trace_id = ?")) {
-      statement.setArray(1, connection.createArrayOf("text", tags));
-      statement.setString(2, PROJECT);
-      statement.setString(3, trace);
-      assertThat(statement.executeUpdate()).isEqualTo(1);
-    }
   }
 }

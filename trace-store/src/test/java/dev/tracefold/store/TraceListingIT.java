@@ -59,23 +59,18 @@ class TraceListingIT {
   private static List<StoredTrace> all;
 
   @BeforeAll
-  static void start() throws SQLException {
+  static void start() {
     database = TestDatabase.start(dataDir);
     store = database.store();
     Random random = new Random(42);
     for (int n = 0; n < TRACES; n++) {
       store.writeCompleted(completedWith(randomRollup(random, traceId(n))), List.of());
     }
-    try (Connection connection = store.dataSource().getConnection();
-        PreparedStatement statement =
-            connection.prepareStatement(
-                "UPDATE traces SET user_tags = ?, state = ? WHERE project_id = ? AND trace_id = ?")) {
-      for (int n = 0; n < TRACES; n += 7) {
-        statement.setArray(1, connection.createArrayOf("text", new String[] {"reviewed"}));
-        statement.setString(2, n % 2 == 0 ? "in_progress" : "complete");
-        statement.setString(3, PROJECT);
-        statement.setString(4, traceId(n));
-        statement.executeUpdate();
+    for (int n = 0; n < TRACES; n += 7) {
+      store.curation().setUserTags(PROJECT, traceId(n), List.of("reviewed"));
+      if (n % 2 == 0) {
+        // a late span reopens the trace: in progress, rollup recomputed from its stored spans
+        store.writeSpans(List.of(TestTraces.llmChild(PROJECT, traceId(n), 2, 1, 500)));
       }
     }
     all = listAll(TraceFilter.ALL, TraceSort.DEFAULT);
@@ -121,7 +116,8 @@ class TraceListingIT {
       int pageNumber = 1;
       while (true) {
         byCursor.addAll(page.traces());
-        TracePage offsetPage = store.listTraces(PROJECT, TraceQuery.page(filter, sort, pageNumber, 7));
+        TracePage offsetPage =
+            store.listTraces(PROJECT, TraceQuery.page(filter, sort, pageNumber, 7));
         byPage.addAll(offsetPage.traces());
         assertThat(page.totalCount()).isEqualTo(expected.size());
         if (page.next() == null) {
@@ -143,13 +139,15 @@ class TraceListingIT {
     List<StoredTrace> expected = listAll(filter, TraceSort.DEFAULT);
     int size = expected.size();
 
-    TracePage exact = store.listTraces(PROJECT, TraceQuery.page(filter, TraceSort.DEFAULT, 1, size));
+    TracePage exact =
+        store.listTraces(PROJECT, TraceQuery.page(filter, TraceSort.DEFAULT, 1, size));
     TracePage oneShort =
         store.listTraces(PROJECT, TraceQuery.page(filter, TraceSort.DEFAULT, 1, size - 1));
     TracePage last =
         store.listTraces(
             PROJECT, TraceQuery.after(filter, TraceSort.DEFAULT, oneShort.next(), size - 1));
-    TracePage beyond = store.listTraces(PROJECT, TraceQuery.page(filter, TraceSort.DEFAULT, 2, size));
+    TracePage beyond =
+        store.listTraces(PROJECT, TraceQuery.page(filter, TraceSort.DEFAULT, 2, size));
     KeysetPosition afterLast = TraceSort.DEFAULT.positionOf(expected.get(size - 1));
     TracePage afterEnd =
         store.listTraces(PROJECT, TraceQuery.after(filter, TraceSort.DEFAULT, afterLast, 5));
@@ -312,7 +310,8 @@ class TraceListingIT {
           RangeField field = RangeField.values()[random.nextInt(RangeField.values().length)];
           Long min = random.nextBoolean() ? null : (long) random.nextInt(300);
           Long max = random.nextBoolean() ? null : (min == null ? 0 : min) + random.nextInt(500);
-          long scale = field == RangeField.DURATION_NANOS || field == RangeField.TTFT_NANOS ? 1_000_000L : 1;
+          long scale =
+              field == RangeField.DURATION_NANOS || field == RangeField.TTFT_NANOS ? 1_000_000L : 1;
           filter.range(
               field,
               new LongRange(min == null ? null : min * scale, max == null ? null : max * scale));

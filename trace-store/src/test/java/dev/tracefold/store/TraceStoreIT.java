@@ -177,14 +177,17 @@ class TraceStoreIT {
     store.writeCompleted(revision1, List.of());
     // the stream purged revision 1's spans; a late LLM span comes back alone, flagged partial
     Span late = llmChild(project, trace, 3, 1, 500);
-    CompletedTrace partial = CompletedTrace.newBuilder(completed(List.of(late), 2)).setPartial(true).build();
+    CompletedTrace partial =
+        CompletedTrace.newBuilder(completed(List.of(late), 2)).setPartial(true).build();
 
     assertThat(store.writeCompleted(partial, List.of())).isTrue();
 
     StoredTrace stored = store.findTrace(project, trace).orElseThrow();
     assertThat(stored.revision()).isEqualTo(2);
     assertThat(stored.state()).isEqualTo(TraceState.COMPLETE);
-    assertThat(stored.spans()).extracting(Span::getSpanId).containsExactly(spanId(1), spanId(2), spanId(3));
+    assertThat(stored.spans())
+        .extracting(Span::getSpanId)
+        .containsExactly(spanId(1), spanId(2), spanId(3));
     assertThat(stored.rollup().getSpanCount()).isEqualTo(3);
     assertThat(stored.rollup().getRootSpanName()).isEqualTo("agent run");
     assertThat(stored.rollup().getInputTokens()).isEqualTo(200);
@@ -507,7 +510,8 @@ class TraceStoreIT {
   }
 
   private static TracePage page(String project, int page, int pageSize) {
-    return store.listTraces(project, TraceQuery.page(TraceFilter.ALL, TraceSort.DEFAULT, page, pageSize));
+    return store.listTraces(
+        project, TraceQuery.page(TraceFilter.ALL, TraceSort.DEFAULT, page, pageSize));
   }
 
   private static List<String> ids(TracePage page) {

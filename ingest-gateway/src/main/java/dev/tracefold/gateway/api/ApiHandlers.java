@@ -65,7 +65,8 @@ final class ApiHandlers {
     } catch (InvalidFilterException e) {
       return error(HttpStatus.BAD_REQUEST, e.getMessage(), e.parameter());
     } catch (TraceStoreException e) {
-      log.warn("Read API request {} {} failed: trace store unavailable", ctx.method(), ctx.path(), e);
+      log.warn(
+          "Read API request {} {} failed: trace store unavailable", ctx.method(), ctx.path(), e);
       ObjectNode body = NODES.objectNode();
       body.put("error", "trace store unavailable, retry later: " + e.getMessage());
       return HttpResponse.of(

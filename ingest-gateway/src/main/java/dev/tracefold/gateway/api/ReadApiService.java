@@ -7,13 +7,14 @@ import java.util.Objects;
 
 /**
  * The read API over the {@link TraceStore}, JSON in snake_case, under {@code /api/v1}: adds the
- * routes of each of its services to a server. The project of every request is decided in one
- * place, {@link ApiProject}; errors are {@code {"error": message, "parameter": name}} ({@link
+ * routes of each of its services to a server. The project of every request is decided in one place,
+ * {@link ApiProject}; errors are {@code {"error": message, "parameter": name}} ({@link
  * ApiHandlers}). The README of this module documents every route. Thread-safe.
  */
 public final class ReadApiService {
   private final TraceListService list;
   private final TraceDetailService detail;
+  private final TraceCurationService curation;
 
   /**
    * @param store where traces are read from; the caller closes it
@@ -31,11 +32,13 @@ public final class ReadApiService {
     Objects.requireNonNull(clock, "clock");
     this.list = new TraceListService(store, clock);
     this.detail = new TraceDetailService(store);
+    this.curation = new TraceCurationService(store);
   }
 
   /** Adds the read API's routes to an Armeria server under construction. */
   public void addTo(ServerBuilder server) {
     list.addTo(server);
     detail.addTo(server);
+    curation.addTo(server);
   }
 }

@@ -16,8 +16,7 @@ import java.util.Objects;
  * @param position the last trace of the page before
  * @param asOfEpochMillis the time {@code time_range} was counted back from on the first page, so
  *     every page of a walk uses the same time window
- * @param fingerprint digest of the listing's filter and sort parameters ({@link
- *     TraceListRequest})
+ * @param fingerprint digest of the listing's filter and sort parameters ({@link TraceListRequest})
  */
 record TraceCursor(
     TraceSort sort, KeysetPosition position, long asOfEpochMillis, String fingerprint) {
@@ -56,7 +55,8 @@ record TraceCursor(
           new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\.", 7);
       if (parts.length == 7 && parts[0].equals(VERSION) && !parts[6].isEmpty()) {
         TraceSort.Field field = TraceSort.Field.fromWireName(parts[1]);
-        TraceSort.Order order = TraceSort.Order.valueOf(parts[2].toUpperCase(java.util.Locale.ROOT));
+        TraceSort.Order order =
+            TraceSort.Order.valueOf(parts[2].toUpperCase(java.util.Locale.ROOT));
         if (field != null) {
           return new TraceCursor(
               new TraceSort(field, order),

@@ -47,8 +47,7 @@ record TraceListRequest(TraceQuery query, Integer page, long asOfEpochMillis, St
    */
   static TraceListRequest parse(Map<String, List<String>> params, Instant now) {
     TraceSort sort = sort(params);
-    int pageSize =
-        ApiRequests.intParam(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+    int pageSize = ApiRequests.intParam(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
     String cursorText = ApiRequests.single(params, "cursor");
     String fingerprint = fingerprint(params, sort);
     if (cursorText == null) {
@@ -93,9 +92,7 @@ record TraceListRequest(TraceQuery query, Integer page, long asOfEpochMillis, St
             "sort_by must be one of "
                 + String.join(
                     ", ",
-                    Arrays.stream(TraceSort.Field.values())
-                        .map(TraceSort.Field::wireName)
-                        .toList())
+                    Arrays.stream(TraceSort.Field.values()).map(TraceSort.Field::wireName).toList())
                 + ", got '"
                 + ApiRequests.abbreviate(sortBy)
                 + "'");
@@ -122,10 +119,12 @@ record TraceListRequest(TraceQuery query, Integer page, long asOfEpochMillis, St
     StringBuilder text =
         new StringBuilder(sort.field().wireName()).append('\n').append(sort.order().wireName());
     filters.forEach(
-        (name, values) -> values.forEach(v -> text.append('\n').append(name).append('=').append(v)));
+        (name, values) ->
+            values.forEach(v -> text.append('\n').append(name).append('=').append(v)));
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 12));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);

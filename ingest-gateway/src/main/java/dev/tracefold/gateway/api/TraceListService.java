@@ -10,13 +10,22 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.tracefold.store.TracePage;
 import dev.tracefold.store.TraceStore;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code GET /api/v1/traces}: one page of the project's traces matching the filter parameters, in
- * the requested order (see {@link TraceListRequest}). Body: {@code {"traces": [summary...],
- * "count", "total_count", "total_count_capped", "next_cursor", "page", "page_size", "sort_by",
- * "sort_order"}}. Thread-safe.
+ * Listing traces:
+ *
+ * <ul>
+ *   <li>{@code GET /api/v1/traces}: one page of the project's traces matching the filter
+ *       parameters, in the requested order (see {@link TraceListRequest}). Body: {@code {"traces":
+ *       [summary...], "count", "total_count", "total_count_capped", "next_cursor", "page",
+ *       "page_size", "sort_by", "sort_order"}}.
+ *   <li>{@code GET /api/v1/traces/sources}: {@code {"sources": [...]}}, the distinct sources of the
+ *       project's traces, sorted.
+ * </ul>
+ *
+ * Thread-safe.
  */
 final class TraceListService {
   static final String PATH = "/api/v1/traces";
@@ -33,6 +42,16 @@ final class TraceListService {
 
   void addTo(ServerBuilder server) {
     server.route().get(PATH).build(ApiHandlers.service(this::list));
+    server.route().get(PATH + "/sources").build(ApiHandlers.service(this::sources));
+  }
+
+  private HttpResponse sources(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+    String projectId = ApiProject.of(ctx);
+    ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
+    ObjectNode body = NODES.objectNode();
+    ArrayNode sources = body.putArray("sources");
+    store.listSources(projectId).forEach(sources::add);
+    return ApiHandlers.ok(body);
   }
 
   private HttpResponse list(ServiceRequestContext ctx, AggregatedHttpRequest request) {

@@ -208,8 +208,8 @@ class ReadApiIT {
   }
 
   @Test
-  void getsOneTraceWithItsSpans() {
-    Reply reply = get("/api/v1/traces/" + COMPLETE_ID, PROJECT);
+  void getsOneTraceWithItsSpansInStartOrder() {
+    Reply reply = get("/api/v1/traces/" + COMPLETE_ID + "?format=flat", PROJECT);
 
     assertThat(reply.status()).isEqualTo(200);
     JsonNode trace = reply.json();
@@ -263,7 +263,8 @@ class ReadApiIT {
 
   @Test
   void upperCaseIdsAreAccepted() {
-    assertThat(get("/api/v1/traces/" + COMPLETE_ID.toUpperCase(), PROJECT).json().get("id").asText())
+    assertThat(
+            get("/api/v1/traces/" + COMPLETE_ID.toUpperCase(), PROJECT).json().get("id").asText())
         .isEqualTo(COMPLETE_ID);
   }
 

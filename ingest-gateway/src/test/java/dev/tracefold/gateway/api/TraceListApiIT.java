@@ -37,6 +37,7 @@ class TraceListApiIT {
   private static final long MS = 1_000_000L;
   private static final String PROJECT = "list-api";
   private static final String OTHER = "list-api-other";
+
   /** 10 s after trace 9 started. */
   private static final Instant NOW = Instant.ofEpochSecond(0, BASE_NANOS).plusSeconds(19);
 
@@ -52,7 +53,11 @@ class TraceListApiIT {
     // odd traces failed; traces 1..3 are in session "s-a" with metadata env=prod
     for (int n = 1; n <= 9; n++) {
       List<Span> spans = new ArrayList<>();
-      spans.add(span(PROJECT, n, 0, "run " + n).setStatus(n % 2 == 1 ? SpanStatus.ERROR : SpanStatus.OK).setInput(n == 4 ? "Where is my refund?" : null).build());
+      spans.add(
+          span(PROJECT, n, 0, "run " + n)
+              .setStatus(n % 2 == 1 ? SpanStatus.ERROR : SpanStatus.OK)
+              .setInput(n == 4 ? "Where is my refund?" : null)
+              .build());
       for (int s = 1; s < n; s++) {
         spans.add(
             span(PROJECT, n, s, "chat")
@@ -96,8 +101,9 @@ class TraceListApiIT {
     Reply reply = api.get("/api/v1/traces", PROJECT);
 
     assertThat(reply.status()).isEqualTo(200);
-    assertThat(names(reply)).containsExactly(
-        "run 9", "run 8", "run 7", "run 6", "run 5", "run 4", "run 3", "run 2", "run 1");
+    assertThat(names(reply))
+        .containsExactly(
+            "run 9", "run 8", "run 7", "run 6", "run 5", "run 4", "run 3", "run 2", "run 1");
     assertThat(reply.json().get("count").asInt()).isEqualTo(9);
     assertThat(reply.json().get("total_count").asInt()).isEqualTo(9);
     assertThat(reply.json().get("total_count_capped").asBoolean()).isFalse();
@@ -110,23 +116,32 @@ class TraceListApiIT {
 
   @Test
   void filtersCombineAcrossParameterKinds() {
-    assertThat(names(list("status=ERROR&min_span_count=4&max_span_count=7"))).containsExactly("run 7", "run 5");
-    assertThat(names(list("models=gpt-4o&status=OK&sort_order=asc"))).containsExactly("run 4", "run 6", "run 8");
-    assertThat(names(list("metadata.env=prod&session_id=s-a,s-b&state=complete"))).containsExactly("run 3", "run 2", "run 1");
+    assertThat(names(list("status=ERROR&min_span_count=4&max_span_count=7")))
+        .containsExactly("run 7", "run 5");
+    assertThat(names(list("models=gpt-4o&status=OK&sort_order=asc")))
+        .containsExactly("run 4", "run 6", "run 8");
+    assertThat(names(list("metadata.env=prod&session_id=s-a,s-b&state=complete")))
+        .containsExactly("run 3", "run 2", "run 1");
     assertThat(names(list("search=REFUND"))).containsExactly("run 4");
     assertThat(names(list("name=run%202"))).containsExactly("run 2");
     // the fixed clock is 19 s after base: the last minute holds every trace
     assertThat(names(list("time_range=1m"))).hasSize(9);
-    assertThat(names(list("from=" + encode(Instant.ofEpochSecond(0, BASE_NANOS).plusSeconds(8).toString()))))
+    assertThat(
+            names(
+                list(
+                    "from="
+                        + encode(Instant.ofEpochSecond(0, BASE_NANOS).plusSeconds(8).toString()))))
         .containsExactly("run 9", "run 8");
     assertThat(list("min_input_tokens=1000").json().get("traces")).isEmpty();
   }
 
   @Test
   void sortsByTheRequestedField() {
-    assertThat(names(list("sort_by=span_count&sort_order=asc&page_size=3"))).containsExactly("run 1", "run 2", "run 3");
+    assertThat(names(list("sort_by=span_count&sort_order=asc&page_size=3")))
+        .containsExactly("run 1", "run 2", "run 3");
     assertThat(names(list("sort_by=total_tokens&page_size=2"))).containsExactly("run 9", "run 8");
-    assertThat(names(list("sort_by=error_count&sort_order=ASC&status=ERROR&page_size=1"))).hasSize(1);
+    assertThat(names(list("sort_by=error_count&sort_order=ASC&status=ERROR&page_size=1")))
+        .hasSize(1);
     Reply byDuration = list("sort_by=duration&sort_order=asc");
     assertThat(byDuration.json().get("sort_by").asText()).isEqualTo("duration");
     assertThat(byDuration.json().get("sort_order").asText()).isEqualTo("asc");
@@ -188,7 +203,8 @@ class TraceListApiIT {
             + " min_error_count, max_error_count, min_input_tokens, max_input_tokens,"
             + " min_output_tokens, max_output_tokens, time_range, from, to, search and"
             + " metadata.<key>; other parameters: page, page_size, cursor, sort_by, sort_order");
-    assertBadRequest(list("status=BROKEN"), "status", "status must be UNSET, OK or ERROR, got 'BROKEN'");
+    assertBadRequest(
+        list("status=BROKEN"), "status", "status must be UNSET, OK or ERROR, got 'BROKEN'");
     assertBadRequest(
         list("min_duration_nanos=soon"),
         "min_duration_nanos",
@@ -202,9 +218,12 @@ class TraceListApiIT {
         "sort_by",
         "sort_by must be one of start_time, end_time, duration, cost, total_tokens, span_count,"
             + " error_count, created_at, got 'name'");
-    assertBadRequest(list("sort_order=up"), "sort_order", "sort_order must be asc or desc, got 'up'");
     assertBadRequest(
-        list("page_size=501"), "page_size", "page_size must be an integer between 1 and 500, got '501'");
+        list("sort_order=up"), "sort_order", "sort_order must be asc or desc, got 'up'");
+    assertBadRequest(
+        list("page_size=501"),
+        "page_size",
+        "page_size must be an integer between 1 and 500, got '501'");
     assertBadRequest(list("page=1&page=2"), "page", "page must be given once, got 2 values");
     assertBadRequest(
         list("cursor=bm9wZQ"),
@@ -238,7 +257,8 @@ class TraceListApiIT {
       assertThat(reply.status()).isEqualTo(503);
       assertThat(reply.retryAfter()).isEqualTo("5");
       assertThat(reply.json().get("error").asText())
-          .startsWith("trace store unavailable, retry later: Cannot list traces of project list-api: ");
+          .startsWith(
+              "trace store unavailable, retry later: Cannot list traces of project list-api: ");
     } finally {
       server.stop().join();
     }

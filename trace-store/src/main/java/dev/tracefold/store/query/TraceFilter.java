@@ -160,8 +160,7 @@ public record TraceFilter(
   }
 
   private static boolean containsIgnoringCase(String text, String part) {
-    return text != null
-        && text.toLowerCase(Locale.ROOT).contains(part.toLowerCase(Locale.ROOT));
+    return text != null && text.toLowerCase(Locale.ROOT).contains(part.toLowerCase(Locale.ROOT));
   }
 
   private static <E extends Enum<E>> Set<E> enums(Set<E> values, Class<E> type) {
@@ -276,7 +275,9 @@ public record TraceFilter(
       return this;
     }
 
-    /** The figure lies in the range (inclusive bounds); an unbounded range removes the condition. */
+    /**
+     * The figure lies in the range (inclusive bounds); an unbounded range removes the condition.
+     */
     public Builder range(RangeField field, LongRange range) {
       ranges.put(Objects.requireNonNull(field, "field"), Objects.requireNonNull(range, "range"));
       return this;

@@ -32,9 +32,9 @@ import java.util.regex.Pattern;
  *       {@code user_id}, {@code models}, {@code providers}, {@code service_names}, {@code source},
  *       {@code tags} (all of them must match unless {@code tags_match=any});
  *   <li>single text values: {@code name} (exact root span name), {@code name_contains}, {@code
- *       search} (root span name, input or output contains it; both ignore case), {@code
- *       tags_match} ({@code all} or {@code any}), {@code metadata.<key>=<value>} (exact, once per
- *       key, several keys combine);
+ *       search} (root span name, input or output contains it; both ignore case), {@code tags_match}
+ *       ({@code all} or {@code any}), {@code metadata.<key>=<value>} (exact, once per key, several
+ *       keys combine);
  *   <li>inclusive ranges of whole numbers {@code >= 0}: {@code min_}/{@code max_} + {@code
  *       duration_nanos}, {@code ttft_nanos}, {@code cost_microcents}, {@code span_count}, {@code
  *       error_count}, {@code input_tokens}, {@code output_tokens};
@@ -88,8 +88,8 @@ public final class TraceFilterParams {
   /**
    * Parses filter parameters.
    *
-   * @param params parameter name to its values in request order (a name given twice has two);
-   *     must hold no other parameters (paging, sorting): remove those first
+   * @param params parameter name to its values in request order (a name given twice has two); must
+   *     hold no other parameters (paging, sorting): remove those first
    * @param now the time {@code time_range} counts back from
    * @return the filter
    * @throws InvalidFilterException naming the first offending parameter
@@ -103,8 +103,8 @@ public final class TraceFilterParams {
    *
    * @param params parameter name to its values in request order (a name given twice has two)
    * @param now the time {@code time_range} counts back from
-   * @param otherParameters names the caller handles itself (e.g. paging); skipped here, and
-   *     listed with the filters when a parameter is unknown
+   * @param otherParameters names the caller handles itself (e.g. paging); skipped here, and listed
+   *     with the filters when a parameter is unknown
    * @return the filter
    * @throws InvalidFilterException naming the first offending parameter
    */
@@ -151,14 +151,7 @@ public final class TraceFilterParams {
       if (min != null && max != null && min > max) {
         throw new InvalidFilterException(
             minName,
-            minName
-                + " ("
-                + min
-                + ") must not exceed max_"
-                + field.wireName()
-                + " ("
-                + max
-                + ")");
+            minName + " (" + min + ") must not exceed max_" + field.wireName() + " (" + max + ")");
       }
       filter.range(field, new LongRange(min, max));
     }
@@ -381,8 +374,7 @@ public final class TraceFilterParams {
       }
       try {
         return epochNanos(
-            OffsetDateTime.parse(value.trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                .toInstant());
+            OffsetDateTime.parse(value.trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
       } catch (DateTimeException | ArithmeticException e) {
         throw new InvalidFilterException(
             name,

@@ -69,7 +69,8 @@ class TraceFilterParamsTest {
     assertThat(filter.startFromEpochNanos())
         .isEqualTo(Instant.parse("2026-11-19T23:00:00Z").getEpochSecond() * 1_000_000_000L);
     assertThat(filter.startToEpochNanos())
-        .isEqualTo(Instant.parse("2026-11-21T00:00:00Z").getEpochSecond() * 1_000_000_000L + 500_000_000L);
+        .isEqualTo(
+            Instant.parse("2026-11-21T00:00:00Z").getEpochSecond() * 1_000_000_000L + 500_000_000L);
     assertThat(filter.search()).isEqualTo("refund");
   }
 
@@ -80,7 +81,9 @@ class TraceFilterParamsTest {
     assertThat(filter.startFromEpochNanos())
         .isEqualTo(Instant.parse("2026-11-14T12:00:00Z").getEpochSecond() * 1_000_000_000L);
     assertThat(filter.startToEpochNanos()).isNull();
-    assertThat(TraceFilterParams.parse(Map.of("time_range", List.of("90m")), NOW).startFromEpochNanos())
+    assertThat(
+            TraceFilterParams.parse(Map.of("time_range", List.of("90m")), NOW)
+                .startFromEpochNanos())
         .isEqualTo(Instant.parse("2026-11-21T10:30:00Z").getEpochSecond() * 1_000_000_000L);
   }
 
@@ -93,9 +96,13 @@ class TraceFilterParamsTest {
             + String.join(", ", TraceFilterParams.PARAMETERS)
             + " and metadata.<key>");
     assertRejected(
-        Map.of("status", List.of("FAILED")), "status", "status must be UNSET, OK or ERROR, got 'FAILED'");
+        Map.of("status", List.of("FAILED")),
+        "status",
+        "status must be UNSET, OK or ERROR, got 'FAILED'");
     assertRejected(
-        Map.of("state", List.of("done")), "state", "state must be in_progress or complete, got 'done'");
+        Map.of("state", List.of("done")),
+        "state",
+        "state must be in_progress or complete, got 'done'");
     assertRejected(
         Map.of("status", List.of("OK,")),
         "status",
@@ -104,9 +111,13 @@ class TraceFilterParamsTest {
     assertRejected(
         Map.of("name", List.of("a", "b")), "name", "name must be given once, got 2 values");
     assertRejected(
-        Map.of("trace_id", List.of("xyz")), "trace_id", "trace_id must be 32 hex characters, got 'xyz'");
+        Map.of("trace_id", List.of("xyz")),
+        "trace_id",
+        "trace_id must be 32 hex characters, got 'xyz'");
     assertRejected(
-        Map.of("tags_match", List.of("some")), "tags_match", "tags_match must be all or any, got 'some'");
+        Map.of("tags_match", List.of("some")),
+        "tags_match",
+        "tags_match must be all or any, got 'some'");
     assertRejected(
         Map.of("min_span_count", List.of("-1")),
         "min_span_count",
@@ -126,7 +137,8 @@ class TraceFilterParamsTest {
     assertRejected(
         Map.of("time_range", List.of("2w")),
         "time_range",
-        "time_range must be a number of minutes, hours or days such as 1h, 24h, 7d or 30d, got '2w'");
+        "time_range must be a number of minutes, hours or days such as 1h, 24h, 7d or 30d, got"
+            + " '2w'");
     assertRejected(
         Map.of("time_range", List.of("1h"), "from", List.of("2026-11-21T00:00:00Z")),
         "time_range",
@@ -153,7 +165,8 @@ class TraceFilterParamsTest {
         "models has 101 values; at most 100 allowed");
   }
 
-  private static void assertRejected(Map<String, List<String>> params, String parameter, String message) {
+  private static void assertRejected(
+      Map<String, List<String>> params, String parameter, String message) {
     assertThatThrownBy(() -> TraceFilterParams.parse(params, NOW))
         .isInstanceOfSatisfying(
             InvalidFilterException.class, e -> assertThat(e.parameter()).isEqualTo(parameter))
