@@ -69,11 +69,15 @@ public final class TraceStore implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Transactions transactions;
   private final TraceCuration curation;
+  private final SessionStore sessions;
+  private final TraceSetStore traceSets;
 
   private TraceStore(HikariDataSource dataSource) {
     this.dataSource = dataSource;
     this.transactions = new Transactions(dataSource);
     this.curation = new TraceCuration(transactions);
+    this.sessions = new SessionStore(transactions);
+    this.traceSets = new TraceSetStore(transactions);
   }
 
   /**
@@ -351,6 +355,16 @@ public final class TraceStore implements AutoCloseable {
   /** User tags, annotations, saving and deletion of stored traces, on this store's pool. */
   public TraceCuration curation() {
     return curation;
+  }
+
+  /** Sessions (traces grouped by session id, with totals), on this store's pool. */
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  /** Trace sets (frozen lists of trace ids), on this store's pool. */
+  public TraceSetStore traceSets() {
+    return traceSets;
   }
 
   /** Closes the connection pool. Idempotent. */

@@ -15,6 +15,15 @@ import java.util.regex.Pattern;
  * 400 {@link ApiException} naming the parameter. Stateless and thread-safe.
  */
 final class ApiRequests {
+  /** Page size when {@code page_size} is absent. */
+  static final int DEFAULT_PAGE_SIZE = 100;
+
+  /** Largest {@code page_size}. */
+  static final int MAX_PAGE_SIZE = 500;
+
+  /** The paging parameters of listings without a cursor. */
+  static final List<String> PAGE_PARAMETERS = List.of("page", "page_size");
+
   private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{32}");
 
   private ApiRequests() {}
@@ -75,6 +84,28 @@ final class ApiRequests {
     String range = max == Integer.MAX_VALUE ? ">= " + min : "between " + min + " and " + max;
     throw ApiException.badRequest(
         name, name + " must be an integer " + range + ", got '" + abbreviate(text) + "'");
+  }
+
+  /** The {@code page} parameter: 1-based, default 1. */
+  static int page(Map<String, List<String>> params) {
+    return intParam(params, "page", 1, 1, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The {@code page_size} parameter: 1 to {@value #MAX_PAGE_SIZE}, default {@value
+   * #DEFAULT_PAGE_SIZE}.
+   */
+  static int pageSize(Map<String, List<String>> params) {
+    return intParam(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+  }
+
+  /** A path parameter that names something other than a trace: 1 to 200 characters. */
+  static String pathText(ServiceRequestContext ctx, String name) {
+    String value = ctx.pathParam(name);
+    if (value == null || value.isEmpty() || value.length() > 200) {
+      throw ApiException.badRequest(name, name + " must be 1 to 200 characters");
+    }
+    return value;
   }
 
   /** The {@code {id}} path parameter as a lowercase trace id (32 hex characters). */

@@ -15,6 +15,9 @@ public final class ReadApiService {
   private final TraceListService list;
   private final TraceDetailService detail;
   private final TraceCurationService curation;
+  private final TraceCompareService compare;
+  private final SessionService sessions;
+  private final TraceSetService traceSets;
 
   /**
    * @param store where traces are read from; the caller closes it
@@ -33,6 +36,9 @@ public final class ReadApiService {
     this.list = new TraceListService(store, clock);
     this.detail = new TraceDetailService(store);
     this.curation = new TraceCurationService(store);
+    this.compare = new TraceCompareService(store);
+    this.sessions = new SessionService(store, clock);
+    this.traceSets = new TraceSetService(store, clock);
   }
 
   /** Adds the read API's routes to an Armeria server under construction. */
@@ -40,5 +46,8 @@ public final class ReadApiService {
     list.addTo(server);
     detail.addTo(server);
     curation.addTo(server);
+    compare.addTo(server);
+    sessions.addTo(server);
+    traceSets.addTo(server);
   }
 }

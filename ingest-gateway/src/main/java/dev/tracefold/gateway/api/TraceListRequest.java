@@ -26,12 +26,6 @@ import java.util.TreeMap;
  * @param fingerprint digest of the filter and sort, carried by the cursors this listing issues
  */
 record TraceListRequest(TraceQuery query, Integer page, long asOfEpochMillis, String fingerprint) {
-  /** Page size when {@code page_size} is absent. */
-  static final int DEFAULT_PAGE_SIZE = 100;
-
-  /** Largest {@code page_size}. */
-  static final int MAX_PAGE_SIZE = 500;
-
   /** The listing's own parameters, besides the filters. */
   static final List<String> PAGING_PARAMETERS =
       List.of("page", "page_size", "cursor", "sort_by", "sort_order");
@@ -47,11 +41,11 @@ record TraceListRequest(TraceQuery query, Integer page, long asOfEpochMillis, St
    */
   static TraceListRequest parse(Map<String, List<String>> params, Instant now) {
     TraceSort sort = sort(params);
-    int pageSize = ApiRequests.intParam(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+    int pageSize = ApiRequests.pageSize(params);
     String cursorText = ApiRequests.single(params, "cursor");
     String fingerprint = fingerprint(params, sort);
     if (cursorText == null) {
-      int page = ApiRequests.intParam(params, "page", 1, 1, Integer.MAX_VALUE);
+      int page = ApiRequests.page(params);
       TraceFilter filter = TraceFilterParams.parse(params, now, PAGING_PARAMETERS);
       return new TraceListRequest(
           TraceQuery.page(filter, sort, page, pageSize), page, now.toEpochMilli(), fingerprint);

@@ -24,15 +24,25 @@ public record TraceQuery(
   public TraceQuery {
     Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(sort, "sort");
+    checkPage(page, pageSize);
+    if (after != null && page != 1) {
+      throw new IllegalArgumentException("page must be 1 when paging after a position");
+    }
+  }
+
+  /**
+   * Checks a page number and size, for this and other paged store listings.
+   *
+   * @throws IllegalArgumentException if {@code page < 1} or {@code pageSize} is not between 1 and
+   *     {@link #MAX_PAGE_SIZE}
+   */
+  public static void checkPage(int page, int pageSize) {
     if (page < 1) {
       throw new IllegalArgumentException("page must be >= 1, was " + page);
     }
     if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       throw new IllegalArgumentException(
           "pageSize must be between 1 and " + MAX_PAGE_SIZE + ", was " + pageSize);
-    }
-    if (after != null && page != 1) {
-      throw new IllegalArgumentException("page must be 1 when paging after a position");
     }
   }
 
