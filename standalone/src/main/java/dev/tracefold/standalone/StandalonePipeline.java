@@ -12,6 +12,8 @@ import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
 import dev.tracefold.sink.RollupSink;
 import dev.tracefold.sink.SinkSettings;
+import dev.tracefold.store.RetentionJob;
+import dev.tracefold.store.RetentionSettings;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -107,6 +109,7 @@ public final class StandalonePipeline implements AutoCloseable {
     gateway = IngestGateway.start(GatewaySettings.from(config), kafka, traceStore, registry,
         concat(stream.healthChecks(), sink.healthChecks()));
     started.push(gateway);
+    started.push(RetentionJob.start(traceStore, RetentionSettings.from(config)));
 
     log.info("Tracefold standalone is running (data in {})", standalone.dataDir().toAbsolutePath());
     log.info("  OTLP/HTTP        http://localhost:{}/v1/traces", gateway.otlpHttpPort());

@@ -113,7 +113,7 @@ public final class TraceCuration {
         "delete trace " + key,
         connection -> {
           TraceLocks.lock(connection, List.of(key));
-          return TraceDeletion.delete(connection, List.of(key)) > 0;
+          return !TraceDeletion.delete(connection, List.of(key)).isEmpty();
         });
   }
 
