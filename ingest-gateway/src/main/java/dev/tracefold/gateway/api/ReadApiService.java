@@ -9,7 +9,8 @@ import java.util.Objects;
  * The read API over the {@link TraceStore}, JSON in snake_case, under {@code /api/v1}: adds the
  * routes of each of its services to a server. The project of every request is decided in one place,
  * {@link ApiProject}; errors are {@code {"error": message, "parameter": name}} ({@link
- * ApiHandlers}). The README of this module documents every route. Thread-safe.
+ * ApiHandlers}). The OpenAPI document ({@code GET /api/v1/openapi.json}) and docs/api.md describe
+ * every route. Thread-safe.
  */
 public final class ReadApiService {
   private final TraceListService list;
@@ -18,6 +19,7 @@ public final class ReadApiService {
   private final TraceCompareService compare;
   private final SessionService sessions;
   private final TraceSetService traceSets;
+  private final OpenApiService openApi = new OpenApiService();
 
   /**
    * @param store where traces are read from; the caller closes it
@@ -49,5 +51,6 @@ public final class ReadApiService {
     compare.addTo(server);
     sessions.addTo(server);
     traceSets.addTo(server);
+    openApi.addTo(server);
   }
 }
