@@ -6,6 +6,8 @@ import dev.tracefold.service.KafkaLagMonitor;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
+import dev.tracefold.store.RetentionJob;
+import dev.tracefold.store.RetentionSettings;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the ingest gateway on its own: loads the configuration ({@code tracefold.gateway.*}, {@code
  * tracefold.kafka.*}, {@code tracefold.store.*}, each overridable by environment variables),
- * creates the topics if missing, opens the trace store, starts the gateway and closes everything on
- * JVM shutdown.
+ * creates the topics if missing, opens the trace store, starts the gateway and the retention job,
+ * and closes everything on JVM shutdown.
  */
 public final class IngestGatewayMain {
   private static final Logger log = LoggerFactory.getLogger(IngestGatewayMain.class);
@@ -58,10 +60,13 @@ public final class IngestGatewayMain {
       store.close();
       throw e;
     }
+    // the read API's owner deletes expired traces (tracefold.store.retention-*)
+    RetentionJob retention = RetentionJob.start(store, RetentionSettings.from(config));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  retention.close();
                   gateway.close();
                   kafkaMonitor.close();
                   store.close();

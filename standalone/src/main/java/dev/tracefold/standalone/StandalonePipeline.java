@@ -15,6 +15,8 @@ import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
 import dev.tracefold.sink.RollupSink;
 import dev.tracefold.sink.SinkSettings;
+import dev.tracefold.store.RetentionJob;
+import dev.tracefold.store.RetentionSettings;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -123,6 +125,7 @@ public final class StandalonePipeline implements AutoCloseable {
     started.push(gateway);
     DevelopmentApiKey.Outcome devKey = DevelopmentApiKey.ensure(gateway.apiKeys(), standalone.dataDir());
     developmentApiKey = devKey.key();
+    started.push(RetentionJob.start(traceStore, RetentionSettings.from(config)));
 
     log.info("Tracefold standalone is running (data in {})", standalone.dataDir().toAbsolutePath());
     log.info("  OTLP/HTTP        http://localhost:{}/v1/traces", gateway.otlpHttpPort());

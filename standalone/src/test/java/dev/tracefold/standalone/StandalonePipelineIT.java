@@ -179,7 +179,7 @@ class StandalonePipelineIT {
   private static JsonNode awaitTrace(String traceId, String state) {
     JsonNode[] found = new JsonNode[1];
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      HttpResponse<String> response = get("/api/v1/traces/" + traceId);
+      HttpResponse<String> response = get("/api/v1/traces/" + traceId + "?format=flat");
       if (response.statusCode() != 200) {
         return false;
       }

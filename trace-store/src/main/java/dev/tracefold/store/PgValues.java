@@ -26,6 +26,9 @@ final class PgValues {
   private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP =
       new TypeReference<>() {};
 
+  /** SQL expression of the database's transaction time in milliseconds since the Unix epoch. */
+  static final String NOW_EPOCH_MILLIS = "(extract(epoch FROM now()) * 1000)::bigint";
+
   private PgValues() {}
 
   /** The text with every NUL character replaced by U+FFFD; null stays null. */

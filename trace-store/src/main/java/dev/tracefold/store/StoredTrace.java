@@ -5,6 +5,7 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.TraceRollup;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * One trace as stored. Immutable (the lists are unmodifiable copies; the Avro records inside are
@@ -18,6 +19,12 @@ import java.util.Objects;
  * @param spans every stored span, in start order (start time, then span id); empty in listings
  * @param firedTriggerIds ids of the evaluation triggers fired for this trace, by revision then
  *     firing time; empty in listings
+ * @param userTags tags set through the API ({@code PUT /api/v1/traces/{id}/tags}), sorted; the
+ *     trace's tags are these plus the rollup's (its spans' tags), see {@link #tags()}
+ * @param savedEpochMillis when the trace was saved (exempt from retention), milliseconds since the
+ *     Unix epoch; null when not saved
+ * @param createdEpochMillis when the trace was first stored, milliseconds since the Unix epoch
+ * @param annotations the trace's annotations in creation order; empty in listings
  */
 public record StoredTrace(
     TraceRollup rollup,
@@ -25,11 +32,45 @@ public record StoredTrace(
     int revision,
     CompletionReason completionReason,
     List<Span> spans,
-    List<String> firedTriggerIds) {
+    List<String> firedTriggerIds,
+    List<String> userTags,
+    Long savedEpochMillis,
+    long createdEpochMillis,
+    List<TraceAnnotation> annotations) {
   public StoredTrace {
     Objects.requireNonNull(rollup, "rollup");
     Objects.requireNonNull(state, "state");
     spans = List.copyOf(spans);
     firedTriggerIds = List.copyOf(firedTriggerIds);
+    userTags = List.copyOf(userTags);
+    annotations = List.copyOf(annotations);
+  }
+
+  /** This trace with its spans, fired trigger ids and annotations (as found by id). */
+  StoredTrace withDetails(
+      List<Span> spans, List<String> firedTriggerIds, List<TraceAnnotation> annotations) {
+    return new StoredTrace(
+        rollup,
+        state,
+        revision,
+        completionReason,
+        spans,
+        firedTriggerIds,
+        userTags,
+        savedEpochMillis,
+        createdEpochMillis,
+        annotations);
+  }
+
+  /** The trace's tags: its spans' tags and the user tags, distinct and sorted. */
+  public List<String> tags() {
+    TreeSet<String> tags = new TreeSet<>(rollup.getTags());
+    tags.addAll(userTags);
+    return List.copyOf(tags);
+  }
+
+  /** True when the trace is saved (exempt from retention). */
+  public boolean saved() {
+    return savedEpochMillis != null;
   }
 }

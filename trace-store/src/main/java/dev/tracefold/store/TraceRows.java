@@ -2,7 +2,6 @@ package dev.tracefold.store;
 
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.CompletionReason;
-import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.topic.TraceKey;
@@ -53,7 +52,9 @@ final class TraceRows {
 
   /** Columns a {@link StoredTrace} is read from. */
   static final String SELECT_COLUMNS =
-      String.join(", ", ROLLUP_COLUMNS) + ", state, revision, completion_reason";
+      String.join(", ", ROLLUP_COLUMNS)
+          + ", state, revision, completion_reason, user_tags, saved_epoch_millis,"
+          + " created_epoch_millis";
 
   /** New trace row, or new rollup of an existing one, in progress; keeps revision and reason. */
   private static final String UPSERT_IN_PROGRESS_SQL =
@@ -117,9 +118,11 @@ final class TraceRows {
     }
   }
 
-  /** Reads the trace at the result set's current row (selected with {@link #SELECT_COLUMNS}). */
-  static StoredTrace read(ResultSet rows, List<Span> spans, List<String> triggerIds)
-      throws SQLException {
+  /**
+   * Reads the trace at the result set's current row (selected with {@link #SELECT_COLUMNS}),
+   * without spans, trigger ids and annotations.
+   */
+  static StoredTrace read(ResultSet rows) throws SQLException {
     TraceRollup rollup =
         TraceRollup.newBuilder()
             .setProjectId(rows.getString("project_id"))
@@ -158,8 +161,12 @@ final class TraceRows {
         TraceState.fromWireName(rows.getString("state")),
         rows.getInt("revision"),
         reason == null ? null : CompletionReason.valueOf(reason),
-        spans,
-        triggerIds);
+        List.of(),
+        List.of(),
+        PgValues.getTextArray(rows, "user_tags"),
+        PgValues.getLong(rows, "saved_epoch_millis"),
+        rows.getLong("created_epoch_millis"),
+        List.of());
   }
 
   /** Binds the rollup columns from parameter 1; returns the next parameter index. */

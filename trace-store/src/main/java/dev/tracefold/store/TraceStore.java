@@ -9,6 +9,7 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.topic.TraceKey;
+import dev.tracefold.store.query.TraceQuery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: every method borrows its own pooled connection.
  */
 public final class TraceStore implements AutoCloseable {
-  /** Largest page size {@link #listTraces} accepts. */
-  public static final int MAX_PAGE_SIZE = 1000;
+  /**
+   * Listings count matching traces up to this many; beyond it {@link TracePage#totalCountCapped()}
+   * is true. Counting stops there so that a listing costs about the same however many traces match.
+   */
+  public static final int COUNT_LIMIT = 1_000;
 
   private static final Logger log = LoggerFactory.getLogger(TraceStore.class);
 
@@ -54,17 +58,28 @@ public final class TraceStore implements AutoCloseable {
 
   private static final String FIND_SQL =
       "SELECT " + TraceRows.SELECT_COLUMNS + " FROM traces WHERE project_id = ? AND trace_id = ?";
-  private static final String LIST_SQL =
-      "SELECT "
-          + TraceRows.SELECT_COLUMNS
-          + " FROM traces WHERE project_id = ?"
-          + " ORDER BY start_epoch_nanos DESC, trace_id LIMIT ? OFFSET ?";
-  private static final String COUNT_SQL = "SELECT count(*) FROM traces WHERE project_id = ?";
+
+  private static final String SOURCES_SQL =
+      "WITH RECURSIVE s AS ("
+          + " (SELECT source FROM traces WHERE project_id = ? AND source IS NOT NULL"
+          + " ORDER BY source LIMIT 1)"
+          + " UNION ALL"
+          + " SELECT (SELECT t.source FROM traces t WHERE t.project_id = ? AND t.source > s.source"
+          + " ORDER BY t.source LIMIT 1) FROM s WHERE s.source IS NOT NULL)"
+          + " SELECT source FROM s WHERE source IS NOT NULL";
 
   private final HikariDataSource dataSource;
+  private final Transactions transactions;
+  private final TraceCuration curation;
+  private final SessionStore sessions;
+  private final TraceSetStore traceSets;
 
   private TraceStore(HikariDataSource dataSource) {
     this.dataSource = dataSource;
+    this.transactions = new Transactions(dataSource);
+    this.curation = new TraceCuration(transactions);
+    this.sessions = new SessionStore(transactions);
+    this.traceSets = new TraceSetStore(transactions);
   }
 
   /**
@@ -183,7 +198,7 @@ public final class TraceStore implements AutoCloseable {
     List<Span> distinct = SpanRows.distinct(spans);
     List<TraceKey> traces = new ArrayList<>();
     distinct.forEach(span -> traces.add(SpanRows.traceKey(span)));
-    return inTransaction(
+    return transactions.write(
         "write " + distinct.size() + (distinct.size() == 1 ? " span" : " spans"),
         connection -> {
           TraceLocks.lock(connection, traces);
@@ -254,7 +269,7 @@ public final class TraceStore implements AutoCloseable {
     }
     List<Span> spans = SpanRows.distinct(trace.getSpans());
     List<EvaluationTrigger> triggerList = List.copyOf(triggers);
-    return inTransaction(
+    return transactions.write(
         "write completed trace " + key + " revision " + trace.getRevision(),
         connection -> {
           TraceLocks.lock(connection, List.of(key));
@@ -264,7 +279,9 @@ public final class TraceStore implements AutoCloseable {
             TraceRollup rollup = trace.getRollup();
             if (trace.getPartial()) {
               // the stream no longer held the earlier spans: merge with what the store has
-              rollup = TraceRollups.compute(key.projectId(), key.traceId(), SpanRows.load(connection, key));
+              rollup =
+                  TraceRollups.compute(
+                      key.projectId(), key.traceId(), SpanRows.load(connection, key));
             }
             TraceRows.upsertComplete(connection, trace, rollup);
           }
@@ -274,53 +291,26 @@ public final class TraceStore implements AutoCloseable {
   }
 
   /**
-   * Lists a project's traces, newest start first, then by trace id.
+   * Lists one page of a project's traces that match a filter, in the query's order (ties broken by
+   * trace id in the same direction), with the number of matching traces counted up to {@link
+   * #COUNT_LIMIT}. The page and the count read one snapshot.
    *
-   * @param projectId the project
-   * @param page 1-based page number; a page past the end is empty
-   * @param pageSize traces per page, 1 to {@link #MAX_PAGE_SIZE}
-   * @return the page (spans and trigger ids of its traces are empty) and the project's trace count
-   * @throws IllegalArgumentException if page < 1 or pageSize is out of range
+   * @param projectId the project; traces of other projects are never listed
+   * @param query filter, sort and page (by number, or after a {@link
+   *     dev.tracefold.store.query.KeysetPosition} from an earlier page's {@link TracePage#next()})
+   * @return the page; a page past the end is empty
    * @throws TraceStoreException if the database fails
    */
-  public TracePage listTraces(String projectId, int page, int pageSize) {
+  public TracePage listTraces(String projectId, TraceQuery query) {
     Objects.requireNonNull(projectId, "projectId");
-    if (page < 1) {
-      throw new IllegalArgumentException("page must be >= 1, was " + page);
-    }
-    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw new IllegalArgumentException(
-          "pageSize must be between 1 and " + MAX_PAGE_SIZE + ", was " + pageSize);
-    }
-    String project = PgValues.text(projectId);
-    return inReadTransaction(
+    Objects.requireNonNull(query, "query");
+    return transactions.read(
         "list traces of project " + projectId,
-        connection -> {
-          List<StoredTrace> traces = new ArrayList<>();
-          try (PreparedStatement statement = connection.prepareStatement(LIST_SQL)) {
-            statement.setString(1, project);
-            statement.setInt(2, pageSize);
-            statement.setLong(3, (long) (page - 1) * pageSize);
-            try (ResultSet rows = statement.executeQuery()) {
-              while (rows.next()) {
-                traces.add(TraceRows.read(rows, List.of(), List.of()));
-              }
-            }
-          }
-          long total;
-          try (PreparedStatement statement = connection.prepareStatement(COUNT_SQL)) {
-            statement.setString(1, project);
-            try (ResultSet rows = statement.executeQuery()) {
-              rows.next();
-              total = rows.getLong(1);
-            }
-          }
-          return new TracePage(traces, total);
-        });
+        connection -> TraceListing.list(connection, PgValues.text(projectId), query, COUNT_LIMIT));
   }
 
   /**
-   * Finds one trace with all its spans (start order) and fired trigger ids.
+   * Finds one trace with all its spans (start order), fired trigger ids and annotations.
    *
    * @return the trace, or empty if the project has no trace with this id
    * @throws TraceStoreException if the database fails
@@ -330,7 +320,7 @@ public final class TraceStore implements AutoCloseable {
     Objects.requireNonNull(traceId, "traceId");
     String project = PgValues.text(projectId);
     String trace = PgValues.text(traceId);
-    return inReadTransaction(
+    return transactions.read(
         "find trace " + projectId + "/" + traceId,
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(FIND_SQL)) {
@@ -343,25 +333,61 @@ public final class TraceStore implements AutoCloseable {
               // project ids never contain '/', so this key is valid whenever a row exists
               TraceKey key = new TraceKey(project, trace);
               return Optional.of(
-                  TraceRows.read(
-                      rows, SpanRows.load(connection, key), TriggerRows.list(connection, key)));
+                  TraceRows.read(rows)
+                      .withDetails(
+                          SpanRows.load(connection, key),
+                          TriggerRows.list(connection, key),
+                          AnnotationRows.list(connection, key)));
             }
           }
         });
+  }
+
+  /**
+   * The distinct sources of a project's traces (how their root spans arrived, e.g. {@code
+   * otlp-http-json}), sorted. A loose index scan: one index probe per distinct source.
+   *
+   * @throws TraceStoreException if the database fails
+   */
+  public List<String> listSources(String projectId) {
+    Objects.requireNonNull(projectId, "projectId");
+    String project = PgValues.text(projectId);
+    return transactions.read(
+        "list the sources of project " + projectId,
+        connection -> {
+          List<String> sources = new ArrayList<>();
+          try (PreparedStatement statement = connection.prepareStatement(SOURCES_SQL)) {
+            statement.setString(1, project);
+            statement.setString(2, project);
+            try (ResultSet rows = statement.executeQuery()) {
+              while (rows.next()) {
+                sources.add(rows.getString(1));
+              }
+            }
+          }
+          return sources;
+        });
+  }
+
+  /** User tags, annotations, saving and deletion of stored traces, on this store's pool. */
+  public TraceCuration curation() {
+    return curation;
+  }
+
+  /** Sessions (traces grouped by session id, with totals), on this store's pool. */
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  /** Trace sets (frozen lists of trace ids), on this store's pool. */
+  public TraceSetStore traceSets() {
+    return traceSets;
   }
 
   /** Closes the connection pool. Idempotent. */
   @Override
   public void close() {
     dataSource.close();
-  }
-
-  private <T> T inTransaction(String what, Jdbc.Work<T> work) {
-    return Jdbc.inTransaction(dataSource, what, work);
-  }
-
-  private <T> T inReadTransaction(String what, Jdbc.Work<T> work) {
-    return Jdbc.inReadTransaction(dataSource, what, work);
   }
 
   /** The message of the first SQLException in the cause chain, else of the root cause. */

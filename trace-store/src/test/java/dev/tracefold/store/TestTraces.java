@@ -6,11 +6,13 @@ import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
+import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Builds spans, completed traces and triggers for store tests. */
@@ -86,6 +88,66 @@ final class TestTraces {
         .setCompletedEpochMillis(1_763_000_301_000L)
         .setRollup(TraceRollups.compute(first.getProjectId(), first.getTraceId(), spans))
         .setSpans(ordered)
+        .build();
+  }
+
+  /**
+   * A rollup of one OK root span named "agent run" in project/trace, starting at base + startMillis
+   * ms and lasting durationMillis, with no tokens, cost, models or tags: tests set the fields they
+   * filter on.
+   */
+  static TraceRollup.Builder rollup(
+      String project, String traceId, long startMillis, long durationMillis) {
+    long start = BASE_EPOCH_NANOS + startMillis * 1_000_000L;
+    long duration = durationMillis * 1_000_000L;
+    return TraceRollup.newBuilder()
+        .setProjectId(project)
+        .setTraceId(traceId)
+        .setRootSpanId(spanId(1))
+        .setRootSpanName("agent run")
+        .setStatus(SpanStatus.OK)
+        .setStartEpochNanos(start)
+        .setEndEpochNanos(start + duration)
+        .setDurationNanos(duration)
+        .setSpanCount(1)
+        .setErrorCount(0)
+        .setInputTokens(0)
+        .setOutputTokens(0)
+        .setCacheReadTokens(0)
+        .setCacheWriteTokens(0)
+        .setReasoningTokens(0)
+        .setTotalTokens(0)
+        .setCostMicrocents(null)
+        .setTimeToFirstTokenNanos(null)
+        .setModels(List.of())
+        .setProviders(List.of())
+        .setServiceNames(List.of("svc"))
+        .setTags(List.of())
+        .setMetadata(Map.of())
+        .setSource("otlp-http-json");
+  }
+
+  /**
+   * Revision 1 of a trace whose stored rollup is exactly {@code rollup} (the store keeps a
+   * completed revision's rollup as given), with one root span covering the rollup's time.
+   */
+  static CompletedTrace completedWith(TraceRollup rollup) {
+    Span root =
+        span(rollup.getProjectId(), rollup.getTraceId(), 1, null, 0)
+            .setName(rollup.getRootSpanName() == null ? "agent run" : rollup.getRootSpanName())
+            .setStartEpochNanos(rollup.getStartEpochNanos())
+            .setEndEpochNanos(rollup.getEndEpochNanos())
+            .build();
+    return CompletedTrace.newBuilder()
+        .setProjectId(rollup.getProjectId())
+        .setTraceId(rollup.getTraceId())
+        .setRevision(1)
+        .setCompletionReason(CompletionReason.QUIET)
+        .setFirstArrivalEpochMillis(1_763_000_000_000L)
+        .setLastArrivalEpochMillis(1_763_000_001_000L)
+        .setCompletedEpochMillis(1_763_000_301_000L)
+        .setRollup(rollup)
+        .setSpans(List.of(root))
         .build();
   }
 

@@ -20,6 +20,9 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanEvent;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.topic.TraceKey;
+import dev.tracefold.store.query.TraceFilter;
+import dev.tracefold.store.query.TraceQuery;
+import dev.tracefold.store.query.TraceSort;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -174,14 +177,17 @@ class TraceStoreIT {
     store.writeCompleted(revision1, List.of());
     // the stream purged revision 1's spans; a late LLM span comes back alone, flagged partial
     Span late = llmChild(project, trace, 3, 1, 500);
-    CompletedTrace partial = CompletedTrace.newBuilder(completed(List.of(late), 2)).setPartial(true).build();
+    CompletedTrace partial =
+        CompletedTrace.newBuilder(completed(List.of(late), 2)).setPartial(true).build();
 
     assertThat(store.writeCompleted(partial, List.of())).isTrue();
 
     StoredTrace stored = store.findTrace(project, trace).orElseThrow();
     assertThat(stored.revision()).isEqualTo(2);
     assertThat(stored.state()).isEqualTo(TraceState.COMPLETE);
-    assertThat(stored.spans()).extracting(Span::getSpanId).containsExactly(spanId(1), spanId(2), spanId(3));
+    assertThat(stored.spans())
+        .extracting(Span::getSpanId)
+        .containsExactly(spanId(1), spanId(2), spanId(3));
     assertThat(stored.rollup().getSpanCount()).isEqualTo(3);
     assertThat(stored.rollup().getRootSpanName()).isEqualTo("agent run");
     assertThat(stored.rollup().getInputTokens()).isEqualTo(200);
@@ -274,9 +280,9 @@ class TraceStoreIT {
   }
 
   @Test
-  void listsNewestStartFirstThenByTraceIdWithPagesAndTotalCount() {
+  void listsNewestStartFirstThenByDescendingTraceIdWithPagesAndTotalCount() {
     String project = newProject();
-    // trace n starts at n * 1000 ms; traces 10 and 11 start together (tie broken by trace id)
+    // trace n starts at n * 1000 ms; traces 10 and 11 start together (tie broken by trace id, desc)
     List<Span> spans = new ArrayList<>();
     for (int n = 1; n <= 5; n++) {
       spans.add(root(project, traceId(n), 1, n * 1000L));
@@ -287,12 +293,12 @@ class TraceStoreIT {
     CompletedTrace completed3 = completed(List.of(spans.get(2)), 1);
     store.writeCompleted(completed3, List.of(trigger(completed3)));
 
-    TracePage page1 = store.listTraces(project, 1, 3);
-    TracePage page2 = store.listTraces(project, 2, 3);
-    TracePage page3 = store.listTraces(project, 3, 3);
-    TracePage page4 = store.listTraces(project, 4, 3);
+    TracePage page1 = page(project, 1, 3);
+    TracePage page2 = page(project, 2, 3);
+    TracePage page3 = page(project, 3, 3);
+    TracePage page4 = page(project, 4, 3);
 
-    assertThat(ids(page1)).containsExactly(traceId(10), traceId(11), traceId(5));
+    assertThat(ids(page1)).containsExactly(traceId(11), traceId(10), traceId(5));
     assertThat(ids(page2)).containsExactly(traceId(4), traceId(3), traceId(2));
     assertThat(ids(page3)).containsExactly(traceId(1));
     assertThat(page4.traces()).isEmpty();
@@ -318,10 +324,10 @@ class TraceStoreIT {
     assertThat(store.findTrace(projectA, trace).orElseThrow().spans()).containsExactly(inA);
     assertThat(store.findTrace(projectB, trace).orElseThrow().rollup().getRootSpanName())
         .isEqualTo("other project");
-    assertThat(store.listTraces(projectA, 1, 10).totalCount()).isEqualTo(1);
-    assertThat(store.listTraces(projectB, 1, 10).totalCount()).isEqualTo(1);
+    assertThat(page(projectA, 1, 10).totalCount()).isEqualTo(1);
+    assertThat(page(projectB, 1, 10).totalCount()).isEqualTo(1);
     assertThat(store.findTrace(newProject(), trace)).isEmpty();
-    assertThat(store.listTraces(newProject(), 1, 10)).isEqualTo(new TracePage(List.of(), 0));
+    assertThat(page(newProject(), 1, 10)).isEqualTo(new TracePage(List.of(), 0, false, null));
   }
 
   @Test
@@ -485,10 +491,10 @@ class TraceStoreIT {
 
   @Test
   void rejectsBadArguments() {
-    assertThatThrownBy(() -> store.listTraces("p", 0, 10))
+    assertThatThrownBy(() -> page("p", 0, 10))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("page must be >= 1, was 0");
-    assertThatThrownBy(() -> store.listTraces("p", 1, 1001))
+    assertThatThrownBy(() -> page("p", 1, 1001))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("pageSize must be between 1 and 1000, was 1001");
     String project = newProject();
@@ -501,6 +507,11 @@ class TraceStoreIT {
                 + "/"
                 + traceId(50)
                 + " has revision 0; revisions start at 1");
+  }
+
+  private static TracePage page(String project, int page, int pageSize) {
+    return store.listTraces(
+        project, TraceQuery.page(TraceFilter.ALL, TraceSort.DEFAULT, page, pageSize));
   }
 
   private static List<String> ids(TracePage page) {

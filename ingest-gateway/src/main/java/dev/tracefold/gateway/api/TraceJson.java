@@ -7,16 +7,17 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanEvent;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.store.StoredTrace;
+import dev.tracefold.store.TraceAnnotation;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Renders stored traces as the read API's snake_case JSON. Trace state and span kind are
- * lowercase ({@code in_progress}, {@code llm}); status and completion reason keep their
- * specification spelling ({@code ERROR}, as OpenTelemetry's StatusCode; {@code QUIET}); absent values are JSON null; times are
- * integer nanoseconds since the Unix epoch, costs integer microcents (1 USD = 100,000,000). The
- * README lists every field. Stateless and thread-safe.
+ * Renders stored traces as the read API's snake_case JSON. Trace state and span kind are lowercase
+ * ({@code in_progress}, {@code llm}); status and completion reason keep their specification
+ * spelling ({@code ERROR}, as OpenTelemetry's StatusCode; {@code QUIET}); absent values are JSON
+ * null; times are integer nanoseconds since the Unix epoch, costs integer microcents (1 USD =
+ * 100,000,000). The README lists every field. Stateless and thread-safe.
  */
 final class TraceJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -54,7 +55,11 @@ final class TraceJson {
     json.set("service_names", strings(rollup.getServiceNames()));
     json.put("session_id", rollup.getSessionId());
     json.put("user_id", rollup.getUserId());
-    json.set("tags", strings(rollup.getTags()));
+    json.set("tags", strings(trace.tags()));
+    json.set("user_tags", strings(trace.userTags()));
+    json.put("saved", trace.saved());
+    json.put("saved_epoch_millis", trace.savedEpochMillis());
+    json.put("created_epoch_millis", trace.createdEpochMillis());
     ObjectNode metadata = json.putObject("metadata");
     rollup.getMetadata().forEach(metadata::put);
     json.put("input", rollup.getInput());
@@ -64,13 +69,49 @@ final class TraceJson {
   }
 
   /**
-   * A trace with its fired trigger ids and every span, as {@code GET /api/v1/traces/{id}} shows it.
+   * A trace with its fired trigger ids, annotations and every span, as {@code GET
+   * /api/v1/traces/{id}} shows it: spans nested by parent ({@code tree}: root-level spans, each
+   * with {@code children}) or in start order ({@code flat}); see {@link SpanTree}.
    */
-  static ObjectNode detail(StoredTrace trace) {
+  static ObjectNode detail(StoredTrace trace, boolean flat) {
     ObjectNode json = summary(trace);
     json.set("fired_trigger_ids", strings(trace.firedTriggerIds()));
+    ArrayNode annotations = json.putArray("annotations");
+    trace.annotations().forEach(annotation -> annotations.add(annotation(annotation)));
+    json.put("format", flat ? "flat" : "tree");
+    SpanTree tree = SpanTree.of(trace.spans());
     ArrayNode spans = json.putArray("spans");
-    trace.spans().forEach(span -> spans.add(span(span)));
+    if (flat) {
+      tree.inStartOrder().forEach(node -> spans.add(node(node, false)));
+    } else {
+      tree.roots().forEach(node -> spans.add(node(node, true)));
+    }
+    return json;
+  }
+
+  /** One annotation. */
+  static ObjectNode annotation(TraceAnnotation annotation) {
+    ObjectNode json = NODES.objectNode();
+    json.put("id", annotation.id());
+    json.put("text", annotation.text());
+    json.put("author", annotation.author());
+    json.put("score", annotation.score());
+    json.put("label", annotation.label());
+    json.put("created_epoch_millis", annotation.createdEpochMillis());
+    return json;
+  }
+
+  /** A span with its place in the tree; with its children when nested (depth <= 101). */
+  private static ObjectNode node(SpanTree.Node node, boolean nested) {
+    ObjectNode json = span(node.span());
+    json.put("depth", node.depth());
+    json.put("orphan", node.orphan());
+    json.put("cycle", node.cycleCut());
+    json.put("flattened", node.flattened());
+    if (nested) {
+      ArrayNode children = json.putArray("children");
+      node.children().forEach(child -> children.add(node(child, true)));
+    }
     return json;
   }
 

@@ -3,11 +3,7 @@ package dev.tracefold.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
-import dev.tracefold.embedded.EmbeddedPostgresServer;
-import dev.tracefold.gateway.auth.AuthenticatedProject;
+import dev.tracefold.gateway.api.ReadApiTestServer.Reply;
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.CompletionReason;
 import dev.tracefold.schemas.EvaluationTrigger;
@@ -17,14 +13,9 @@ import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
-import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,19 +25,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The read API over HTTP, on a real {@link TraceStore} backed by an embedded PostgreSQL. The
- * project comes from a test header through a stand-in for the API key check (which {@code
- * GatewayTenancyIT} covers with real keys).
- */
+/** The read API over HTTP, on a real {@link TraceStore} backed by an embedded PostgreSQL. */
 class ReadApiIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final long BASE_NANOS = 1_763_000_000_000_000_000L;
   private static final long MS = 1_000_000L;
 
-  private static final String PROJECT_HEADER = "x-test-project";
   private static final String PROJECT = "read-api";
   private static final String COMPLETE_ID = "aa000000000000000000000000000001";
   private static final String OPEN_ID = "aa000000000000000000000000000002";
@@ -54,27 +37,14 @@ class ReadApiIT {
 
   @TempDir static Path dataDir;
 
-  private static EmbeddedPostgresServer postgres;
+  private static ReadApiTestServer api;
   private static TraceStore store;
-  private static Server server;
   private static String triggerId;
 
   @BeforeAll
   static void start() {
-    postgres = EmbeddedPostgresServer.builder().dataDir(dataDir).build();
-    postgres.start();
-    store =
-        TraceStore.open(
-            new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4));
-    ServerBuilder builder = Server.builder().http(0);
-    new ReadApiService(store).addTo(builder);
-    builder.decorator(
-        (delegate, ctx, req) -> {
-          AuthenticatedProject.set(ctx, req.headers().get(PROJECT_HEADER, "nobody"));
-          return delegate.serve(ctx, req);
-        });
-    server = builder.build();
-    server.start().join();
+    api = ReadApiTestServer.start(dataDir, Clock.systemUTC());
+    store = api.store();
 
     List<Span> spans =
         List.of(
@@ -181,24 +151,18 @@ class ReadApiIT {
 
   @AfterAll
   static void stop() {
-    if (server != null) {
-      server.stop().join();
-    }
-    if (store != null) {
-      store.close();
-    }
-    if (postgres != null) {
-      postgres.close();
+    if (api != null) {
+      api.close();
     }
   }
 
   @Test
-  void listsTracesNewestFirstWithTheirRollups() throws Exception {
+  void listsTracesNewestFirstWithTheirRollups() {
     Reply reply = get("/api/v1/traces", PROJECT);
 
-    assertThat(reply.status).isEqualTo(200);
-    assertThat(reply.contentType).startsWith("application/json");
-    JsonNode body = reply.json;
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.contentType()).startsWith("application/json");
+    JsonNode body = reply.json();
     assertThat(body.get("count").asInt()).isEqualTo(2);
     assertThat(body.get("total_count").asLong()).isEqualTo(2);
     assertThat(body.get("page").asInt()).isEqualTo(1);
@@ -244,11 +208,11 @@ class ReadApiIT {
   }
 
   @Test
-  void getsOneTraceWithItsSpans() throws Exception {
-    Reply reply = get("/api/v1/traces/" + COMPLETE_ID, PROJECT);
+  void getsOneTraceWithItsSpansInStartOrder() {
+    Reply reply = get("/api/v1/traces/" + COMPLETE_ID + "?format=flat", PROJECT);
 
-    assertThat(reply.status).isEqualTo(200);
-    JsonNode trace = reply.json;
+    assertThat(reply.status()).isEqualTo(200);
+    JsonNode trace = reply.json();
     assertThat(trace.get("id").asText()).isEqualTo(COMPLETE_ID);
     assertThat(trace.get("state").asText()).isEqualTo("complete");
     assertThat(texts(trace.get("fired_trigger_ids"))).containsExactly(triggerId);
@@ -298,52 +262,53 @@ class ReadApiIT {
   }
 
   @Test
-  void upperCaseIdsAreAccepted() throws Exception {
-    assertThat(get("/api/v1/traces/" + COMPLETE_ID.toUpperCase(), PROJECT).json.get("id").asText())
+  void upperCaseIdsAreAccepted() {
+    assertThat(
+            get("/api/v1/traces/" + COMPLETE_ID.toUpperCase(), PROJECT).json().get("id").asText())
         .isEqualTo(COMPLETE_ID);
   }
 
   @Test
-  void paginates() throws Exception {
+  void paginates() {
     Reply first = get("/api/v1/traces?page=1&page_size=2", "paged");
     Reply third = get("/api/v1/traces?page=3&page_size=2", "paged");
     Reply beyond = get("/api/v1/traces?page=4&page_size=2", "paged");
 
-    assertThat(first.json.get("traces"))
+    assertThat(first.json().get("traces"))
         .extracting(t -> t.get("name").asText())
         .containsExactly("t5", "t4");
-    assertThat(first.json.get("count").asInt()).isEqualTo(2);
-    assertThat(first.json.get("total_count").asLong()).isEqualTo(5);
-    assertThat(first.json.get("page_size").asInt()).isEqualTo(2);
-    assertThat(third.json.get("traces"))
+    assertThat(first.json().get("count").asInt()).isEqualTo(2);
+    assertThat(first.json().get("total_count").asLong()).isEqualTo(5);
+    assertThat(first.json().get("page_size").asInt()).isEqualTo(2);
+    assertThat(third.json().get("traces"))
         .extracting(t -> t.get("name").asText())
         .containsExactly("t1");
-    assertThat(third.json.get("page").asInt()).isEqualTo(3);
-    assertThat(beyond.status).isEqualTo(200);
-    assertThat(beyond.json.get("traces")).isEmpty();
-    assertThat(beyond.json.get("total_count").asLong()).isEqualTo(5);
+    assertThat(third.json().get("page").asInt()).isEqualTo(3);
+    assertThat(beyond.status()).isEqualTo(200);
+    assertThat(beyond.json().get("traces")).isEmpty();
+    assertThat(beyond.json().get("total_count").asLong()).isEqualTo(5);
   }
 
   @Test
-  void projectsAreIsolated() throws Exception {
-    assertThat(get("/api/v1/traces", "elsewhere").json.get("traces"))
+  void projectsAreIsolated() {
+    assertThat(get("/api/v1/traces", "elsewhere").json().get("traces"))
         .extracting(t -> t.get("id").asText())
         .containsExactly(OTHER_PROJECT_ID);
-    assertThat(get("/api/v1/traces/" + OTHER_PROJECT_ID, PROJECT).status).isEqualTo(404);
-    assertThat(get("/api/v1/traces", null).json.get("total_count").asLong()).isZero();
+    assertThat(get("/api/v1/traces/" + OTHER_PROJECT_ID, PROJECT).status()).isEqualTo(404);
+    assertThat(get("/api/v1/traces", null).json().get("total_count").asLong()).isZero();
   }
 
   @Test
-  void unknownTraceIs404() throws Exception {
+  void unknownTraceIs404() {
     Reply reply = get("/api/v1/traces/ffffffffffffffffffffffffffffffff", PROJECT);
 
-    assertThat(reply.status).isEqualTo(404);
-    assertThat(reply.json.get("error").asText())
+    assertThat(reply.status()).isEqualTo(404);
+    assertThat(reply.json().get("error").asText())
         .isEqualTo("trace ffffffffffffffffffffffffffffffff not found in project read-api");
   }
 
   @Test
-  void malformedInputIs400NamingTheParameter() throws Exception {
+  void malformedInputIs400NamingTheParameter() {
     assertBadRequest(
         get("/api/v1/traces/xyz", PROJECT), "id", "trace id must be 32 hex characters, got 'xyz'");
     assertBadRequest(
@@ -364,10 +329,20 @@ class ReadApiIT {
         "page_size must be an integer between 1 and 500, got '0'");
   }
 
+  @Test
+  void requestsWithoutAValidKeyAre401() {
+    Reply noKey = api.sendWithKey("GET", "/api/v1/traces", null, null);
+    assertThat(noKey.status()).isEqualTo(401);
+    assertThat(noKey.json().get("error").asText()).isNotEmpty();
+    Reply unknownKey =
+        api.sendWithKey("GET", "/api/v1/traces/" + COMPLETE_ID, "tf_notakey0000000000000000", null);
+    assertThat(unknownKey.status()).isEqualTo(401);
+  }
+
   private static void assertBadRequest(Reply reply, String parameter, String message) {
-    assertThat(reply.status).isEqualTo(400);
-    assertThat(reply.json.get("parameter").asText()).isEqualTo(parameter);
-    assertThat(reply.json.get("error").asText()).isEqualTo(message);
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.json().get("parameter").asText()).isEqualTo(parameter);
+    assertThat(reply.json().get("error").asText()).isEqualTo(message);
   }
 
   private static Map<String, Object> attributes() {
@@ -409,20 +384,7 @@ class ReadApiIT {
     return values;
   }
 
-  private record Reply(int status, String contentType, JsonNode json) {}
-
-  private static Reply get(String path, String project) throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + server.activeLocalPort() + path))
-            .GET();
-    if (project != null) {
-      request.header(PROJECT_HEADER, project);
-    }
-    HttpResponse<String> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    return new Reply(
-        response.statusCode(),
-        response.headers().firstValue("content-type").orElse(""),
-        JSON.readTree(response.body()));
+  private static Reply get(String path, String project) {
+    return api.get(path, project);
   }
 }

@@ -1,0 +1,56 @@
+package dev.tracefold.store;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A piece of SQL with its {@code ?} parameters, built up clause by clause. Parameters are {@link
+ * String}, {@link Long}, {@link Integer} or {@code String[]} (bound as {@code text[]}). Not
+ * thread-safe while being built.
+ */
+final class SqlFragment {
+  private final StringBuilder sql = new StringBuilder();
+  private final List<Object> params = new ArrayList<>();
+
+  /** Appends SQL text and the values of its {@code ?} placeholders, in order. */
+  SqlFragment append(String text, Object... values) {
+    sql.append(text);
+    params.addAll(List.of(values));
+    return this;
+  }
+
+  /** Appends {@code " AND " + clause} (just the clause when the fragment is empty). */
+  SqlFragment and(String clause, Object... values) {
+    return append(sql.length() == 0 ? clause : " AND " + clause, values);
+  }
+
+  String sql() {
+    return sql.toString();
+  }
+
+  /** Binds the parameters from {@code first}; returns the next free parameter index. */
+  int bind(PreparedStatement statement, int first) throws SQLException {
+    int index = first;
+    for (Object value : params) {
+      if (value instanceof String text) {
+        statement.setString(index, PgValues.text(text));
+      } else if (value instanceof Long number) {
+        statement.setLong(index, number);
+      } else if (value instanceof Integer number) {
+        statement.setInt(index, number);
+      } else if (value instanceof String[] texts) {
+        String[] clean = new String[texts.length];
+        for (int i = 0; i < texts.length; i++) {
+          clean[i] = PgValues.text(texts[i]);
+        }
+        statement.setArray(index, statement.getConnection().createArrayOf("text", clean));
+      } else {
+        throw new IllegalStateException("Unsupported SQL parameter " + value);
+      }
+      index++;
+    }
+    return index;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.tracefold.store;
+
+import dev.tracefold.store.query.TraceQuery;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL of {@link TraceStore#listTraces}: one query for the page (one row more than the page, to
+ * know whether another follows) and, unless the page itself shows how many traces match, one capped
+ * count over the same filter, in the page's order so that it takes the page's plan (an index walk
+ * that stops at the cap). Stateless and thread-safe.
+ */
+final class TraceListing {
+  private TraceListing() {}
+
+  static TracePage list(Connection connection, String projectId, TraceQuery query, int countLimit)
+      throws SQLException {
+    SqlFragment pageWhere = TraceFilterSql.where(projectId, query.filter());
+    if (query.after() != null) {
+      TraceFilterSql.after(pageWhere, query.sort(), query.after());
+    }
+    String sql =
+        "SELECT "
+            + TraceRows.SELECT_COLUMNS
+            + " FROM traces t WHERE "
+            + pageWhere.sql()
+            + TraceFilterSql.orderBy(query.sort())
+            + " LIMIT ? OFFSET ?";
+    List<StoredTrace> traces = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      int next = pageWhere.bind(statement, 1);
+      statement.setInt(next++, query.pageSize() + 1);
+      statement.setLong(next, (long) (query.page() - 1) * query.pageSize());
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          traces.add(TraceRows.read(rows));
+        }
+      }
+    }
+    boolean more = traces.size() > query.pageSize();
+    if (more) {
+      traces.remove(traces.size() - 1);
+    }
+    long total;
+    if (!more && query.after() == null && (!traces.isEmpty() || query.page() == 1)) {
+      // the last page, found by offset: every match is before it or on it
+      total = (long) (query.page() - 1) * query.pageSize() + traces.size();
+    } else {
+      total = count(connection, TraceFilterSql.where(projectId, query.filter()), query, countLimit);
+    }
+    return new TracePage(
+        traces,
+        Math.min(total, countLimit),
+        total > countLimit,
+        more ? query.sort().positionOf(traces.get(traces.size() - 1)) : null);
+  }
+
+  /** Matching traces, counted up to {@code limit + 1}. */
+  private static long count(Connection connection, SqlFragment where, TraceQuery query, int limit)
+      throws SQLException {
+    String sql =
+        "SELECT count(*) FROM (SELECT 1 FROM traces t WHERE "
+            + where.sql()
+            + TraceFilterSql.orderBy(query.sort())
+            + " LIMIT ?) c";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setInt(where.bind(statement, 1), limit + 1);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+}
