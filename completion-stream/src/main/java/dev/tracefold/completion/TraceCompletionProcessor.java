@@ -69,6 +69,14 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   private long ownOpenTraces;
   private long ownOpenSpans;
   private long ownStateSpanBytes;
+  /**
+   * Where the next punctuation starts its deadline scan: every index entry below it was deleted by
+   * an earlier punctuation, unless {@link #moveDeadline} lowered it. Starting there instead of at 0
+   * keeps the scan off the tombstones RocksDB holds for the deleted entries until compaction (one
+   * per span arrival and per completion), which otherwise every punctuation would step over.
+   * In memory only: after a restart the first punctuation scans from 0.
+   */
+  private long scanFromEpochMillis;
 
   TraceCompletionProcessor(CompletionSettings settings, CompletionMetrics metrics) {
     this.settings = settings;
@@ -161,7 +169,9 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   private void punctuate(long now) {
     long started = System.nanoTime();
     List<Bytes> dueKeys = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(DeadlineKeys.bound(0), DeadlineKeys.bound(now + 1))) {
+    long from = scanFromEpochMillis;
+    scanFromEpochMillis = now + 1;
+    try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(DeadlineKeys.bound(from), DeadlineKeys.bound(now + 1))) {
       it.forEachRemaining(entry -> dueKeys.add(entry.key));
     }
     for (Bytes dueKey : dueKeys) {
@@ -243,6 +253,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     }
     buffer.setDeadlineEpochMillis(deadlineEpochMillis);
     deadlines.put(DeadlineKeys.of(deadlineEpochMillis, traceKey), EMPTY);
+    scanFromEpochMillis = Math.min(scanFromEpochMillis, deadlineEpochMillis);
   }
 
   private long quietWindowMillis(String projectId) {

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Converts values between Java and PostgreSQL columns. PostgreSQL text and jsonb cannot hold the
@@ -24,6 +25,8 @@ import java.util.Map;
 final class PgValues {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP =
+      new TypeReference<>() {};
+  private static final TypeReference<TreeMap<String, List<String>>> PARAMS =
       new TypeReference<>() {};
 
   /** SQL expression of the database's transaction time in milliseconds since the Unix epoch. */
@@ -106,6 +109,25 @@ final class PgValues {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(
           "Stored metadata is not a JSON object of strings: " + json, e);
+    }
+  }
+
+  /** JSON object text of filter list parameters ({@code {"status": ["ERROR"]}}). */
+  static String paramsJson(Map<String, List<String>> params) {
+    try {
+      return JSON.writeValueAsString(params);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write filter parameters as JSON", e);
+    }
+  }
+
+  /** Reads filter list parameters written by {@link #paramsJson}. */
+  static TreeMap<String, List<String>> params(String json) {
+    try {
+      return JSON.readValue(json, PARAMS);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(
+          "Stored filter is not a JSON object of string lists: " + json, e);
     }
   }
 

@@ -17,8 +17,8 @@ import java.util.TreeSet;
  * @param revision 0 until the first completion, then the latest completed revision stored
  * @param completionReason null until the first completion, then that of the latest revision
  * @param spans every stored span, in start order (start time, then span id); empty in listings
- * @param firedTriggerIds ids of the evaluation triggers fired for this trace, by revision then
- *     firing time; empty in listings
+ * @param firedTriggers the evaluation triggers fired for this trace, by revision then firing
+ *     time; empty in listings
  * @param userTags tags set through the API ({@code PUT /api/v1/traces/{id}/tags}), sorted; the
  *     trace's tags are these plus the rollup's (its spans' tags), see {@link #tags()}
  * @param savedEpochMillis when the trace was saved (exempt from retention), milliseconds since the
@@ -32,7 +32,7 @@ public record StoredTrace(
     int revision,
     CompletionReason completionReason,
     List<Span> spans,
-    List<String> firedTriggerIds,
+    List<FiredTrigger> firedTriggers,
     List<String> userTags,
     Long savedEpochMillis,
     long createdEpochMillis,
@@ -41,21 +41,21 @@ public record StoredTrace(
     Objects.requireNonNull(rollup, "rollup");
     Objects.requireNonNull(state, "state");
     spans = List.copyOf(spans);
-    firedTriggerIds = List.copyOf(firedTriggerIds);
+    firedTriggers = List.copyOf(firedTriggers);
     userTags = List.copyOf(userTags);
     annotations = List.copyOf(annotations);
   }
 
-  /** This trace with its spans, fired trigger ids and annotations (as found by id). */
+  /** This trace with its spans, fired triggers and annotations (as found by id). */
   StoredTrace withDetails(
-      List<Span> spans, List<String> firedTriggerIds, List<TraceAnnotation> annotations) {
+      List<Span> spans, List<FiredTrigger> firedTriggers, List<TraceAnnotation> annotations) {
     return new StoredTrace(
         rollup,
         state,
         revision,
         completionReason,
         spans,
-        firedTriggerIds,
+        firedTriggers,
         userTags,
         savedEpochMillis,
         createdEpochMillis,

@@ -33,6 +33,12 @@ final class TraceDeletion {
           + KEYS
           + " WHERE f.project_id = k.project_id AND f.trace_id = k.trace_id";
 
+  private static final String DELETE_PENDING_TRIGGERS_SQL =
+      "DELETE FROM pending_triggers p USING "
+          + KEYS
+          + " WHERE p.project_id = k.project_id AND p.trace_id = k.trace_id"
+          + " AND p.claimed_by IS NULL";
+
   private TraceDeletion() {}
 
   /** Deletes the traces; returns the ones that existed. */
@@ -70,6 +76,7 @@ final class TraceDeletion {
     if (!deleted.isEmpty()) {
       execute(connection, DELETE_SPANS_SQL, deleted);
       execute(connection, DELETE_TRIGGERS_SQL, deleted);
+      execute(connection, DELETE_PENDING_TRIGGERS_SQL, deleted);
     }
     return deleted;
   }

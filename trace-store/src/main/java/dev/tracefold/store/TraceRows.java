@@ -72,6 +72,9 @@ final class TraceRows {
           + " completion_reason = EXCLUDED.completion_reason, updated_at = now()"
           + " WHERE traces.revision < EXCLUDED.revision";
 
+  private static final String FIND_SQL =
+      "SELECT " + SELECT_COLUMNS + " FROM traces WHERE project_id = ? AND trace_id = ?";
+
   private static final String LOCK_REVISION_SQL =
       "SELECT revision FROM traces WHERE project_id = ? AND trace_id = ? FOR UPDATE";
 
@@ -114,6 +117,23 @@ final class TraceRows {
       statement.setString(2, trace.traceId());
       try (ResultSet rows = statement.executeQuery()) {
         return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** The trace (without spans, triggers and annotations), or empty if none is stored. */
+  static Optional<StoredTrace> find(Connection connection, TraceKey trace) throws SQLException {
+    return find(connection, trace.projectId(), trace.traceId());
+  }
+
+  /** The trace (without spans, triggers and annotations), or empty if none is stored. */
+  static Optional<StoredTrace> find(Connection connection, String projectId, String traceId)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(FIND_SQL)) {
+      statement.setString(1, projectId);
+      statement.setString(2, traceId);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
       }
     }
   }

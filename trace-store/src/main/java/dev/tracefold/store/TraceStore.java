@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,9 +57,6 @@ public final class TraceStore implements AutoCloseable {
   /** Longest wait for a pooled connection; a call fails with TraceStoreException after it. */
   private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
 
-  private static final String FIND_SQL =
-      "SELECT " + TraceRows.SELECT_COLUMNS + " FROM traces WHERE project_id = ? AND trace_id = ?";
-
   private static final String SOURCES_SQL =
       "WITH RECURSIVE s AS ("
           + " (SELECT source FROM traces WHERE project_id = ? AND source IS NOT NULL"
@@ -73,6 +71,9 @@ public final class TraceStore implements AutoCloseable {
   private final TraceCuration curation;
   private final SessionStore sessions;
   private final TraceSetStore traceSets;
+  private final EvaluationRuleStore evaluationRules;
+  private final AnnotationQueueStore annotationQueues;
+  private final PendingTriggerStore pendingTriggers;
 
   private TraceStore(HikariDataSource dataSource) {
     this.dataSource = dataSource;
@@ -80,6 +81,9 @@ public final class TraceStore implements AutoCloseable {
     this.curation = new TraceCuration(transactions);
     this.sessions = new SessionStore(transactions);
     this.traceSets = new TraceSetStore(transactions);
+    this.evaluationRules = new EvaluationRuleStore(transactions);
+    this.annotationQueues = new AnnotationQueueStore(transactions);
+    this.pendingTriggers = new PendingTriggerStore(transactions);
   }
 
   /**
@@ -218,35 +222,43 @@ public final class TraceStore implements AutoCloseable {
   }
 
   /**
-   * Stores one completed trace revision, in one transaction: inserts its spans not stored yet;
-   * stores its rollup with state {@code complete}, its revision and completion reason, unless the
-   * stored revision is the same or newer (a replay then changes nothing; in particular a trace
-   * reopened by a late span stays {@code in_progress} when the revision it already had is
-   * replayed); inserts the triggers whose ids are not stored yet. A {@linkplain
-   * CompletedTrace#getPartial() partial} revision (late spans after the stream's retention, which
-   * carries only those spans) is merged: its rollup is recomputed over every stored span of the
-   * trace.
+   * Stores one completed trace revision and what its project's rules and queues decide for it, in
+   * one transaction:
+   *
+   * <ol>
+   *   <li>inserts the revision's spans not stored yet;
+   *   <li>unless the stored revision is newer: stores its rollup with state {@code complete}, its
+   *       revision and completion reason (a {@linkplain CompletedTrace#getPartial() partial}
+   *       revision, the late spans after the stream's retention, is merged: its rollup is
+   *       recomputed over every stored span), keeping a trace that a late span reopened {@code
+   *       in_progress} when the revision it already had is replayed;
+   *   <li>unless the stored revision is newer: asks {@code decider} with the trace as now stored,
+   *       records its triggers of turn first and every in {@code fired_triggers} (a trigger id
+   *       stored already keeps its row), schedules its triggers of turn last in {@code
+   *       pending_triggers} (unless already fired) after dropping the unclaimed pending triggers
+   *       of older revisions, and adds the trace to its queues (once per queue).
+   * </ol>
    *
    * @param trace the completed revision; revision must be >= 1
-   * @param triggers the evaluation triggers fired for this revision (all of this trace)
-   * @return false if the stored revision is newer than {@code trace}'s (nothing but missing spans
-   *     and triggers was written), true otherwise
+   * @param decider what the revision fires and which queues take it; called at most once, inside
+   *     the transaction
+   * @return whether the revision is current, and the triggers of turn first and every to publish
+   *     for it: those recorded now and by earlier attempts (for a revision older than the stored
+   *     one, only those recorded earlier)
    * @throws IllegalArgumentException if the revision is below 1, the project id is empty or
-   *     contains '/', or a span or trigger belongs to another trace
+   *     contains '/', a span belongs to another trace, or the decider returns a trigger of another
+   *     trace or revision
    * @throws TraceStoreException if the database fails; nothing of the call is stored
    */
-  public boolean writeCompleted(CompletedTrace trace, Collection<EvaluationTrigger> triggers) {
+  public CompletedWrite writeCompleted(CompletedTrace trace, CompletionDecider decider) {
     Objects.requireNonNull(trace, "trace");
-    Objects.requireNonNull(triggers, "triggers");
+    Objects.requireNonNull(decider, "decider");
     TraceKey key =
         new TraceKey(PgValues.text(trace.getProjectId()), PgValues.text(trace.getTraceId()));
-    if (trace.getRevision() < 1) {
+    int revision = trace.getRevision();
+    if (revision < 1) {
       throw new IllegalArgumentException(
-          "Completed trace "
-              + key
-              + " has revision "
-              + trace.getRevision()
-              + "; revisions start at 1");
+          "Completed trace " + key + " has revision " + revision + "; revisions start at 1");
     }
     for (Span span : trace.getSpans()) {
       if (!SpanRows.traceKey(span).equals(key)) {
@@ -259,23 +271,17 @@ public final class TraceStore implements AutoCloseable {
                 + SpanRows.traceKey(span));
       }
     }
-    for (EvaluationTrigger trigger : triggers) {
-      TraceKey triggerKey =
-          new TraceKey(PgValues.text(trigger.getProjectId()), PgValues.text(trigger.getTraceId()));
-      if (!triggerKey.equals(key)) {
-        throw new IllegalArgumentException(
-            "Trigger " + trigger.getTriggerId() + " is for " + triggerKey + ", not " + key);
-      }
-    }
     List<Span> spans = SpanRows.distinct(trace.getSpans());
-    List<EvaluationTrigger> triggerList = List.copyOf(triggers);
     return transactions.write(
-        "write completed trace " + key + " revision " + trace.getRevision(),
+        "write completed trace " + key + " revision " + revision,
         connection -> {
           TraceLocks.lock(connection, List.of(key));
           SpanRows.insertNew(connection, spans);
           Optional<Integer> stored = TraceRows.lockRevision(connection, key);
-          if (stored.isEmpty() || stored.get() < trace.getRevision()) {
+          if (stored.isPresent() && stored.get() > revision) {
+            return new CompletedWrite(false, TriggerRows.recorded(connection, key, revision));
+          }
+          if (stored.isEmpty() || stored.get() < revision) {
             TraceRollup rollup = trace.getRollup();
             if (trace.getPartial()) {
               // the stream no longer held the earlier spans: merge with what the store has
@@ -285,8 +291,47 @@ public final class TraceStore implements AutoCloseable {
             }
             TraceRows.upsertComplete(connection, trace, rollup);
           }
-          TriggerRows.insert(connection, triggerList);
-          return stored.isEmpty() || stored.get() <= trace.getRevision();
+          StoredTrace current =
+              TraceRows.find(connection, key)
+                  .orElseThrow(() -> new IllegalStateException("trace " + key + " not stored"));
+          CompletionDecision decision =
+              Objects.requireNonNull(decider.decide(current), "decision");
+          List<EvaluationTrigger> now = new ArrayList<>();
+          List<DecidedTrigger> last = new ArrayList<>();
+          for (DecidedTrigger decided : decision.triggers()) {
+            EvaluationTrigger trigger = decided.trigger();
+            TraceKey triggerKey =
+                new TraceKey(
+                    PgValues.text(trigger.getProjectId()), PgValues.text(trigger.getTraceId()));
+            if (!triggerKey.equals(key) || trigger.getRevision() != revision) {
+              throw new IllegalArgumentException(
+                  "Trigger "
+                      + trigger.getTriggerId()
+                      + " is for "
+                      + triggerKey
+                      + " revision "
+                      + trigger.getRevision()
+                      + ", not "
+                      + key
+                      + " revision "
+                      + revision);
+            }
+            if (decided.turn() == RuleTurn.LAST) {
+              last.add(decided);
+            } else {
+              TriggerRows.insert(connection, List.of(trigger), decided.turn());
+              now.add(trigger);
+            }
+          }
+          PendingTriggerRows.supersede(connection, key, revision);
+          PendingTriggerRows.schedule(connection, last);
+          PendingTriggerRows.addQueueItems(connection, key, revision, decision.queueIds());
+          Map<String, EvaluationTrigger> publish = new LinkedHashMap<>();
+          for (EvaluationTrigger recorded : TriggerRows.recorded(connection, key, revision)) {
+            publish.put(recorded.getTriggerId(), recorded);
+          }
+          now.forEach(trigger -> publish.putIfAbsent(trigger.getTriggerId(), trigger));
+          return new CompletedWrite(true, List.copyOf(publish.values()));
         });
   }
 
@@ -323,23 +368,19 @@ public final class TraceStore implements AutoCloseable {
     return transactions.read(
         "find trace " + projectId + "/" + traceId,
         connection -> {
-          try (PreparedStatement statement = connection.prepareStatement(FIND_SQL)) {
-            statement.setString(1, project);
-            statement.setString(2, trace);
-            try (ResultSet rows = statement.executeQuery()) {
-              if (!rows.next()) {
-                return Optional.empty();
-              }
-              // project ids never contain '/', so this key is valid whenever a row exists
-              TraceKey key = new TraceKey(project, trace);
-              return Optional.of(
-                  TraceRows.read(rows)
-                      .withDetails(
-                          SpanRows.load(connection, key),
-                          TriggerRows.list(connection, key),
-                          AnnotationRows.list(connection, key)));
-            }
+          Optional<StoredTrace> found = TraceRows.find(connection, project, trace);
+          if (found.isEmpty()) {
+            return found;
           }
+          // project ids never contain '/', so this key is valid whenever a row exists
+          TraceKey key = new TraceKey(project, trace);
+          return Optional.of(
+              found
+                  .get()
+                  .withDetails(
+                      SpanRows.load(connection, key),
+                      TriggerRows.list(connection, key),
+                      AnnotationRows.list(connection, key)));
         });
   }
 
@@ -382,6 +423,21 @@ public final class TraceStore implements AutoCloseable {
   /** Trace sets (frozen lists of trace ids), on this store's pool. */
   public TraceSetStore traceSets() {
     return traceSets;
+  }
+
+  /** Evaluation rules of projects, on this store's pool. */
+  public EvaluationRuleStore evaluationRules() {
+    return evaluationRules;
+  }
+
+  /** Annotation queues and their items, on this store's pool. */
+  public AnnotationQueueStore annotationQueues() {
+    return annotationQueues;
+  }
+
+  /** Triggers of turn last waiting for their delay, on this store's pool. */
+  public PendingTriggerStore pendingTriggers() {
+    return pendingTriggers;
   }
 
   /** Closes the connection pool. Idempotent. */

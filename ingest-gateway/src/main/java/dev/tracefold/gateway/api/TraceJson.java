@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanEvent;
 import dev.tracefold.schemas.TraceRollup;
+import dev.tracefold.store.FiredTrigger;
 import dev.tracefold.store.StoredTrace;
 import dev.tracefold.store.TraceAnnotation;
 import java.util.List;
@@ -69,13 +70,14 @@ final class TraceJson {
   }
 
   /**
-   * A trace with its fired trigger ids, annotations and every span, as {@code GET
+   * A trace with its fired triggers, annotations and every span, as {@code GET
    * /api/v1/traces/{id}} shows it: spans nested by parent ({@code tree}: root-level spans, each
    * with {@code children}) or in start order ({@code flat}); see {@link SpanTree}.
    */
   static ObjectNode detail(StoredTrace trace, boolean flat) {
     ObjectNode json = summary(trace);
-    json.set("fired_trigger_ids", strings(trace.firedTriggerIds()));
+    ArrayNode triggers = json.putArray("fired_triggers");
+    trace.firedTriggers().forEach(trigger -> triggers.add(firedTrigger(trigger)));
     ArrayNode annotations = json.putArray("annotations");
     trace.annotations().forEach(annotation -> annotations.add(annotation(annotation)));
     json.put("format", flat ? "flat" : "tree");
@@ -86,6 +88,17 @@ final class TraceJson {
     } else {
       tree.roots().forEach(node -> spans.add(node(node, true)));
     }
+    return json;
+  }
+
+  /** One fired evaluation trigger. */
+  static ObjectNode firedTrigger(FiredTrigger trigger) {
+    ObjectNode json = NODES.objectNode();
+    json.put("trigger_id", trigger.triggerId());
+    json.put("rule_id", trigger.ruleId());
+    json.put("revision", trigger.revision());
+    json.put("turn", trigger.turn() == null ? null : trigger.turn().wireName());
+    json.put("fired_epoch_millis", trigger.firedEpochMillis());
     return json;
   }
 

@@ -1,0 +1,16 @@
+package dev.tracefold.store;
+
+/**
+ * Decides what a completed trace revision fires and which queues take it. Called by {@link
+ * TraceStore#writeCompleted} inside its transaction, with the trace's row locked, so it must be
+ * quick and must not touch the database.
+ */
+@FunctionalInterface
+public interface CompletionDecider {
+  /**
+   * @param trace the trace as stored with this revision (for a partial revision, its rollup merged
+   *     over every stored span), without spans
+   * @return what to record; never null
+   */
+  CompletionDecision decide(StoredTrace trace);
+}

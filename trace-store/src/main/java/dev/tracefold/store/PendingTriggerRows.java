@@ -1,0 +1,85 @@
+package dev.tracefold.store;
+
+import dev.tracefold.schemas.EvaluationTrigger;
+import dev.tracefold.schemas.topic.TraceKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Collection;
+
+/**
+ * Writes the {@code pending_triggers} and {@code annotation_queue_items} rows that a completed
+ * trace revision adds. Stateless and thread-safe.
+ */
+final class PendingTriggerRows {
+  /** A trigger id already fired is never scheduled again (a revision replayed after it fired). */
+  private static final String SCHEDULE_SQL =
+      "INSERT INTO pending_triggers (project_id, trace_id, rule_id, revision, trigger_id,"
+          + " due_epoch_millis, payload) SELECT ?, ?, ?, ?, ?, ?, ?"
+          + " WHERE NOT EXISTS (SELECT 1 FROM fired_triggers WHERE trigger_id = ?)"
+          + " ON CONFLICT DO NOTHING";
+  private static final String SUPERSEDE_SQL =
+      "DELETE FROM pending_triggers WHERE project_id = ? AND trace_id = ? AND revision < ?"
+          + " AND claimed_by IS NULL";
+  private static final String ADD_ITEMS_SQL =
+      "INSERT INTO annotation_queue_items"
+          + " (project_id, queue_id, trace_id, revision, status, added_epoch_millis)"
+          + " SELECT q.project_id, q.queue_id, ?, ?, 'pending', "
+          + PgValues.NOW_EPOCH_MILLIS
+          + " FROM annotation_queues q WHERE q.project_id = ? AND q.queue_id = ANY (?::text[])"
+          + " ON CONFLICT DO NOTHING";
+
+  private PendingTriggerRows() {}
+
+  /**
+   * Deletes the unclaimed pending triggers of revisions of the trace older than {@code revision}:
+   * they are no longer the last.
+   */
+  static void supersede(Connection connection, TraceKey trace, int revision) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(SUPERSEDE_SQL)) {
+      statement.setString(1, trace.projectId());
+      statement.setString(2, trace.traceId());
+      statement.setInt(3, revision);
+      statement.executeUpdate();
+    }
+  }
+
+  /** Schedules triggers of turn last; one already pending or fired is left as it is. */
+  static void schedule(Connection connection, Collection<DecidedTrigger> triggers)
+      throws SQLException {
+    if (triggers.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(SCHEDULE_SQL)) {
+      for (DecidedTrigger decided : triggers) {
+        EvaluationTrigger trigger = decided.trigger();
+        PgValues.setText(statement, 1, trigger.getProjectId());
+        PgValues.setText(statement, 2, trigger.getTraceId());
+        PgValues.setText(statement, 3, trigger.getRuleId());
+        statement.setInt(4, trigger.getRevision());
+        PgValues.setText(statement, 5, trigger.getTriggerId());
+        statement.setLong(6, decided.dueEpochMillis());
+        statement.setBytes(7, TriggerRows.SERDE.encode(trigger));
+        PgValues.setText(statement, 8, trigger.getTriggerId());
+        statement.addBatch();
+      }
+      statement.executeBatch();
+    }
+  }
+
+  /** Adds the trace to the queues that still exist; a trace already in a queue stays as it is. */
+  static void addQueueItems(
+      Connection connection, TraceKey trace, int revision, Collection<String> queueIds)
+      throws SQLException {
+    if (queueIds.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(ADD_ITEMS_SQL)) {
+      statement.setString(1, trace.traceId());
+      statement.setInt(2, revision);
+      statement.setString(3, trace.projectId());
+      PgValues.setTextArray(statement, 4, queueIds.stream().toList());
+      statement.executeUpdate();
+    }
+  }
+}
