@@ -6,10 +6,10 @@ import dev.tracefold.schemas.serde.AvroSerde;
 import dev.tracefold.schemas.topic.Topics;
 import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.store.CompletedWrite;
 import dev.tracefold.store.TraceStore;
 import dev.tracefold.store.TraceStoreException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,17 +51,21 @@ import org.slf4j.LoggerFactory;
  * <p>Per polled batch:
  *
  * <ol>
- *   <li>for each record, build the {@link Triggers#ALL_COMPLETED_TRACES_RULE_ID} trigger (its id is
- *       deterministic per rule, trace and revision: {@link Triggers#triggerId}) and call {@link
- *       TraceStore#writeCompleted} (one database transaction per record, idempotent);
- *   <li>then, in one Kafka transaction, send every trigger (key {@code projectId/traceId}) and the
- *       batch's offsets ({@code sendOffsetsToTransaction(offsets, consumer.groupMetadata())}), and
- *       commit.
+ *   <li>for each record, call {@link TraceStore#writeCompleted} (one database transaction per
+ *       record, idempotent), which stores the revision and, with the trace as stored, asks the
+ *       {@link RuleEvaluator} which rules fire and which annotation queues take it, recording the
+ *       triggers (their ids are deterministic per rule, trace and revision: {@link
+ *       Triggers#triggerId}) in the same transaction;
+ *   <li>then, in one Kafka transaction, send the triggers the store returns (key {@code
+ *       projectId/traceId}) and the batch's offsets ({@code sendOffsetsToTransaction(offsets,
+ *       consumer.groupMetadata())}), and commit.
  * </ol>
  *
- * A trigger is sent for every consumed revision, also one older than the stored revision (its
- * rollup is then not written), because the batch that first consumed it may have committed to the
- * database but never to Kafka.
+ * The store returns every trigger of turn first or every recorded for the revision, also those an
+ * earlier attempt recorded and also for a revision older than the stored one (its rollup is then
+ * not written, no rule is asked), because the batch that first consumed it may have committed to
+ * the database but never to Kafka. Triggers of turn last are published later by the {@link
+ * LastTurnScheduler}.
  *
  * <p><b>Why a trigger id appears at most once in the topic for {@code read_committed} readers.</b>
  * The triggers of a record and the consumed offset past that record are committed in the same Kafka
@@ -94,7 +98,7 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
   private final KafkaSettings kafka;
   private final TraceStore store;
   private final SinkMetrics metrics;
-  private final Clock clock;
+  private final RuleEvaluator rules;
   private final String clientId;
   private final Consumer<byte[], byte[]> consumer;
   private final KafkaClientMetrics consumerMetrics;
@@ -103,18 +107,19 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
   private final WorkerStatus status = new WorkerStatus();
   private final CountDownLatch closing = new CountDownLatch(1);
   private int failures; // consecutive failed attempts; only touched by the worker thread
+  private volatile CrashPoints crashPoints = CrashPoints.NONE;
 
   CompletedTraceWriter(
       SinkSettings settings,
       KafkaSettings kafka,
       TraceStore store,
       SinkMetrics metrics,
-      Clock clock) {
+      RuleEvaluator rules) {
     this.settings = settings;
     this.kafka = kafka;
     this.store = store;
     this.metrics = metrics;
-    this.clock = clock;
+    this.rules = rules;
     this.clientId = "tracefold-rollup-sink-traces-" + settings.instanceId();
     Map<String, Object> consumerConfig =
         KafkaClients.consumer(
@@ -127,6 +132,11 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
 
   WorkerStatus status() {
     return status;
+  }
+
+  /** Sets the crash hook (tests only; see {@link CrashPoints}). */
+  void crashPoints(CrashPoints points) {
+    crashPoints = points;
   }
 
   @Override
@@ -158,14 +168,16 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
             producer = newProducer();
           }
           StoredBatch batch = store(records);
+          crashPoints.reached("completed.after-database-commit");
           inTransaction = true; // also if beginTransaction fails: abort() then resets the producer
           producer.beginTransaction();
           for (ProducerRecord<String, EvaluationTrigger> trigger : batch.triggers()) {
             producer.send(trigger);
           }
           producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+          crashPoints.reached("completed.before-kafka-commit");
           producer.commitTransaction();
-          metrics.triggersFired.increment(batch.triggers().size());
+          countPerRule(batch.triggers());
           metrics.completedWritten.increment(batch.written());
           metrics.staleRevisionsSkipped.increment(batch.stale());
           metrics.completedRejected.increment(batch.rejected());
@@ -241,13 +253,12 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
         logRejected(record, "cannot be decoded", e);
         continue;
       }
-      EvaluationTrigger trigger =
-          Triggers.allCompletedTraces(
-              trace, record.topic(), record.partition(), record.offset(), clock.millis());
+      Triggers.RecordPosition position =
+          new Triggers.RecordPosition(record.topic(), record.partition(), record.offset());
       long start = System.nanoTime();
-      boolean current;
+      CompletedWrite write;
       try {
-        current = store.writeCompleted(trace, List.of(trigger));
+        write = store.writeCompleted(trace, rules.decider(trace, position));
       } catch (IllegalArgumentException e) {
         rejected++;
         logRejected(record, "is invalid", e);
@@ -261,16 +272,22 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
         continue;
       }
       metrics.completedWriteLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      if (current) {
+      if (write.current()) {
         written++;
       } else {
         stale++;
         log.debug("Revision {} of {} is older than the stored one", trace.getRevision(), key);
       }
-      triggers.add(
-          new ProducerRecord<>(Topics.EVALUATION_TRIGGERS.name(), key.toString(), trigger));
+      for (EvaluationTrigger trigger : write.triggers()) {
+        triggers.add(
+            new ProducerRecord<>(Topics.EVALUATION_TRIGGERS.name(), key.toString(), trigger));
+      }
     }
     return new StoredBatch(triggers, written, stale, rejected);
+  }
+
+  private void countPerRule(List<ProducerRecord<String, EvaluationTrigger>> triggers) {
+    metrics.triggersFiredPerRule(triggers.stream().map(ProducerRecord::value).toList());
   }
 
   private static void logRejected(ConsumerRecord<byte[], byte[]> record, String why, Exception e) {

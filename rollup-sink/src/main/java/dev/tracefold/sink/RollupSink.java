@@ -13,10 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rollup sink: a {@link SpanWriter} ({@code tracefold.spans} → spans and in-progress rollups)
- * and a {@link CompletedTraceWriter} ({@code tracefold.traces.completed} → completed rollups, fired
- * triggers and {@code tracefold.evaluation.triggers}), each on its own thread ({@code
- * tracefold-sink-spans}, {@code tracefold-sink-traces}).
+ * The rollup sink: a {@link SpanWriter} ({@code tracefold.spans} → spans and in-progress rollups),
+ * a {@link CompletedTraceWriter} ({@code tracefold.traces.completed} → completed rollups, fired
+ * triggers, annotation queue items and {@code tracefold.evaluation.triggers}) and a {@link
+ * LastTurnScheduler} (due triggers of turn-last rules → {@code tracefold.evaluation.triggers}),
+ * each on its own thread ({@code tracefold-sink-spans}, {@code tracefold-sink-traces}, {@code
+ * tracefold-sink-last-turn}), judging traces against the rules and queues of a {@link RuleCache}.
  *
  * <p>Workers never crash the process: a failing batch is retried, a fatal error stops that worker,
  * and {@link #healthChecks()} report both.
@@ -31,18 +33,28 @@ public final class RollupSink implements AutoCloseable {
   private final TraceStore store;
   private final SpanWriter spanWriter;
   private final CompletedTraceWriter completedTraceWriter;
+  private final LastTurnScheduler lastTurnScheduler;
+  private final RuleCache rules;
   private final Thread spanThread;
   private final Thread completedThread;
+  private final Thread lastTurnThread;
   private final Object closeLock = new Object();
   private boolean closed; // guarded by closeLock
 
   private RollupSink(
-      TraceStore store, SpanWriter spanWriter, CompletedTraceWriter completedTraceWriter) {
+      TraceStore store,
+      SpanWriter spanWriter,
+      CompletedTraceWriter completedTraceWriter,
+      LastTurnScheduler lastTurnScheduler,
+      RuleCache rules) {
     this.store = store;
     this.spanWriter = spanWriter;
     this.completedTraceWriter = completedTraceWriter;
+    this.lastTurnScheduler = lastTurnScheduler;
+    this.rules = rules;
     this.spanThread = new Thread(spanWriter, "tracefold-sink-spans");
     this.completedThread = new Thread(completedTraceWriter, "tracefold-sink-traces");
+    this.lastTurnThread = new Thread(lastTurnScheduler, "tracefold-sink-last-turn");
   }
 
   /**
@@ -63,17 +75,33 @@ public final class RollupSink implements AutoCloseable {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(registry, "registry");
     SinkMetrics metrics = new SinkMetrics(registry);
+    Clock clock = Clock.systemUTC();
+    RuleCache rules = new RuleCache(store, settings.rulesRefreshInterval(), clock);
     SpanWriter spans = new SpanWriter(settings, kafka, store, metrics);
     CompletedTraceWriter completed;
     try {
-      completed = new CompletedTraceWriter(settings, kafka, store, metrics, Clock.systemUTC());
+      completed =
+          new CompletedTraceWriter(
+              settings, kafka, store, metrics, new RuleEvaluator(rules, metrics, clock));
     } catch (RuntimeException e) {
       spans.closeClients();
       throw e;
     }
-    RollupSink sink = new RollupSink(store, spans, completed);
+    LastTurnScheduler lastTurn =
+        new LastTurnScheduler(settings, kafka, store.pendingTriggers(), rules, metrics, clock);
+    metrics.pendingTriggers(
+        () -> {
+          try {
+            return store.pendingTriggers().countWaiting();
+          } catch (RuntimeException e) {
+            return Double.NaN;
+          }
+        });
+    RollupSink sink = new RollupSink(store, spans, completed, lastTurn, rules);
+    rules.start();
     sink.spanThread.start();
     sink.completedThread.start();
+    sink.lastTurnThread.start();
     log.info(
         "Rollup sink started (instance {}, transactional.id {}, groups {} and {})",
         settings.instanceId(),
@@ -84,8 +112,9 @@ public final class RollupSink implements AutoCloseable {
   }
 
   /**
-   * Health checks for {@code /health}: {@code rollup-sink-spans} and {@code rollup-sink-traces}
-   * (the worker is running and its last batch succeeded) and {@code store} (PostgreSQL answers).
+   * Health checks for {@code /health}: {@code rollup-sink-spans}, {@code rollup-sink-traces} and
+   * {@code rollup-sink-last-turn} (the worker is running and its last batch or round succeeded)
+   * and {@code store} (PostgreSQL answers).
    */
   public List<HealthCheck> healthChecks() {
     return List.of(
@@ -93,6 +122,9 @@ public final class RollupSink implements AutoCloseable {
         check(
             "rollup-sink-traces",
             () -> completedTraceWriter.status().result(completedThread.isAlive())),
+        check(
+            "rollup-sink-last-turn",
+            () -> lastTurnScheduler.status().result(lastTurnThread.isAlive())),
         check(
             "store",
             () -> {
@@ -105,9 +137,15 @@ public final class RollupSink implements AutoCloseable {
             }));
   }
 
+  /** Sets the crash hook of the completed-trace writer and the scheduler (tests only). */
+  void crashPoints(CrashPoints points) {
+    completedTraceWriter.crashPoints(points);
+    lastTurnScheduler.crashPoints(points);
+  }
+
   /**
-   * Stops both workers (wakes their consumers up) and waits for their threads to finish, up to 90
-   * s. Idempotent; does not close the store.
+   * Stops the workers (wakes their consumers up) and waits for their threads to finish, up to 90 s
+   * each. Idempotent; does not close the store.
    */
   @Override
   public void close() {
@@ -119,8 +157,11 @@ public final class RollupSink implements AutoCloseable {
     }
     spanWriter.close();
     completedTraceWriter.close();
+    lastTurnScheduler.close();
     join(spanThread);
     join(completedThread);
+    join(lastTurnThread);
+    rules.close();
     log.info("Rollup sink stopped");
   }
 

@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param instanceId stable, unique name of this instance; suffix of the {@code transactional.id}
  * @param retryBackoff pause before a failed batch is retried
  * @param opsPort port of {@code /metrics} and {@code /health} (0 = any free port)
+ * @param rulesRefreshInterval how often the evaluation rules and annotation queues are read again
+ *     from the store: the longest a change takes to apply
+ * @param lastTurnPollInterval how often the scheduler of turn-last triggers looks for due ones
+ * @param lastTurnBatchSize most turn-last triggers published in one Kafka transaction
  */
 public record SinkSettings(
     Duration pollTimeout,
@@ -30,7 +34,10 @@ public record SinkSettings(
     String transactionalIdPrefix,
     String instanceId,
     Duration retryBackoff,
-    int opsPort) {
+    int opsPort,
+    Duration rulesRefreshInterval,
+    Duration lastTurnPollInterval,
+    int lastTurnBatchSize) {
   public SinkSettings {
     Objects.requireNonNull(pollTimeout, "pollTimeout");
     Objects.requireNonNull(spansGroupId, "spansGroupId");
@@ -38,7 +45,12 @@ public record SinkSettings(
     Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(retryBackoff, "retryBackoff");
+    Objects.requireNonNull(rulesRefreshInterval, "rulesRefreshInterval");
+    Objects.requireNonNull(lastTurnPollInterval, "lastTurnPollInterval");
     requirePositive("max-poll-records", maxPollRecords);
+    requirePositive("last-turn-batch-size", lastTurnBatchSize);
+    requirePositiveDuration("rules-refresh-interval", rulesRefreshInterval);
+    requirePositiveDuration("last-turn-poll-interval", lastTurnPollInterval);
     requirePositive("completed-max-poll-records", completedMaxPollRecords);
     requireNonBlank("spans-group-id", spansGroupId);
     requireNonBlank("traces-group-id", tracesGroupId);
@@ -69,7 +81,10 @@ public record SinkSettings(
         sink.getString("transactional-id-prefix"),
         instanceId.isEmpty() ? defaultInstanceId() : instanceId,
         Durations.get(config, "tracefold.sink.retry-backoff"),
-        sink.getInt("ops-port"));
+        sink.getInt("ops-port"),
+        Durations.get(config, "tracefold.sink.rules-refresh-interval"),
+        Durations.get(config, "tracefold.sink.last-turn-poll-interval"),
+        sink.getInt("last-turn-batch-size"));
   }
 
   /** The trigger producer's {@code transactional.id}: {@code <prefix>-<instanceId>}. */
@@ -88,7 +103,27 @@ public record SinkSettings(
         transactionalIdPrefix,
         id,
         retryBackoff,
-        opsPort);
+        opsPort,
+        rulesRefreshInterval,
+        lastTurnPollInterval,
+        lastTurnBatchSize);
+  }
+
+  /**
+   * The {@code transactional.id} of the turn-last scheduler's producer: {@code
+   * <prefix>-<instanceId>-last-turn}.
+   */
+  public String lastTurnTransactionalId() {
+    return transactionalId() + "-last-turn";
+  }
+
+  /**
+   * The consumer group whose committed offset on {@code tracefold.evaluation.triggers} partition 0
+   * is the turn-last scheduler's marker ({@link dev.tracefold.store.PendingTriggerStore}): {@code
+   * <prefix>-last-turn-<instanceId>}. No consumer ever joins it.
+   */
+  public String lastTurnMarkerGroupId() {
+    return transactionalIdPrefix + "-last-turn-" + instanceId;
   }
 
   private static String defaultInstanceId() {
@@ -106,6 +141,13 @@ public record SinkSettings(
   private static void requirePositive(String name, int value) {
     if (value < 1) {
       throw new IllegalArgumentException("tracefold.sink." + name + " must be >= 1, was " + value);
+    }
+  }
+
+  private static void requirePositiveDuration(String name, Duration value) {
+    if (value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(
+          "tracefold.sink." + name + " must be positive, was " + value);
     }
   }
 

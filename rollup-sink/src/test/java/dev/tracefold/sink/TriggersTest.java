@@ -2,12 +2,11 @@ package dev.tracefold.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tracefold.schemas.CompletedTrace;
-import dev.tracefold.schemas.CompletionReason;
 import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
+import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -55,7 +54,7 @@ class TriggersTest {
   }
 
   @Test
-  void allCompletedTracesTriggerCarriesTheRevisionRollupSourceAndApiPath() {
+  void aRuleTriggerCarriesTheRuleRevisionRollupPositionAndApiPath() {
     Span span =
         Span.newBuilder()
             .setProjectId("p1")
@@ -67,30 +66,23 @@ class TriggersTest {
             .setEndEpochNanos(2L)
             .setStatus(SpanStatus.OK)
             .build();
-    CompletedTrace trace =
-        CompletedTrace.newBuilder()
-            .setProjectId("p1")
-            .setTraceId(TRACE_ID)
-            .setRevision(3)
-            .setCompletionReason(CompletionReason.QUIET)
-            .setFirstArrivalEpochMillis(1L)
-            .setLastArrivalEpochMillis(2L)
-            .setCompletedEpochMillis(3L)
-            .setRollup(TraceRollups.compute("p1", TRACE_ID, List.of(span)))
-            .setSpans(List.of(span))
-            .build();
+    TraceRollup rollup = TraceRollups.compute("p1", TRACE_ID, List.of(span));
 
     EvaluationTrigger trigger =
-        Triggers.allCompletedTraces(trace, "tracefold.traces.completed", 4, 17L, 1234L);
+        Triggers.of(
+            "rule-1",
+            rollup,
+            3,
+            new Triggers.RecordPosition("tracefold.traces.completed", 4, 17L),
+            1234L);
 
-    assertThat(trigger.getTriggerId())
-        .isEqualTo(Triggers.triggerId("all-completed-traces", "p1", TRACE_ID, 3));
-    assertThat(trigger.getRuleId()).isEqualTo("all-completed-traces");
+    assertThat(trigger.getTriggerId()).isEqualTo(Triggers.triggerId("rule-1", "p1", TRACE_ID, 3));
+    assertThat(trigger.getRuleId()).isEqualTo("rule-1");
     assertThat(trigger.getProjectId()).isEqualTo("p1");
     assertThat(trigger.getTraceId()).isEqualTo(TRACE_ID);
     assertThat(trigger.getRevision()).isEqualTo(3);
     assertThat(trigger.getFiredEpochMillis()).isEqualTo(1234L);
-    assertThat(trigger.getRollup()).isEqualTo(trace.getRollup());
+    assertThat(trigger.getRollup()).isEqualTo(rollup);
     assertThat(trigger.getCompletedTopic()).isEqualTo("tracefold.traces.completed");
     assertThat(trigger.getCompletedPartition()).isEqualTo(4);
     assertThat(trigger.getCompletedOffset()).isEqualTo(17L);

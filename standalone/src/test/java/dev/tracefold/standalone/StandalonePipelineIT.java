@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The walking skeleton end to end: the real OpenTelemetry Java SDK exports over OTLP/HTTP to the
  * gateway of a standalone pipeline (embedded KRaft broker, embedded PostgreSQL, real Kafka
  * Streams); the trace shows in_progress, then complete, on the read API, on
- * tracefold.traces.completed, and with one evaluation trigger. Every request carries the
+ * tracefold.traces.completed, and with one evaluation trigger of a rule created through the API. Every request carries the
  * development API key the pipeline created on start; without it, requests are refused.
  */
 class StandalonePipelineIT {
@@ -68,6 +68,7 @@ class StandalonePipelineIT {
 
   @Test
   void otelSdkTraceBecomesInProgressThenCompleteWithItsRollupAndOneTrigger() throws Exception {
+    JsonNode rule = postJson("/api/v1/evaluation-rules", "{\"name\": \"errors\", \"filter\": {\"status\": \"ERROR\"}}");
     String traceId = exportAgentTrace();
 
     JsonNode inProgress = awaitTrace(traceId, "in_progress");
@@ -119,7 +120,8 @@ class StandalonePipelineIT {
     assertThat(trigger.getRevision()).isEqualTo(1);
     assertThat(trigger.getRollup().getSpanCount()).isEqualTo(4);
     assertThat(trigger.getApiPath()).isEqualTo("/api/v1/traces/" + traceId);
-    assertThat(trace.get("fired_trigger_ids")).extracting(JsonNode::asText).containsExactly(trigger.getTriggerId());
+    assertThat(trigger.getRuleId()).isEqualTo(rule.get("id").asText());
+    assertThat(trace.get("fired_triggers")).extracting(t -> t.get("trigger_id").asText()).containsExactly(trigger.getTriggerId());
 
     JsonNode list = getJson("/api/v1/traces?page=1&page_size=10");
     assertThat(list.get("total_count").asLong()).isGreaterThanOrEqualTo(1);
@@ -262,6 +264,18 @@ class StandalonePipelineIT {
             .header("Authorization", "Bearer " + developmentKey())
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode postJson(String path, String body) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
+                .header("Authorization", "Bearer " + developmentKey())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return JSON.readTree(response.body());
   }
 
   private static JsonNode getJson(String path) throws Exception {

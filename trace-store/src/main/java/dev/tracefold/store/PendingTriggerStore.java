@@ -135,6 +135,26 @@ public final class PendingTriggerStore {
   }
 
   /**
+   * Deletes this instance's claims below {@code publishedBelow} (published), as the next {@link
+   * #claim} would; called right after a round's Kafka commit so that published claims do not
+   * outlive the marker.
+   *
+   * @throws TraceStoreException if the database fails
+   */
+  public void dropPublished(String instanceId, long publishedBelow) {
+    Objects.requireNonNull(instanceId, "instanceId");
+    transactions.write(
+        "drop published claims of " + instanceId,
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(DROP_PUBLISHED_SQL)) {
+            statement.setString(1, instanceId);
+            statement.setLong(2, publishedBelow);
+            return statement.executeUpdate();
+          }
+        });
+  }
+
+  /**
    * How many triggers wait for their delay (unclaimed).
    *
    * @throws TraceStoreException if the database fails

@@ -57,7 +57,7 @@ class RetentionJobIT {
       CompletedTrace trace =
           completed(
               List.of(root(project, traceId(n), 1, 0), llmChild(project, traceId(n), 2, 1, 10)), 1);
-      store.writeCompleted(trace, List.of(trigger(trace)));
+      store.writeCompleted(trace, t -> CompletionDecision.fire(List.of(trigger(trace))));
       store.curation().annotate(project, traceId(n), "note", "ana", null, null);
       // traces 1..6 were stored 31 days ago, trace 7 29 days ago
       age(project, traceId(n), n <= 6 ? 31 : 29);

@@ -144,6 +144,6 @@ class SessionStoreIT {
   }
 
   private static void write(TraceStore store, TraceRollup.Builder rollup) {
-    store.writeCompleted(completedWith(rollup.build()), List.of());
+    store.writeCompleted(completedWith(rollup.build()), t -> CompletionDecision.NONE);
   }
 }

@@ -152,8 +152,14 @@ final class TestTraces {
   }
 
   static EvaluationTrigger trigger(CompletedTrace trace) {
+    return trigger(trace, "all-completed-traces");
+  }
+
+  /** The trigger of a rule for a revision, with its deterministic id. */
+  static EvaluationTrigger trigger(CompletedTrace trace, String ruleId) {
     String name =
-        "all-completed-traces/"
+        ruleId
+            + "/"
             + trace.getProjectId()
             + "/"
             + trace.getTraceId()
@@ -161,7 +167,7 @@ final class TestTraces {
             + trace.getRevision();
     return EvaluationTrigger.newBuilder()
         .setTriggerId(UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString())
-        .setRuleId("all-completed-traces")
+        .setRuleId(ruleId)
         .setProjectId(trace.getProjectId())
         .setTraceId(trace.getTraceId())
         .setRevision(trace.getRevision())

@@ -54,12 +54,12 @@ class TraceCurationIT {
     String trace = traceId(1);
     Span tagged = span(project, trace, 1, null, 0).setTags(List.of("from-span")).build();
     CompletedTrace completed = completed(List.of(tagged), 1);
-    store.writeCompleted(completed, List.of());
+    store.writeCompleted(completed, t -> CompletionDecision.NONE);
 
     StoredTrace first = curation.setUserTags(project, trace, List.of("b", "a", "b")).orElseThrow();
     StoredTrace second = curation.setUserTags(project, trace, List.of("c", "a")).orElseThrow();
     store.writeSpans(List.of(llmChild(project, trace, 2, 1, 10)));
-    store.writeCompleted(completed, List.of());
+    store.writeCompleted(completed, t -> CompletionDecision.NONE);
 
     assertThat(first.userTags()).containsExactly("a", "b");
     assertThat(second.userTags()).containsExactly("a", "c");
@@ -124,7 +124,7 @@ class TraceCurationIT {
     String trace = traceId(4);
     List<Span> spans = List.of(root(project, trace, 1, 0), llmChild(project, trace, 2, 1, 10));
     CompletedTrace completed = completed(spans, 1);
-    store.writeCompleted(completed, List.of(trigger(completed)));
+    store.writeCompleted(completed, t -> CompletionDecision.fire(List.of(trigger(completed))));
     curation.annotate(project, trace, "note", "ana", null, null);
     String kept = traceId(5);
     store.writeSpans(List.of(root(project, kept, 1, 0)));

@@ -76,8 +76,7 @@ class TraceFilterIT {
                 .setInput("Buy a red bicycle")
                 .setOutput("Order placed")
                 .setSource("otlp-http-protobuf")
-                .build()),
-        List.of());
+                .build()), t -> CompletionDecision.NONE);
     store.writeCompleted(
         completedWith(
             rollup(PROJECT, T2, 2000, 200)
@@ -97,8 +96,7 @@ class TraceFilterIT {
                 .setMetadata(Map.of("env", "staging"))
                 .setInput("retry 100% of_orders")
                 .setSource("native-json")
-                .build()),
-        List.of());
+                .build()), t -> CompletionDecision.NONE);
     store.writeCompleted(
         completedWith(
             rollup(PROJECT, T3, 3000, 300)
@@ -109,8 +107,7 @@ class TraceFilterIT {
                 .setTags(List.of("dev"))
                 .setMetadata(Map.of("env", "prod", "team", "b"))
                 .setOutput("Found 3 bicycles")
-                .build()),
-        List.of());
+                .build()), t -> CompletionDecision.NONE);
     store.writeCompleted(
         completedWith(
             rollup(PROJECT, T4, 4000, 400)
@@ -123,8 +120,7 @@ class TraceFilterIT {
                 .setModels(List.of("gpt-4o", "text-embedding-3"))
                 .setProviders(List.of("openai"))
                 .setServiceNames(List.of("rag"))
-                .build()),
-        List.of());
+                .build()), t -> CompletionDecision.NONE);
     // in progress: its rollup is computed from the span (source native-json, service svc)
     store.writeSpans(
         List.of(

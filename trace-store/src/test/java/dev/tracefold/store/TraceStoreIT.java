@@ -92,7 +92,7 @@ class TraceStoreIT {
     assertThat(stored.rollup().getSpanCount()).isEqualTo(3);
     assertThat(stored.rollup().getCostMicrocents()).isEqualTo(3_000L);
     assertThat(stored.spans()).isEqualTo(sorted(spans));
-    assertThat(stored.firedTriggerIds()).isEmpty();
+    assertThat(stored.firedTriggers()).extracting(FiredTrigger::triggerId).isEmpty();
   }
 
   @Test
@@ -134,7 +134,7 @@ class TraceStoreIT {
     CompletedTrace revision1 = completed(spans, 1);
     EvaluationTrigger trigger = trigger(revision1);
 
-    assertThat(store.writeCompleted(revision1, List.of(trigger))).isTrue();
+    assertThat(store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger))).current()).isTrue();
 
     StoredTrace stored = store.findTrace(project, trace).orElseThrow();
     assertThat(stored.state()).isEqualTo(TraceState.COMPLETE);
@@ -142,10 +142,10 @@ class TraceStoreIT {
     assertThat(stored.completionReason()).isEqualTo(CompletionReason.QUIET);
     assertThat(stored.rollup()).isEqualTo(revision1.getRollup());
     assertThat(stored.spans()).isEqualTo(revision1.getSpans());
-    assertThat(stored.firedTriggerIds()).containsExactly(trigger.getTriggerId());
+    assertThat(stored.firedTriggers()).extracting(FiredTrigger::triggerId).containsExactly(trigger.getTriggerId());
     Object updatedAt = updatedAt(project, trace);
 
-    assertThat(store.writeCompleted(revision1, List.of(trigger))).isTrue();
+    assertThat(store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger))).current()).isTrue();
 
     assertThat(store.findTrace(project, trace)).contains(stored);
     assertThat(updatedAt(project, trace)).isEqualTo(updatedAt);
@@ -159,12 +159,12 @@ class TraceStoreIT {
     CompletedTrace revision1 =
         completed(List.of(root(project, trace, 1, 0), llmChild(project, trace, 2, 1, 10)), 1);
 
-    assertThat(store.writeCompleted(revision1, List.of(trigger(revision1)))).isTrue();
+    assertThat(store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger(revision1)))).current()).isTrue();
 
     StoredTrace stored = store.findTrace(project, trace).orElseThrow();
     assertThat(stored.state()).isEqualTo(TraceState.COMPLETE);
     assertThat(stored.spans()).isEqualTo(revision1.getSpans());
-    assertThat(stored.firedTriggerIds()).containsExactly(trigger(revision1).getTriggerId());
+    assertThat(stored.firedTriggers()).extracting(FiredTrigger::triggerId).containsExactly(trigger(revision1).getTriggerId());
   }
 
   @Test
@@ -174,13 +174,13 @@ class TraceStoreIT {
     Span root = root(project, trace, 1, 0);
     Span llm = llmChild(project, trace, 2, 1, 10);
     CompletedTrace revision1 = completed(List.of(root, llm), 1);
-    store.writeCompleted(revision1, List.of());
+    store.writeCompleted(revision1, t -> CompletionDecision.NONE);
     // the stream purged revision 1's spans; a late LLM span comes back alone, flagged partial
     Span late = llmChild(project, trace, 3, 1, 500);
     CompletedTrace partial =
         CompletedTrace.newBuilder(completed(List.of(late), 2)).setPartial(true).build();
 
-    assertThat(store.writeCompleted(partial, List.of())).isTrue();
+    assertThat(store.writeCompleted(partial, t -> CompletionDecision.NONE).current()).isTrue();
 
     StoredTrace stored = store.findTrace(project, trace).orElseThrow();
     assertThat(stored.revision()).isEqualTo(2);
@@ -205,22 +205,26 @@ class TraceStoreIT {
         CompletedTrace.newBuilder(completed(List.of(root, child), 2))
             .setCompletionReason(CompletionReason.MAX_SPANS)
             .build();
-    assertThat(store.writeCompleted(revision2, List.of(trigger(revision2)))).isTrue();
+    assertThat(store.writeCompleted(revision2, t -> CompletionDecision.fire(List.of(trigger(revision2)))).current()).isTrue();
     StoredTrace afterRevision2 = store.findTrace(project, trace).orElseThrow();
     Object updatedAt = updatedAt(project, trace);
 
-    boolean written = store.writeCompleted(revision1, List.of(trigger(revision1)));
+    CompletedWrite written =
+        store.writeCompleted(
+            revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))));
 
-    assertThat(written).isFalse();
+    // a stale revision asks no rule and has nothing recorded to publish
+    assertThat(written.current()).isFalse();
+    assertThat(written.triggers()).isEmpty();
     StoredTrace stored = store.findTrace(project, trace).orElseThrow();
     assertThat(stored.revision()).isEqualTo(2);
     assertThat(stored.state()).isEqualTo(TraceState.COMPLETE);
     assertThat(stored.completionReason()).isEqualTo(CompletionReason.MAX_SPANS);
     assertThat(stored.rollup()).isEqualTo(afterRevision2.rollup());
     assertThat(updatedAt(project, trace)).isEqualTo(updatedAt);
-    // the older revision's trigger is still recorded: it fired when that revision was consumed
-    assertThat(stored.firedTriggerIds())
-        .containsExactly(trigger(revision1).getTriggerId(), trigger(revision2).getTriggerId());
+    assertThat(stored.firedTriggers())
+        .extracting(FiredTrigger::triggerId)
+        .containsExactly(trigger(revision2).getTriggerId());
   }
 
   @Test
@@ -232,7 +236,7 @@ class TraceStoreIT {
     Span late = llmChild(project, trace, 3, 1, 500);
     CompletedTrace revision1 = completed(List.of(root, child), 1);
     store.writeSpans(List.of(root, child));
-    store.writeCompleted(revision1, List.of(trigger(revision1)));
+    store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))));
 
     Set<TraceKey> changed = store.writeSpans(List.of(late));
 
@@ -246,18 +250,18 @@ class TraceStoreIT {
     assertThat(reopened.spans()).containsExactly(root, child, late);
 
     // a replay of revision 1 does not hide the late span
-    assertThat(store.writeCompleted(revision1, List.of(trigger(revision1)))).isTrue();
+    assertThat(store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger(revision1)))).current()).isTrue();
     assertThat(store.findTrace(project, trace)).contains(reopened);
 
     CompletedTrace revision2 = completed(List.of(root, child, late), 2);
-    assertThat(store.writeCompleted(revision2, List.of(trigger(revision2)))).isTrue();
+    assertThat(store.writeCompleted(revision2, t -> CompletionDecision.fire(List.of(trigger(revision2)))).current()).isTrue();
 
     StoredTrace completedAgain = store.findTrace(project, trace).orElseThrow();
     assertThat(completedAgain.state()).isEqualTo(TraceState.COMPLETE);
     assertThat(completedAgain.revision()).isEqualTo(2);
     assertThat(completedAgain.rollup()).isEqualTo(revision2.getRollup());
     assertThat(completedAgain.rollup().getSpanCount()).isEqualTo(3);
-    assertThat(completedAgain.firedTriggerIds())
+    assertThat(completedAgain.firedTriggers()).extracting(FiredTrigger::triggerId)
         .containsExactly(trigger(revision1).getTriggerId(), trigger(revision2).getTriggerId());
   }
 
@@ -267,7 +271,7 @@ class TraceStoreIT {
     String trace = traceId(8);
     List<Span> spans = List.of(root(project, trace, 1, 0), llmChild(project, trace, 2, 1, 10));
     CompletedTrace revision1 = completed(spans, 1);
-    store.writeCompleted(revision1, List.of(trigger(revision1)));
+    store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))));
     StoredTrace before = store.findTrace(project, trace).orElseThrow();
     Object updatedAt = updatedAt(project, trace);
 
@@ -291,7 +295,7 @@ class TraceStoreIT {
     spans.add(root(project, traceId(10), 1, 9000L));
     store.writeSpans(spans);
     CompletedTrace completed3 = completed(List.of(spans.get(2)), 1);
-    store.writeCompleted(completed3, List.of(trigger(completed3)));
+    store.writeCompleted(completed3, t -> CompletionDecision.fire(List.of(trigger(completed3))));
 
     TracePage page1 = page(project, 1, 3);
     TracePage page2 = page(project, 2, 3);
@@ -309,7 +313,7 @@ class TraceStoreIT {
     assertThat(listed3.revision()).isEqualTo(1);
     assertThat(listed3.rollup()).isEqualTo(completed3.getRollup());
     assertThat(listed3.spans()).isEmpty();
-    assertThat(listed3.firedTriggerIds()).isEmpty();
+    assertThat(listed3.firedTriggers()).extracting(FiredTrigger::triggerId).isEmpty();
   }
 
   @Test
@@ -499,7 +503,7 @@ class TraceStoreIT {
         .hasMessage("pageSize must be between 1 and 1000, was 1001");
     String project = newProject();
     CompletedTrace revision0 = completed(List.of(root(project, traceId(50), 1, 0)), 0);
-    assertThatThrownBy(() -> store.writeCompleted(revision0, List.of()))
+    assertThatThrownBy(() -> store.writeCompleted(revision0, t -> CompletionDecision.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Completed trace "

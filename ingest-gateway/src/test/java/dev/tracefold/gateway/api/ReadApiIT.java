@@ -13,6 +13,7 @@ import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
+import dev.tracefold.store.CompletionDecision;
 import dev.tracefold.store.TraceStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -121,7 +122,7 @@ class ReadApiIT {
             .setCompletedOffset(7)
             .setApiPath("/api/v1/traces/" + COMPLETE_ID)
             .build();
-    store.writeCompleted(completed, List.of(trigger));
+    store.writeCompleted(completed, t -> CompletionDecision.fire(List.of(trigger)));
 
     // Started later, so listed first; still in progress.
     store.writeSpans(
@@ -204,7 +205,7 @@ class ReadApiIT {
     assertThat(trace.get("input").asText()).isEqualTo("plan a trip");
     assertThat(trace.get("output").asText()).isEqualTo("booked");
     assertThat(trace.has("spans")).isFalse();
-    assertThat(trace.has("fired_trigger_ids")).isFalse();
+    assertThat(trace.has("fired_triggers")).isFalse();
   }
 
   @Test
@@ -215,7 +216,12 @@ class ReadApiIT {
     JsonNode trace = reply.json();
     assertThat(trace.get("id").asText()).isEqualTo(COMPLETE_ID);
     assertThat(trace.get("state").asText()).isEqualTo("complete");
-    assertThat(texts(trace.get("fired_trigger_ids"))).containsExactly(triggerId);
+    assertThat(trace.get("fired_triggers")).hasSize(1);
+    JsonNode fired = trace.get("fired_triggers").get(0);
+    assertThat(fired.get("trigger_id").asText()).isEqualTo(triggerId);
+    assertThat(fired.get("rule_id").asText()).isEqualTo("all-traces");
+    assertThat(fired.get("revision").asInt()).isEqualTo(1);
+    assertThat(fired.get("turn").asText()).isEqualTo("every");
     assertThat(trace.get("spans"))
         .extracting(s -> s.get("span_id").asText())
         .containsExactly("0000000000000001", "0000000000000002", "0000000000000003");

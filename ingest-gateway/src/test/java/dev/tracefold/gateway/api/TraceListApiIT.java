@@ -12,6 +12,7 @@ import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
+import dev.tracefold.store.CompletionDecision;
 import dev.tracefold.store.TraceStore;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -83,8 +84,7 @@ class TraceListApiIT {
               .setCompletedEpochMillis(3L)
               .setRollup(rollup)
               .setSpans(spans)
-              .build(),
-          List.of());
+              .build(), t -> CompletionDecision.NONE);
     }
     store.writeSpans(List.of(span(OTHER, 1, 0, "elsewhere").build()));
   }

@@ -1,0 +1,223 @@
+package dev.tracefold.store;
+
+import static dev.tracefold.store.TestTraces.completed;
+import static dev.tracefold.store.TestTraces.newProject;
+import static dev.tracefold.store.TestTraces.root;
+import static dev.tracefold.store.TestTraces.traceId;
+import static dev.tracefold.store.TestTraces.trigger;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.tracefold.schemas.CompletedTrace;
+import dev.tracefold.schemas.EvaluationTrigger;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@link TraceStore#writeCompleted} records of a decision, and the claim protocol of {@link
+ * PendingTriggerStore}, on a real embedded PostgreSQL.
+ */
+class CompletionDecisionIT {
+  private static final long NOW = 1_763_000_000_000L;
+
+  @TempDir static Path dataDir;
+
+  private static TestDatabase database;
+  private static TraceStore store;
+
+  @BeforeAll
+  static void start() {
+    database = TestDatabase.start(dataDir);
+    store = database.store();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @Test
+  void aReplayedRevisionPublishesWhatEarlierAttemptsRecordedPlusWhatIsDecidedNow() {
+    String project = newProject();
+    CompletedTrace revision1 = completed(List.of(root(project, traceId(1), 1, 0)), 1);
+    EvaluationTrigger first = trigger(revision1, "rule-a");
+    EvaluationTrigger second = trigger(revision1, "rule-b");
+
+    CompletedWrite attempt1 = store.writeCompleted(revision1, t -> decide(first, RuleTurn.FIRST));
+    // the publication failed; the replay meets another rule set (rule-a deleted, rule-b created)
+    CompletedWrite attempt2 = store.writeCompleted(revision1, t -> decide(second, RuleTurn.EVERY));
+
+    assertThat(attempt1.current()).isTrue();
+    assertThat(attempt1.triggers()).containsExactly(first);
+    assertThat(attempt2.current()).isTrue();
+    assertThat(attempt2.triggers()).containsExactly(first, second);
+    assertThat(store.findTrace(project, traceId(1)).orElseThrow().firedTriggers())
+        .extracting(FiredTrigger::ruleId, FiredTrigger::turn)
+        .containsExactlyInAnyOrder(tuple("rule-a", RuleTurn.FIRST), tuple("rule-b", RuleTurn.EVERY));
+  }
+
+  @Test
+  void aStaleRevisionAsksNoRuleAndPublishesWhatWasRecordedForIt() {
+    String project = newProject();
+    CompletedTrace revision1 = completed(List.of(root(project, traceId(2), 1, 0)), 1);
+    CompletedTrace revision2 = completed(List.of(root(project, traceId(2), 1, 0)), 2);
+    EvaluationTrigger recorded = trigger(revision1, "rule-a");
+    store.writeCompleted(revision1, t -> decide(recorded, RuleTurn.EVERY));
+    store.writeCompleted(revision2, t -> CompletionDecision.NONE);
+    AtomicInteger asked = new AtomicInteger();
+
+    CompletedWrite stale =
+        store.writeCompleted(
+            revision1,
+            t -> {
+              asked.incrementAndGet();
+              return CompletionDecision.NONE;
+            });
+
+    assertThat(stale.current()).isFalse();
+    assertThat(stale.triggers()).containsExactly(recorded);
+    assertThat(asked).hasValue(0);
+  }
+
+  @Test
+  void aNewerRevisionDropsUnclaimedTurnLastTriggersOfOlderOnesButNotClaimedOnes() {
+    String project = newProject();
+    String trace = traceId(3);
+    CompletedTrace revision1 = completed(List.of(root(project, trace, 1, 0)), 1);
+    CompletedTrace revision2 = completed(List.of(root(project, trace, 1, 0)), 2);
+    CompletedTrace revision3 = completed(List.of(root(project, trace, 1, 0)), 3);
+    store.writeCompleted(revision1, t -> last(trigger(revision1, "late-rule"), NOW));
+    assertThat(waiting(project, trace)).containsExactly(1);
+
+    // revision 2 matches no rule of turn last: revision 1 is no longer the last
+    store.writeCompleted(revision2, t -> CompletionDecision.NONE);
+    assertThat(waiting(project, trace)).isEmpty();
+
+    store.writeCompleted(revision3, t -> last(trigger(revision3, "late-rule"), NOW));
+    List<EvaluationTrigger> claimed =
+        store.pendingTriggers().claim("sink-a", 0, 0, NOW, 10, (p, r) -> true);
+    assertThat(claimed).extracting(EvaluationTrigger::getRevision).containsExactly(3);
+    assertThat(claimed.get(0).getFiredEpochMillis()).isEqualTo(NOW);
+    // a replay of revision 3 schedules nothing more, and revision 4 cannot take back the claim
+    store.writeCompleted(revision3, t -> last(trigger(revision3, "late-rule"), NOW));
+    CompletedTrace revision4 = completed(List.of(root(project, trace, 1, 0)), 4);
+    store.writeCompleted(revision4, t -> CompletionDecision.NONE);
+    assertThat(waiting(project, trace)).isEmpty();
+    assertThat(store.pendingTriggers().claim("sink-a", 0, 0, NOW, 10, (p, r) -> true))
+        .containsExactlyElementsOf(claimed);
+    assertThat(store.pendingTriggers().claim("sink-a", 1, 1, NOW, 10, (p, r) -> true)).isEmpty();
+  }
+
+  @Test
+  void aRevisionReplayedAfterItsTurnLastTriggerWasPublishedDoesNotScheduleItAgain() {
+    String project = newProject();
+    String trace = traceId(8);
+    CompletedTrace revision1 = completed(List.of(root(project, trace, 1, 0)), 1);
+    store.writeCompleted(revision1, t -> last(trigger(revision1, "late-rule"), NOW));
+    assertThat(store.pendingTriggers().claim("sink-d", 0, 0, NOW, 10, (p, r) -> true)).hasSize(1);
+    assertThat(store.pendingTriggers().claim("sink-d", 1, 1, NOW, 10, (p, r) -> true)).isEmpty();
+
+    store.writeCompleted(revision1, t -> last(trigger(revision1, "late-rule"), NOW));
+
+    assertThat(waiting(project, trace)).isEmpty();
+  }
+
+  @Test
+  void theClaimProtocolRepublishesUnpublishedClaimsAndDropsPublishedOnes() {
+    String project = newProject();
+    String due = traceId(4);
+    String notDue = traceId(5);
+    String inactive = traceId(6);
+    CompletedTrace dueTrace = completed(List.of(root(project, due, 1, 0)), 1);
+    CompletedTrace notDueTrace = completed(List.of(root(project, notDue, 1, 0)), 1);
+    CompletedTrace inactiveTrace = completed(List.of(root(project, inactive, 1, 0)), 1);
+    store.writeCompleted(dueTrace, t -> last(trigger(dueTrace, "r1"), NOW));
+    store.writeCompleted(notDueTrace, t -> last(trigger(notDueTrace, "r1"), NOW + 60_000));
+    store.writeCompleted(inactiveTrace, t -> last(trigger(inactiveTrace, "gone"), NOW));
+    PendingTriggerStore pending = store.pendingTriggers();
+    long waitingBefore = pending.countWaiting();
+
+    // round 0: the due trigger of an active rule is claimed and recorded; the deleted rule's dropped
+    List<EvaluationTrigger> round0 =
+        pending.claim("sink-b", 0, 0, NOW, 10, (p, rule) -> !rule.equals("gone"));
+    assertThat(round0).extracting(EvaluationTrigger::getTraceId).containsExactly(due);
+    assertThat(store.findTrace(project, due).orElseThrow().firedTriggers())
+        .extracting(FiredTrigger::ruleId, FiredTrigger::turn)
+        .containsExactly(tuple("r1", RuleTurn.LAST));
+    assertThat(store.findTrace(project, inactive).orElseThrow().firedTriggers()).isEmpty();
+    assertThat(pending.countWaiting()).isEqualTo(waitingBefore - 2);
+
+    // round 0 was not published (marker still 0): the next round publishes the same trigger again
+    assertThat(pending.claim("sink-b", 0, 0, NOW, 10, (p, r) -> true)).isEqualTo(round0);
+    // another instance never sees a claim of sink-b
+    assertThat(pending.claim("sink-c", 0, 0, NOW, 10, (p, r) -> true))
+        .extracting(EvaluationTrigger::getTraceId)
+        .doesNotContain(due);
+    // round 0 was published (marker 1): it is dropped, nothing is due
+    assertThat(pending.claim("sink-b", 1, 1, NOW, 10, (p, r) -> true)).isEmpty();
+    assertThat(pending.claim("sink-b", 1, 1, NOW + 60_000, 10, (p, r) -> true))
+        .extracting(EvaluationTrigger::getTraceId)
+        .containsExactly(notDue);
+  }
+
+  @Test
+  void aTraceBecomesAnItemOfEachExistingQueueOnceAtItsFirstRevision() {
+    String project = newProject();
+    String trace = traceId(7);
+    AnnotationQueue queue =
+        store
+            .annotationQueues()
+            .create(
+                project, new QueueDefinition("review", null, true, TraceSelection.of(Map.of(), 100)));
+    CompletedTrace revision1 = completed(List.of(root(project, trace, 1, 0)), 1);
+    CompletedTrace revision2 = completed(List.of(root(project, trace, 1, 0)), 2);
+    List<String> queues = List.of(queue.id(), "deleted-queue");
+
+    store.writeCompleted(revision1, t -> new CompletionDecision(List.of(), queues));
+    store.writeCompleted(revision2, t -> new CompletionDecision(List.of(), queues));
+
+    assertThat(store.annotationQueues().items(project, queue.id(), null, 1, 10).items())
+        .extracting(AnnotationQueueItem::revision, AnnotationQueueItem::status)
+        .containsExactly(tuple(1, QueueItemStatus.PENDING));
+  }
+
+  private static CompletionDecision decide(EvaluationTrigger trigger, RuleTurn turn) {
+    return new CompletionDecision(List.of(DecidedTrigger.now(trigger, turn)), List.of());
+  }
+
+  private static CompletionDecision last(EvaluationTrigger trigger, long dueEpochMillis) {
+    return new CompletionDecision(
+        List.of(new DecidedTrigger(trigger, RuleTurn.LAST, dueEpochMillis)), List.of());
+  }
+
+  /** Revisions of the trace with unclaimed pending triggers. */
+  private static List<Integer> waiting(String project, String trace) {
+    return Jdbc.inReadTransaction(
+        store.dataSource(),
+        "read pending triggers",
+        connection -> {
+          try (var statement =
+              connection.prepareStatement(
+                  "SELECT revision FROM pending_triggers WHERE project_id = ? AND trace_id = ?"
+                      + " AND claimed_by IS NULL ORDER BY revision")) {
+            statement.setString(1, project);
+            statement.setString(2, trace);
+            try (var rows = statement.executeQuery()) {
+              List<Integer> revisions = new java.util.ArrayList<>();
+              while (rows.next()) {
+                revisions.add(rows.getInt(1));
+              }
+              return revisions;
+            }
+          }
+        });
+  }
+}
