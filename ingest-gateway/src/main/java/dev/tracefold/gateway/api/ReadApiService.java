@@ -24,6 +24,9 @@ public final class ReadApiService {
   private final TraceCompareService compare;
   private final SessionService sessions;
   private final TraceSetService traceSets;
+  private final EvaluationRuleService evaluationRules;
+  private final AnnotationQueueService annotationQueues;
+  private final AnnotationQueueItemService annotationQueueItems;
   private final OpenApiService openApi = new OpenApiService();
 
   /**
@@ -46,6 +49,9 @@ public final class ReadApiService {
     this.compare = new TraceCompareService(store);
     this.sessions = new SessionService(store, clock);
     this.traceSets = new TraceSetService(store, clock);
+    this.evaluationRules = new EvaluationRuleService(store, clock);
+    this.annotationQueues = new AnnotationQueueService(store, clock);
+    this.annotationQueueItems = new AnnotationQueueItemService(store);
   }
 
   /** Adds the read API's routes to an Armeria server under construction. */
@@ -56,6 +62,9 @@ public final class ReadApiService {
     compare.addTo(server);
     sessions.addTo(server);
     traceSets.addTo(server);
+    evaluationRules.addTo(server);
+    annotationQueues.addTo(server);
+    annotationQueueItems.addTo(server);
     openApi.addTo(server);
   }
 
