@@ -204,7 +204,7 @@ class ReadApiIT {
     assertThat(trace.get("input").asText()).isEqualTo("plan a trip");
     assertThat(trace.get("output").asText()).isEqualTo("booked");
     assertThat(trace.has("spans")).isFalse();
-    assertThat(trace.has("fired_trigger_ids")).isFalse();
+    assertThat(trace.has("fired_triggers")).isFalse();
   }
 
   @Test
@@ -215,7 +215,13 @@ class ReadApiIT {
     JsonNode trace = reply.json();
     assertThat(trace.get("id").asText()).isEqualTo(COMPLETE_ID);
     assertThat(trace.get("state").asText()).isEqualTo("complete");
-    assertThat(texts(trace.get("fired_trigger_ids"))).containsExactly(triggerId);
+    assertThat(trace.get("fired_triggers")).hasSize(1);
+    JsonNode fired = trace.get("fired_triggers").get(0);
+    assertThat(fired.get("trigger_id").asText()).isEqualTo(triggerId);
+    assertThat(fired.get("rule_id").asText()).isEqualTo("all-traces");
+    assertThat(fired.get("revision").asInt()).isEqualTo(1);
+    assertThat(fired.get("turn").asText()).isEqualTo("every");
+    assertThat(fired.get("fired_epoch_millis").asLong()).isPositive();
     assertThat(trace.get("spans"))
         .extracting(s -> s.get("span_id").asText())
         .containsExactly("0000000000000001", "0000000000000002", "0000000000000003");
