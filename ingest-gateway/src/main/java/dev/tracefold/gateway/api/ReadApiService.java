@@ -14,8 +14,8 @@ import java.util.Objects;
  * routes of each of its services to a server. The project of every request is decided in one place,
  * {@link ApiProject}: the project of the request's API key ({@link AuthenticatedProject}), so a key
  * never sees another project's traces; errors are {@code {"error": message, "parameter": name}}
- * ({@link ApiHandlers}). The OpenAPI document ({@code GET /api/v1/openapi.json}) and docs/api.md describe
- * every route. Thread-safe.
+ * ({@link ApiHandlers}). The OpenAPI document ({@code GET /api/v1/openapi.json}) and docs/api.md
+ * describe every route. Thread-safe.
  */
 public final class ReadApiService {
   private final TraceListService list;
