@@ -112,10 +112,16 @@ final class PgValues {
     }
   }
 
-  /** JSON object text of filter list parameters ({@code {"status": ["ERROR"]}}). */
+  /**
+   * JSON object text of filter list parameters ({@code {"status": ["ERROR"]}}), names and values
+   * with NUL replaced as by {@link #text} (jsonb rejects {@code \u0000}).
+   */
   static String paramsJson(Map<String, List<String>> params) {
+    Map<String, List<String>> clean = new TreeMap<>();
+    params.forEach(
+        (name, values) -> clean.put(text(name), values.stream().map(PgValues::text).toList()));
     try {
-      return JSON.writeValueAsString(params);
+      return JSON.writeValueAsString(clean);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write filter parameters as JSON", e);
     }

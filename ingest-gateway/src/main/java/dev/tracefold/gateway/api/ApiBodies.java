@@ -88,6 +88,50 @@ final class ApiBodies {
   }
 
   /**
+   * A boolean field; {@code defaultValue} when absent or null.
+   *
+   * @throws ApiException when not a boolean
+   */
+  static boolean bool(ObjectNode body, String name, boolean defaultValue) {
+    JsonNode value = body.get(name);
+    if (value == null || value.isNull()) {
+      return defaultValue;
+    }
+    if (!value.isBoolean()) {
+      throw ApiException.badRequest(
+          name, name + " must be true or false, got " + ApiRequests.abbreviate(value.toString()));
+    }
+    return value.booleanValue();
+  }
+
+  /**
+   * A whole-number field within {@code [min, max]}; null when absent or null.
+   *
+   * @throws ApiException when not a whole number (JSON {@code 2.0} is not one) or out of bounds
+   */
+  static Long wholeNumber(ObjectNode body, String name, long min, long max) {
+    JsonNode value = body.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber()
+        || !value.canConvertToLong()
+        || value.asLong() < min
+        || value.asLong() > max) {
+      throw ApiException.badRequest(
+          name,
+          name
+              + " must be a whole number between "
+              + min
+              + " and "
+              + max
+              + ", got "
+              + ApiRequests.abbreviate(value.toString()));
+    }
+    return value.asLong();
+  }
+
+  /**
    * A required array of strings, each trimmed, non-empty and at most {@code maxLength} long.
    *
    * @throws ApiException when missing, not an array of strings, or out of bounds

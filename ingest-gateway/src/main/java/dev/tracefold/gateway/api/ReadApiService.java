@@ -14,8 +14,8 @@ import java.util.Objects;
  * routes of each of its services to a server. The project of every request is decided in one place,
  * {@link ApiProject}: the project of the request's API key ({@link AuthenticatedProject}), so a key
  * never sees another project's traces; errors are {@code {"error": message, "parameter": name}}
- * ({@link ApiHandlers}). The OpenAPI document ({@code GET /api/v1/openapi.json}) and docs/api.md describe
- * every route. Thread-safe.
+ * ({@link ApiHandlers}). The OpenAPI document ({@code GET /api/v1/openapi.json}) and docs/api.md
+ * describe every route. Thread-safe.
  */
 public final class ReadApiService {
   private final TraceListService list;
@@ -24,6 +24,9 @@ public final class ReadApiService {
   private final TraceCompareService compare;
   private final SessionService sessions;
   private final TraceSetService traceSets;
+  private final EvaluationRuleService evaluationRules;
+  private final AnnotationQueueService annotationQueues;
+  private final AnnotationQueueItemService annotationQueueItems;
   private final OpenApiService openApi = new OpenApiService();
 
   /**
@@ -46,6 +49,9 @@ public final class ReadApiService {
     this.compare = new TraceCompareService(store);
     this.sessions = new SessionService(store, clock);
     this.traceSets = new TraceSetService(store, clock);
+    this.evaluationRules = new EvaluationRuleService(store, clock);
+    this.annotationQueues = new AnnotationQueueService(store, clock);
+    this.annotationQueueItems = new AnnotationQueueItemService(store);
   }
 
   /** Adds the read API's routes to an Armeria server under construction. */
@@ -56,6 +62,9 @@ public final class ReadApiService {
     compare.addTo(server);
     sessions.addTo(server);
     traceSets.addTo(server);
+    evaluationRules.addTo(server);
+    annotationQueues.addTo(server);
+    annotationQueueItems.addTo(server);
     openApi.addTo(server);
   }
 

@@ -1,7 +1,6 @@
 package dev.tracefold.gateway.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -17,15 +16,12 @@ import dev.tracefold.store.TraceSetMembers;
 import dev.tracefold.store.TraceSetStore;
 import dev.tracefold.store.TraceStore;
 import dev.tracefold.store.UnknownTracesException;
-import dev.tracefold.store.query.InvalidFilterException;
 import dev.tracefold.store.query.TraceFilter;
-import dev.tracefold.store.query.TraceFilterParams;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * Trace sets, frozen lists of the project's traces that evaluations run over:
@@ -82,13 +78,8 @@ final class TraceSetService {
     }
     TraceSet set;
     if (byFilter) {
-      Map<String, List<String>> params = filterParams(body.get("filter"));
-      TraceFilter filter;
-      try {
-        filter = TraceFilterParams.parse(params, clock.instant());
-      } catch (InvalidFilterException e) {
-        throw ApiException.badRequest("filter." + e.parameter(), e.getMessage());
-      }
+      Map<String, List<String>> params = ApiFilters.params(body.get("filter"), EXAMPLE);
+      TraceFilter filter = ApiFilters.parse(params, clock.instant());
       set =
           sets.createFromFilter(
               projectId,
@@ -124,13 +115,7 @@ final class TraceSetService {
     int page = ApiRequests.page(params);
     int pageSize = ApiRequests.pageSize(params);
     Page<TraceSet> result = sets.listSets(projectId, page, pageSize);
-    ObjectNode body = NODES.objectNode();
-    ArrayNode list = body.putArray("trace_sets");
-    result.items().forEach(set -> list.add(json(set)));
-    body.put("count", result.items().size());
-    body.put("page", page);
-    body.put("page_size", pageSize);
-    body.put("has_more", result.hasMore());
+    ObjectNode body = ApiPages.json("trace_sets", result, page, pageSize, TraceSetService::json);
     return ApiHandlers.ok(body);
   }
 
@@ -160,50 +145,9 @@ final class TraceSetService {
     return ApiHandlers.ok(body);
   }
 
-  /** The filter object as list parameters: each field a string, number, boolean or array. */
-  private static Map<String, List<String>> filterParams(JsonNode filter) {
-    if (!filter.isObject()) {
-      throw ApiException.badRequest(
-          "filter", "filter must be an object of list parameters; e.g. " + EXAMPLE);
-    }
-    Map<String, List<String>> params = new TreeMap<>();
-    filter
-        .fields()
-        .forEachRemaining(
-            field -> {
-              List<String> values = new ArrayList<>();
-              JsonNode value = field.getValue();
-              for (JsonNode item : value.isArray() ? value : List.of(value)) {
-                if (!item.isTextual() && !item.isIntegralNumber() && !item.isBoolean()) {
-                  throw ApiException.badRequest(
-                      "filter." + field.getKey(),
-                      "filter."
-                          + field.getKey()
-                          + " must be a string, a whole number or an array of them");
-                }
-                values.add(item.asText());
-              }
-              params.put(field.getKey(), values);
-            });
-    return params;
-  }
-
   private static int limit(ObjectNode body) {
-    JsonNode limit = body.get("limit");
-    if (limit == null || limit.isNull()) {
-      return TraceSetStore.MAX_TRACES;
-    }
-    if (!limit.isIntegralNumber()
-        || limit.asLong() < 1
-        || limit.asLong() > TraceSetStore.MAX_TRACES) {
-      throw ApiException.badRequest(
-          "limit",
-          "limit must be a whole number between 1 and "
-              + TraceSetStore.MAX_TRACES
-              + ", got "
-              + ApiRequests.abbreviate(limit.toString()));
-    }
-    return limit.asInt();
+    Long limit = ApiBodies.wholeNumber(body, "limit", 1, TraceSetStore.MAX_TRACES);
+    return limit == null ? TraceSetStore.MAX_TRACES : limit.intValue();
   }
 
   private static ObjectNode json(TraceSet set) {

@@ -11,9 +11,17 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.tracefold.gateway.api.ReadApiTestServer.Reply;
+import dev.tracefold.schemas.CompletedTrace;
+import dev.tracefold.schemas.CompletionReason;
+import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
+import dev.tracefold.schemas.TraceRollup;
+import dev.tracefold.schemas.rollup.TraceRollups;
+import dev.tracefold.store.CompletionDecision;
+import dev.tracefold.store.DecidedTrigger;
+import dev.tracefold.store.RuleTurn;
 import dev.tracefold.store.query.TraceFilterParams;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,6 +51,7 @@ class OpenApiIT {
   private static final long BASE_NANOS = 1_763_000_000_000_000_000L;
   private static final String TRACE_A = "ab000000000000000000000000000001";
   private static final String TRACE_B = "ab000000000000000000000000000002";
+  private static final String TRACE_C = "ab000000000000000000000000000003";
 
   @TempDir static Path dataDir;
 
@@ -190,6 +199,113 @@ class OpenApiIT {
         "/api/v1/traces/{id}",
         "delete",
         api.send("DELETE", "/api/v1/traces/" + TRACE_B, PROJECT, null));
+  }
+
+  @Test
+  void ruleAndQueueResponsesMatchTheirDocumentedSchemas() throws IOException {
+    String queueId = completeTraceC();
+    String rules = "/api/v1/evaluation-rules";
+    Reply rule =
+        api.send(
+            "POST",
+            rules,
+            PROJECT,
+            "{\"name\": \"r\", \"filter\": {\"status\": \"ERROR\"}, \"sampling_percent\": 2.5,"
+                + " \"turn\": \"last\", \"last_delay_seconds\": 60}");
+    check(rules, "post", rule);
+    check(rules, "post", api.send("POST", rules, PROJECT, "{\"name\": \"r\", \"turn\": \"x\"}"));
+    check(rules, "get", api.get(rules, PROJECT));
+    String oneRule = rules + "/{rule_id}";
+    String rulePath = rules + "/" + rule.json().get("id").asText();
+    check(oneRule, "get", api.get(rulePath, PROJECT));
+    check(oneRule, "get", api.get(rules + "/missing", PROJECT));
+    check(oneRule, "put", api.send("PUT", rulePath, PROJECT, "{\"name\": \"every\"}"));
+    check(oneRule, "delete", api.send("DELETE", rulePath, PROJECT, null));
+
+    String queues = "/api/v1/annotation-queues";
+    check(queues, "post", api.send("POST", queues, PROJECT, "{\"name\": \"q\", \"x\": 1}"));
+    check(queues, "get", api.get(queues, PROJECT));
+    String oneQueue = queues + "/{queue_id}";
+    String queuePath = queues + "/" + queueId;
+    check(oneQueue, "get", api.get(queuePath, PROJECT));
+    check(
+        oneQueue,
+        "put",
+        api.send("PUT", queuePath, PROJECT, "{\"name\": \"q\", \"description\": \"d\"}"));
+    String items = oneQueue + "/items";
+    check(items, "get", api.get(queuePath + "/items?status=pending", PROJECT));
+    check(items, "get", api.get(queues + "/missing/items", PROJECT));
+    String item = items + "/{trace_id}";
+    check(
+        item,
+        "put",
+        api.send(
+            "PUT",
+            queuePath + "/items/" + TRACE_C,
+            PROJECT,
+            "{\"status\": \"done\", \"done_by\": \"ana\"}"));
+    check(
+        item,
+        "put",
+        api.send("PUT", queuePath + "/items/" + TRACE_C, PROJECT, "{\"status\": \"pending\"}"));
+    check(
+        item,
+        "put",
+        api.send("PUT", queuePath + "/items/" + TRACE_A, PROJECT, "{\"status\": \"done\"}"));
+    check("/api/v1/traces/{id}", "get", api.get("/api/v1/traces/" + TRACE_C, PROJECT));
+    Reply created = api.send("POST", queues, PROJECT, "{\"name\": \"gone\"}");
+    check(queues, "post", created);
+    check(
+        oneQueue,
+        "delete",
+        api.send("DELETE", queues + "/" + created.json().get("id").asText(), PROJECT, null));
+  }
+
+  /**
+   * Stores trace C completed, with a fired trigger and as an item of a new annotation queue;
+   * returns the queue's id.
+   */
+  private static String completeTraceC() {
+    String queueId =
+        api.send("POST", "/api/v1/annotation-queues", PROJECT, "{\"name\": \"review\"}")
+            .json()
+            .get("id")
+            .asText();
+    List<Span> spans = List.of(span(TRACE_C, "0000000000000001", null, "agent").build());
+    TraceRollup rollup = TraceRollups.compute(PROJECT, TRACE_C, spans);
+    CompletedTrace trace =
+        CompletedTrace.newBuilder()
+            .setProjectId(PROJECT)
+            .setTraceId(TRACE_C)
+            .setRevision(1)
+            .setCompletionReason(CompletionReason.QUIET)
+            .setFirstArrivalEpochMillis(1_763_000_000_000L)
+            .setLastArrivalEpochMillis(1_763_000_001_000L)
+            .setCompletedEpochMillis(1_763_000_301_000L)
+            .setRollup(rollup)
+            .setSpans(spans)
+            .build();
+    EvaluationTrigger trigger =
+        EvaluationTrigger.newBuilder()
+            .setTriggerId("trigger-" + TRACE_C)
+            .setRuleId("rule-1")
+            .setProjectId(PROJECT)
+            .setTraceId(TRACE_C)
+            .setRevision(1)
+            .setFiredEpochMillis(1_763_000_302_000L)
+            .setRollup(rollup)
+            .setCompletedTopic("tracefold.traces.completed")
+            .setCompletedPartition(0)
+            .setCompletedOffset(0L)
+            .setApiPath("/api/v1/traces/" + TRACE_C)
+            .build();
+    api.store()
+        .writeCompleted(
+            trace,
+            stored ->
+                new CompletionDecision(
+                    List.of(DecidedTrigger.now(trigger, RuleTurn.EVERY)), List.of(queueId)));
+    return queueId;
   }
 
   /** The response's status is documented for the operation and its body matches that schema. */

@@ -222,6 +222,7 @@ class ReadApiIT {
     assertThat(fired.get("rule_id").asText()).isEqualTo("all-traces");
     assertThat(fired.get("revision").asInt()).isEqualTo(1);
     assertThat(fired.get("turn").asText()).isEqualTo("every");
+    assertThat(fired.get("fired_epoch_millis").asLong()).isPositive();
     assertThat(trace.get("spans"))
         .extracting(s -> s.get("span_id").asText())
         .containsExactly("0000000000000001", "0000000000000002", "0000000000000003");

@@ -1,0 +1,138 @@
+package dev.tracefold.store;
+
+import static dev.tracefold.store.TestTraces.newProject;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link EvaluationRuleStore} against a real PostgreSQL. */
+class EvaluationRuleStoreIT {
+  @TempDir static Path dataDir;
+
+  private static TestDatabase database;
+  private static EvaluationRuleStore rules;
+
+  @BeforeAll
+  static void start() {
+    database = TestDatabase.start(dataDir);
+    rules = database.store().evaluationRules();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @Test
+  void createsFindsUpdatesAndDeletesARule() {
+    String project = newProject();
+    RuleDefinition last =
+        new RuleDefinition(
+            "slow failures",
+            true,
+            TraceSelection.of(Map.of("status", List.of("ERROR"), "tags", List.of("a", "b")), 12.5),
+            RuleTurn.LAST,
+            300_000);
+
+    EvaluationRule created = rules.create(project, last);
+
+    assertThat(created.projectId()).isEqualTo(project);
+    assertThat(created.id()).hasSize(36);
+    assertThat(created.definition()).isEqualTo(last);
+    assertThat(created.updatedEpochMillis()).isEqualTo(created.createdEpochMillis());
+    assertThat(rules.find(project, created.id())).contains(created);
+
+    RuleDefinition every =
+        new RuleDefinition("all", false, TraceSelection.of(Map.of(), 100), RuleTurn.EVERY, 0);
+    EvaluationRule updated = rules.update(project, created.id(), every).orElseThrow();
+
+    assertThat(updated.id()).isEqualTo(created.id());
+    assertThat(updated.definition()).isEqualTo(every);
+    assertThat(updated.createdEpochMillis()).isEqualTo(created.createdEpochMillis());
+    assertThat(updated.updatedEpochMillis()).isGreaterThanOrEqualTo(created.createdEpochMillis());
+    assertThat(rules.find(project, created.id())).contains(updated);
+
+    assertThat(rules.delete(project, created.id())).isTrue();
+    assertThat(rules.find(project, created.id())).isEmpty();
+    assertThat(rules.delete(project, created.id())).isFalse();
+    assertThat(rules.update(project, created.id(), every)).isEmpty();
+  }
+
+  @Test
+  void anotherProjectNeverSeesNorChangesARule() {
+    String project = newProject();
+    String other = newProject();
+    EvaluationRule rule = rules.create(project, definition("mine", true));
+
+    assertThat(rules.find(other, rule.id())).isEmpty();
+    assertThat(rules.update(other, rule.id(), definition("theirs", true))).isEmpty();
+    assertThat(rules.delete(other, rule.id())).isFalse();
+    assertThat(rules.list(other, 1, 10).items()).isEmpty();
+    assertThat(rules.find(project, rule.id())).contains(rule);
+  }
+
+  @Test
+  void listsAProjectsRulesOldestFirstInPages() {
+    String project = newProject();
+    List<String> ids = new ArrayList<>();
+    for (int n = 1; n <= 5; n++) {
+      ids.add(rules.create(project, definition("rule " + n, n % 2 == 0)).id());
+    }
+
+    Page<EvaluationRule> first = rules.list(project, 1, 2);
+    Page<EvaluationRule> second = rules.list(project, 2, 2);
+    Page<EvaluationRule> third = rules.list(project, 3, 2);
+
+    assertThat(first.hasMore()).isTrue();
+    assertThat(second.hasMore()).isTrue();
+    assertThat(third.hasMore()).isFalse();
+    List<String> listed = new ArrayList<>();
+    for (Page<EvaluationRule> page : List.of(first, second, third)) {
+      page.items().forEach(rule -> listed.add(rule.id()));
+    }
+    assertThat(listed).containsExactlyInAnyOrderElementsOf(ids).hasSize(5);
+    assertThat(rules.list(project, 4, 2).items()).isEmpty();
+  }
+
+  @Test
+  void listsTheEnabledRulesOfEveryProjectByProjectThenId() {
+    String projectA = newProject();
+    String projectB = newProject();
+    EvaluationRule enabledA = rules.create(projectA, definition("on", true));
+    EvaluationRule disabledA = rules.create(projectA, definition("off", false));
+    EvaluationRule enabledB = rules.create(projectB, definition("on", true));
+    EvaluationRule laterDisabledB = rules.create(projectB, definition("soon off", true));
+    rules.update(projectB, laterDisabledB.id(), definition("soon off", false));
+
+    List<EvaluationRule> enabled =
+        rules.listEnabled().stream()
+            .filter(r -> r.projectId().equals(projectA) || r.projectId().equals(projectB))
+            .toList();
+
+    assertThat(enabled).containsExactlyInAnyOrder(enabledA, enabledB);
+    assertThat(enabled.get(0).projectId()).isEqualTo(min(projectA, projectB));
+    assertThat(enabled).doesNotContain(disabledA);
+  }
+
+  private static String min(String a, String b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static RuleDefinition definition(String name, boolean enabled) {
+    return new RuleDefinition(
+        name,
+        enabled,
+        TraceSelection.of(Map.of("status", List.of("ERROR")), 50),
+        RuleTurn.FIRST,
+        0);
+  }
+}
