@@ -27,7 +27,8 @@ final class PendingTriggerRows {
           + " SELECT q.project_id, q.queue_id, ?, ?, 'pending', "
           + PgValues.NOW_EPOCH_MILLIS
           + " FROM annotation_queues q WHERE q.project_id = ? AND q.queue_id = ANY (?::text[])"
-          + " ON CONFLICT DO NOTHING";
+          // a queue deleted meanwhile is skipped instead of failing the foreign key
+          + " FOR KEY SHARE OF q ON CONFLICT DO NOTHING";
 
   private PendingTriggerRows() {}
 
