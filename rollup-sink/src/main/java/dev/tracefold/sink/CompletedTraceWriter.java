@@ -23,9 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -37,7 +34,6 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,8 +98,7 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
   private final String clientId;
   private final Consumer<byte[], byte[]> consumer;
   private final KafkaClientMetrics consumerMetrics;
-  private Producer<String, EvaluationTrigger> producer; // only touched by the worker thread
-  private KafkaClientMetrics producerMetrics; // only touched by the worker thread
+  private TriggerProducer producer; // only touched by the worker thread
   private final WorkerStatus status = new WorkerStatus();
   private final CountDownLatch closing = new CountDownLatch(1);
   private int failures; // consecutive failed attempts; only touched by the worker thread
@@ -171,13 +166,11 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
           crashPoints.reached("completed.after-database-commit");
           inTransaction = true; // also if beginTransaction fails: abort() then resets the producer
           producer.beginTransaction();
-          for (ProducerRecord<String, EvaluationTrigger> trigger : batch.triggers()) {
-            producer.send(trigger);
-          }
+          batch.triggers().forEach(producer::send);
           producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
           crashPoints.reached("completed.before-kafka-commit");
           producer.commitTransaction();
-          countPerRule(batch.triggers());
+          metrics.triggersFiredPerRule(batch.triggers());
           metrics.completedWritten.increment(batch.written());
           metrics.staleRevisionsSkipped.increment(batch.stale());
           metrics.completedRejected.increment(batch.rejected());
@@ -231,14 +224,14 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
 
   /** What storing one batch produced: the triggers to send and counts for the meters. */
   private record StoredBatch(
-      List<ProducerRecord<String, EvaluationTrigger>> triggers,
+      List<EvaluationTrigger> triggers,
       int written,
       int stale,
       int rejected) {}
 
   /** Writes each record's revision and trigger to the store. */
   private StoredBatch store(ConsumerRecords<byte[], byte[]> records) {
-    List<ProducerRecord<String, EvaluationTrigger>> triggers = new ArrayList<>();
+    List<EvaluationTrigger> triggers = new ArrayList<>();
     int written = 0;
     int stale = 0;
     int rejected = 0;
@@ -278,17 +271,12 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
         stale++;
         log.debug("Revision {} of {} is older than the stored one", trace.getRevision(), key);
       }
-      for (EvaluationTrigger trigger : write.triggers()) {
-        triggers.add(
-            new ProducerRecord<>(Topics.EVALUATION_TRIGGERS.name(), key.toString(), trigger));
-      }
+      triggers.addAll(write.triggers());
     }
     return new StoredBatch(triggers, written, stale, rejected);
   }
 
-  private void countPerRule(List<ProducerRecord<String, EvaluationTrigger>> triggers) {
-    metrics.triggersFiredPerRule(triggers.stream().map(ProducerRecord::value).toList());
-  }
+
 
   private static void logRejected(ConsumerRecord<byte[], byte[]> record, String why, Exception e) {
     log.error(
@@ -367,21 +355,9 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
     }
   }
 
-  private Producer<String, EvaluationTrigger> newProducer() {
-    Producer<String, EvaluationTrigger> created =
-        new KafkaProducer<>(
-            KafkaClients.transactionalProducer(
-                kafka, clientId + "-triggers", settings.transactionalId()),
-            new StringSerializer(),
-            Topics.EVALUATION_TRIGGERS.valueSerde().serializer());
-    try {
-      created.initTransactions();
-    } catch (RuntimeException e) {
-      created.close();
-      throw e;
-    }
-    producerMetrics = metrics.bind(created);
-    return created;
+  private TriggerProducer newProducer() {
+    return TriggerProducer.start(
+        kafka, clientId + "-triggers", settings.transactionalId(), metrics);
   }
 
   /** True for errors after which this producer (or this worker) can never succeed. */
@@ -417,15 +393,10 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
   }
 
   private void closeProducer() {
-    if (producer == null) {
-      return;
-    }
-    try {
+    if (producer != null) {
       producer.close();
-    } catch (RuntimeException e) {
-      log.warn("Closing the trigger producer failed", e);
+      producer = null;
     }
-    producerMetrics.close();
-    producer = null;
   }
+
 }

@@ -2,29 +2,21 @@ package dev.tracefold.sink;
 
 import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.topic.Topics;
-import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.store.PendingTriggerStore;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +29,13 @@ import org.slf4j.LoggerFactory;
  *       {@link SinkSettings#lastTurnTransactionalId()}), whose {@code initTransactions} aborts or
  *       completes a transaction an earlier incarnation left open; then the marker {@code c} is read:
  *       the offset committed by group {@link SinkSettings#lastTurnMarkerGroupId()} on {@code
- *       tracefold.evaluation.triggers} partition 0 (read with {@code requireStable}; 0 when none);
+ *       tracefold.evaluation.triggers} partition 0 (read by a {@code read_committed} consumer of
+ *       that group, which never subscribes; 0 when none);
  *   <li>each round: {@link PendingTriggerStore#claim} with sequence {@code c} (drops claims below
  *       {@code c}, re-claims those at or above it, claims the due ones and records them as fired);
  *       then one Kafka transaction sends them (key {@code projectId/traceId}) and commits offset
- *       {@code c + 1} for the marker group ({@code sendOffsetsToTransaction} with a group metadata
- *       of no generation: no consumer ever joins the group); then {@code c = c + 1} and the published claims are deleted.
+ *       {@code c + 1} for the marker group ({@code sendOffsetsToTransaction} with that consumer's
+ *       group metadata, which has no generation: no consumer ever joins the group); then {@code c = c + 1} and the published claims are deleted.
  * </ol>
  *
  * <p><b>Why a trigger is published once.</b> A claim at {@code c} becomes visible to {@code
@@ -73,8 +66,8 @@ final class LastTurnScheduler implements Runnable, AutoCloseable {
   private final Clock clock;
   private final WorkerStatus status = new WorkerStatus();
   private final CountDownLatch closing = new CountDownLatch(1);
-  private Producer<String, EvaluationTrigger> producer; // only touched by the worker thread
-  private KafkaClientMetrics producerMetrics; // only touched by the worker thread
+  private TriggerProducer producer; // only touched by the worker thread
+  private Consumer<byte[], byte[]> markerGroup; // open while producer is; worker thread only
   private long marker; // the committed marker c; valid while producer != null
   private int failures; // consecutive failed rounds; only touched by the worker thread
   private volatile CrashPoints crashPoints = CrashPoints.NONE;
@@ -157,6 +150,7 @@ final class LastTurnScheduler implements Runnable, AutoCloseable {
     }
     if (producer == null) {
       producer = newProducer();
+      markerGroup = newMarkerGroupMember();
       marker = readMarker();
     }
     List<EvaluationTrigger> due =
@@ -172,13 +166,10 @@ final class LastTurnScheduler implements Runnable, AutoCloseable {
     }
     crashPoints.reached("last-turn.after-claim");
     producer.beginTransaction();
-    for (EvaluationTrigger trigger : due) {
-      String key = new TraceKey(trigger.getProjectId(), trigger.getTraceId()).toString();
-      producer.send(new ProducerRecord<>(Topics.EVALUATION_TRIGGERS.name(), key, trigger));
-    }
+    due.forEach(producer::send);
     producer.sendOffsetsToTransaction(
         Map.of(MARKER_PARTITION, new OffsetAndMetadata(marker + 1)),
-        new ConsumerGroupMetadata(settings.lastTurnMarkerGroupId()));
+        markerGroup.groupMetadata());
     producer.commitTransaction();
     crashPoints.reached("last-turn.after-kafka-commit");
     marker++;
@@ -193,62 +184,50 @@ final class LastTurnScheduler implements Runnable, AutoCloseable {
     return due.size();
   }
 
-  /** The committed marker: what the marker group committed on partition 0, or 0. */
-  private long readMarker() {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG,
-                "tracefold-rollup-sink-last-turn-" + settings.instanceId()))) {
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin
-              .listConsumerGroupOffsets(
-                  settings.lastTurnMarkerGroupId(),
-                  new ListConsumerGroupOffsetsOptions().requireStable(true))
-              .partitionsToOffsetAndMetadata()
-              .get(MARKER_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      OffsetAndMetadata offset = offsets.get(MARKER_PARTITION);
-      return offset == null ? 0 : offset.offset();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaException("Interrupted while reading the turn-last marker", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new KafkaException("Cannot read the turn-last marker", e);
-    }
+  /**
+   * A consumer of the marker group that never subscribes: its {@code groupMetadata()} (no
+   * generation, no member id) lets the producer commit offsets for the group, and {@code
+   * committed} reads them back ({@code read_committed}: waits for a pending transactional commit).
+   */
+  private Consumer<byte[], byte[]> newMarkerGroupMember() {
+    Map<String, Object> config =
+        KafkaClients.consumer(
+            kafka,
+            settings.lastTurnMarkerGroupId(),
+            "tracefold-rollup-sink-last-turn-" + settings.instanceId() + "-marker",
+            1);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+    return new KafkaConsumer<>(config);
   }
 
-  private Producer<String, EvaluationTrigger> newProducer() {
-    Producer<String, EvaluationTrigger> created =
-        new KafkaProducer<>(
-            KafkaClients.transactionalProducer(
-                kafka,
-                "tracefold-rollup-sink-last-turn-" + settings.instanceId(),
-                settings.lastTurnTransactionalId()),
-            new StringSerializer(),
-            Topics.EVALUATION_TRIGGERS.valueSerde().serializer());
-    try {
-      created.initTransactions();
-    } catch (RuntimeException e) {
-      created.close();
-      throw e;
-    }
-    producerMetrics = metrics.bind(created);
-    return created;
+  /** The committed marker: what the marker group committed on partition 0, or 0. */
+  private long readMarker() {
+    OffsetAndMetadata offset =
+        markerGroup.committed(Set.of(MARKER_PARTITION), MARKER_READ_TIMEOUT).get(MARKER_PARTITION);
+    return offset == null ? 0 : offset.offset();
+  }
+
+  private TriggerProducer newProducer() {
+    return TriggerProducer.start(
+        kafka,
+        "tracefold-rollup-sink-last-turn-" + settings.instanceId(),
+        settings.lastTurnTransactionalId(),
+        metrics);
   }
 
   private void closeProducer() {
-    if (producer == null) {
-      return;
-    }
-    try {
+    if (producer != null) {
       producer.close();
-    } catch (RuntimeException e) {
-      log.warn("Closing the turn-last producer failed", e);
+      producer = null;
     }
-    producerMetrics.close();
-    producer = null;
+    if (markerGroup != null) {
+      try {
+        markerGroup.close();
+      } catch (RuntimeException e) {
+        log.warn("Closing the turn-last marker consumer failed", e);
+      }
+      markerGroup = null;
+    }
   }
 
   /** Stops the worker after its current round. */

@@ -99,13 +99,7 @@ class EvaluationRulesIT {
     EvaluationRule costly =
         rule(project, Map.of("min_cost_microcents", List.of("1500")), 100, RuleTurn.EVERY);
     EvaluationRule first = rule(project, Map.of(), 100, RuleTurn.FIRST);
-    EvaluationRule last =
-        kit.store
-            .evaluationRules()
-            .create(
-                project,
-                new RuleDefinition(
-                    "last", true, TraceSelection.of(Map.of(), 100), RuleTurn.LAST, 4_000));
+    EvaluationRule last = lastRule(project, 4_000);
     EvaluationRule disabled =
         kit.store
             .evaluationRules()
@@ -286,28 +280,13 @@ class EvaluationRulesIT {
       throws Exception {
     String project = newProject();
     EvaluationRule every = rule(project, Map.of(), 100, RuleTurn.EVERY);
-    RollupSink sink = startSink();
-    kit.awaitGroupsCaughtUp(settings); // earlier tests' records: the crash is for this trace
-    AtomicBoolean crashed = new AtomicBoolean();
-    sink.crashPoints(
-        reached -> {
-          if (reached.equals(point) && crashed.compareAndSet(false, true)) {
-            throw new SimulatedCrash(point);
-          }
-        });
-    String trace = nextTraceId();
-    kit.produceCompleted(completed(List.of(root(project, trace, 1, 0)), 1));
-
-    await()
-        .atMost(WAIT)
-        .until(() -> crashed.get() && !sink.healthChecks().get(1).check().healthy());
+    String trace = completeOneTraceCrashingAt(project, point, 1);
     // the database has the revision and its trigger; Kafka has no committed trigger
     assertThat(kit.store.findTrace(project, trace).orElseThrow().state())
         .isEqualTo(TraceState.COMPLETE);
     assertThat(kit.firedTriggerRows(project, trace)).isEqualTo(1);
     assertThat(kit.committedTriggers(project, trace)).isEmpty();
 
-    sink.close();
     startSink(); // same instance id: its initTransactions fences and aborts what the crash left
 
     List<EvaluationTrigger> triggers = kit.awaitTriggers(project, trace, 1);
@@ -321,30 +300,9 @@ class EvaluationRulesIT {
   @ValueSource(strings = {"last-turn.after-claim", "last-turn.after-kafka-commit"})
   void aTurnLastTriggerIsPublishedOnceAcrossACrashOfTheScheduler(String point) throws Exception {
     String project = newProject();
-    EvaluationRule last =
-        kit.store
-            .evaluationRules()
-            .create(
-                project,
-                new RuleDefinition(
-                    "last", true, TraceSelection.of(Map.of(), 100), RuleTurn.LAST, 500));
-    RollupSink sink = startSink();
-    kit.awaitGroupsCaughtUp(settings); // earlier tests' records: the crash is for this trace
-    AtomicBoolean crashed = new AtomicBoolean();
-    sink.crashPoints(
-        reached -> {
-          if (reached.equals(point) && crashed.compareAndSet(false, true)) {
-            throw new SimulatedCrash(point);
-          }
-        });
-    String trace = nextTraceId();
-    kit.produceCompleted(completed(List.of(root(project, trace, 1, 0)), 1));
-
-    await()
-        .atMost(WAIT)
-        .until(() -> crashed.get() && !sink.healthChecks().get(2).check().healthy());
+    EvaluationRule last = lastRule(project, 500);
+    String trace = completeOneTraceCrashingAt(project, point, 2);
     assertThat(kit.firedTriggerRows(project, trace)).isEqualTo(1);
-    sink.close();
     startSink();
 
     List<EvaluationTrigger> triggers = kit.awaitTriggers(project, trace, 1);
@@ -405,6 +363,40 @@ class EvaluationRulesIT {
             project,
             new RuleDefinition(
                 turn.wireName() + " " + filter, true, TraceSelection.of(filter, percent), turn, 0));
+  }
+
+  private static EvaluationRule lastRule(String project, long delayMillis) {
+    return kit.store
+        .evaluationRules()
+        .create(
+            project,
+            new RuleDefinition(
+                "last", true, TraceSelection.of(Map.of(), 100), RuleTurn.LAST, delayMillis));
+  }
+
+  /**
+   * Starts a sink whose workers crash once at {@code point}, completes one trace of the project,
+   * waits until the crash stopped the worker whose health check is at {@code workerCheck} and
+   * closes that sink. Returns the trace id.
+   */
+  private String completeOneTraceCrashingAt(String project, String point, int workerCheck)
+      throws Exception {
+    RollupSink sink = startSink();
+    kit.awaitGroupsCaughtUp(settings); // earlier tests' records: the crash is for this trace
+    AtomicBoolean crashed = new AtomicBoolean();
+    sink.crashPoints(
+        reached -> {
+          if (reached.equals(point) && crashed.compareAndSet(false, true)) {
+            throw new SimulatedCrash(point);
+          }
+        });
+    String trace = nextTraceId();
+    kit.produceCompleted(completed(List.of(root(project, trace, 1, 0)), 1));
+    await()
+        .atMost(WAIT)
+        .until(() -> crashed.get() && !sink.healthChecks().get(workerCheck).check().healthy());
+    sink.close();
+    return trace;
   }
 
   /** Waits for at least {@code expected} committed triggers; returns (rule id, revision) pairs. */

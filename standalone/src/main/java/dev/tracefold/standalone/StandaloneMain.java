@@ -11,12 +11,14 @@ public final class StandaloneMain {
   private StandaloneMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    StandalonePipeline pipeline = StandalonePipeline.start(ConfigFactory.load());
+    StandalonePipeline pipeline = StandalonePipeline.unstarted();
     CountDownLatch stopped = new CountDownLatch(1);
+    // registered before anything starts: a SIGTERM during start-up stops what had started
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       pipeline.close();
       stopped.countDown();
     }, "tracefold-shutdown"));
+    pipeline.startUp(ConfigFactory.load());
     stopped.await();
   }
 }

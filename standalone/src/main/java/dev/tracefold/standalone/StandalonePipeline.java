@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class StandalonePipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StandalonePipeline.class);
 
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final Deque<AutoCloseable> started = new ArrayDeque<>(); // guarded by this
+  private boolean closed; // guarded by this
   private String kafkaBootstrapServers;
   private String storeJdbcUrl;
   private IngestGateway gateway;
@@ -55,14 +56,48 @@ public final class StandalonePipeline implements AutoCloseable {
    * @throws RuntimeException whatever a component throws on start; what had started is closed
    */
   public static StandalonePipeline start(Config config) {
-    StandalonePipeline pipeline = new StandalonePipeline();
+    StandalonePipeline pipeline = unstarted();
+    pipeline.startUp(config);
+    return pipeline;
+  }
+
+  /**
+   * A pipeline that has started nothing yet: {@link StandaloneMain} registers its shutdown hook
+   * on it before {@link #startUp}, so that a SIGTERM during start-up stops what had started (the
+   * embedded PostgreSQL is a child process that would otherwise outlive the JVM).
+   */
+  static StandalonePipeline unstarted() {
+    return new StandalonePipeline();
+  }
+
+  /**
+   * Starts every component, in dependency order.
+   *
+   * @throws RuntimeException whatever a component throws on start, or {@link
+   *     IllegalStateException} if {@link #close()} was called meanwhile; what had started is closed
+   */
+  void startUp(Config config) {
     try {
-      pipeline.startAll(config);
-      return pipeline;
+      startAll(config);
     } catch (RuntimeException e) {
-      pipeline.close();
+      close();
       throw e;
     }
+  }
+
+  /**
+   * Registers a component to close, last registered first; call before starting it, so that a
+   * concurrent {@link #close()} reaches it (closing waits for a start in progress: the embedded
+   * servers start and close under one lock).
+   *
+   * @throws IllegalStateException if the pipeline was closed meanwhile
+   */
+  private synchronized <T extends AutoCloseable> T track(T component) {
+    if (closed) {
+      throw new IllegalStateException("Tracefold standalone was stopped while starting");
+    }
+    started.push(component);
+    return component;
   }
 
   private void startAll(Config config) {
@@ -75,8 +110,7 @@ public final class StandalonePipeline implements AutoCloseable {
           .dataDir(standalone.dataDir().resolve("kafka"))
           .port(standalone.kafkaPort())
           .build();
-      started.push(broker);
-      broker.start();
+      track(broker).start();
       kafka = kafka.withBootstrapServers(broker.bootstrapServers());
     }
     kafkaBootstrapServers = kafka.bootstrapServers();
@@ -93,8 +127,7 @@ public final class StandalonePipeline implements AutoCloseable {
           // closed by this pipeline, after the services that write to it
           .registerShutdownHook(false)
           .build();
-      started.push(postgres);
-      postgres.start();
+      track(postgres).start();
       store = new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), store.maximumPoolSize());
     }
     storeJdbcUrl = store.jdbcUrl();
@@ -102,30 +135,30 @@ public final class StandalonePipeline implements AutoCloseable {
     TopicProvisioner.ensureTopics(kafka);
     PrometheusMeterRegistry registry = MeterRegistries.newPrometheusRegistry();
     TraceStore traceStore = TraceStore.open(store, registry);
-    started.push(traceStore);
+    track(traceStore);
 
     CompletionSettings completion = CompletionSettings.from(config);
     if (!completion.stateDir().isAbsolute()) {
       completion = completion.withStateDir(standalone.dataDir().resolve("completion-state"));
     }
     CompletionStream stream = CompletionStream.start(completion, kafka, registry, Duration.ofMinutes(2));
-    started.push(stream);
+    track(stream);
     SinkSettings sinkSettings = SinkSettings.from(config);
     RollupSink sink = RollupSink.start(sinkSettings, kafka, traceStore, registry);
-    started.push(sink);
+    track(sink);
     KafkaLagMonitor lag = KafkaLagMonitor.start(kafka,
         List.of(completion.applicationId(), sinkSettings.spansGroupId(), sinkSettings.tracesGroupId()),
         registry, KafkaLagMonitor.DEFAULT_INTERVAL);
-    started.push(lag);
+    track(lag);
     List<HealthCheck> checks = new ArrayList<>(stream.healthChecks());
     checks.addAll(sink.healthChecks());
     checks.add(lag.healthCheck());
     gateway = IngestGateway.start(GatewaySettings.from(config), TenancySettings.from(config), kafka,
         traceStore, registry, checks);
-    started.push(gateway);
+    track(gateway);
     DevelopmentApiKey.Outcome devKey = DevelopmentApiKey.ensure(gateway.apiKeys(), standalone.dataDir());
     developmentApiKey = devKey.key();
-    started.push(RetentionJob.start(traceStore, RetentionSettings.from(config)));
+    track(RetentionJob.start(traceStore, RetentionSettings.from(config)));
 
     log.info("Tracefold standalone is running (data in {})", standalone.dataDir().toAbsolutePath());
     log.info("  OTLP/HTTP        http://localhost:{}/v1/traces", gateway.otlpHttpPort());
@@ -175,8 +208,10 @@ public final class StandalonePipeline implements AutoCloseable {
     return gateway.apiPort();
   }
 
+  /** Stops every component started, last started first. Idempotent; later starts then fail. */
   @Override
   public synchronized void close() {
+    closed = true;
     while (!started.isEmpty()) {
       AutoCloseable component = started.pop();
       try {
