@@ -3,6 +3,7 @@ package dev.tracefold.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tracefold.embedded.EmbeddedPostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,11 @@ class StandaloneShutdownIT {
     builder.redirectErrorStream(true);
     builder.redirectOutput(dataDir.resolve("standalone.log").toFile());
     Process child = builder.start();
-    Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
+    Path pidFile =
+        dataDir
+            .resolve("postgres")
+            .resolve(EmbeddedPostgresServer.PGDATA_DIR_NAME)
+            .resolve("postmaster.pid");
     Optional<ProcessHandle> postgres = Optional.empty();
     try {
       // PostgreSQL is up (its pid file names the postmaster) while the streams and the gateway
