@@ -135,7 +135,8 @@ final class SpanFactory {
     return SERDE.encode(span);
   }
 
-  private static String hex(long value) {
+  /** {@code value} as 16 lowercase hex characters. */
+  static String hex(long value) {
     char[] out = new char[16];
     for (int i = 15; i >= 0; i--) {
       out[i] = HEX[(int) (value & 0xF)];
