@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Closed-loop load: N client threads ({@code bench-client-<i>}), each sending its next request as
  * soon as the previous one answered, through a warm-up and then a measured window of fixed length.
  * A request counts when it completes inside the window: requests/s and items/s are over the
- * window, latencies (µs) are those of the counted requests. Used by one thread at a time.
+ * window, latencies (µs) are those of the counted requests. Used by one thread at a time; requests
+ * still in flight when the window closes are awaited, not counted.
  */
 final class ClosedLoop {
   private static final Logger log = LoggerFactory.getLogger(ClosedLoop.class);
@@ -69,10 +71,12 @@ final class ClosedLoop {
    */
   record Result(int clients, long windowNanos, long requests, long ok, long items, String firstFailure,
       long failuresAll, LatencySamples latencyMicros) {
+    /** Successful requests per second of the window. */
     double requestsPerSecond() {
       return ok * 1e9 / windowNanos;
     }
 
+    /** Items of successful requests per second of the window. */
     double itemsPerSecond() {
       return items * 1e9 / windowNanos;
     }
@@ -97,31 +101,43 @@ final class ClosedLoop {
   private ClosedLoop() {}
 
   /**
-   * Runs the load and returns the window's figures.
+   * Runs the load and returns the window's figures; same as {@link #run(String, int, Duration,
+   * Duration, int, Duration, Request, Window)} with no minimum of requests.
+   */
+  static Result run(String name, int clients, Duration warmup, Duration window, Request request, Window edges) {
+    return run(name, clients, warmup, window, 0, window, request, edges);
+  }
+
+  /**
+   * Runs the load and returns the window's figures. The window lasts {@code window}, longer if
+   * fewer than {@code minRequests} requests completed in it by then: until they did, or {@code
+   * maxWindow} passed.
    *
    * @param name what is loaded, for the logs
    * @param clients concurrent clients, at least 1
    * @param warmup time before the window opens
    * @param window length of the measured window
+   * @param minRequests requests the window should hold (slow requests stretch it)
+   * @param maxWindow the longest the window is stretched to
    * @param request what each client sends
    * @param edges called when the window opens and closes
    * @throws IllegalStateException if a client does not stop within a minute of the window's end
    */
-  static Result run(String name, int clients, Duration warmup, Duration window, Request request, Window edges) {
-    long begin = System.nanoTime();
-    long windowStart = begin + warmup.toNanos();
-    long windowEnd = windowStart + window.toNanos();
+  static Result run(String name, int clients, Duration warmup, Duration window, int minRequests, Duration maxWindow,
+      Request request, Window edges) {
     LatencySamples latencies = new LatencySamples();
     AtomicLong requests = new AtomicLong();
     AtomicLong ok = new AtomicLong();
     AtomicLong items = new AtomicLong();
     AtomicLong failures = new AtomicLong();
     AtomicReference<String> firstFailure = new AtomicReference<>();
+    AtomicBoolean open = new AtomicBoolean();
+    AtomicBoolean closed = new AtomicBoolean();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       int client = i;
       Thread thread = new Thread(() -> {
-        for (long sequence = 0; System.nanoTime() < windowEnd; sequence++) {
+        for (long sequence = 0; !closed.get(); sequence++) {
           long sent = System.nanoTime();
           Outcome outcome;
           try {
@@ -136,7 +152,7 @@ final class ClosedLoop {
               log.warn("{}: request failed: {}", name, outcome.failure());
             }
           }
-          if (done >= windowStart && done <= windowEnd) {
+          if (open.get() && !closed.get()) {
             requests.incrementAndGet();
             latencies.add(TimeUnit.NANOSECONDS.toMicros(done - sent));
             if (outcome.ok()) {
@@ -150,10 +166,18 @@ final class ClosedLoop {
       threads.add(thread);
       thread.start();
     }
-    Pause.millis(TimeUnit.NANOSECONDS.toMillis(Math.max(0, windowStart - System.nanoTime())));
+    Pause.millis(warmup.toMillis());
     edges.started();
+    long windowStart = System.nanoTime();
+    open.set(true);
     log.info("{}: warm-up done, measuring for {}", name, ScenarioRunner.text(window));
-    Pause.millis(TimeUnit.NANOSECONDS.toMillis(Math.max(0, windowEnd - System.nanoTime())));
+    Pause.millis(window.toMillis());
+    long stretchUntil = windowStart + Math.max(window.toNanos(), maxWindow.toNanos());
+    while (requests.get() < minRequests && System.nanoTime() < stretchUntil) {
+      Pause.millis(20);
+    }
+    closed.set(true);
+    long windowNanos = System.nanoTime() - windowStart;
     edges.ended();
     for (Thread thread : threads) {
       try {
@@ -166,8 +190,9 @@ final class ClosedLoop {
         throw new IllegalStateException(name + ": client " + thread.getName() + " did not stop within 60 s");
       }
     }
-    log.info("{}: {} requests in the window, {} ok", name, requests.get(), ok.get());
-    return new Result(clients, window.toNanos(), requests.get(), ok.get(), items.get(), firstFailure.get(),
+    log.info("{}: {} requests in the {} ms window, {} ok", name, requests.get(),
+        TimeUnit.NANOSECONDS.toMillis(windowNanos), ok.get());
+    return new Result(clients, windowNanos, requests.get(), ok.get(), items.get(), firstFailure.get(),
         failures.get(), latencies);
   }
 }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * schema ({@link TraceTableLoader}), serves the read API over it as the gateway does ({@link
  * ReadApiServer}, API key check on), then measures each {@link ReadQuery} in turn over HTTP with
  * the key: {@code --clients} closed-loop clients for {@code --warmup}, then for the measured
- * {@code --duration}. See {@link ReadApiBenchOptions#usage()} for the settings and bench/README.md
+ * {@code --duration} (stretched for slow queries until it holds {@value #MIN_REQUESTS} requests, at
+ * most {@value #MAX_WINDOW_FACTOR} times as long). See {@link ReadApiBenchOptions#usage()} for the settings and bench/README.md
  * for the command.
  *
  * <p>Exit status: 0 when every query was measured, 1 when the run failed, 2 for bad arguments.
@@ -40,6 +41,11 @@ public final class ReadApiBench {
   static final String PROJECT = "bench";
   /** Search terms, rotated: two common phrases (~25% of traces each), one mid, one rare. */
   static final List<String> SEARCH_TERMS = List.of("overdue", "runbook", "rotate the API key", "ticket #4242");
+
+  /** Requests a query's window should hold: a slower query's window is stretched until it does. */
+  static final int MIN_REQUESTS = 10;
+  /** The longest a window is stretched to, in multiples of {@code --duration}. */
+  static final int MAX_WINDOW_FACTOR = 12;
 
   private static final Logger log = LoggerFactory.getLogger(ReadApiBench.class);
   private static final ClosedLoop.Window NO_HOOKS = new ClosedLoop.Window() {
@@ -98,7 +104,8 @@ public final class ReadApiBench {
         for (ReadQuery query : queries(loaded, client)) {
           String rows = rows(client.json(query.path().apply(0)));
           ClosedLoop.Result result = ClosedLoop.run(query.name(), options.clients(), options.warmup(),
-              options.duration(), client.requests(query), NO_HOOKS);
+              options.duration(), MIN_REQUESTS, options.duration().multipliedBy(MAX_WINDOW_FACTOR),
+              client.requests(query), NO_HOOKS);
           results.add(new ReadApiBenchReport.QueryResult(query, rows, result));
         }
         return new ReadApiBenchReport(options, started, Instant.now(), loadAtStart, ReportSections.loadAverage(),
@@ -137,7 +144,8 @@ public final class ReadApiBench {
             n -> ReadQuery.list("cursor=" + ReadQuery.encode(cursor))),
         new ReadQuery("one trace with its spans", "GET /api/v1/traces/{id} (" + loaded.detailTraceIds().size()
             + " ids)", n -> "/api/v1/traces/" + ReadQuery.cycle(loaded.detailTraceIds(), n)),
-        ReadQuery.fixed("sessions list", "/api/v1/sessions?page_size=50"));
+        ReadQuery.fixed("sessions list", "/api/v1/sessions?page_size=50"),
+        ReadQuery.fixed("sessions list, time_range=24h", "/api/v1/sessions?page_size=50&time_range=24h"));
   }
 
   private static ReadQuery rotating(String name, String shown, String parameter, List<String> values) {
