@@ -1,5 +1,6 @@
 package dev.tracefold.bench;
 
+import com.typesafe.config.ConfigFactory;
 import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.schemas.topic.Topics;
 import dev.tracefold.service.KafkaSettings;
@@ -28,10 +29,10 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * One scenario's Kafka: an in-process {@link EmbeddedKafkaBroker} on a fresh data directory and
- * an ephemeral port, with Tracefold's topics (via {@link TopicProvisioner}) and the baseline's
- * output topic, all with the same partition count. Not thread-safe; {@link #close()} is
- * idempotent.
+ * A benchmark's Kafka (a CompletionBench scenario's, or GatewayBench's): an in-process {@link
+ * EmbeddedKafkaBroker} on a fresh data directory and an ephemeral port, with Tracefold's topics
+ * (via {@link TopicProvisioner}) and the baseline's output topic, all with the same partition
+ * count. Not thread-safe; {@link #close()} is idempotent.
  */
 final class BenchCluster implements AutoCloseable {
   private final EmbeddedKafkaBroker broker;
@@ -142,6 +143,46 @@ final class BenchCluster implements AutoCloseable {
       admin.deleteRecords(deletions).all().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("Cannot empty the benchmark topics: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    }
+  }
+
+  /**
+   * Topic sizing of a benchmark broker: {@code partitions} per topic, replication 1, the configured
+   * completed-trace message size; the bootstrap servers are a placeholder that {@link #start}
+   * replaces.
+   */
+  static KafkaSettings sizing(int partitions) {
+    KafkaSettings defaults = KafkaSettings.from(ConfigFactory.load());
+    return new KafkaSettings("localhost:0", partitions, (short) 1, defaults.completedMaxMessageBytes());
+  }
+
+  /**
+   * Records on {@code topic}: the sum over its partitions of end offset minus start offset (as
+   * many as were produced, without transactions).
+   *
+   * @throws IllegalStateException if the offsets cannot be read within 60 s
+   */
+  long records(String topic) {
+    try {
+      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < kafka.partitions(); p++) {
+        earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
+        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+      long records = 0;
+      for (var info : admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).values()) {
+        records += info.offset();
+      }
+      for (var info : admin.listOffsets(earliest).all().get(60, TimeUnit.SECONDS).values()) {
+        records -= info.offset();
+      }
+      return records;
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Cannot read the offsets of " + topic + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted", e);

@@ -1,7 +1,6 @@
 package dev.tracefold.bench;
 
 import dev.tracefold.service.Durations;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,16 +8,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 
 /**
  * Settings of one {@link CompletionBench} run. Immutable.
  *
- * <p>Each setting is read from, in increasing precedence: the defaults of the full run (or of the
- * smoke run with {@code --quick}), the system property {@code bench.<key>}, the argument {@code
- * --<key>=<value>}. Durations accept {@code 300ms}, {@code 5s}, {@code 5m} or ISO-8601. See {@link
- * #usage()} for the keys.
+ * <p>Settings are read as every benchmark of this module reads them ({@link BenchArgs}: arguments
+ * over {@code bench.<key>} system properties over the full or {@code --quick} defaults). See
+ * {@link #usage()} for the keys.
  *
  * @param quick tiny sizes for a smoke run
  * @param scenarios scenarios to run, in report order
@@ -78,7 +75,6 @@ record BenchOptions(
     List<String> args,
     Map<String, String> effective) {
 
-  static final String PROPERTY_PREFIX = "bench.";
   static final int MAX_AUTO_LAG_RATE = 20_000;
   static final int FALLBACK_LAG_RATE = 5_000;
   /** Project of the idle traces of the lag scenario. */
@@ -114,16 +110,11 @@ record BenchOptions(
     d.put("memory-quiet-window", "30m");
     d.put("after-input-wait", quick ? "1500ms" : "10s");
     d.put("timeout", quick ? "60s" : "5m");
-    d.put("work-dir", defaultWorkDir());
+    d.put("work-dir", BenchArgs.defaultWorkDir());
     d.put("fork", "true");
     d.put("run-scenario", "");
     d.put("result-file", "");
     return d;
-  }
-
-  /** {@code bench/target/bench-work} when run from the project root, else {@code target/bench-work}. */
-  private static String defaultWorkDir() {
-    return Files.isDirectory(Path.of("bench", "target")) ? "bench/target/bench-work" : "target/bench-work";
   }
 
   /**
@@ -137,35 +128,8 @@ record BenchOptions(
    *     a bad value
    */
   static BenchOptions parse(List<String> args, Properties systemProperties) {
-    Objects.requireNonNull(args, "args");
-    if (args.contains("--help") || args.contains("-h")) {
-      return null;
-    }
-    boolean quick = args.contains("--quick")
-        || Boolean.parseBoolean(systemProperties.getProperty(PROPERTY_PREFIX + "quick", "false"));
-    Map<String, String> values = new LinkedHashMap<>(quick ? QUICK : FULL);
-    for (String key : values.keySet()) {
-      String property = systemProperties.getProperty(PROPERTY_PREFIX + key);
-      if (property != null) {
-        values.put(key, property);
-      }
-    }
-    for (String arg : args) {
-      if (arg.equals("--quick")) {
-        continue;
-      }
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("Expected --key=value, got '" + arg + "'; try --help");
-      }
-      int eq = arg.indexOf('=');
-      String key = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-      String value = eq < 0 ? "true" : arg.substring(eq + 1);
-      if (!values.containsKey(key)) {
-        throw new IllegalArgumentException("Unknown option --" + key + "; try --help");
-      }
-      values.put(key, value);
-    }
-    return from(quick, values, args);
+    BenchArgs.Resolved resolved = BenchArgs.resolve(args, systemProperties, FULL, QUICK);
+    return resolved == null ? null : from(resolved.quick(), resolved.values(), resolved.args());
   }
 
   private static BenchOptions from(boolean quick, Map<String, String> v, List<String> args) {
@@ -181,28 +145,27 @@ record BenchOptions(
     scenarios.sort(null);
     String runScenario = v.get("run-scenario");
     String resultFile = v.get("result-file");
-    Map<String, String> effective = new LinkedHashMap<>(v);
-    HIDDEN.forEach(effective::remove);
+    Map<String, String> effective = BenchArgs.visible(v, HIDDEN);
     BenchOptions options = new BenchOptions(
         quick,
         scenarios,
-        positiveInt(v, "partitions"),
-        positiveInt(v, "stream-threads"),
-        positiveDuration(v, "punctuation-interval"),
-        positiveInt(v, "throughput-traces"),
-        positiveInt(v, "throughput-spans-per-trace"),
-        positiveDuration(v, "throughput-quiet-window"),
-        v.get("lag-spans-per-second").trim().equals("auto") ? 0 : positiveInt(v, "lag-spans-per-second"),
-        positiveInt(v, "lag-spans-per-trace"),
-        duration(v, "lag-span-gap"),
-        positiveDuration(v, "lag-quiet-window"),
-        duration(v, "lag-warmup"),
-        positiveDuration(v, "lag-measure"),
-        nonNegativeInt(v, "lag-buffered-traces"),
-        positiveInt(v, "memory-traces"),
-        positiveDuration(v, "memory-quiet-window"),
-        duration(v, "after-input-wait"),
-        positiveDuration(v, "timeout"),
+        BenchArgs.positiveInt(v, "partitions"),
+        BenchArgs.positiveInt(v, "stream-threads"),
+        BenchArgs.positiveDuration(v, "punctuation-interval"),
+        BenchArgs.positiveInt(v, "throughput-traces"),
+        BenchArgs.positiveInt(v, "throughput-spans-per-trace"),
+        BenchArgs.positiveDuration(v, "throughput-quiet-window"),
+        v.get("lag-spans-per-second").trim().equals("auto") ? 0 : BenchArgs.positiveInt(v, "lag-spans-per-second"),
+        BenchArgs.positiveInt(v, "lag-spans-per-trace"),
+        BenchArgs.duration(v, "lag-span-gap"),
+        BenchArgs.positiveDuration(v, "lag-quiet-window"),
+        BenchArgs.duration(v, "lag-warmup"),
+        BenchArgs.positiveDuration(v, "lag-measure"),
+        BenchArgs.nonNegativeInt(v, "lag-buffered-traces"),
+        BenchArgs.positiveInt(v, "memory-traces"),
+        BenchArgs.positiveDuration(v, "memory-quiet-window"),
+        BenchArgs.duration(v, "after-input-wait"),
+        BenchArgs.positiveDuration(v, "timeout"),
         Path.of(v.get("work-dir")),
         Boolean.parseBoolean(v.get("fork")),
         runScenario.isEmpty() ? null : Scenario.byId(runScenario),
@@ -242,51 +205,6 @@ record BenchOptions(
 
   /** The help text: every key with its full and quick default. */
   static String usage() {
-    StringBuilder text = new StringBuilder();
-    text.append("Usage: CompletionBench [--quick] [--key=value ...]  (or -Dbench.<key>=<value>)\n");
-    text.append(String.format("  %-28s %-22s %s%n", "key", "default", "--quick default"));
-    for (Map.Entry<String, String> entry : FULL.entrySet()) {
-      if (!HIDDEN.contains(entry.getKey())) {
-        text.append(String.format("  --%-26s %-22s %s%n", entry.getKey(), entry.getValue(), QUICK.get(entry.getKey())));
-      }
-    }
-    return text.toString();
-  }
-
-  private static int positiveInt(Map<String, String> v, String key) {
-    try {
-      int value = Integer.parseInt(v.get(key).replace("_", "").trim());
-      if (value < 1) {
-        throw new NumberFormatException();
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + key + " must be a positive integer, got '" + v.get(key) + "'", e);
-    }
-  }
-
-  private static int nonNegativeInt(Map<String, String> v, String key) {
-    return v.get(key).trim().equals("0") ? 0 : positiveInt(v, key);
-  }
-
-  private static Duration duration(Map<String, String> v, String key) {
-    try {
-      Duration value = Durations.parse(v.get(key));
-      if (value.isNegative()) {
-        throw new IllegalArgumentException("negative");
-      }
-      return value;
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--" + key + " must be a duration such as 300ms, 5s or 5m, got '" + v.get(key) + "'", e);
-    }
-  }
-
-  private static Duration positiveDuration(Map<String, String> v, String key) {
-    Duration value = duration(v, key);
-    if (value.isZero()) {
-      throw new IllegalArgumentException("--" + key + " must be positive, got '" + v.get(key) + "'");
-    }
-    return value;
+    return BenchArgs.usage("CompletionBench", FULL, QUICK, HIDDEN);
   }
 }

@@ -1,15 +1,10 @@
 package dev.tracefold.bench;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The figures of a whole run and their Markdown rendering: the results table, the notes of each
@@ -30,11 +25,6 @@ record BenchReport(
     double loadAverageAtEnd,
     List<ScenarioResult> results) {
 
-  /** The command that builds the jars, as in bench/README.md. */
-  static final String BUILD_COMMAND = "./mvnw -B -DskipTests package -pl bench -am";
-  /** The classpath of the run command, relative to the project root. */
-  static final String CLASSPATH = "bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*";
-
   BenchReport {
     results = List.copyOf(results);
   }
@@ -49,10 +39,6 @@ record BenchReport(
     return results.stream().filter(r -> r.scenario() == scenario).findFirst().orElse(null);
   }
 
-  static double loadAverage() {
-    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-  }
-
   /** The whole report as Markdown. */
   String markdown() {
     StringBuilder md = new StringBuilder();
@@ -60,7 +46,7 @@ record BenchReport(
     md.append(String.format(Locale.ROOT, "Run %s, %s mode, %s in total; %s, with its own application id and"
             + " state directory.%n%n",
         startedAt.truncatedTo(ChronoUnit.SECONDS), options.quick() ? "quick (smoke)" : "full",
-        human(Duration.between(startedAt, finishedAt)), options.fork()
+        ReportSections.human(Duration.between(startedAt, finishedAt)), options.fork()
             ? "every scenario ran in a fresh JVM on its own in-process Kafka broker"
             : "every scenario ran in one JVM on one shared in-process Kafka broker (topics recreated in between;"
                 + " memory figures then include earlier scenarios' leftovers)"));
@@ -80,13 +66,8 @@ record BenchReport(
       r.notes().forEach(note -> md.append("- ").append(note).append('\n'));
       md.append('\n');
     }
-    md.append("## Machine\n\n").append(machine()).append('\n');
-    md.append("## Reproduce\n\nFrom the project root:\n\n```\n").append(BUILD_COMMAND).append('\n')
-        .append(runCommand()).append("\n```\n\n");
-    md.append("Effective settings (`--key=value` or `-Dbench.key=value`):\n\n| key | value |\n|---|---|\n");
-    for (Map.Entry<String, String> e : options.effective().entrySet()) {
-      md.append("| ").append(e.getKey()).append(" | ").append(e.getValue()).append(" |\n");
-    }
+    md.append("## Machine\n\n").append(ReportSections.machine(loadAverageAtStart, loadAverageAtEnd)).append('\n');
+    md.append(ReportSections.reproduce(CompletionBench.class, options.args(), options.effective()));
     return md.toString();
   }
 
@@ -129,55 +110,6 @@ record BenchReport(
         "");
   }
 
-  private String machine() {
-    Runtime runtime = Runtime.getRuntime();
-    return String.join("\n",
-        "- cores: " + runtime.availableProcessors() + " (" + cpuModel() + ")",
-        "- max heap: " + runtime.maxMemory() / (1024 * 1024) + " MB per JVM (JVM options: "
-            + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()) + ")",
-        "- Java: " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name") + ", "
-            + System.getProperty("java.vendor") + ")",
-        "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-            + System.getProperty("os.arch") + ", " + totalMemory(),
-        String.format(Locale.ROOT, "- 1-minute load average: %.2f at the start, %.2f at the end. The machine may be"
-            + " shared: compare figures from one run, and re-run on a quiet machine for absolute numbers.",
-            loadAverageAtStart, loadAverageAtEnd),
-        "");
-  }
-
-  private String runCommand() {
-    StringBuilder command = new StringBuilder("java");
-    ManagementFactory.getRuntimeMXBean().getInputArguments().forEach(arg -> command.append(' ').append(quote(arg)));
-    command.append(" -cp \"").append(CLASSPATH).append("\" ").append(CompletionBench.class.getName());
-    options.args().forEach(arg -> command.append(' ').append(quote(arg)));
-    return command.toString();
-  }
-
-  private static String quote(String arg) {
-    return arg.matches("[A-Za-z0-9_./:=,@%+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
-  }
-
-  private static String cpuModel() {
-    return firstValue(Path.of("/proc/cpuinfo"), "model name", "unknown CPU");
-  }
-
-  private static String totalMemory() {
-    String kb = firstValue(Path.of("/proc/meminfo"), "MemTotal", null);
-    if (kb == null) {
-      return "RAM unknown";
-    }
-    return Long.parseLong(kb.replace("kB", "").trim()) / (1024 * 1024) + " GiB RAM";
-  }
-
-  private static String firstValue(Path file, String key, String fallback) {
-    try (var lines = Files.lines(file)) {
-      return lines.filter(line -> line.startsWith(key)).map(line -> line.substring(line.indexOf(':') + 1).trim())
-          .findFirst().orElse(fallback);
-    } catch (IOException | RuntimeException e) {
-      return fallback;
-    }
-  }
-
   private static String count(long value) {
     return value < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", value);
   }
@@ -196,10 +128,5 @@ record BenchReport(
     }
     long delta = after - beforeBytes / (1024 * 1024);
     return after + " (" + (delta >= 0 ? "+" : "") + delta + ")";
-  }
-
-  static String human(Duration duration) {
-    long seconds = duration.toSeconds();
-    return seconds >= 60 ? seconds / 60 + " min " + seconds % 60 + " s" : seconds + " s";
   }
 }

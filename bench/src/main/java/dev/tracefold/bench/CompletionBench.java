@@ -60,7 +60,7 @@ public final class CompletionBench {
    */
   static BenchReport run(BenchOptions options) {
     Instant started = Instant.now();
-    double loadAtStart = BenchReport.loadAverage();
+    double loadAtStart = ReportSections.loadAverage();
     List<ScenarioResult> results = new ArrayList<>();
     BenchOptions current = options;
     BenchCluster shared = null;
@@ -95,7 +95,7 @@ public final class CompletionBench {
         ScenarioRunner.deleteRecursively(sharedDir);
       }
     }
-    return new BenchReport(current, started, Instant.now(), loadAtStart, BenchReport.loadAverage(), results);
+    return new BenchReport(current, started, Instant.now(), loadAtStart, ReportSections.loadAverage(), results);
   }
 
   /** Half the measured throughput, rounded down to 100 spans/s, within [100, MAX_AUTO_LAG_RATE]. */

@@ -1,9 +1,7 @@
 package dev.tracefold.bench;
 
-import com.typesafe.config.ConfigFactory;
 import dev.tracefold.bench.SpanFactory.BenchTrace;
 import dev.tracefold.schemas.topic.Topics;
-import dev.tracefold.service.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -83,12 +81,7 @@ final class ScenarioRunner {
 
   /** Starts a broker with the run's topic sizing on {@code dataDir}. */
   BenchCluster startCluster(Path dataDir) {
-    return BenchCluster.start(dataDir, kafkaSizing());
-  }
-
-  private KafkaSettings kafkaSizing() {
-    KafkaSettings defaults = KafkaSettings.from(ConfigFactory.load());
-    return new KafkaSettings("localhost:0", options.partitions(), (short) 1, defaults.completedMaxMessageBytes());
+    return BenchCluster.start(dataDir, BenchCluster.sizing(options.partitions()));
   }
 
   private static String applicationId(Scenario scenario) {

@@ -22,15 +22,18 @@ final class SpanFactory {
   private static final AvroSerde<Span> SERDE = AvroSerde.of(Span.class);
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final int PROJECTS = 8;
-  private static final String[] MODELS = {"gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash"};
-  private static final String[] PROVIDERS = {"openai", "anthropic", "gcp.gemini"};
-  private static final String[] QUESTIONS = {
+  /** Models of the LLM spans; {@link #PROVIDERS} holds each one's provider at the same index. */
+  static final String[] MODELS = {"gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash"};
+  static final String[] PROVIDERS = {"openai", "anthropic", "gcp.gemini"};
+  /** Prompt templates ({@code %d}: a reference number); the other benchmarks reuse them. */
+  static final String[] QUESTIONS = {
     "How do I rotate the API key of workspace %d without downtime?",
     "Summarise ticket #%d and propose a reply to the customer.",
     "Which invoices of account %d are overdue, and by how much?",
     "Find the runbook for alert %d and list the first three steps."
   };
-  private static final String[] ANSWERS = {
+  /** Completion templates, one per prompt template. */
+  static final String[] ANSWERS = {
     "Create a second key, deploy it, then revoke the first (ref %d).",
     "The customer reports a failed export; suggested reply attached (ref %d).",
     "Two invoices are overdue, 14 and 31 days; total due %d EUR.",
@@ -132,7 +135,8 @@ final class SpanFactory {
     return SERDE.encode(span);
   }
 
-  private static String hex(long value) {
+  /** {@code value} as 16 lowercase hex characters. */
+  static String hex(long value) {
     char[] out = new char[16];
     for (int i = 15; i >= 0; i--) {
       out[i] = HEX[(int) (value & 0xF)];

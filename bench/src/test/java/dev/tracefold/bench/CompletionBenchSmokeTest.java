@@ -55,7 +55,7 @@ class CompletionBenchSmokeTest {
     assertThat(report.markdown())
         .contains("| throughput | Tracefold | 3,000 | 600 |")
         .contains("| baseline-lag | baseline |")
-        .contains(BenchReport.BUILD_COMMAND)
+        .contains(ReportSections.BUILD_COMMAND)
         .contains("dev.tracefold.bench.CompletionBench --quick --fork=false")
         .contains("- cores: ");
   }

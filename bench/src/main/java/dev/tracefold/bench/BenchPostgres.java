@@ -1,0 +1,61 @@
+package dev.tracefold.bench;
+
+import dev.tracefold.embedded.EmbeddedPostgresServer;
+import dev.tracefold.store.StoreSettings;
+import dev.tracefold.store.TraceStore;
+import java.nio.file.Path;
+
+/**
+ * An {@link EmbeddedPostgresServer} (zonky's defaults: fsync and synchronous_commit off) on a fresh
+ * data directory and an ephemeral port, and a {@link TraceStore} on it with the real schema (the
+ * store's migrations run on open). {@link #close()} closes the store, then stops PostgreSQL; the
+ * caller deletes the directory. Not thread-safe; the store is.
+ */
+final class BenchPostgres implements AutoCloseable {
+  private final EmbeddedPostgresServer server;
+  private final StoreSettings settings;
+  private final TraceStore store;
+
+  private BenchPostgres(EmbeddedPostgresServer server, StoreSettings settings, TraceStore store) {
+    this.server = server;
+    this.settings = settings;
+    this.store = store;
+  }
+
+  /**
+   * Starts PostgreSQL and opens the store.
+   *
+   * @param dataDir the server's data directory (created)
+   * @param poolSize connections of the store's pool
+   * @throws RuntimeException if either does not start; what started is stopped again
+   */
+  static BenchPostgres start(Path dataDir, int poolSize) {
+    EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().dataDir(dataDir).build();
+    server.start();
+    try {
+      StoreSettings settings = new StoreSettings(server.jdbcUrl(), server.username(), server.password(), poolSize);
+      return new BenchPostgres(server, settings, TraceStore.open(settings));
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  TraceStore store() {
+    return store;
+  }
+
+  /** Connection settings of the server (for connections outside the store's pool). */
+  StoreSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    try {
+      store.close();
+    } finally {
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.tracefold.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * CPU time of this JVM over a window: the whole process ({@code
+ * com.sun.management.OperatingSystemMXBean#getProcessCpuTime}, GC and JIT included) and the Java
+ * threads grouped into categories by name ({@code com.sun.management.ThreadMXBean}). Threads are
+ * sampled every {@value #SAMPLE_MILLIS} ms on a daemon thread, so a thread that ends inside the
+ * window still counts up to its last sample. Not thread-safe: start, then stop, from one thread.
+ */
+final class CpuMeter {
+  static final long SAMPLE_MILLIS = 500;
+
+  private final Function<String, String> categoryOf;
+  private final com.sun.management.ThreadMXBean threads =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private final com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private final Map<Long, Long> baseline = new HashMap<>();
+  private final Map<Long, Long> latest = new HashMap<>();
+  private final Map<Long, String> names = new HashMap<>();
+  private long processStartNanos;
+  private volatile boolean running;
+  private Thread sampler;
+
+  /**
+   * @param categoryOf the category of a thread name, e.g. {@code gateway}; never null
+   */
+  CpuMeter(Function<String, String> categoryOf) {
+    this.categoryOf = categoryOf;
+  }
+
+  /**
+   * CPU of the window, ns.
+   *
+   * @param processNanos the whole process
+   * @param byCategory the Java threads, by category (sorted by name)
+   */
+  record Usage(long processNanos, Map<String, Long> byCategory) {
+    Usage {
+      byCategory = Map.copyOf(byCategory);
+    }
+
+    /** CPU of {@code category}, ns (0 if none ran). */
+    long of(String category) {
+      return byCategory.getOrDefault(category, 0L);
+    }
+
+    /** Process CPU not seen on any Java thread (GC, JIT, threads that ended between samples), ns. */
+    long unattributedNanos() {
+      return processNanos - byCategory.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** Whether per-thread CPU time is available in this JVM. */
+  boolean threadCpuSupported() {
+    return threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
+  }
+
+  /** Opens the window. */
+  void start() {
+    processStartNanos = os.getProcessCpuTime();
+    if (threadCpuSupported()) {
+      sample(baseline);
+      running = true;
+      sampler = new Thread(() -> {
+        while (running) {
+          Pause.millis(SAMPLE_MILLIS);
+          sample(latest);
+        }
+      }, "bench-cpu-sampler");
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+  }
+
+  /** Closes the window and returns its CPU. */
+  Usage stop() {
+    long processNanos = os.getProcessCpuTime() - processStartNanos;
+    Map<String, Long> byCategory = new TreeMap<>();
+    if (sampler != null) {
+      running = false;
+      try {
+        sampler.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted", e);
+      }
+      sample(latest);
+      synchronized (this) {
+        latest.forEach((id, cpu) -> byCategory.merge(categoryOf.apply(names.get(id)),
+            Math.max(0, cpu - baseline.getOrDefault(id, 0L)), Long::sum));
+      }
+    }
+    return new Usage(processNanos, byCategory);
+  }
+
+  private synchronized void sample(Map<Long, Long> into) {
+    long[] ids = threads.getAllThreadIds();
+    long[] cpu = threads.getThreadCpuTime(ids);
+    var infos = threads.getThreadInfo(ids);
+    for (int i = 0; i < ids.length; i++) {
+      if (cpu[i] >= 0 && infos[i] != null) {
+        into.put(ids[i], cpu[i]);
+        names.put(ids[i], infos[i].getThreadName());
+      }
+    }
+  }
+}
