@@ -143,6 +143,36 @@ class SessionStoreIT {
     assertThat(sessions.findSession(newProject(), "chat-1", 1, 10)).isEmpty();
   }
 
+  @Test
+  void sessionsTiedOnTheirLatestStartAreOrderedBySessionIdAcrossPages() {
+    String project = newProject();
+    TraceStore store = database.store();
+    // s-a and s-c end at 9 s, s-b at 9 s too but started earlier; s-d at 3 s; s-b has 3 traces
+    write(store, rollup(project, traceId(11), 1000, 10).setSessionId("s-b"));
+    write(store, rollup(project, traceId(12), 9000, 10).setSessionId("s-a"));
+    write(store, rollup(project, traceId(13), 9000, 10).setSessionId("s-c"));
+    write(store, rollup(project, traceId(14), 9000, 10).setSessionId("s-b"));
+    write(store, rollup(project, traceId(15), 3000, 10).setSessionId("s-d"));
+    write(store, rollup(project, traceId(16), 2000, 10).setSessionId("s-b"));
+
+    List<String> all =
+        sessions.listSessions(project, TraceFilter.ALL, 1, 10).items().stream()
+            .map(SessionSummary::sessionId)
+            .toList();
+    List<String> onePerPage = new java.util.ArrayList<>();
+    for (int page = 1; page <= 4; page++) {
+      Page<SessionSummary> one = sessions.listSessions(project, TraceFilter.ALL, page, 1);
+      assertThat(one.hasMore()).isEqualTo(page < 4);
+      one.items().forEach(summary -> onePerPage.add(summary.sessionId()));
+    }
+
+    assertThat(all).containsExactly("s-c", "s-b", "s-a", "s-d");
+    assertThat(onePerPage).isEqualTo(all);
+    assertThat(sessions.listSessions(project, TraceFilter.ALL, 2, 1).items().get(0).traceCount())
+        .isEqualTo(3);
+    assertThat(sessions.listSessions(project, TraceFilter.ALL, 5, 1).items()).isEmpty();
+  }
+
   private static void write(TraceStore store, TraceRollup.Builder rollup) {
     store.writeCompleted(completedWith(rollup.build()), t -> CompletionDecision.NONE);
   }
