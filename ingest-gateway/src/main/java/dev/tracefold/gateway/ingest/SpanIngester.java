@@ -48,6 +48,14 @@ public final class SpanIngester {
   private static final Logger log = LoggerFactory.getLogger(SpanIngester.class);
   private static final Topic<String, Span> TOPIC = Topics.SPANS;
 
+  /**
+   * How long a failed produce keeps {@link #health()} down when no produce followed it. After that
+   * the check stops claiming Kafka is down on old evidence: with no traffic (a readiness probe
+   * taking the gateway out of rotation causes exactly that) it would otherwise stay down forever;
+   * the {@code kafka-cluster} check probes the cluster itself.
+   */
+  public static final Duration FAILURE_HOLD = Duration.ofSeconds(30);
+
   private final Producer<String, Span> producer;
   private final Duration produceTimeout;
   private final IngestMetrics metrics;
@@ -152,7 +160,8 @@ public final class SpanIngester {
 
   /**
    * The producer's health as the latest send outcomes show it: down when the most recent request's
-   * spans could not be delivered, up otherwise (also before the first request).
+   * spans could not be delivered, for {@link #FAILURE_HOLD} after that failure unless a produce
+   * succeeds first; up otherwise (also before the first request).
    */
   public HealthCheck.Result health() {
     Outcome last = lastOutcome.get();
@@ -160,7 +169,15 @@ public final class SpanIngester {
       return HealthCheck.Result.up("no spans produced yet");
     }
     if (last.error() != null) {
-      return HealthCheck.Result.down("last produce failed at " + last.at() + ": " + last.error());
+      if (last.at().plus(FAILURE_HOLD).isAfter(clock.instant())) {
+        return HealthCheck.Result.down("last produce failed at " + last.at() + ": " + last.error());
+      }
+      return HealthCheck.Result.up(
+          "no produce since the one that failed at "
+              + last.at()
+              + " ("
+              + last.error()
+              + "); kafka-cluster tells whether the cluster answers");
     }
     return HealthCheck.Result.up("last produce acknowledged at " + last.at());
   }
