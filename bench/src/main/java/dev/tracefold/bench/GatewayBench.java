@@ -20,8 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The ingest gateway benchmark: one command, a Markdown report on standard output (logs go to
@@ -48,32 +46,13 @@ public final class GatewayBench {
   static final String LOAD_THREADS = "load generator (bench-client-*, HttpClient-*)";
   static final String OTHER_THREADS = "broker and other Java threads";
 
-  private static final Logger log = LoggerFactory.getLogger(GatewayBench.class);
 
   private GatewayBench() {}
 
   public static void main(String[] args) {
-    GatewayBenchOptions options;
-    try {
-      options = GatewayBenchOptions.parse(List.of(args), System.getProperties());
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(GatewayBenchOptions.usage());
-      System.exit(2);
-      return;
-    }
-    if (options == null) {
-      System.out.print(GatewayBenchOptions.usage());
-      return;
-    }
-    try {
-      System.out.println(run(options).markdown());
-      System.exit(0);
-    } catch (RuntimeException e) {
-      log.error("The benchmark failed", e);
-      System.exit(1);
-    }
+    BenchMain.run(args, GatewayBenchOptions::parse, GatewayBenchOptions::usage, options -> run(options).markdown());
   }
+
 
   /**
    * Runs the gateway load, then the raw producer, on a fresh broker and PostgreSQL under the work

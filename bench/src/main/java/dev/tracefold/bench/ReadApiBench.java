@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The read API benchmark: one command, a Markdown report on standard output (logs go to standard
@@ -47,7 +45,6 @@ public final class ReadApiBench {
   /** The longest a window is stretched to, in multiples of {@code --duration}. */
   static final int MAX_WINDOW_FACTOR = 12;
 
-  private static final Logger log = LoggerFactory.getLogger(ReadApiBench.class);
   private static final ClosedLoop.Window NO_HOOKS = new ClosedLoop.Window() {
     @Override
     public void started() {}
@@ -59,27 +56,9 @@ public final class ReadApiBench {
   private ReadApiBench() {}
 
   public static void main(String[] args) {
-    ReadApiBenchOptions options;
-    try {
-      options = ReadApiBenchOptions.parse(List.of(args), System.getProperties());
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(ReadApiBenchOptions.usage());
-      System.exit(2);
-      return;
-    }
-    if (options == null) {
-      System.out.print(ReadApiBenchOptions.usage());
-      return;
-    }
-    try {
-      System.out.println(run(options).markdown());
-      System.exit(0);
-    } catch (RuntimeException e) {
-      log.error("The benchmark failed", e);
-      System.exit(1);
-    }
+    BenchMain.run(args, ReadApiBenchOptions::parse, ReadApiBenchOptions::usage, options -> run(options).markdown());
   }
+
 
   /**
    * Loads the traces, starts the read API and measures every query, on a fresh PostgreSQL under
