@@ -1,13 +1,13 @@
-package dev.tracefold.examples;
+package dev.tracefold.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefold.examples.EvaluatorSettings;
+import dev.tracefold.examples.TriggerEvaluator;
 import dev.tracefold.schemas.topic.Topics;
-import dev.tracefold.standalone.StandalonePipeline;
-import dev.tracefold.standalone.TestConfigs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example evaluator against a standalone pipeline: a rule created through the API fires for
+ * The example evaluator (module {@code examples}) against a standalone pipeline: a rule created through the API fires for
  * an error trace, the evaluator annotates it once, and a second evaluator replaying the whole
  * trigger topic annotates nothing again.
  */
