@@ -37,8 +37,8 @@ public final class SessionStore {
           + " array_agg(DISTINCT t.user_id ORDER BY t.user_id)"
           + " FILTER (WHERE t.user_id IS NOT NULL) AS user_ids";
 
-  /** Rows per round trip while reading traces newest first. */
-  private static final int SCAN_FETCH_SIZE = 1_000;
+  /** Rows per query while reading traces newest first. */
+  private static final int SCAN_CHUNK = 500;
 
   private final Transactions transactions;
 
@@ -70,10 +70,13 @@ public final class SessionStore {
     TraceQuery.checkPage(page, pageSize);
     SqlFragment where =
         TraceFilterSql.where(PgValues.text(projectId), filter).and("t.session_id IS NOT NULL");
+    // in chunks with LIMIT and a keyset, so that the planner walks the start-time index backwards
     String newestFirst =
-        "SELECT t.session_id, t.start_epoch_nanos FROM traces t WHERE "
+        "SELECT t.session_id, t.start_epoch_nanos, t.trace_id FROM traces t WHERE "
             + where.sql()
-            + " ORDER BY t.start_epoch_nanos DESC, t.trace_id DESC";
+            + " AND (?::boolean OR (t.start_epoch_nanos, t.trace_id) < (?, ?))"
+            + " ORDER BY t.start_epoch_nanos DESC, t.trace_id DESC LIMIT "
+            + SCAN_CHUNK;
     String totals =
         "SELECT "
             + TOTALS
@@ -88,20 +91,33 @@ public final class SessionStore {
           // session id -> its latest start, in order of first appearance
           Map<String, Long> latest = new LinkedHashMap<>();
           try (PreparedStatement statement = connection.prepareStatement(newestFirst)) {
-            where.bind(statement, 1);
-            statement.setFetchSize(SCAN_FETCH_SIZE);
-            try (ResultSet rows = statement.executeQuery()) {
-              long boundary = Long.MIN_VALUE;
-              while (rows.next()) {
-                long start = rows.getLong(2);
-                if (latest.size() >= wanted && start < boundary) {
-                  break; // every session tied with the last one wanted is in
-                }
-                if (latest.putIfAbsent(rows.getString(1), start) == null
-                    && latest.size() == wanted) {
-                  boundary = start;
+            long boundary = Long.MIN_VALUE;
+            Long afterStart = null;
+            String afterTraceId = null;
+            boolean more = true;
+            scan:
+            while (more) {
+              int next = where.bind(statement, 1);
+              statement.setBoolean(next++, afterStart == null);
+              statement.setLong(next++, afterStart == null ? 0 : afterStart);
+              statement.setString(next, afterTraceId == null ? "" : afterTraceId);
+              int read = 0;
+              try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                  read++;
+                  long start = rows.getLong(2);
+                  if (latest.size() >= wanted && start < boundary) {
+                    break scan; // every session tied with the last one wanted is in
+                  }
+                  if (latest.putIfAbsent(rows.getString(1), start) == null
+                      && latest.size() == wanted) {
+                    boundary = start;
+                  }
+                  afterStart = start;
+                  afterTraceId = rows.getString(3);
                 }
               }
+              more = read == SCAN_CHUNK;
             }
           }
           List<String> ordered =
