@@ -106,7 +106,8 @@ final class PacedSpanProducer implements AutoCloseable {
 
   private void send(Pending due) {
     byte[] value = factory.span(due.trace, due.index, spansPerTrace, System.currentTimeMillis() * 1_000_000L);
-    producer.send(new ProducerRecord<>(Topics.SPANS.name(), due.trace.key(), value), (metadata, error) -> {
+    producer.send(new ProducerRecord<>(Topics.SPANS.name(), null, due.trace.key(), value,
+        SpanFactory.headers(due.trace, due.index, spansPerTrace)), (metadata, error) -> {
       if (error != null) {
         failure.compareAndSet(null, error);
       }

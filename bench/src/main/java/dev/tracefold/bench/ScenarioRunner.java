@@ -387,7 +387,8 @@ final class ScenarioRunner {
           for (int i = 0; i < count; i++) {
             byte[] value = factory.span(wave[i], span, spansPerTrace, nowNanos);
             bytes += value.length;
-            producer.send(new ProducerRecord<>(Topics.SPANS.name(), wave[i].key(), value), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(Topics.SPANS.name(), null, wave[i].key(), value,
+                SpanFactory.headers(wave[i], span, spansPerTrace)), (metadata, error) -> {
               if (error != null) {
                 failure.compareAndSet(null, error);
               }

@@ -4,7 +4,9 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.serde.AvroSerde;
+import dev.tracefold.schemas.topic.SpanHeaders;
 import dev.tracefold.schemas.topic.TraceKey;
+import org.apache.kafka.common.header.Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +110,7 @@ final class SpanFactory {
     int ref = random.nextInt(100_000);
     span.setProjectId(trace.projectId());
     span.setTraceId(trace.traceId());
-    span.setSpanId(isRoot ? trace.rootSpanId() : trace.rootSpanId().substring(0, 12) + hex4(index + 1));
+    span.setSpanId(spanId(trace, index, spansPerTrace));
     span.setParentSpanId(isRoot ? null : trace.rootSpanId());
     long durationNanos = isRoot ? Math.max(1_000_000, endEpochNanos - trace.startEpochNanos())
         : 20_000_000L + random.nextInt(900_000_000);
@@ -133,6 +135,22 @@ final class SpanFactory {
       span.setTimeToFirstTokenNanos(durationNanos / 5);
     }
     return SERDE.encode(span);
+  }
+
+  /** The id of span {@code index} of {@code trace} (see {@link #span}). */
+  static String spanId(BenchTrace trace, int index, int spansPerTrace) {
+    return index == spansPerTrace - 1
+        ? trace.rootSpanId()
+        : trace.rootSpanId().substring(0, 12) + hex4(index + 1);
+  }
+
+  /**
+   * The headers the gateway puts on the record of span {@code index} of {@code trace} ({@link
+   * SpanHeaders}).
+   */
+  static Headers headers(BenchTrace trace, int index, int spansPerTrace) {
+    boolean isRoot = index == spansPerTrace - 1;
+    return SpanHeaders.of(spanId(trace, index, spansPerTrace), isRoot ? null : trace.rootSpanId());
   }
 
   /** {@code value} as 16 lowercase hex characters. */

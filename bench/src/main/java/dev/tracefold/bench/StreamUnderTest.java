@@ -61,7 +61,7 @@ final class StreamUnderTest implements AutoCloseable {
     if (kind == Scenario.Kind.TRACEFOLD) {
       CompletionSettings defaults = CompletionSettings.from(ConfigFactory.load());
       CompletionSettings settings = new CompletionSettings(quietWindow, projectQuietWindows, options.punctuationInterval(),
-          defaults.maxTraceLifetime(), defaults.maxSpansPerTrace(), defaults.maxTraceBytes(),
+          defaults.idleAfter(), defaults.clockGrace(), defaults.maxTraceLifetime(), defaults.maxSpansPerTrace(), defaults.maxTraceBytes(),
           defaults.completedRetention(), defaults.tombstoneRetention(), applicationId, stateDir,
           options.streamThreads(), 0);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,7 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code tracefold_completion_duplicate_spans_total}, {@code tracefold_completion_dlq_records_total};
  *   <li>{@code tracefold_completion_lag_seconds}: histogram of emit time - (last span arrival + quiet window),
  *       for QUIET completions;
- *   <li>{@code tracefold_completion_punctuation_seconds}: duration of one punctuation.
+ *   <li>{@code tracefold_completion_punctuation_seconds}: duration of one punctuation;
+ *   <li>{@code tracefold_completion_clock_behind_seconds}: how far the completion clock of this
+ *       process's most lagging task is behind the wall clock, at its latest punctuation: about the
+ *       clock grace when caught up, the stream's lag in time when it runs behind its input.
  * </ul>
  *
  * Thread-safe.
@@ -40,6 +44,7 @@ public final class CompletionMetrics {
   final Counter dlqRecords;
   final Timer completionLag;
   final Timer punctuation;
+  private final Map<String, Long> clockBehindMillisByTask = new ConcurrentHashMap<>();
 
   /** Registers the meters in {@code registry}. */
   public CompletionMetrics(MeterRegistry registry) {
@@ -77,6 +82,27 @@ public final class CompletionMetrics {
         .register(registry);
     punctuation = Timer.builder("tracefold.completion.punctuation")
         .description("Duration of one wall-clock punctuation").register(registry);
+    Gauge.builder("tracefold.completion.clock.behind", this, CompletionMetrics::clockBehindSeconds)
+        .description("Wall clock minus the completion clock of the most lagging task")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /** Records a task's wall clock minus completion clock, ms, at a punctuation. */
+  void clockBehind(String taskId, long millis) {
+    clockBehindMillisByTask.put(taskId, millis);
+  }
+
+  /** Drops a closed task from the clock gauge. */
+  void forgetTask(String taskId) {
+    if (taskId != null) {
+      clockBehindMillisByTask.remove(taskId);
+    }
+  }
+
+  private double clockBehindSeconds() {
+    return clockBehindMillisByTask.values().stream().mapToLong(Long::longValue).max().orElse(0)
+        / 1000.0;
   }
 
   void completed(CompletionReason reason) {

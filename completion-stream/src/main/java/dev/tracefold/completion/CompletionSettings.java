@@ -11,9 +11,14 @@ import java.util.Objects;
 /**
  * Settings of the completion stream ({@code tracefold.completion.*} in reference.conf). Immutable.
  *
- * @param quietWindow a trace completes when no span of it arrived for this long (wall clock)
+ * @param quietWindow a trace completes when no span of it arrived for this long (ingest time: the
+ *     record timestamps of {@code tracefold.spans}, see {@link CompletionClock})
  * @param projectQuietWindows per-project overrides of {@code quietWindow}
  * @param punctuationInterval how often the wall-clock punctuator looks for due traces
+ * @param idleAfter a task that processed no record for this long (wall clock) has caught up with
+ *     its input: its completion clock follows the wall clock from then on
+ * @param clockGrace how far the completion clock of a caught-up task stays behind the wall clock
+ *     (records in flight, clock skew between brokers and this host)
  * @param maxTraceLifetime completion is forced this long after the first span of an open period
  * @param maxSpansPerTrace completion is forced when a trace holds this many spans
  * @param maxTraceBytes completion is forced when the encoded spans reach this many bytes
@@ -29,6 +34,8 @@ public record CompletionSettings(
     Duration quietWindow,
     Map<String, Duration> projectQuietWindows,
     Duration punctuationInterval,
+    Duration idleAfter,
+    Duration clockGrace,
     Duration maxTraceLifetime,
     int maxSpansPerTrace,
     long maxTraceBytes,
@@ -43,6 +50,8 @@ public record CompletionSettings(
     Objects.requireNonNull(quietWindow, "quietWindow");
     projectQuietWindows = Map.copyOf(projectQuietWindows);
     Objects.requireNonNull(punctuationInterval, "punctuationInterval");
+    Objects.requireNonNull(idleAfter, "idleAfter");
+    Objects.requireNonNull(clockGrace, "clockGrace");
     Objects.requireNonNull(maxTraceLifetime, "maxTraceLifetime");
     Objects.requireNonNull(completedRetention, "completedRetention");
     Objects.requireNonNull(tombstoneRetention, "tombstoneRetention");
@@ -53,6 +62,10 @@ public record CompletionSettings(
     }
     if (punctuationInterval.toMillis() < 1) {
       throw new IllegalArgumentException("tracefold.completion.punctuation-interval must be at least 1ms");
+    }
+    if (idleAfter.toMillis() < 1 || clockGrace.isNegative()) {
+      throw new IllegalArgumentException(
+          "tracefold.completion.idle-after must be at least 1ms and clock-grace not negative");
     }
     if (maxSpansPerTrace < 1 || maxTraceBytes < 1) {
       throw new IllegalArgumentException("max-spans-per-trace and max-trace-bytes must be positive");
@@ -72,6 +85,8 @@ public record CompletionSettings(
         Durations.get(config, prefix + "quiet-window"),
         perProject,
         Durations.get(config, prefix + "punctuation-interval"),
+        Durations.get(config, prefix + "idle-after"),
+        Durations.get(config, prefix + "clock-grace"),
         Durations.get(config, prefix + "max-trace-lifetime"),
         c.getInt("max-spans-per-trace"),
         c.getBytes("max-trace-bytes"),
@@ -90,13 +105,13 @@ public record CompletionSettings(
 
   /** A copy with another quiet window (tests, benchmarks). */
   public CompletionSettings withQuietWindow(Duration window) {
-    return new CompletionSettings(window, projectQuietWindows, punctuationInterval, maxTraceLifetime,
+    return new CompletionSettings(window, projectQuietWindows, punctuationInterval, idleAfter, clockGrace, maxTraceLifetime,
         maxSpansPerTrace, maxTraceBytes, completedRetention, tombstoneRetention, applicationId, stateDir, streamThreads, opsPort);
   }
 
   /** A copy with another state directory (tests, standalone). */
   public CompletionSettings withStateDir(Path dir) {
-    return new CompletionSettings(quietWindow, projectQuietWindows, punctuationInterval, maxTraceLifetime,
+    return new CompletionSettings(quietWindow, projectQuietWindows, punctuationInterval, idleAfter, clockGrace, maxTraceLifetime,
         maxSpansPerTrace, maxTraceBytes, completedRetention, tombstoneRetention, applicationId, dir, streamThreads, opsPort);
   }
 }

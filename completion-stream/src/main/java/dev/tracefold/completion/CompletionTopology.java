@@ -1,7 +1,6 @@
 package dev.tracefold.completion;
 
 import dev.tracefold.completion.state.TraceBuffer;
-import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.serde.AvroSerde;
 import dev.tracefold.schemas.topic.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -19,7 +18,7 @@ import org.apache.kafka.streams.state.Stores;
  * type.
  */
 public final class CompletionTopology {
-  /** Spans buffered per trace; key {@code projectId/traceId/spanId}. */
+  /** Spans buffered per trace; key {@code projectId/traceId/spanId}, value the record value. */
   public static final String SPANS_STORE = "trace-spans";
   /** Per-trace state; key {@code projectId/traceId}. */
   public static final String STATES_STORE = "trace-states";
@@ -47,10 +46,12 @@ public final class CompletionTopology {
     topology.addProcessor(PROCESSOR, () -> new TraceCompletionProcessor(settings, metrics), SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SPANS_STORE), Serdes.String(),
-            AvroSerde.of(Span.class)), PROCESSOR);
+            Serdes.ByteArray()), PROCESSOR);
+    // cached: a trace's state changes with each of its spans; the cache writes it to RocksDB and
+    // its changelog once per commit interval
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE), Serdes.String(),
-            AvroSerde.of(TraceBuffer.class)), PROCESSOR);
+            AvroSerde.of(TraceBuffer.class)).withCachingEnabled(), PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE), Serdes.Bytes(),
             Serdes.ByteArray()), PROCESSOR);

@@ -22,6 +22,11 @@ final class DeadlineKeys {
     return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(deadlineEpochMillis).array());
   }
 
+  /** The deadline of a key, epoch ms. */
+  static long deadline(Bytes key) {
+    return ByteBuffer.wrap(key.get()).getLong();
+  }
+
   static String traceKey(Bytes key) {
     byte[] bytes = key.get();
     return new String(bytes, Long.BYTES, bytes.length - Long.BYTES, StandardCharsets.UTF_8);

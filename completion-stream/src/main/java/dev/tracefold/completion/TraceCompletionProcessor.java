@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -32,24 +33,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Buffers spans per trace and emits a {@link CompletedTrace} once the trace has been quiet for its
- * quiet window, measured on the wall clock. One instance per stream task; not thread-safe (Kafka
- * Streams calls it from one thread).
+ * quiet window, measured in <b>ingest time</b> (when Kafka accepted each span: the record timestamp
+ * of {@code tracefold.spans}) against the task's {@link CompletionClock}. One instance per stream
+ * task; not thread-safe (Kafka Streams calls it from one thread).
  *
  * <p>Stores (all persistent RocksDB with changelogs, so a crash or rebalance restores them):
  *
  * <ul>
  *   <li>{@value CompletionTopology#SPANS_STORE}: key {@code projectId/traceId/spanId}; value the
- *       first {@link Span} received with that id (later copies are duplicates and dropped);
+ *       record value of the first span received with that id, as produced (Avro single-object
+ *       encoding of {@link Span}; later copies are duplicates and dropped). Spans are decoded only
+ *       when their trace completes;
  *   <li>{@value CompletionTopology#STATES_STORE}: key {@code projectId/traceId}; value {@link
- *       TraceBuffer}: phase, last revision, arrival times (wall clock, epoch ms), deadline, counts;
- *       it outlives the spans by {@code tombstone-retention} so late spans continue the revisions;
- *   <li>{@value CompletionTopology#DEADLINES_STORE}: key deadline (8 bytes big-endian epoch ms) +
- *       trace key, value empty: the deadline index, so a punctuation visits only due traces.
+ *       TraceBuffer}: phase, last revision, arrival times (ingest time, epoch ms), the time of its
+ *       deadline index entry, counts; it outlives the spans by {@code tombstone-retention} so late
+ *       spans continue the revisions;
+ *   <li>{@value CompletionTopology#DEADLINES_STORE}: key time (8 bytes big-endian epoch ms, ingest
+ *       time) + trace key, value empty: the deadline index, so a punctuation visits only due
+ *       traces. An open trace's entry is written once per open period, at its first possible
+ *       deadline, and moved only when the punctuation finds that later spans pushed the deadline
+ *       on (a lazy timer): a span costs no index write.
  * </ul>
  *
+ * <p>A span that arrives a quiet window (or the lifetime cap) after its open trace's deadline
+ * completes that trace before it is taken as a late span, even when both are processed in one go,
+ * so the decisions never depend on when the punctuator happens to run.
+ *
+ * <p>Per span: one read and one write of {@code trace-spans} (the raw bytes, no Avro decode when the
+ * record carries the {@link dev.tracefold.schemas.topic.SpanHeaders} the gateway sets), one read and
+ * one write of {@code trace-states} (cached: written through once per commit).
+ *
  * <p>The punctuator is {@link PunctuationType#WALL_CLOCK_TIME}: a trace completes even when no
- * further record arrives on its partition (stream time would stall there). Deadlines are stored,
- * so after a restart traces complete on their original schedule (last arrival + window).
+ * further record arrives on its partition (its completion clock then follows the wall clock).
+ * Deadlines are stored in ingest time, so a restarted or lagging stream completes every trace on
+ * the timeline of its spans' arrivals, as it would have in real time.
  */
 final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   private static final Logger log = LoggerFactory.getLogger(TraceCompletionProcessor.class);
@@ -58,13 +75,17 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
       (AvroSerde<CompletedTrace>) Topics.COMPLETED_TRACES.valueSerde();
   private static final StringSerializer KEYS = new StringSerializer();
   private static final byte[] EMPTY = new byte[0];
+  private static final Comparator<Span> START_ORDER =
+      Comparator.comparingLong(Span::getStartEpochNanos).thenComparing(Span::getSpanId);
 
   private final CompletionSettings settings;
   private final CompletionMetrics metrics;
   private ProcessorContext<byte[], byte[]> context;
-  private KeyValueStore<String, Span> spans;
+  private KeyValueStore<String, byte[]> spans;
   private KeyValueStore<String, TraceBuffer> states;
   private KeyValueStore<Bytes, byte[]> deadlines;
+  private CompletionClock clock;
+  private String taskId;
   private Cancellable punctuator;
   private long ownOpenTraces;
   private long ownOpenSpans;
@@ -72,9 +93,9 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   /**
    * Where the next punctuation starts its deadline scan: every index entry below it was deleted by
    * an earlier punctuation, unless {@link #moveDeadline} lowered it. Starting there instead of at 0
-   * keeps the scan off the tombstones RocksDB holds for the deleted entries until compaction (one
-   * per span arrival and per completion), which otherwise every punctuation would step over.
-   * In memory only: after a restart the first punctuation scans from 0.
+   * keeps the scan off the tombstones RocksDB holds for the deleted entries until compaction, which
+   * otherwise every punctuation would step over. In memory only: after a restart the first
+   * punctuation scans from 0.
    */
   private long scanFromEpochMillis;
 
@@ -89,6 +110,12 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     this.spans = context.getStateStore(CompletionTopology.SPANS_STORE);
     this.states = context.getStateStore(CompletionTopology.STATES_STORE);
     this.deadlines = context.getStateStore(CompletionTopology.DEADLINES_STORE);
+    this.taskId = context.taskId().toString();
+    this.clock =
+        new CompletionClock(
+            settings.idleAfter().toMillis(),
+            settings.clockGrace().toMillis(),
+            context.currentSystemTimeMs());
     try (KeyValueIterator<String, TraceBuffer> all = states.all()) {
       while (all.hasNext()) {
         TraceBuffer buffer = all.next().value;
@@ -99,31 +126,47 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
       }
     }
     punctuator =
-        context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        context.schedule(
+            settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    Span span;
+    long arrival = clock.arrive(record.timestamp(), context.currentSystemTimeMs());
+    SpanRecord span;
     try {
-      span = SPAN_SERDE.decode(record.value() == null ? EMPTY : record.value());
+      span = SpanRecord.read(record);
     } catch (SerializationException e) {
-      toDeadLetters(record, e);
+      toDeadLetters(record.key(), record.value(), record.timestamp(), record.headers(), true, e);
       return;
     }
-    String traceKey = new TraceKey(span.getProjectId(), span.getTraceId()).toString();
-    String spanKey = traceKey + "/" + span.getSpanId();
-    if (spans.get(spanKey) != null) {
+    String traceKey = span.traceKey();
+    if (spans.get(span.storeKey()) != null) {
       metrics.duplicateSpans.increment();
       return;
     }
-    long now = context.currentSystemTimeMs();
     TraceBuffer buffer = states.get(traceKey);
+    if (buffer != null && buffer.getPhase() == TracePhase.OPEN) {
+      long due = dueAt(span.projectId(), buffer);
+      if (due <= arrival) {
+        // the trace went quiet before this span arrived (a stream behind its input processes both
+        // in one go): complete it first, as real time would have, and take the span as late
+        complete(traceKey, buffer, dueReason(span.projectId(), buffer, due), due);
+      }
+    }
+    spans.put(span.storeKey(), span.value());
     if (buffer == null) {
-      buffer = TraceBuffer.newBuilder()
-          .setPhase(TracePhase.OPEN).setRevision(0).setOpenedEpochMillis(now)
-          .setLastArrivalEpochMillis(now).setDeadlineEpochMillis(Long.MAX_VALUE)
-          .setSpanCount(0).setSpanBytes(0).setPartial(false).build();
+      buffer =
+          TraceBuffer.newBuilder()
+              .setPhase(TracePhase.OPEN)
+              .setRevision(0)
+              .setOpenedEpochMillis(arrival)
+              .setLastArrivalEpochMillis(arrival)
+              .setDeadlineEpochMillis(Long.MAX_VALUE)
+              .setSpanCount(0)
+              .setSpanBytes(0)
+              .setPartial(false)
+              .build();
       adjustOpen(1, 0);
     } else if (buffer.getPhase() != TracePhase.OPEN) {
       // a late span: COMPLETED still holds the earlier spans; EXPIRED purged them (partial revision)
@@ -133,25 +176,29 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
         buffer.setPartial(true);
       }
       buffer.setPhase(TracePhase.OPEN);
-      buffer.setOpenedEpochMillis(now);
+      buffer.setOpenedEpochMillis(arrival);
       adjustOpen(1, buffer.getSpanCount());
-      log.debug("Late span {} reopens trace {} after revision {}", span.getSpanId(), traceKey, buffer.getRevision());
+      log.debug(
+          "Late span {} reopens trace {} after revision {}",
+          span.spanId(),
+          traceKey,
+          buffer.getRevision());
     }
-    byte[] encoded = SPAN_SERDE.encode(span);
-    spans.put(spanKey, span);
+    int bytes = span.value().length;
     buffer.setSpanCount(buffer.getSpanCount() + 1);
-    buffer.setSpanBytes(buffer.getSpanBytes() + encoded.length);
-    adjustStateBytes(encoded.length);
-    buffer.setLastArrivalEpochMillis(now);
+    buffer.setSpanBytes(buffer.getSpanBytes() + bytes);
+    adjustStateBytes(bytes);
+    buffer.setLastArrivalEpochMillis(Math.max(buffer.getLastArrivalEpochMillis(), arrival));
     adjustOpen(0, 1);
 
     CompletionReason cap = capReached(buffer);
     if (cap != null) {
-      complete(traceKey, buffer, cap, now);
+      complete(traceKey, buffer, cap, arrival);
     } else {
-      long quietDeadline = now + quietWindowMillis(span.getProjectId());
-      long lifetimeDeadline = buffer.getOpenedEpochMillis() + settings.maxTraceLifetime().toMillis();
-      moveDeadline(traceKey, buffer, Math.min(quietDeadline, lifetimeDeadline));
+      long due = dueAt(span.projectId(), buffer);
+      if (buffer.getDeadlineEpochMillis() > due) {
+        moveDeadline(traceKey, buffer, due);
+      }
     }
     states.put(traceKey, buffer);
   }
@@ -166,26 +213,50 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     return null;
   }
 
-  private void punctuate(long now) {
+  /** When an open trace is due: quiet window after its last arrival, or its lifetime cap. */
+  private long dueAt(String projectId, TraceBuffer buffer) {
+    long quiet = buffer.getLastArrivalEpochMillis() + quietWindowMillis(projectId);
+    long lifetime = buffer.getOpenedEpochMillis() + settings.maxTraceLifetime().toMillis();
+    return Math.min(quiet, lifetime);
+  }
+
+  /** Why an open trace due at or before {@code atMillis} completes: quiet, else its lifetime. */
+  private CompletionReason dueReason(String projectId, TraceBuffer buffer, long atMillis) {
+    boolean quiet = buffer.getLastArrivalEpochMillis() + quietWindowMillis(projectId) <= atMillis;
+    return quiet ? CompletionReason.QUIET : CompletionReason.MAX_LIFETIME;
+  }
+
+  private void punctuate(long wallMillis) {
+    long now = clock.now(wallMillis);
+    if (now == Long.MIN_VALUE) {
+      return; // restarted, no record yet and not idle long enough: nothing is known to be due
+    }
+    metrics.clockBehind(taskId, wallMillis - now);
     long started = System.nanoTime();
     List<Bytes> dueKeys = new ArrayList<>();
     long from = scanFromEpochMillis;
     scanFromEpochMillis = now + 1;
-    try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(DeadlineKeys.bound(from), DeadlineKeys.bound(now + 1))) {
+    try (KeyValueIterator<Bytes, byte[]> it =
+        deadlines.range(DeadlineKeys.bound(from), DeadlineKeys.bound(now + 1))) {
       it.forEachRemaining(entry -> dueKeys.add(entry.key));
     }
     for (Bytes dueKey : dueKeys) {
       deadlines.delete(dueKey);
       String traceKey = DeadlineKeys.traceKey(dueKey);
       TraceBuffer buffer = states.get(traceKey);
-      if (buffer == null || buffer.getDeadlineEpochMillis() > now) {
+      if (buffer == null || buffer.getDeadlineEpochMillis() != DeadlineKeys.deadline(dueKey)) {
         continue; // stale index entry: the trace moved on
       }
+      buffer.setDeadlineEpochMillis(Long.MAX_VALUE); // its entry is gone
       switch (buffer.getPhase()) {
         case OPEN -> {
           String projectId = TraceKey.parse(traceKey).projectId();
-          boolean quiet = buffer.getLastArrivalEpochMillis() + quietWindowMillis(projectId) <= now;
-          complete(traceKey, buffer, quiet ? CompletionReason.QUIET : CompletionReason.MAX_LIFETIME, now);
+          long due = dueAt(projectId, buffer);
+          if (due > now) {
+            moveDeadline(traceKey, buffer, due); // later spans pushed the deadline on
+          } else {
+            complete(traceKey, buffer, dueReason(projectId, buffer, now), now);
+          }
           states.put(traceKey, buffer);
         }
         case COMPLETED -> {
@@ -200,53 +271,93 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
         case EXPIRED -> states.delete(traceKey);
       }
     }
-    metrics.punctuation.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    metrics.punctuation.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
   }
 
-  /** Emits the next revision and moves the trace to COMPLETED; the caller stores {@code buffer}. */
-  private void complete(String traceKey, TraceBuffer buffer, CompletionReason reason, long now) {
+  /**
+   * Emits the next revision and moves the trace to COMPLETED; the caller stores {@code buffer}.
+   *
+   * @param clockMillis the completion clock (ingest time) the completion happens at
+   */
+  private void complete(
+      String traceKey, TraceBuffer buffer, CompletionReason reason, long clockMillis) {
     TraceKey key = TraceKey.parse(traceKey);
     List<Span> traceSpans = new ArrayList<>(buffer.getSpanCount());
-    try (KeyValueIterator<String, Span> it = spans.prefixScan(traceKey + "/", KEYS)) {
-      it.forEachRemaining(kv -> traceSpans.add(kv.value));
+    try (KeyValueIterator<String, byte[]> it = spans.prefixScan(traceKey + "/", KEYS)) {
+      it.forEachRemaining(kv -> decodeInto(traceSpans, key, kv.value));
     }
-    traceSpans.sort(Comparator.comparingLong(Span::getStartEpochNanos).thenComparing(Span::getSpanId));
-    TraceRollup rollup = TraceRollups.compute(key.projectId(), key.traceId(), traceSpans);
+    traceSpans.sort(START_ORDER);
+    long wallMillis = context.currentSystemTimeMs();
     int revision = buffer.getRevision() + 1;
-    CompletedTrace completed = CompletedTrace.newBuilder()
-        .setProjectId(key.projectId())
-        .setTraceId(key.traceId())
-        .setRevision(revision)
-        .setCompletionReason(reason)
-        .setPartial(buffer.getPartial())
-        .setFirstArrivalEpochMillis(buffer.getOpenedEpochMillis())
-        .setLastArrivalEpochMillis(buffer.getLastArrivalEpochMillis())
-        .setCompletedEpochMillis(now)
-        .setRollup(rollup)
-        .setSpans(traceSpans)
-        .build();
-    context.forward(
-        new Record<>(traceKey.getBytes(StandardCharsets.UTF_8), COMPLETED_SERDE.encode(completed), now),
-        CompletionTopology.COMPLETED_SINK);
-    metrics.completed(reason);
-    if (reason == CompletionReason.QUIET) {
-      long dueAt = buffer.getLastArrivalEpochMillis() + quietWindowMillis(key.projectId());
-      metrics.completionLag.record(Duration.ofMillis(Math.max(0, now - dueAt)));
+    if (!traceSpans.isEmpty()) {
+      TraceRollup rollup = TraceRollups.compute(key.projectId(), key.traceId(), traceSpans);
+      CompletedTrace completed =
+          CompletedTrace.newBuilder()
+              .setProjectId(key.projectId())
+              .setTraceId(key.traceId())
+              .setRevision(revision)
+              .setCompletionReason(reason)
+              .setPartial(buffer.getPartial())
+              .setFirstArrivalEpochMillis(buffer.getOpenedEpochMillis())
+              .setLastArrivalEpochMillis(buffer.getLastArrivalEpochMillis())
+              .setCompletedEpochMillis(wallMillis)
+              .setRollup(rollup)
+              .setSpans(traceSpans)
+              .build();
+      context.forward(
+          new Record<>(
+              traceKey.getBytes(StandardCharsets.UTF_8),
+              COMPLETED_SERDE.encode(completed),
+              wallMillis),
+          CompletionTopology.COMPLETED_SINK);
+      metrics.completed(reason);
+      if (reason == CompletionReason.QUIET) {
+        long dueAt = buffer.getLastArrivalEpochMillis() + quietWindowMillis(key.projectId());
+        metrics.completionLag.record(Duration.ofMillis(Math.max(0, wallMillis - dueAt)));
+      }
+      buffer.setRevision(revision);
     }
     adjustOpen(-1, -buffer.getSpanCount());
-    buffer.setRevision(revision);
     buffer.setPhase(TracePhase.COMPLETED);
-    moveDeadline(traceKey, buffer, now + settings.completedRetention().toMillis());
+    moveDeadline(traceKey, buffer, clockMillis + settings.completedRetention().toMillis());
+  }
+
+  /**
+   * Decodes one buffered span into {@code into}; a span that does not decode, or belongs to
+   * another trace (a producer that keyed it wrongly), goes to the dead-letter topic instead, so one
+   * bad record never holds its trace back.
+   */
+  private void decodeInto(List<Span> into, TraceKey key, byte[] value) {
+    try {
+      Span span = SPAN_SERDE.decode(value);
+      if (!span.getProjectId().equals(key.projectId())
+          || !span.getTraceId().equals(key.traceId())) {
+        throw new SerializationException(
+            "Span "
+                + span.getSpanId()
+                + " of "
+                + span.getProjectId()
+                + "/"
+                + span.getTraceId()
+                + " was keyed "
+                + key);
+      }
+      into.add(span);
+    } catch (SerializationException e) {
+      byte[] keyBytes = key.toString().getBytes(StandardCharsets.UTF_8);
+      toDeadLetters(keyBytes, value, context.currentSystemTimeMs(), new RecordHeaders(), false, e);
+    }
   }
 
   private void purgeSpans(String traceKey) {
     List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, Span> it = spans.prefixScan(traceKey + "/", KEYS)) {
+    try (KeyValueIterator<String, byte[]> it = spans.prefixScan(traceKey + "/", KEYS)) {
       it.forEachRemaining(kv -> keys.add(kv.key));
     }
     keys.forEach(spans::delete);
   }
 
+  /** Points the trace's index entry at {@code deadlineEpochMillis}, deleting its earlier entry. */
   private void moveDeadline(String traceKey, TraceBuffer buffer, long deadlineEpochMillis) {
     if (buffer.getDeadlineEpochMillis() != Long.MAX_VALUE) {
       deadlines.delete(DeadlineKeys.of(buffer.getDeadlineEpochMillis(), traceKey));
@@ -260,18 +371,48 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     return settings.quietWindowFor(projectId).toMillis();
   }
 
-  private void toDeadLetters(Record<byte[], byte[]> record, SerializationException error) {
-    Headers headers = new RecordHeaders(record.headers().toArray());
-    headers.add("tracefold.error.class", error.getClass().getName().getBytes(StandardCharsets.UTF_8));
-    headers.add("tracefold.error.message", String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8));
-    context.recordMetadata().ifPresent(meta -> {
-      headers.add("tracefold.source.topic", meta.topic().getBytes(StandardCharsets.UTF_8));
-      headers.add("tracefold.source.partition", Integer.toString(meta.partition()).getBytes(StandardCharsets.UTF_8));
-      headers.add("tracefold.source.offset", Long.toString(meta.offset()).getBytes(StandardCharsets.UTF_8));
-    });
-    context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), CompletionTopology.DLQ_SINK);
+  /**
+   * Forwards a record to {@code tracefold.spans.dlq} with error headers, and the source topic,
+   * partition and offset when {@code fromInput} (the record being processed; a buffered span found
+   * bad at completion names the spans store instead).
+   */
+  private void toDeadLetters(
+      byte[] key,
+      byte[] value,
+      long timestamp,
+      Headers original,
+      boolean fromInput,
+      SerializationException error) {
+    Headers headers = new RecordHeaders(original.toArray());
+    headers.add(
+        "tracefold.error.class", error.getClass().getName().getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        "tracefold.error.message",
+        String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8));
+    if (!fromInput) {
+      headers.add(
+          "tracefold.source.store",
+          CompletionTopology.SPANS_STORE.getBytes(StandardCharsets.UTF_8));
+    }
+    context
+        .recordMetadata()
+        .filter(meta -> fromInput)
+        .ifPresent(
+            meta -> {
+              headers.add("tracefold.source.topic", meta.topic().getBytes(StandardCharsets.UTF_8));
+              headers.add(
+                  "tracefold.source.partition",
+                  Integer.toString(meta.partition()).getBytes(StandardCharsets.UTF_8));
+              headers.add(
+                  "tracefold.source.offset",
+                  Long.toString(meta.offset()).getBytes(StandardCharsets.UTF_8));
+            });
+    context.forward(
+        new Record<>(key, value == null ? EMPTY : value, timestamp, headers),
+        CompletionTopology.DLQ_SINK);
     metrics.dlqRecords.increment();
-    log.warn("Undecodable record sent to {}: {}", Topics.SPANS_DLQ.name(), error.getMessage());
+    log.warn(
+        "Undecodable span record sent to {}: {}", Topics.SPANS_DLQ.name(), error.getMessage());
   }
 
   private void adjustOpen(long traces, long spanCount) {
@@ -294,5 +435,6 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     metrics.bufferedTraces.addAndGet(-ownOpenTraces);
     metrics.bufferedSpans.addAndGet(-ownOpenSpans);
     metrics.stateSpanBytes.addAndGet(-ownStateSpanBytes);
+    metrics.forgetTask(taskId);
   }
 }

@@ -8,6 +8,7 @@ import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
+import dev.tracefold.schemas.topic.SpanHeaders;
 import dev.tracefold.schemas.topic.Topics;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.TopicProvisioner;
@@ -50,7 +51,8 @@ class CompletionStreamIT {
   }
 
   private CompletionSettings settings(String applicationId, Path dir) {
-    return new CompletionSettings(Duration.ofSeconds(2), Map.of(), Duration.ofMillis(100), Duration.ofHours(1),
+    return new CompletionSettings(Duration.ofSeconds(2), Map.of(), Duration.ofMillis(100), Duration.ofSeconds(1),
+        Duration.ofMillis(100), Duration.ofHours(1),
         10_000, 5 << 20, Duration.ofHours(24), Duration.ofDays(7), applicationId, dir, 1, 0);
   }
 
@@ -166,6 +168,64 @@ class CompletionStreamIT {
           .isGreaterThanOrEqualTo(trace.getLastArrivalEpochMillis() + window.toMillis())
           .as("on the original schedule, not a window after the restart")
           .isLessThan(restartEpochMillis + window.toMillis());
+    }
+  }
+
+  @Test
+  void aStreamStartedAfterItsInputDecidesOnIngestTime() throws Exception {
+    // the stream is not running while the spans arrive; afterwards it must reach the decisions it
+    // would have reached in real time: A never paused for a quiet window (one revision), B did
+    // (two revisions), C is a single span
+    Duration window = Duration.ofSeconds(3);
+    String a = "000000000000000000000000000000a0";
+    String b = "000000000000000000000000000000b0";
+    String c = "000000000000000000000000000000c0";
+    Map<String, List<Long>> ingestTimes = new java.util.TreeMap<>();
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, Span> producer = new KafkaProducer<>(props, Topics.SPANS.keySerde().serializer(),
+        Topics.SPANS.valueSerde().serializer())) {
+      long start = System.currentTimeMillis();
+      Object[][] plan = {
+          {0L, a, 1}, {0L, b, 1}, {0L, c, 1}, {1_000L, a, 2}, {2_000L, a, 3}, {3_000L, a, 4}, {4_500L, b, 2}};
+      for (Object[] step : plan) {
+        long due = start + (Long) step[0];
+        while (System.currentTimeMillis() < due) {
+          Thread.sleep(Math.max(1, due - System.currentTimeMillis()));
+        }
+        Span span = span("stopped", (String) step[1], String.format("%016x", (Integer) step[2]));
+        var metadata = producer.send(new ProducerRecord<>(Topics.SPANS.name(), null,
+            span.getProjectId() + "/" + span.getTraceId(), span, SpanHeaders.of(span))).get();
+        ingestTimes.computeIfAbsent(span.getTraceId(), k -> new ArrayList<>()).add(metadata.timestamp());
+      }
+    }
+    // the revisions the ingest times call for: a new one after every gap of a quiet window or more
+    Map<String, List<Integer>> expected = new java.util.TreeMap<>();
+    ingestTimes.forEach((trace, times) -> {
+      List<Integer> spanCounts = new ArrayList<>();
+      for (int i = 0; i < times.size(); i++) {
+        if (i > 0 && times.get(i) - times.get(i - 1) < window.toMillis()) {
+          spanCounts.set(spanCounts.size() - 1, i + 1);
+        } else {
+          spanCounts.add(i + 1);
+        }
+      }
+      expected.put(trace, spanCounts);
+    });
+    assertThat(expected).as("the plan's timing held").containsEntry(a, List.of(4)).containsEntry(b, List.of(1, 2));
+    Thread.sleep(window.toMillis()); // the stream starts well after the last quiet window ran out
+    CompletionSettings settings = settings("it-stopped", stateDir).withQuietWindow(window);
+    try (CompletionStream stream = CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+      List<CompletedTrace> completed = readCompleted("stopped", 4);
+      Map<String, List<Integer>> actual = new java.util.TreeMap<>();
+      completed.stream()
+          .sorted(java.util.Comparator.comparing(CompletedTrace::getTraceId).thenComparing(CompletedTrace::getRevision))
+          .forEach(t -> actual.computeIfAbsent(t.getTraceId(), k -> new ArrayList<>()).add(t.getSpans().size()));
+      assertThat(actual).isEqualTo(expected);
+      assertThat(completed).allSatisfy(t ->
+          assertThat(t.getLastArrivalEpochMillis()).isEqualTo(ingestTimes.get(t.getTraceId())
+              .get(t.getSpans().size() - 1)));
     }
   }
 

@@ -8,6 +8,7 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.serde.AvroSerde;
+import dev.tracefold.schemas.topic.SpanHeaders;
 import dev.tracefold.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +39,18 @@ class TraceCompletionTopologyTest {
   private TestInputTopic<String, Span> spans;
   private TestOutputTopic<String, CompletedTrace> completed;
 
+  /** The driver's wall clock: records are piped with it as their timestamp (ingest time). */
+  private Instant now = T0;
+
   private CompletionSettings settings(Map<String, Duration> perProject, int maxSpans, long maxBytes) {
-    return new CompletionSettings(WINDOW, perProject, Duration.ofSeconds(1), Duration.ofHours(1), maxSpans,
-        maxBytes, Duration.ofHours(24), Duration.ofDays(7), "completion-test", stateDir, 1, 0);
+    return settings(perProject, maxSpans, maxBytes, Duration.ofSeconds(2), Duration.ZERO);
+  }
+
+  private CompletionSettings settings(
+      Map<String, Duration> perProject, int maxSpans, long maxBytes, Duration idleAfter, Duration grace) {
+    return new CompletionSettings(WINDOW, perProject, Duration.ofSeconds(1), idleAfter, grace,
+        Duration.ofHours(1), maxSpans, maxBytes, Duration.ofHours(24), Duration.ofDays(7),
+        "completion-test", stateDir, 1, 0);
   }
 
   private void start(CompletionSettings settings) {
@@ -66,11 +76,19 @@ class TraceCompletionTopologyTest {
         .setEndEpochNanos(startNanos + 1_000).setStatus(SpanStatus.UNSET).build();
   }
 
+  /** Sends a span as the gateway does (with its headers), accepted by Kafka now. */
   private void send(Span span) {
-    spans.pipeInput(span.getProjectId() + "/" + span.getTraceId(), span);
+    send(span, now);
+  }
+
+  /** Sends a span as the gateway does, accepted by Kafka at {@code ingestTime}. */
+  private void send(Span span, Instant ingestTime) {
+    spans.pipeInput(new TestRecord<>(span.getProjectId() + "/" + span.getTraceId(), span,
+        SpanHeaders.of(span), ingestTime));
   }
 
   private void advance(Duration duration) {
+    now = now.plus(duration);
     driver.advanceWallClockTime(duration);
   }
 
@@ -300,5 +318,107 @@ class TraceCompletionTopologyTest {
     assertThat(third.getRevision()).isEqualTo(3);
     assertThat(third.getPartial()).isTrue();
     assertThat(third.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a3", "00000000000000a4");
+  }
+
+  @Test
+  void aStreamRunningBehindItsInputNeitherSplitsNorMergesTraces() {
+    // the task keeps processing records (idle-after is never reached) but falls ever further
+    // behind: 30 s of wall clock per record, 10 s of ingest time between records
+    start(settings(Map.of("busy", Duration.ofHours(2)), 10_000, 1 << 20, Duration.ofMinutes(1), Duration.ZERO));
+    advance(Duration.ofMinutes(30));
+    java.util.TreeMap<Instant, Span> backlog = new java.util.TreeMap<>();
+    for (int i = 0; i <= 90; i++) {
+      backlog.put(T0.plusSeconds(10L * i).plusMillis(1),
+          span("busy", TRACE_B.replace('1', 'f'), String.format("00000000000f%04d", i), null, i));
+    }
+    backlog.put(T0, span("p1", TRACE_A, "00000000000000a1", null, 100));
+    backlog.put(T0.plus(Duration.ofMinutes(4)), span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200));
+    backlog.put(T0.plus(Duration.ofMinutes(1)), span("p1", TRACE_B, "00000000000000b1", null, 100));
+    backlog.put(T0.plus(Duration.ofMinutes(7)), span("p1", TRACE_B, "00000000000000b2", "00000000000000b1", 200));
+    backlog.forEach((ingestTime, span) -> {
+      send(span, ingestTime);
+      advance(Duration.ofSeconds(30));
+    });
+    List<TestRecord<String, CompletedTrace>> emitted = completed.readRecordsToList();
+    List<CompletedTrace> a = emitted.stream().filter(r -> r.key().equals("p1/" + TRACE_A)).map(TestRecord::value).toList();
+    List<CompletedTrace> b = emitted.stream().filter(r -> r.key().equals("p1/" + TRACE_B)).map(TestRecord::value).toList();
+    assertThat(a).as("A's spans arrived 4 minutes apart: one revision").hasSize(1);
+    assertThat(a.get(0).getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1", "00000000000000a2");
+    assertThat(a.get(0).getLastArrivalEpochMillis()).isEqualTo(T0.plus(Duration.ofMinutes(4)).toEpochMilli());
+    assertThat(b).as("B's spans arrived 6 minutes apart: two revisions").hasSize(2);
+    assertThat(b.get(0).getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000b1");
+    assertThat(b.get(1).getRevision()).isEqualTo(2);
+    assertThat(b.get(1).getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000b1", "00000000000000b2");
+    assertThat(registry.get("tracefold.completion.clock.behind").gauge().value())
+        .as("seconds the completion clock is behind the wall clock").isGreaterThan(30 * 60);
+  }
+
+  @Test
+  void aCaughtUpTaskCompletesOnTheWallClockLessTheGrace() {
+    start(settings(Map.of(), 10_000, 1 << 20, Duration.ofSeconds(2), Duration.ofMillis(200)));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100));
+    advance(WINDOW);
+    assertThat(completed.isEmpty()).as("the grace is not over yet").isTrue();
+    advance(Duration.ofSeconds(1)); // the next punctuation
+    assertThat(completed.readValue().getSpans()).hasSize(1);
+  }
+
+  @Test
+  void aTaskIdleForLessThanIdleAfterWaitsForItsInput() {
+    start(settings(Map.of(), 10_000, 1 << 20, Duration.ofMinutes(10), Duration.ZERO));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100));
+    advance(WINDOW.plusMinutes(1));
+    assertThat(completed.isEmpty()).as("no newer input and not idle for 10 minutes yet").isTrue();
+    send(span("p1", TRACE_B, "00000000000000b1", null, 100));
+    advance(Duration.ofSeconds(1));
+    assertThat(completed.readKeyValue().key).as("input time moved past A's deadline").isEqualTo("p1/" + TRACE_A);
+  }
+
+  @Test
+  void anIngestTimeAheadOfTheWallClockCountsAsNow() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100));
+    send(span("p1", TRACE_B, "00000000000000b1", null, 100), now.plus(Duration.ofHours(2)));
+    advance(Duration.ofSeconds(1));
+    assertThat(completed.isEmpty()).as("a producer clock two hours ahead completes nothing").isTrue();
+    advance(WINDOW);
+    assertThat(completed.readValuesToList()).hasSize(2);
+  }
+
+  @Test
+  void spansWithoutTheGatewayHeadersAreDecodedAndABadBufferedSpanIsDeadLettered() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    Span plain = span("p1", TRACE_A, "00000000000000a1", null, 100);
+    spans.pipeInput(new TestRecord<>("p1/" + TRACE_A, plain, null, now));
+    byte[] corrupt = AvroSerde.of(Span.class).encode(span("p1", TRACE_A, "00000000000000a2", null, 200));
+    java.util.Arrays.fill(corrupt, 10, corrupt.length, (byte) 0xff);
+    TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.SPANS.name(),
+        Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    raw.pipeInput(new TestRecord<>(("p1/" + TRACE_A).getBytes(StandardCharsets.UTF_8), corrupt,
+        SpanHeaders.of("00000000000000a2", null), now));
+    advance(WINDOW);
+    CompletedTrace trace = completed.readValue();
+    assertThat(trace.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1");
+    TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(Topics.SPANS_DLQ.name(),
+        Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    assertThat(dlq.readRecord().value()).isEqualTo(corrupt);
+  }
+
+  @Test
+  void spansAQuietWindowApartStayApartWhenProcessedInOneGo() {
+    start(settings(Map.of(), 10_000, 1 << 20, Duration.ofMinutes(10), Duration.ZERO));
+    advance(Duration.ofHours(1)); // the stream was stopped; its backlog is processed at once
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100), T0);
+    send(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200), T0.plus(WINDOW));
+    send(span("p1", TRACE_A, "00000000000000a3", "00000000000000a1", 300), T0.plus(WINDOW).plusSeconds(10));
+    List<CompletedTrace> first = completed.readValuesToList();
+    assertThat(first).hasSize(1);
+    assertThat(first.get(0).getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1");
+    assertThat(first.get(0).getCompletionReason()).isEqualTo(CompletionReason.QUIET);
+    advance(Duration.ofMinutes(11));
+    CompletedTrace second = completed.readValue();
+    assertThat(second.getRevision()).isEqualTo(2);
+    assertThat(second.getSpans()).extracting(Span::getSpanId)
+        .containsExactly("00000000000000a1", "00000000000000a2", "00000000000000a3");
   }
 }

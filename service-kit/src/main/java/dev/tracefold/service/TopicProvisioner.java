@@ -10,21 +10,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates Tracefold's topics if they do not exist yet; existing topics are left as they are.
- * Every service calls it at start-up, so any one of them can start first.
+ * Creates Tracefold's topics if they do not exist yet. Every service calls it at start-up, so any
+ * one of them can start first.
  *
  * <p>{@code tracefold.traces.completed} gets {@code max.message.bytes} = {@link
- * KafkaSettings#completedMaxMessageBytes()}; every topic uses zstd compression.
+ * KafkaSettings#completedMaxMessageBytes()}; every topic uses zstd compression. {@code
+ * tracefold.spans} gets {@code message.timestamp.type=LogAppendTime}: a span's record timestamp is
+ * when Kafka accepted it, its ingest time, on which the completion stream measures quiet windows
+ * (docs/decisions.md, "Completion on ingest time"). An existing {@code tracefold.spans} with
+ * another timestamp type is switched to it (logged); nothing else of an existing topic is changed.
  */
 public final class TopicProvisioner {
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+  private static final String LOG_APPEND_TIME = "LogAppendTime";
 
   private TopicProvisioner() {}
 
@@ -44,8 +54,8 @@ public final class TopicProvisioner {
           missing.add(topic);
         }
       }
-      if (missing.isEmpty()) {
-        return;
+      if (existing.contains(Topics.SPANS.name())) {
+        ensureLogAppendTime(admin);
       }
       for (var entry : admin.createTopics(missing).values().entrySet()) {
         try {
@@ -66,14 +76,42 @@ public final class TopicProvisioner {
     }
   }
 
+  private static void ensureLogAppendTime(Admin admin)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    ConfigResource spans = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SPANS.name());
+    Config config = admin.describeConfigs(List.of(spans)).all().get(60, TimeUnit.SECONDS).get(spans);
+    ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+    if (type != null && LOG_APPEND_TIME.equals(type.value())) {
+      return;
+    }
+    AlterConfigOp set =
+        new AlterConfigOp(
+            new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME),
+            AlterConfigOp.OpType.SET);
+    admin
+        .incrementalAlterConfigs(Map.of(spans, List.of(set)))
+        .all()
+        .get(60, TimeUnit.SECONDS);
+    log.info(
+        "Set {}={} on the existing topic {} (was {}): quiet windows are measured on ingest time",
+        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+        LOG_APPEND_TIME,
+        Topics.SPANS.name(),
+        type == null ? "unset" : type.value());
+  }
+
   private static List<NewTopic> wanted(KafkaSettings settings) {
     Map<String, String> common = Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+    Map<String, String> spans =
+        Map.of(
+            TopicConfig.COMPRESSION_TYPE_CONFIG, "zstd",
+            TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME);
     Map<String, String> completed =
         Map.of(
             TopicConfig.COMPRESSION_TYPE_CONFIG, "zstd",
             TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.completedMaxMessageBytes()));
     return List.of(
-        topic(Topics.SPANS.name(), settings, common),
+        topic(Topics.SPANS.name(), settings, spans),
         topic(Topics.COMPLETED_TRACES.name(), settings, completed),
         topic(Topics.EVALUATION_TRIGGERS.name(), settings, common),
         topic(Topics.SPANS_DLQ.name(), settings, common));

@@ -3,6 +3,7 @@ package dev.tracefold.gateway.ingest;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.topic.Topic;
 import dev.tracefold.schemas.topic.Topics;
+import dev.tracefold.schemas.topic.SpanHeaders;
 import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.service.HealthCheck;
 import java.time.Clock;
@@ -242,7 +243,7 @@ public final class SpanIngester {
         String key = new TraceKey(span.getProjectId(), span.getTraceId()).toString();
         try {
           producer.send(
-              new ProducerRecord<>(TOPIC.name(), key, span),
+              new ProducerRecord<>(TOPIC.name(), null, key, span, SpanHeaders.of(span)),
               (metadata, error) -> completed(index, error));
         } catch (RuntimeException e) {
           completed(index, e);
