@@ -1,7 +1,5 @@
 package dev.tracefold.completion;
 
-import dev.tracefold.completion.state.TraceBuffer;
-import dev.tracefold.schemas.serde.AvroSerde;
 import dev.tracefold.schemas.topic.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -51,7 +49,7 @@ public final class CompletionTopology {
     // its changelog once per commit interval
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE), Serdes.String(),
-            AvroSerde.of(TraceBuffer.class)).withCachingEnabled(), PROCESSOR);
+            new TraceBufferSerde()).withCachingEnabled(), PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE), Serdes.Bytes(),
             Serdes.ByteArray()), PROCESSOR);

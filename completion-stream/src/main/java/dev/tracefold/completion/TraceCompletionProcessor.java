@@ -71,8 +71,6 @@ import org.slf4j.LoggerFactory;
 final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   private static final Logger log = LoggerFactory.getLogger(TraceCompletionProcessor.class);
   private static final AvroSerde<Span> SPAN_SERDE = (AvroSerde<Span>) Topics.SPANS.valueSerde();
-  private static final AvroSerde<CompletedTrace> COMPLETED_SERDE =
-      (AvroSerde<CompletedTrace>) Topics.COMPLETED_TRACES.valueSerde();
   private static final StringSerializer KEYS = new StringSerializer();
   private static final byte[] EMPTY = new byte[0];
   private static final Comparator<Span> START_ORDER =
@@ -282,11 +280,18 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   private void complete(
       String traceKey, TraceBuffer buffer, CompletionReason reason, long clockMillis) {
     TraceKey key = TraceKey.parse(traceKey);
-    List<Span> traceSpans = new ArrayList<>(buffer.getSpanCount());
+    List<BufferedSpan> buffered = new ArrayList<>(buffer.getSpanCount());
     try (KeyValueIterator<String, byte[]> it = spans.prefixScan(traceKey + "/", KEYS)) {
-      it.forEachRemaining(kv -> decodeInto(traceSpans, key, kv.value));
+      it.forEachRemaining(kv -> decodeInto(buffered, key, kv.value));
     }
-    traceSpans.sort(START_ORDER);
+    buffered.sort(Comparator.comparing(BufferedSpan::span, START_ORDER));
+    List<Span> traceSpans = new ArrayList<>(buffered.size());
+    List<byte[]> values = new ArrayList<>(buffered.size());
+    buffered.forEach(
+        b -> {
+          traceSpans.add(b.span());
+          values.add(b.value());
+        });
     long wallMillis = context.currentSystemTimeMs();
     int revision = buffer.getRevision() + 1;
     if (!traceSpans.isEmpty()) {
@@ -302,12 +307,12 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
               .setLastArrivalEpochMillis(buffer.getLastArrivalEpochMillis())
               .setCompletedEpochMillis(wallMillis)
               .setRollup(rollup)
-              .setSpans(traceSpans)
+              .setSpans(List.of())
               .build();
       context.forward(
           new Record<>(
               traceKey.getBytes(StandardCharsets.UTF_8),
-              COMPLETED_SERDE.encode(completed),
+              CompletedTraceEncoding.encode(completed, values),
               wallMillis),
           CompletionTopology.COMPLETED_SINK);
       metrics.completed(reason);
@@ -327,7 +332,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
    * another trace (a producer that keyed it wrongly), goes to the dead-letter topic instead, so one
    * bad record never holds its trace back.
    */
-  private void decodeInto(List<Span> into, TraceKey key, byte[] value) {
+  private void decodeInto(List<BufferedSpan> into, TraceKey key, byte[] value) {
     try {
       Span span = SPAN_SERDE.decode(value);
       if (!span.getProjectId().equals(key.projectId())
@@ -342,12 +347,15 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
                 + " was keyed "
                 + key);
       }
-      into.add(span);
+      into.add(new BufferedSpan(span, value));
     } catch (SerializationException e) {
       byte[] keyBytes = key.toString().getBytes(StandardCharsets.UTF_8);
       toDeadLetters(keyBytes, value, context.currentSystemTimeMs(), new RecordHeaders(), false, e);
     }
   }
+
+  /** A buffered span, decoded, with its record value as buffered. */
+  private record BufferedSpan(Span span, byte[] value) {}
 
   private void purgeSpans(String traceKey) {
     List<String> keys = new ArrayList<>();
