@@ -60,7 +60,8 @@ final class StreamUnderTest implements AutoCloseable {
       BenchOptions options, BenchCluster cluster, String applicationId, Path stateDir) {
     if (kind == Scenario.Kind.TRACEFOLD) {
       CompletionSettings defaults = CompletionSettings.from(ConfigFactory.load());
-      CompletionSettings settings = new CompletionSettings(quietWindow, projectQuietWindows, options.punctuationInterval(),
+      CompletionSettings settings = new CompletionSettings(quietWindow, projectQuietWindows,
+          dev.tracefold.completion.RootAwareSettings.OFF, options.punctuationInterval(),
           defaults.idleAfter(), defaults.clockGrace(), defaults.maxTraceLifetime(), defaults.maxSpansPerTrace(), defaults.maxTraceBytes(),
           defaults.completedRetention(), defaults.tombstoneRetention(), applicationId, stateDir,
           options.streamThreads(), 0);

@@ -23,8 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code tracefold_completion_completions_total{reason}}: emitted revisions by reason;
  *   <li>{@code tracefold_completion_late_spans_total}, {@code tracefold_completion_reopened_traces_total},
  *       {@code tracefold_completion_duplicate_spans_total}, {@code tracefold_completion_dlq_records_total};
- *   <li>{@code tracefold_completion_lag_seconds}: histogram of emit time - (last span arrival + quiet window),
- *       for QUIET completions;
+ *   <li>{@code tracefold_completion_lag_seconds}: histogram of emit time - the time the trace was
+ *       due (last span arrival + quiet window for QUIET, the later of root and last arrival + root
+ *       grace for ROOT completions);
+ *   <li>{@code tracefold_completion_root_waits_total}: root-aware completions held back because a
+ *       span's parent had not arrived (the trace then waits for its quiet window or a new span);
  *   <li>{@code tracefold_completion_punctuation_seconds}: duration of one punctuation;
  *   <li>{@code tracefold_completion_clock_behind_seconds}: how far the completion clock of this
  *       process's most lagging task is behind the wall clock, at its latest punctuation: about the
@@ -42,6 +45,7 @@ public final class CompletionMetrics {
   final Counter reopenedTraces;
   final Counter duplicateSpans;
   final Counter dlqRecords;
+  final Counter rootWaits;
   final Timer completionLag;
   final Timer punctuation;
   private final Map<String, Long> clockBehindMillisByTask = new ConcurrentHashMap<>();
@@ -74,8 +78,11 @@ public final class CompletionMetrics {
         .description("Spans dropped because their span id was already buffered").register(registry);
     dlqRecords = Counter.builder("tracefold.completion.dlq.records")
         .description("Undecodable records sent to tracefold.spans.dlq").register(registry);
+    rootWaits = Counter.builder("tracefold.completion.root.waits")
+        .description("Root-aware completions held back because a span's parent had not arrived")
+        .register(registry);
     completionLag = Timer.builder("tracefold.completion.lag")
-        .description("Emit time minus (last span arrival + quiet window)")
+        .description("Emit time minus the time the trace was due (QUIET and ROOT completions)")
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofMinutes(1))

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param quietWindow a trace completes when no span of it arrived for this long (ingest time: the
  *     record timestamps of {@code tracefold.spans}, see {@link CompletionClock})
  * @param projectQuietWindows per-project overrides of {@code quietWindow}
+ * @param rootAware root-aware and document completion (see {@link RootAwareSettings})
  * @param punctuationInterval how often the wall-clock punctuator looks for due traces
  * @param idleAfter a task that processed no record for this long (wall clock) has caught up with
  *     its input: its completion clock follows the wall clock from then on
@@ -33,6 +34,7 @@ import java.util.Objects;
 public record CompletionSettings(
     Duration quietWindow,
     Map<String, Duration> projectQuietWindows,
+    RootAwareSettings rootAware,
     Duration punctuationInterval,
     Duration idleAfter,
     Duration clockGrace,
@@ -49,6 +51,7 @@ public record CompletionSettings(
   public CompletionSettings {
     Objects.requireNonNull(quietWindow, "quietWindow");
     projectQuietWindows = Map.copyOf(projectQuietWindows);
+    Objects.requireNonNull(rootAware, "rootAware");
     Objects.requireNonNull(punctuationInterval, "punctuationInterval");
     Objects.requireNonNull(idleAfter, "idleAfter");
     Objects.requireNonNull(clockGrace, "clockGrace");
@@ -84,6 +87,7 @@ public record CompletionSettings(
     return new CompletionSettings(
         Durations.get(config, prefix + "quiet-window"),
         perProject,
+        RootAwareSettings.from(config),
         Durations.get(config, prefix + "punctuation-interval"),
         Durations.get(config, prefix + "idle-after"),
         Durations.get(config, prefix + "clock-grace"),
@@ -105,13 +109,20 @@ public record CompletionSettings(
 
   /** A copy with another quiet window (tests, benchmarks). */
   public CompletionSettings withQuietWindow(Duration window) {
-    return new CompletionSettings(window, projectQuietWindows, punctuationInterval, idleAfter, clockGrace, maxTraceLifetime,
+    return new CompletionSettings(window, projectQuietWindows, rootAware, punctuationInterval, idleAfter, clockGrace, maxTraceLifetime,
         maxSpansPerTrace, maxTraceBytes, completedRetention, tombstoneRetention, applicationId, stateDir, streamThreads, opsPort);
+  }
+
+  /** A copy with other root-aware settings (tests, benchmarks). */
+  public CompletionSettings withRootAware(RootAwareSettings settings) {
+    return new CompletionSettings(quietWindow, projectQuietWindows, settings, punctuationInterval,
+        idleAfter, clockGrace, maxTraceLifetime, maxSpansPerTrace, maxTraceBytes, completedRetention,
+        tombstoneRetention, applicationId, stateDir, streamThreads, opsPort);
   }
 
   /** A copy with another state directory (tests, standalone). */
   public CompletionSettings withStateDir(Path dir) {
-    return new CompletionSettings(quietWindow, projectQuietWindows, punctuationInterval, idleAfter, clockGrace, maxTraceLifetime,
+    return new CompletionSettings(quietWindow, projectQuietWindows, rootAware, punctuationInterval, idleAfter, clockGrace, maxTraceLifetime,
         maxSpansPerTrace, maxTraceBytes, completedRetention, tombstoneRetention, applicationId, dir, streamThreads, opsPort);
   }
 }

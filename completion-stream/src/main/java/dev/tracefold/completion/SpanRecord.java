@@ -19,9 +19,18 @@ import org.apache.kafka.streams.processor.api.Record;
  * @param projectId the project id
  * @param traceId the trace id
  * @param spanId the span id
+ * @param root whether the span has no parent
+ * @param documentSpanCount spans of the native JSON document it came in ({@link
+ *     SpanHeaders#DOCUMENT_SPAN_COUNT}), 0 if none
  * @param value the record value, unchanged: Avro single-object encoding of a {@link Span}
  */
-record SpanRecord(String projectId, String traceId, String spanId, byte[] value) {
+record SpanRecord(
+    String projectId,
+    String traceId,
+    String spanId,
+    boolean root,
+    int documentSpanCount,
+    byte[] value) {
   private static final AvroSerde<Span> SERDE = (AvroSerde<Span>) Topics.SPANS.valueSerde();
 
   /**
@@ -37,9 +46,12 @@ record SpanRecord(String projectId, String traceId, String spanId, byte[] value)
           "Span record has no value or a value too short for Avro single-object encoding");
     }
     String spanId = SpanHeaders.spanId(record.headers());
+    int documentSpanCount = SpanHeaders.documentSpanCount(record.headers());
     TraceKey key = spanId == null ? null : parseKey(record.key());
     if (key != null && (value[0] & 0xff) == 0xC3 && value[1] == 0x01) {
-      return new SpanRecord(key.projectId(), key.traceId(), spanId, value);
+      boolean root = SpanHeaders.isRoot(record.headers());
+      return new SpanRecord(
+          key.projectId(), key.traceId(), spanId, root, documentSpanCount, value);
     }
     Span span = SERDE.decode(value);
     try {
@@ -47,7 +59,13 @@ record SpanRecord(String projectId, String traceId, String spanId, byte[] value)
     } catch (IllegalArgumentException e) {
       throw new SerializationException("Span record names no valid project: " + e.getMessage());
     }
-    return new SpanRecord(span.getProjectId(), span.getTraceId(), span.getSpanId(), value);
+    return new SpanRecord(
+        span.getProjectId(),
+        span.getTraceId(),
+        span.getSpanId(),
+        span.getParentSpanId() == null,
+        documentSpanCount,
+        value);
   }
 
   private static TraceKey parseKey(byte[] key) {

@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
@@ -54,6 +56,13 @@ import org.slf4j.LoggerFactory;
  *       deadline, and moved only when the punctuation finds that later spans pushed the deadline
  *       on (a lazy timer): a span costs no index write.
  * </ul>
+ *
+ * <p><b>Root-aware completion</b> ({@link RootAwareSettings}): once a trace's root span (no parent)
+ * has arrived, it is due {@code root-grace} after the later of the root's and the last span's
+ * arrival; at that deadline it completes (reason ROOT) if every buffered span's parent is buffered
+ * too, otherwise it waits for its quiet window (or a new span, which allows another attempt). A
+ * trace that came as one native JSON document completes (DOCUMENT) as soon as the document's span
+ * count ({@link dev.tracefold.schemas.topic.SpanHeaders#DOCUMENT_SPAN_COUNT}) has arrived.
  *
  * <p>A span that arrives a quiet window (or the lifetime cap) after its open trace's deadline
  * completes that trace before it is taken as a late span, even when both are processed in one go,
@@ -147,9 +156,9 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     if (buffer != null && buffer.getPhase() == TracePhase.OPEN) {
       long due = dueAt(span.projectId(), buffer);
       if (due <= arrival) {
-        // the trace went quiet before this span arrived (a stream behind its input processes both
-        // in one go): complete it first, as real time would have, and take the span as late
-        complete(traceKey, buffer, dueReason(span.projectId(), buffer, due), due);
+        // the trace was due before this span arrived (a stream behind its input processes both in
+        // one go): complete it first, as real time would have, and take the span as late
+        tryComplete(traceKey, buffer, span.projectId(), due);
       }
     }
     spans.put(span.storeKey(), span.value());
@@ -164,6 +173,9 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
               .setSpanCount(0)
               .setSpanBytes(0)
               .setPartial(false)
+              .setRootArrivalEpochMillis(Long.MIN_VALUE)
+              .setRootCheckedSpanCount(-1)
+              .setDocumentSpanCount(0)
               .build();
       adjustOpen(1, 0);
     } else if (buffer.getPhase() != TracePhase.OPEN) {
@@ -187,11 +199,20 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     buffer.setSpanBytes(buffer.getSpanBytes() + bytes);
     adjustStateBytes(bytes);
     buffer.setLastArrivalEpochMillis(Math.max(buffer.getLastArrivalEpochMillis(), arrival));
+    if (span.root()) {
+      buffer.setRootArrivalEpochMillis(Math.max(buffer.getRootArrivalEpochMillis(), arrival));
+    }
+    if (span.documentSpanCount() > 0) {
+      buffer.setDocumentSpanCount(span.documentSpanCount());
+    }
     adjustOpen(0, 1);
 
     CompletionReason cap = capReached(buffer);
     if (cap != null) {
       complete(traceKey, buffer, cap, arrival);
+    } else if (settings.rootAware().appliesTo(span.projectId())
+        && buffer.getSpanCount() == buffer.getDocumentSpanCount()) {
+      complete(traceKey, buffer, CompletionReason.DOCUMENT, arrival); // the whole document is here
     } else {
       long due = dueAt(span.projectId(), buffer);
       if (buffer.getDeadlineEpochMillis() > due) {
@@ -211,17 +232,74 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     return null;
   }
 
-  /** When an open trace is due: quiet window after its last arrival, or its lifetime cap. */
+  /**
+   * When an open trace is due: quiet window after its last arrival, its lifetime cap, or, once its
+   * root arrived (and no root-aware attempt failed on the spans it holds now), root grace after the
+   * later of the root's and the last span's arrival; whichever comes first.
+   */
   private long dueAt(String projectId, TraceBuffer buffer) {
     long quiet = buffer.getLastArrivalEpochMillis() + quietWindowMillis(projectId);
     long lifetime = buffer.getOpenedEpochMillis() + settings.maxTraceLifetime().toMillis();
-    return Math.min(quiet, lifetime);
+    long due = Math.min(quiet, lifetime);
+    if (rootEligible(projectId, buffer)) {
+      due = Math.min(due, rootDueAt(projectId, buffer));
+    }
+    return due;
   }
 
-  /** Why an open trace due at or before {@code atMillis} completes: quiet, else its lifetime. */
+  private boolean rootEligible(String projectId, TraceBuffer buffer) {
+    return settings.rootAware().appliesTo(projectId)
+        && buffer.getRootArrivalEpochMillis() != Long.MIN_VALUE
+        && buffer.getRootCheckedSpanCount() != buffer.getSpanCount();
+  }
+
+  private long rootDueAt(String projectId, TraceBuffer buffer) {
+    long latest = Math.max(buffer.getRootArrivalEpochMillis(), buffer.getLastArrivalEpochMillis());
+    return latest + settings.rootAware().rootGraceFor(projectId).toMillis();
+  }
+
+  /** Why an open trace due at or before {@code atMillis} completes: quiet, lifetime, else root. */
   private CompletionReason dueReason(String projectId, TraceBuffer buffer, long atMillis) {
-    boolean quiet = buffer.getLastArrivalEpochMillis() + quietWindowMillis(projectId) <= atMillis;
-    return quiet ? CompletionReason.QUIET : CompletionReason.MAX_LIFETIME;
+    if (buffer.getLastArrivalEpochMillis() + quietWindowMillis(projectId) <= atMillis) {
+      return CompletionReason.QUIET;
+    }
+    if (buffer.getOpenedEpochMillis() + settings.maxTraceLifetime().toMillis() <= atMillis) {
+      return CompletionReason.MAX_LIFETIME;
+    }
+    return CompletionReason.ROOT;
+  }
+
+  /**
+   * Completes a due open trace at {@code atMillis}, unless it is due on its root and one of its
+   * spans' parents has not arrived (an orphan): then the root-aware attempt is marked failed for the
+   * spans it holds, and the trace waits for its quiet window or a new span. The caller stores
+   * {@code buffer}.
+   *
+   * @return whether a revision was emitted (the trace is COMPLETED)
+   */
+  private boolean tryComplete(String traceKey, TraceBuffer buffer, String projectId, long atMillis) {
+    CompletionReason reason = dueReason(projectId, buffer, atMillis);
+    List<BufferedSpan> buffered = load(traceKey);
+    if (reason == CompletionReason.ROOT && hasOrphan(buffered)) {
+      buffer.setRootCheckedSpanCount(buffer.getSpanCount());
+      metrics.rootWaits.increment();
+      return false;
+    }
+    emit(traceKey, buffer, reason, atMillis, buffered);
+    return true;
+  }
+
+  /** Whether a span's parent is missing from the trace's buffered spans. */
+  private static boolean hasOrphan(List<BufferedSpan> buffered) {
+    Set<String> spanIds = new HashSet<>(buffered.size() * 2);
+    buffered.forEach(b -> spanIds.add(b.span().getSpanId()));
+    for (BufferedSpan b : buffered) {
+      String parent = b.span().getParentSpanId();
+      if (parent != null && !spanIds.contains(parent)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void punctuate(long wallMillis) {
@@ -252,8 +330,8 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
           long due = dueAt(projectId, buffer);
           if (due > now) {
             moveDeadline(traceKey, buffer, due); // later spans pushed the deadline on
-          } else {
-            complete(traceKey, buffer, dueReason(projectId, buffer, now), now);
+          } else if (!tryComplete(traceKey, buffer, projectId, now)) {
+            moveDeadline(traceKey, buffer, dueAt(projectId, buffer)); // an orphan: quiet window
           }
           states.put(traceKey, buffer);
         }
@@ -279,12 +357,28 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
    */
   private void complete(
       String traceKey, TraceBuffer buffer, CompletionReason reason, long clockMillis) {
+    emit(traceKey, buffer, reason, clockMillis, load(traceKey));
+  }
+
+  /** The trace's buffered spans, decoded, in start order; bad ones go to the dead letters. */
+  private List<BufferedSpan> load(String traceKey) {
     TraceKey key = TraceKey.parse(traceKey);
-    List<BufferedSpan> buffered = new ArrayList<>(buffer.getSpanCount());
+    List<BufferedSpan> buffered = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = spans.prefixScan(traceKey + "/", KEYS)) {
       it.forEachRemaining(kv -> decodeInto(buffered, key, kv.value));
     }
     buffered.sort(Comparator.comparing(BufferedSpan::span, START_ORDER));
+    return buffered;
+  }
+
+  /** Emits the next revision of {@code buffered} and moves the trace to COMPLETED. */
+  private void emit(
+      String traceKey,
+      TraceBuffer buffer,
+      CompletionReason reason,
+      long clockMillis,
+      List<BufferedSpan> buffered) {
+    TraceKey key = TraceKey.parse(traceKey);
     List<Span> traceSpans = new ArrayList<>(buffered.size());
     List<byte[]> values = new ArrayList<>(buffered.size());
     buffered.forEach(
@@ -316,8 +410,11 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
               wallMillis),
           CompletionTopology.COMPLETED_SINK);
       metrics.completed(reason);
-      if (reason == CompletionReason.QUIET) {
-        long dueAt = buffer.getLastArrivalEpochMillis() + quietWindowMillis(key.projectId());
+      if (reason == CompletionReason.QUIET || reason == CompletionReason.ROOT) {
+        long dueAt =
+            reason == CompletionReason.QUIET
+                ? buffer.getLastArrivalEpochMillis() + quietWindowMillis(key.projectId())
+                : rootDueAt(key.projectId(), buffer);
         metrics.completionLag.record(Duration.ofMillis(Math.max(0, wallMillis - dueAt)));
       }
       buffer.setRevision(revision);

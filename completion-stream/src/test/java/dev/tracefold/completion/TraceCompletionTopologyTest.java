@@ -27,71 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TraceCompletionTopologyTest {
-  private static final Duration WINDOW = Duration.ofMinutes(5);
-  private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
-  private static final String TRACE_A = "0af7651916cd43dd8448eb211c80319c";
-  private static final String TRACE_B = "1bf7651916cd43dd8448eb211c80319d";
-
-  @TempDir Path stateDir;
-  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, Span> spans;
-  private TestOutputTopic<String, CompletedTrace> completed;
-
-  /** The driver's wall clock: records are piped with it as their timestamp (ingest time). */
-  private Instant now = T0;
-
-  private CompletionSettings settings(Map<String, Duration> perProject, int maxSpans, long maxBytes) {
-    return settings(perProject, maxSpans, maxBytes, Duration.ofSeconds(2), Duration.ZERO);
-  }
-
-  private CompletionSettings settings(
-      Map<String, Duration> perProject, int maxSpans, long maxBytes, Duration idleAfter, Duration grace) {
-    return new CompletionSettings(WINDOW, perProject, Duration.ofSeconds(1), idleAfter, grace,
-        Duration.ofHours(1), maxSpans, maxBytes, Duration.ofHours(24), Duration.ofDays(7),
-        "completion-test", stateDir, 1, 0);
-  }
-
-  private void start(CompletionSettings settings) {
-    driver = new TopologyTestDriver(
-        CompletionTopology.build(settings, new CompletionMetrics(registry)),
-        CompletionStream.properties(settings, new dev.tracefold.service.KafkaSettings("unused:9092", 1, (short) 1, 1 << 20)),
-        T0);
-    spans = driver.createInputTopic(Topics.SPANS.name(), Serdes.String().serializer(), Topics.SPANS.valueSerde().serializer());
-    completed = driver.createOutputTopic(Topics.COMPLETED_TRACES.name(), Serdes.String().deserializer(),
-        Topics.COMPLETED_TRACES.valueSerde().deserializer());
-  }
-
-  @AfterEach
-  void close() {
-    if (driver != null) {
-      driver.close();
-    }
-  }
-
-  private static Span span(String project, String trace, String spanId, String parent, long startNanos) {
-    return Span.newBuilder().setProjectId(project).setTraceId(trace).setSpanId(spanId).setParentSpanId(parent)
-        .setName("op-" + spanId).setKind(SpanKind.OTHER).setStartEpochNanos(startNanos)
-        .setEndEpochNanos(startNanos + 1_000).setStatus(SpanStatus.UNSET).build();
-  }
-
-  /** Sends a span as the gateway does (with its headers), accepted by Kafka now. */
-  private void send(Span span) {
-    send(span, now);
-  }
-
-  /** Sends a span as the gateway does, accepted by Kafka at {@code ingestTime}. */
-  private void send(Span span, Instant ingestTime) {
-    spans.pipeInput(new TestRecord<>(span.getProjectId() + "/" + span.getTraceId(), span,
-        SpanHeaders.of(span), ingestTime));
-  }
-
-  private void advance(Duration duration) {
-    now = now.plus(duration);
-    driver.advanceWallClockTime(duration);
-  }
-
+class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
   @Test
   void completesOnlyAfterTheQuietWindowAndEverySpanResetsTheTimer() {
     start(settings(Map.of(), 10_000, 1 << 20));

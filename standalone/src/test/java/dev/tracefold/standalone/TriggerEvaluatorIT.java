@@ -41,7 +41,13 @@ class TriggerEvaluatorIT {
 
   @BeforeAll
   static void startPipeline() {
-    pipeline = StandalonePipeline.start(TestConfigs.ephemeral(dataDir, "2s"));
+    // the quiet window, not the document, completes the traces: the rule created just before them
+    // applies within the sink's rules refresh interval (2 s), which a document's immediate
+    // completion could beat
+    pipeline = StandalonePipeline.start(
+        com.typesafe.config.ConfigFactory.parseMap(
+                java.util.Map.of("tracefold.completion.quiet-window-only-projects", java.util.List.of("default")))
+            .withFallback(TestConfigs.ephemeral(dataDir, "2s")));
   }
 
   @AfterAll

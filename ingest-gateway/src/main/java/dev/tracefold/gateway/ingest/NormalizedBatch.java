@@ -2,6 +2,7 @@ package dev.tracefold.gateway.ingest;
 
 import dev.tracefold.schemas.Span;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a transport hands to {@link SpanIngester}: the spans of one request that passed validation,
@@ -10,11 +11,21 @@ import java.util.List;
  *
  * @param spans valid, normalised spans, in request order
  * @param rejections invalid spans, in request order
+ * @param documentSpanCounts for spans that came as whole-trace documents (native JSON): trace id →
+ *     the document's span count, sent with each span as {@link
+ *     dev.tracefold.schemas.topic.SpanHeaders#DOCUMENT_SPAN_COUNT}; empty for OTLP
  */
-public record NormalizedBatch(List<Span> spans, List<SpanRejection> rejections) {
+public record NormalizedBatch(
+    List<Span> spans, List<SpanRejection> rejections, Map<String, Integer> documentSpanCounts) {
   public NormalizedBatch {
     spans = List.copyOf(spans);
     rejections = List.copyOf(rejections);
+    documentSpanCounts = Map.copyOf(documentSpanCounts);
+  }
+
+  /** A batch of spans that did not come as whole-trace documents. */
+  public NormalizedBatch(List<Span> spans, List<SpanRejection> rejections) {
+    this(spans, rejections, Map.of());
   }
 
   /** Number of spans the request carried: valid plus rejected. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +125,7 @@ public final class SpanIngester {
     }
     limitAttributes(protocol, batch.spans());
     long startNanos = System.nanoTime();
-    Delivery delivery = new Delivery(batch.spans());
+    Delivery delivery = new Delivery(batch.spans(), batch.documentSpanCounts());
     try {
       sendExecutor.execute(delivery::sendAll);
     } catch (RejectedExecutionException e) {
@@ -222,13 +224,15 @@ public final class SpanIngester {
   /** The sends of one batch; completes with the spans rejected as too large, or with the error. */
   private final class Delivery {
     final List<Span> spans;
+    final Map<String, Integer> documentSpanCounts;
     final CompletableFuture<List<SpanRejection>> future = new CompletableFuture<>();
     final AtomicReferenceArray<Object> results;
     final AtomicInteger remaining;
     final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    Delivery(List<Span> spans) {
+    Delivery(List<Span> spans, Map<String, Integer> documentSpanCounts) {
       this.spans = spans;
+      this.documentSpanCounts = documentSpanCounts;
       this.results = new AtomicReferenceArray<>(spans.size());
       this.remaining = new AtomicInteger(spans.size());
     }
@@ -243,12 +247,20 @@ public final class SpanIngester {
         String key = new TraceKey(span.getProjectId(), span.getTraceId()).toString();
         try {
           producer.send(
-              new ProducerRecord<>(TOPIC.name(), null, key, span, SpanHeaders.of(span)),
+              new ProducerRecord<>(TOPIC.name(), null, key, span, headers(span)),
               (metadata, error) -> completed(index, error));
         } catch (RuntimeException e) {
           completed(index, e);
         }
       }
+    }
+
+    private Headers headers(Span span) {
+      Headers headers = SpanHeaders.of(span);
+      Integer documentSpanCount = documentSpanCounts.get(span.getTraceId());
+      return documentSpanCount == null
+          ? headers
+          : SpanHeaders.withDocumentSpanCount(headers, documentSpanCount);
     }
 
     void completed(int index, Exception error) {

@@ -12,7 +12,9 @@ import dev.tracefold.gateway.nativejson.TraceItemReader.TraceItem;
 import dev.tracefold.schemas.Span;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -130,12 +132,15 @@ final class NativeTraceIngest {
   private CompletableFuture<Outcome> ingestBatch(List<Accepted> batch) {
     List<Span> spans = new ArrayList<>();
     List<String> traceIds = new ArrayList<>(batch.size());
+    Map<String, Integer> documentSpanCounts = new HashMap<>();
     for (Accepted trace : batch) {
       spans.addAll(trace.trace().spans());
       traceIds.add(trace.trace().traceId());
+      // a document holds its whole trace: the stream completes it once these spans arrived
+      documentSpanCounts.merge(trace.trace().traceId(), trace.trace().spans().size(), Integer::sum);
     }
     return ingester
-        .ingest(PROTOCOL, new NormalizedBatch(spans, List.of()))
+        .ingest(PROTOCOL, new NormalizedBatch(spans, List.of(), documentSpanCounts))
         .thenApply(
             result ->
                 new Outcome(traceIds, result.acceptedSpans(), tooLargeErrors(batch, result), 0));
