@@ -35,11 +35,11 @@ import org.slf4j.LoggerFactory;
  * schedule: a late thread catches up, and the lateness is reported.
  *
  * <p><b>Exporters</b> ({@code --exporters} threads, {@code bench-exporter-<i>}): each takes up to
- * {@code --batch-size} spans from the shared queue, waiting at most {@code --export-delay} since its
- * previous export, and POSTs them as one request, so the spans of many traces interleave in every
- * request. 429 and 503 are retried after their {@code Retry-After} (seconds), transport errors
- * after 1 s, up to 2 minutes per request; any other answer fails the request (its spans are not
- * acknowledged). A full queue (2,048 spans per exporter, the SDK's default queue per process)
+ * {@code --batch-size} spans from the shared queue, waiting at most {@code --export-delay} since
+ * its previous export, and POSTs them as one request, so the spans of many traces interleave in
+ * every request. 429 and 503 are retried after their {@code Retry-After} (seconds), transport
+ * errors after 1 s, up to 2 minutes per request; any other answer fails the request (its spans are
+ * not acknowledged). A full queue (2,048 spans per exporter, the SDK's default queue per process)
  * blocks the agents instead of dropping spans, and the time blocked is reported.
  *
  * <p>Counters are thread-safe.
@@ -72,9 +72,21 @@ final class AgentLoad implements AutoCloseable {
    * @param blockedMillis total time the agents waited for room in the queue
    * @param latencyMicros request latency of the 200 answers (send to answer, retries excluded), µs
    */
-  record Result(long tracesStarted, long spansQueued, long spansAcked, long spansFailed, long requestsOk,
-      long retried429, long retried503, long retriedTransport, String firstFailure, long firstSendEpochMillis,
-      long lastAckEpochMillis, long maxLatenessMillis, long blockedMillis, LatencySamples latencyMicros) {
+  record Result(
+      long tracesStarted,
+      long spansQueued,
+      long spansAcked,
+      long spansFailed,
+      long requestsOk,
+      long retried429,
+      long retried503,
+      long retriedTransport,
+      String firstFailure,
+      long firstSendEpochMillis,
+      long lastAckEpochMillis,
+      long maxLatenessMillis,
+      long blockedMillis,
+      LatencySamples latencyMicros) {
     /** Acknowledged spans per second from the first send to the last acknowledgement. */
     double ackedSpansPerSecond() {
       long millis = lastAckEpochMillis - firstSendEpochMillis;
@@ -91,8 +103,11 @@ final class AgentLoad implements AutoCloseable {
   private final TraceLedger ledger;
   private final URI uri;
   private final String apiKey;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private final BlockingQueue<Queued> queue;
   private final OtlpRequestFactory factory = new OtlpRequestFactory(7);
   private final Thread scheduler;
@@ -138,8 +153,11 @@ final class AgentLoad implements AutoCloseable {
     long gap = options.spanGap().toNanos();
     long start = System.nanoTime();
     boolean paced = options.spansPerSecond() > 0;
-    long startInterval = paced ? Math.max(1, TimeUnit.SECONDS.toNanos(options.spansPerTrace())
-        / options.spansPerSecond()) : 0;
+    long startInterval =
+        paced
+            ? Math.max(
+                1, TimeUnit.SECONDS.toNanos(options.spansPerTrace()) / options.spansPerSecond())
+            : 0;
     long nextStart = start;
     long period = gap * options.spansPerTrace();
     for (int agent = 0; agent < options.agents(); agent++) {
@@ -173,7 +191,8 @@ final class AgentLoad implements AutoCloseable {
           maxLatenessNanos.accumulateAndGet(System.nanoTime() - step.dueNanos, Math::max);
           enqueue(new Queued(step.trace, step.spans.get(step.index)));
           if (step.index + 1 < step.spans.size()) {
-            steps.add(new Step(step.dueNanos + gap, step.agent, step.trace, step.index + 1, step.spans));
+            steps.add(
+                new Step(step.dueNanos + gap, step.agent, step.trace, step.index + 1, step.spans));
           } else {
             active--;
             if (paced) {
@@ -208,14 +227,19 @@ final class AgentLoad implements AutoCloseable {
     if (tracesStarted.get() >= ledger.capacity()) {
       return true;
     }
-    return options.timed() ? elapsedNanos >= options.loadTime().toNanos()
+    return options.timed()
+        ? elapsedNanos >= options.loadTime().toNanos()
         : tracesStarted.get() >= options.traces();
   }
 
   private Step startTrace(int agent, long dueNanos) {
     int trace = (int) tracesStarted.getAndIncrement();
-    List<Span> spans = factory.agentTrace(ByteString.copyFrom(ledger.traceId(trace)), options.spansPerTrace(),
-        System.currentTimeMillis() * 1_000_000L, options.spanGap().toNanos());
+    List<Span> spans =
+        factory.agentTrace(
+            ByteString.copyFrom(ledger.traceId(trace)),
+            options.spansPerTrace(),
+            System.currentTimeMillis() * 1_000_000L,
+            options.spanGap().toNanos());
     return new Step(dueNanos, agent, trace, 0, spans);
   }
 
@@ -279,10 +303,15 @@ final class AgentLoad implements AutoCloseable {
       long sent = System.nanoTime();
       long retryAfterMillis;
       try {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-            .header("Content-Type", "application/x-protobuf")
-            .header("Authorization", "Bearer " + apiKey)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+            http.send(
+                HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/x-protobuf")
+                    .header("Authorization", "Bearer " + apiKey)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         int status = response.statusCode();
         if (status == 200) {
           acknowledged(batch, response.body(), sent);
@@ -290,11 +319,14 @@ final class AgentLoad implements AutoCloseable {
         }
         if (status != 429 && status != 503) {
           String text = new String(response.body(), StandardCharsets.UTF_8);
-          fail(batch.size(), "HTTP " + status + ": " + text.substring(0, Math.min(200, text.length())));
+          fail(
+              batch.size(),
+              "HTTP " + status + ": " + text.substring(0, Math.min(200, text.length())));
           return;
         }
         (status == 429 ? retried429 : retried503).incrementAndGet();
-        retryAfterMillis = 1000L * Math.min(30, response.headers().firstValueAsLong("Retry-After").orElse(1));
+        retryAfterMillis =
+            1000L * Math.min(30, response.headers().firstValueAsLong("Retry-After").orElse(1));
       } catch (IOException e) {
         retriedTransport.incrementAndGet();
         retryAfterMillis = 1000;
@@ -310,9 +342,12 @@ final class AgentLoad implements AutoCloseable {
 
   private void acknowledged(List<Queued> batch, byte[] body, long sentNanos) throws IOException {
     long now = System.currentTimeMillis();
-    long rejected = ExportTraceServiceResponse.parseFrom(body).getPartialSuccess().getRejectedSpans();
+    long rejected =
+        ExportTraceServiceResponse.parseFrom(body).getPartialSuccess().getRejectedSpans();
     if (rejected > 0) {
-      fail(batch.size(), rejected + " of " + batch.size() + " spans rejected (none counted as acknowledged)");
+      fail(
+          batch.size(),
+          rejected + " of " + batch.size() + " spans rejected (none counted as acknowledged)");
       return;
     }
     latencyMicros.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - sentNanos));
@@ -347,10 +382,21 @@ final class AgentLoad implements AutoCloseable {
 
   /** The figures so far. */
   Result result() {
-    return new Result(tracesStarted.get(), spansQueued.get(), spansAcked.get(), spansFailed.get(), requestsOk.get(),
-        retried429.get(), retried503.get(), retriedTransport.get(), firstFailure.get(), firstSendEpochMillis.get(),
-        lastAckEpochMillis.get(), TimeUnit.NANOSECONDS.toMillis(maxLatenessNanos.get()),
-        TimeUnit.NANOSECONDS.toMillis(blockedNanos.get()), latencyMicros);
+    return new Result(
+        tracesStarted.get(),
+        spansQueued.get(),
+        spansAcked.get(),
+        spansFailed.get(),
+        requestsOk.get(),
+        retried429.get(),
+        retried503.get(),
+        retriedTransport.get(),
+        firstFailure.get(),
+        firstSendEpochMillis.get(),
+        lastAckEpochMillis.get(),
+        TimeUnit.NANOSECONDS.toMillis(maxLatenessNanos.get()),
+        TimeUnit.NANOSECONDS.toMillis(blockedNanos.get()),
+        latencyMicros);
   }
 
   /** Stops at once, traces half sent or not, and joins the threads. */

@@ -31,13 +31,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineBench {
   private static final Logger log = LoggerFactory.getLogger(PipelineBench.class);
+
   /** Every span goes to the development key's project. */
   static final String PROJECT = ProjectIds.DEFAULT;
 
   private PipelineBench() {}
 
   public static void main(String[] args) {
-    BenchMain.run(args, PipelineBenchOptions::parse, PipelineBenchOptions::usage, options -> run(options).markdown());
+    BenchMain.run(
+        args,
+        PipelineBenchOptions::parse,
+        PipelineBenchOptions::usage,
+        options -> run(options).markdown());
   }
 
   /**
@@ -50,41 +55,66 @@ public final class PipelineBench {
     Instant started = Instant.now();
     double loadAtStart = ReportSections.loadAverage();
     Path dir = workDir(options);
-    PipelineBenchReport.Builder report = new PipelineBenchReport.Builder(options, started, loadAtStart);
+    PipelineBenchReport.Builder report =
+        new PipelineBenchReport.Builder(options, started, loadAtStart);
     try (PipelineProcess pipeline = PipelineProcess.start(options, dir)) {
       long quietMillis = options.quietWindow().toMillis();
-      TraceLedger ledger = new TraceLedger(options.maxTraces(), ThreadLocalRandom.current().nextLong(), PROJECT,
-          quietMillis);
-      try (CompletedTraceReader reader = new CompletedTraceReader(pipeline.kafkaBootstrapServers(),
-              Topics.COMPLETED_TRACES.name(), false, quietMillis, ledger);
+      TraceLedger ledger =
+          new TraceLedger(
+              options.maxTraces(), ThreadLocalRandom.current().nextLong(), PROJECT, quietMillis);
+      try (CompletedTraceReader reader =
+              new CompletedTraceReader(
+                  pipeline.kafkaBootstrapServers(),
+                  Topics.COMPLETED_TRACES.name(),
+                  false,
+                  quietMillis,
+                  ledger);
           StoreAudit store = new StoreAudit(pipeline.storeJdbcUrl(), PROJECT)) {
         report.startRss(MemorySnapshot.rssBytes(pipeline.pid()));
         long benchCpuStart = processCpuNanos();
         AtomicReference<AgentLoad> running = new AtomicReference<>();
-        try (PipelineSampler sampler = new PipelineSampler(pipeline.handle(), pipeline.postgresPidFile(), pipeline.metricsUri(),
-                () -> running.get() == null ? 0L : running.get().result().spansAcked(), ledger,
-                options.sampleInterval());
-            AgentLoad load = new AgentLoad(options, ledger, pipeline.otlpHttpUri(), pipeline.apiKey())) {
+        try (PipelineSampler sampler =
+                new PipelineSampler(
+                    pipeline.handle(),
+                    pipeline.postgresPidFile(),
+                    pipeline.metricsUri(),
+                    () -> running.get() == null ? 0L : running.get().result().spansAcked(),
+                    ledger,
+                    options.sampleInterval());
+            AgentLoad load =
+                new AgentLoad(options, ledger, pipeline.otlpHttpUri(), pipeline.apiKey())) {
           running.set(load);
-          log.info("Load: {} agents, {} spans per trace {} apart, {}", options.agents(), options.spansPerTrace(),
-              ScenarioRunner.text(options.spanGap()), options.timed()
-                  ? "for " + ScenarioRunner.text(options.loadTime()) : options.traces() + " traces");
+          log.info(
+              "Load: {} agents, {} spans per trace {} apart, {}",
+              options.agents(),
+              options.spansPerTrace(),
+              ScenarioRunner.text(options.spanGap()),
+              options.timed()
+                  ? "for " + ScenarioRunner.text(options.loadTime())
+                  : options.traces() + " traces");
           if (!load.awaitFinished(loadLimitMillis(options))) {
-            throw new IllegalStateException("The load did not finish in time; sent so far: " + load.result());
+            throw new IllegalStateException(
+                "The load did not finish in time; sent so far: " + load.result());
           }
           AgentLoad.Result sent = load.result();
           report.load(sent, sampler.elapsedMillis(), processCpuNanos() - benchCpuStart);
           if (sent.spansAcked() == 0) {
-            throw new IllegalStateException("The gateway acknowledged no span; first failure: " + sent.firstFailure());
+            throw new IllegalStateException(
+                "The gateway acknowledged no span; first failure: " + sent.firstFailure());
           }
-          log.info("Load done: {} traces, {} spans acknowledged ({} spans/s); waiting for completion",
-              sent.tracesStarted(), sent.spansAcked(), Math.round(sent.ackedSpansPerSecond()));
+          log.info(
+              "Load done: {} traces, {} spans acknowledged ({} spans/s); waiting for completion",
+              sent.tracesStarted(),
+              sent.spansAcked(),
+              Math.round(sent.ackedSpansPerSecond()));
           int traces = (int) sent.tracesStarted();
           awaitFinal(options, ledger, reader, traces, pipeline);
-          report.storedAllEpochMillis(awaitStored(options, store, ledger, traces, sent.spansAcked()));
+          report.storedAllEpochMillis(
+              awaitStored(options, store, ledger, traces, sent.spansAcked()));
           report.audit(store.audit(ledger, traces));
-          report.completion(PipelineBenchReport.Completion.of(ledger, traces, quietMillis, reader.records(),
-              ledger.foreignRecords()));
+          report.completion(
+              PipelineBenchReport.Completion.of(
+                  ledger, traces, quietMillis, reader.records(), ledger.foreignRecords()));
           sampler.close();
           report.samples(sampler.samples());
         }
@@ -98,17 +128,24 @@ public final class PipelineBench {
     }
   }
 
-  /** Waits until every trace's latest revision carries all its acknowledged spans, or the timeout. */
-  private static void awaitFinal(PipelineBenchOptions options, TraceLedger ledger, CompletedTraceReader reader,
-      int traces, PipelineProcess pipeline) {
+  /**
+   * Waits until every trace's latest revision carries all its acknowledged spans, or the timeout.
+   */
+  private static void awaitFinal(
+      PipelineBenchOptions options,
+      TraceLedger ledger,
+      CompletedTraceReader reader,
+      int traces,
+      PipelineProcess pipeline) {
     long deadline = System.currentTimeMillis() + options.timeout().toMillis();
     long nextLog = System.currentTimeMillis() + 10_000;
     int done = ledger.finalTraces(traces);
     while (done < traces && System.currentTimeMillis() < deadline) {
       reader.checkHealthy();
       if (!pipeline.isAlive()) {
-        throw new IllegalStateException("The pipeline's JVM died; its log ends with:\n"
-            + PipelineProcess.tail(pipeline.logFile()));
+        throw new IllegalStateException(
+            "The pipeline's JVM died; its log ends with:\n"
+                + PipelineProcess.tail(pipeline.logFile()));
       }
       Pause.millis(100);
       done = ledger.finalTraces(traces);
@@ -118,7 +155,11 @@ public final class PipelineBench {
       }
     }
     if (done < traces) {
-      log.warn("{} of {} traces final after the {} timeout", done, traces, ScenarioRunner.text(options.timeout()));
+      log.warn(
+          "{} of {} traces final after the {} timeout",
+          done,
+          traces,
+          ScenarioRunner.text(options.timeout()));
     }
   }
 
@@ -128,7 +169,11 @@ public final class PipelineBench {
    *
    * @return when it did, epoch ms; -1 if it did not
    */
-  private static long awaitStored(PipelineBenchOptions options, StoreAudit store, TraceLedger ledger, int traces,
+  private static long awaitStored(
+      PipelineBenchOptions options,
+      StoreAudit store,
+      TraceLedger ledger,
+      int traces,
       long spansAcked) {
     int finalTraces = ledger.finalTraces(traces);
     long deadline = System.currentTimeMillis() + options.timeout().toMillis();
@@ -145,8 +190,13 @@ public final class PipelineBench {
         previous = spans + complete;
         lastChange = System.currentTimeMillis();
       } else if (System.currentTimeMillis() - lastChange > stall) {
-        log.warn("PostgreSQL holds {} of {} spans and {} of {} complete traces, unchanged for {} ms", spans,
-            spansAcked, complete, finalTraces, stall);
+        log.warn(
+            "PostgreSQL holds {} of {} spans and {} of {} complete traces, unchanged for {} ms",
+            spans,
+            spansAcked,
+            complete,
+            finalTraces,
+            stall);
         return -1;
       }
       Pause.millis(250);
@@ -155,8 +205,14 @@ public final class PipelineBench {
   }
 
   private static long loadLimitMillis(PipelineBenchOptions options) {
-    long expected = options.timed() ? options.loadTime().toMillis()
-        : (long) (1000.0 * options.traces() * options.spansPerTrace() / options.offeredSpansPerSecond());
+    long expected =
+        options.timed()
+            ? options.loadTime().toMillis()
+            : (long)
+                (1000.0
+                    * options.traces()
+                    * options.spansPerTrace()
+                    / options.offeredSpansPerSecond());
     return 3 * expected + options.timeout().toMillis();
   }
 

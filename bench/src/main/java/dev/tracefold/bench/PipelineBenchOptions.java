@@ -26,8 +26,8 @@ import java.util.Properties;
  * @param quietWindow the pipeline's quiet window
  * @param punctuationInterval how often the completion stream looks for due traces
  * @param partitions partitions of the pipeline's topics
- * @param timeout how long to wait, after the last acknowledgement, for every trace to be final
- *     and stored
+ * @param timeout how long to wait, after the last acknowledgement, for every trace to be final and
+ *     stored
  * @param sampleInterval time between two samples of lag, RSS and CPU
  * @param pipelineJvmOptions JVM options of the pipeline's child JVM, space-separated
  * @param workDir parent of the run's data directory (deleted afterwards)
@@ -104,9 +104,11 @@ record PipelineBenchOptions(
     Map<String, String> v = new LinkedHashMap<>(r.values());
     Duration soak = BenchArgs.duration(v, "soak");
     Duration spanGap = BenchArgs.positiveDuration(v, "span-gap");
-    int spansPerSecond = v.get("spans-per-second").equals("max") ? 0 : BenchArgs.positiveInt(v, "spans-per-second");
+    int spansPerSecond =
+        v.get("spans-per-second").equals("max") ? 0 : BenchArgs.positiveInt(v, "spans-per-second");
     if (!soak.isZero() && spansPerSecond == 0) {
-      throw new IllegalArgumentException("--soak needs --spans-per-second (e.g. 80% of a measured end-to-end rate)");
+      throw new IllegalArgumentException(
+          "--soak needs --spans-per-second (e.g. 80% of a measured end-to-end rate)");
     }
     if (v.get("agents").equals("auto")) {
       v.put("agents", Integer.toString(autoAgents(spansPerSecond, spanGap, r.quick())));
@@ -116,7 +118,8 @@ record PipelineBenchOptions(
     }
     int spansPerTrace = BenchArgs.positiveInt(v, "spans-per-trace");
     if (spansPerTrace < 2) {
-      throw new IllegalArgumentException("--spans-per-trace must be at least 2 (a root and a child)");
+      throw new IllegalArgumentException(
+          "--spans-per-trace must be at least 2 (a root and a child)");
     }
     return new PipelineBenchOptions(
         r.quick(),
@@ -153,7 +156,10 @@ record PipelineBenchOptions(
     return (int) Math.max(1, Math.ceil(spansPerSecond * (spanGap.toNanos() / 1e9) * 1.25));
   }
 
-  /** Whether the load runs for a time ({@code --duration} or {@code --soak}) instead of a trace count. */
+  /**
+   * Whether the load runs for a time ({@code --duration} or {@code --soak}) instead of a trace
+   * count.
+   */
   boolean timed() {
     return !soak.isZero() || !duration.isZero();
   }
@@ -173,9 +179,11 @@ record PipelineBenchOptions(
     if (!timed()) {
       return traces;
     }
-    double bound = offeredSpansPerSecond() / spansPerTrace * loadTime().toSeconds() * 1.2 + agents + 1_000;
+    double bound =
+        offeredSpansPerSecond() / spansPerTrace * loadTime().toSeconds() * 1.2 + agents + 1_000;
     if (bound > 20_000_000) {
-      throw new IllegalArgumentException("--duration/--soak at this rate would start more than 20M traces");
+      throw new IllegalArgumentException(
+          "--duration/--soak at this rate would start more than 20M traces");
     }
     return (int) bound;
   }

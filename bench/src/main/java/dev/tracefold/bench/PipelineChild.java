@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
  * with the configuration {@link PipelineProcess} passes as {@code -Dtracefold.*} system properties
  * (read by {@code ConfigFactory.load()}, as {@code StandaloneMain} reads it), writes its endpoints
  * to {@code <data dir>/}{@value #ENDPOINTS_FILE}, and runs until its standard input ends (the
- * parent closed it, or died), then closes the pipeline (PostgreSQL's processes included) and
- * exits.
+ * parent closed it, or died), then closes the pipeline (PostgreSQL's processes included) and exits.
  */
 public final class PipelineChild {
   /** The file, in the data directory, that tells the parent where the pipeline listens. */
@@ -29,7 +28,9 @@ public final class PipelineChild {
 
   private PipelineChild() {}
 
-  /** @param args the data directory (the same as {@code tracefold.standalone.data-dir}) */
+  /**
+   * @param args the data directory (the same as {@code tracefold.standalone.data-dir})
+   */
   public static void main(String[] args) {
     Path dataDir = Path.of(args[0]);
     StandalonePipeline pipeline;
@@ -67,7 +68,8 @@ public final class PipelineChild {
       throw new UncheckedIOException(e);
     }
     try {
-      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

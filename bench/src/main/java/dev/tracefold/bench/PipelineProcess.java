@@ -37,7 +37,8 @@ final class PipelineProcess implements AutoCloseable {
   private final Thread stopOnExit;
   private boolean closed;
 
-  private PipelineProcess(Process process, Path logFile, Path dataDir, Properties endpoints, Thread stopOnExit) {
+  private PipelineProcess(
+      Process process, Path logFile, Path dataDir, Properties endpoints, Thread stopOnExit) {
     this.process = process;
     this.logFile = logFile;
     this.dataDir = dataDir;
@@ -64,8 +65,10 @@ final class PipelineProcess implements AutoCloseable {
     }
     List<String> command = command(options, dataDir, tmp);
     log.info("Starting the pipeline in a child JVM (log: {})", logFile);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(name -> name.startsWith("TRACEFOLD_"));
     Process process;
@@ -78,10 +81,14 @@ final class PipelineProcess implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     PipelineProcess pipeline = null;
     try {
-      Properties endpoints = awaitEndpoints(process, dataDir.resolve(PipelineChild.ENDPOINTS_FILE), logFile);
+      Properties endpoints =
+          awaitEndpoints(process, dataDir.resolve(PipelineChild.ENDPOINTS_FILE), logFile);
       pipeline = new PipelineProcess(process, logFile, dataDir, endpoints, stopOnExit);
-      log.info("Pipeline running (pid {}): OTLP/HTTP port {}, API port {}, Kafka {}", process.pid(),
-          endpoints.getProperty("otlp-http-port"), endpoints.getProperty("api-port"),
+      log.info(
+          "Pipeline running (pid {}): OTLP/HTTP port {}, API port {}, Kafka {}",
+          process.pid(),
+          endpoints.getProperty("otlp-http-port"),
+          endpoints.getProperty("api-port"),
           endpoints.getProperty("kafka-bootstrap-servers"));
       return pipeline;
     } finally {
@@ -93,8 +100,11 @@ final class PipelineProcess implements AutoCloseable {
 
   private static List<String> command(PipelineBenchOptions options, Path dataDir, Path tmp) {
     List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.add(
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(options.pipelineJvmOptions());
     command.add("-Djava.io.tmpdir=" + tmp);
     String[][] config = {
@@ -107,7 +117,9 @@ final class PipelineProcess implements AutoCloseable {
       {"tracefold.gateway.rate-limit.spans-per-second", "0"},
       {"tracefold.gateway.rate-limit.bytes-per-second", "0"},
       {"tracefold.completion.quiet-window", options.quietWindow().toMillis() + "ms"},
-      {"tracefold.completion.punctuation-interval", options.punctuationInterval().toMillis() + "ms"},
+      {
+        "tracefold.completion.punctuation-interval", options.punctuationInterval().toMillis() + "ms"
+      },
       {"tracefold.kafka.partitions", Integer.toString(options.partitions())},
     };
     for (String[] setting : config) {
@@ -123,19 +135,23 @@ final class PipelineProcess implements AutoCloseable {
   /** The settings the child is given, as printed in the report. */
   static List<String> configuration(PipelineBenchOptions options) {
     return command(options, Path.of("<data>"), Path.of("<tmp>")).stream()
-        .filter(arg -> arg.startsWith("-D") || arg.startsWith("-X")).toList();
+        .filter(arg -> arg.startsWith("-D") || arg.startsWith("-X"))
+        .toList();
   }
 
   private static Properties awaitEndpoints(Process process, Path file, Path logFile) {
     long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
     while (!Files.exists(file)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("The pipeline's JVM exited with status " + process.exitValue()
-            + " before it ran; its log ends with:\n" + tail(logFile));
+        throw new IllegalStateException(
+            "The pipeline's JVM exited with status "
+                + process.exitValue()
+                + " before it ran; its log ends with:\n"
+                + tail(logFile));
       }
       if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException("The pipeline did not start within 3 minutes; its log ends with:\n"
-            + tail(logFile));
+        throw new IllegalStateException(
+            "The pipeline did not start within 3 minutes; its log ends with:\n" + tail(logFile));
       }
       Pause.millis(100);
     }
@@ -202,7 +218,9 @@ final class PipelineProcess implements AutoCloseable {
     return endpoints.getProperty("api-key");
   }
 
-  /** Closes the child's standard input, waits up to 60 s for it to stop the pipeline, else kills it. */
+  /**
+   * Closes the child's standard input, waits up to 60 s for it to stop the pipeline, else kills it.
+   */
   @Override
   public synchronized void close() {
     if (closed) {

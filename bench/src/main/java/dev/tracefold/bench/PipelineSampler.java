@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
  * summed over the embedded PostgreSQL's server (from its {@code postmaster.pid}) and backends, the
  * consumer lag gauges of its {@code /metrics} ({@code tracefold_consumer_lag_records{group,topic}},
  * which the pipeline's {@code KafkaLagMonitor} refreshes from the broker), the load's acknowledged
- * spans and the completion lag of the completed records read since the previous sample. Samples
- * are kept in order; thread-safe.
+ * spans and the completion lag of the completed records read since the previous sample. Samples are
+ * kept in order; thread-safe.
  */
 final class PipelineSampler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipelineSampler.class);
-  private static final Pattern LAG = Pattern.compile(
-      "^tracefold_consumer_lag_records\\{([^}]*)\\}\\s+([0-9.eE+-]+)");
+  private static final Pattern LAG =
+      Pattern.compile("^tracefold_consumer_lag_records\\{([^}]*)\\}\\s+([0-9.eE+-]+)");
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   /**
@@ -40,13 +40,21 @@ final class PipelineSampler implements AutoCloseable {
    * @param spansAcked acknowledged spans so far
    * @param jvmRssBytes the pipeline JVM's RSS (-1 unknown)
    * @param jvmCpuNanos its CPU time so far
-   * @param postgresRssBytes RSS summed over its descendant processes (shared memory counted in each)
+   * @param postgresRssBytes RSS summed over its descendant processes (shared memory counted in
+   *     each)
    * @param postgresCpuNanos their CPU time so far (of those alive now)
    * @param lagByGroup consumer lag in records, by "group on topic"
    * @param completionLag completion lag of the records read since the previous sample, ms
    */
-  record Sample(long elapsedMillis, long spansAcked, long jvmRssBytes, long jvmCpuNanos, long postgresRssBytes,
-      long postgresCpuNanos, Map<String, Long> lagByGroup, LagSummary completionLag) {
+  record Sample(
+      long elapsedMillis,
+      long spansAcked,
+      long jvmRssBytes,
+      long jvmCpuNanos,
+      long postgresRssBytes,
+      long postgresCpuNanos,
+      Map<String, Long> lagByGroup,
+      LagSummary completionLag) {
     /** Lag summed over every group. */
     long totalLag() {
       return lagByGroup.values().stream().mapToLong(Long::longValue).sum();
@@ -60,7 +68,8 @@ final class PipelineSampler implements AutoCloseable {
   private final Supplier<Long> spansAcked;
   private final TraceLedger ledger;
   private final long intervalMillis;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Sample> samples = new ArrayList<>();
   private final long startNanos = System.nanoTime();
   private final Thread thread;
@@ -70,8 +79,13 @@ final class PipelineSampler implements AutoCloseable {
    * @param pipeline the pipeline's JVM
    * @param postgresPidFile PostgreSQL's {@code postmaster.pid} (its server detaches from the JVM)
    */
-  PipelineSampler(ProcessHandle pipeline, Path postgresPidFile, URI metrics, Supplier<Long> spansAcked,
-      TraceLedger ledger, Duration interval) {
+  PipelineSampler(
+      ProcessHandle pipeline,
+      Path postgresPidFile,
+      URI metrics,
+      Supplier<Long> spansAcked,
+      TraceLedger ledger,
+      Duration interval) {
     this.pipeline = pipeline;
     this.postgresPidFile = postgresPidFile;
     this.metrics = metrics;
@@ -110,12 +124,21 @@ final class PipelineSampler implements AutoCloseable {
     long rss = MemorySnapshot.rssBytes(pipeline.pid());
     long cpu = cpuNanos(pipeline);
     long[] postgres = new long[2];
-    postgresProcesses().forEach(p -> {
-      postgres[0] += Math.max(0, MemorySnapshot.rssBytes(p.pid()));
-      postgres[1] += cpuNanos(p);
-    });
-    return new Sample(elapsedMillis(), spansAcked.get(), rss, cpu, postgres[0],
-        postgres[1], lags(), ledger.takeIntervalLag().summary());
+    postgresProcesses()
+        .forEach(
+            p -> {
+              postgres[0] += Math.max(0, MemorySnapshot.rssBytes(p.pid()));
+              postgres[1] += cpuNanos(p);
+            });
+    return new Sample(
+        elapsedMillis(),
+        spansAcked.get(),
+        rss,
+        cpu,
+        postgres[0],
+        postgres[1],
+        lags(),
+        ledger.takeIntervalLag().summary());
   }
 
   /** PostgreSQL's server (from its pid file) and its backends, or the JVM's descendants. */
@@ -145,8 +168,10 @@ final class PipelineSampler implements AutoCloseable {
   private Map<String, Long> lags() {
     Map<String, Long> lags = new TreeMap<>();
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5))
-          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       for (String line : response.body().split("\n")) {
         Matcher m = LAG.matcher(line);
         if (m.find()) {
@@ -155,7 +180,9 @@ final class PipelineSampler implements AutoCloseable {
           while (l.find()) {
             labels.put(l.group(1), l.group(2));
           }
-          lags.put(labels.get("group") + " on " + labels.get("topic"), (long) Double.parseDouble(m.group(2)));
+          lags.put(
+              labels.get("group") + " on " + labels.get("topic"),
+              (long) Double.parseDouble(m.group(2)));
         }
       }
     } catch (IOException | RuntimeException e) {

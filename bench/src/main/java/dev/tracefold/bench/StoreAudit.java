@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the pipeline's PostgreSQL (the embedded server, {@code trust} authentication as user
- * {@code postgres}) after a run: waits until the sink has stored what the gateway acknowledged,
- * then compares, trace by trace, the acknowledged spans with the rows of {@code spans} and reads
- * each trace's {@code state} and {@code revision} from {@code traces}. Not thread-safe.
+ * Reads the pipeline's PostgreSQL (the embedded server, {@code trust} authentication as user {@code
+ * postgres}) after a run: waits until the sink has stored what the gateway acknowledged, then
+ * compares, trace by trace, the acknowledged spans with the rows of {@code spans} and reads each
+ * trace's {@code state} and {@code revision} from {@code traces}. Not thread-safe.
  */
 final class StoreAudit implements AutoCloseable {
   private final Connection connection;
@@ -29,14 +29,21 @@ final class StoreAudit implements AutoCloseable {
    * @param incompleteTraces traces with acknowledged spans that are not stored as complete
    * @param tracesByRevision rows of {@code traces} in state complete, by revision
    */
-  record Audit(long storedSpans, long lostSpans, long extraSpans, long tracesWithLostSpans, long completeTraces,
-      long incompleteTraces, Map<Integer, Long> tracesByRevision) {}
+  record Audit(
+      long storedSpans,
+      long lostSpans,
+      long extraSpans,
+      long tracesWithLostSpans,
+      long completeTraces,
+      long incompleteTraces,
+      Map<Integer, Long> tracesByRevision) {}
 
   StoreAudit(String jdbcUrl, String projectId) {
     try {
       this.connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot connect to the pipeline's PostgreSQL at " + jdbcUrl, e);
+      throw new IllegalStateException(
+          "Cannot connect to the pipeline's PostgreSQL at " + jdbcUrl, e);
     }
     this.projectId = projectId;
   }
@@ -59,8 +66,9 @@ final class StoreAudit implements AutoCloseable {
     long storedSpans = 0;
     try {
       connection.setAutoCommit(false); // a fetch size needs a transaction to stream
-      try (PreparedStatement statement = connection.prepareStatement(
-          "SELECT trace_id, count(*) FROM spans WHERE project_id = ? GROUP BY trace_id")) {
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "SELECT trace_id, count(*) FROM spans WHERE project_id = ? GROUP BY trace_id")) {
         statement.setFetchSize(10_000);
         statement.setString(1, projectId);
         try (ResultSet rows = statement.executeQuery()) {
@@ -73,8 +81,9 @@ final class StoreAudit implements AutoCloseable {
           }
         }
       }
-      try (PreparedStatement statement = connection.prepareStatement(
-          "SELECT trace_id, state, revision FROM traces WHERE project_id = ?")) {
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "SELECT trace_id, state, revision FROM traces WHERE project_id = ?")) {
         statement.setFetchSize(10_000);
         statement.setString(1, projectId);
         try (ResultSet rows = statement.executeQuery()) {
@@ -112,7 +121,8 @@ final class StoreAudit implements AutoCloseable {
         incomplete++;
       }
     }
-    return new Audit(storedSpans, lost, extra, tracesWithLost, completeTraces, incomplete, byRevision);
+    return new Audit(
+        storedSpans, lost, extra, tracesWithLost, completeTraces, incomplete, byRevision);
   }
 
   private long count(String sql) {

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * What happened to each trace of a {@link PipelineBench} run, by trace number: spans acknowledged
  * by the gateway and when the last of them was, then every revision the completion stream emitted
- * (from {@link CompletedTraceReader}'s listener). The trace number is the last 4 bytes of the
- * trace id ({@link #traceId}), so a completed record finds its trace without a map. Thread-safe:
+ * (from {@link CompletedTraceReader}'s listener). The trace number is the last 4 bytes of the trace
+ * id ({@link #traceId}), so a completed record finds its trace without a map. Thread-safe:
  * exporters, the reader and the sampler use it concurrently.
  */
 final class TraceLedger implements CompletedTraceReader.Listener {
@@ -74,7 +74,9 @@ final class TraceLedger implements CompletedTraceReader.Listener {
     return id;
   }
 
-  /** The trace number of a stored trace id (lowercase hex), or -1 if it is not one of this run's. */
+  /**
+   * The trace number of a stored trace id (lowercase hex), or -1 if it is not one of this run's.
+   */
   int traceNumber(String traceIdHex) {
     if (traceIdHex.length() != 32 || !traceIdHex.startsWith(runHex)) {
       return -1;
@@ -92,8 +94,10 @@ final class TraceLedger implements CompletedTraceReader.Listener {
   @Override
   public void completed(CompletedTrace completed, long recordTimestamp, long receivedEpochMillis) {
     records.incrementAndGet();
-    int trace = projectId.equals(completed.getProjectId().toString())
-        ? traceNumber(completed.getTraceId().toString()) : -1;
+    int trace =
+        projectId.equals(completed.getProjectId().toString())
+            ? traceNumber(completed.getTraceId().toString())
+            : -1;
     if (trace < 0) {
       foreignRecords.incrementAndGet();
       return;
@@ -109,9 +113,12 @@ final class TraceLedger implements CompletedTraceReader.Listener {
     }
   }
 
-  /** The largest gap between the gateway's arrival times of two consecutive spans of the trace, ms. */
+  /**
+   * The largest gap between the gateway's arrival times of two consecutive spans of the trace, ms.
+   */
   private static long largestGap(CompletedTrace completed) {
-    long[] arrivals = completed.getSpans().stream().mapToLong(Span::getIngestedEpochMillis).sorted().toArray();
+    long[] arrivals =
+        completed.getSpans().stream().mapToLong(Span::getIngestedEpochMillis).sorted().toArray();
     long gap = 0;
     for (int i = 1; i < arrivals.length; i++) {
       gap = Math.max(gap, arrivals[i] - arrivals[i - 1]);
@@ -155,8 +162,8 @@ final class TraceLedger implements CompletedTraceReader.Listener {
 
   /**
    * The largest gap between two consecutive spans' arrivals at the gateway ({@code
-   * ingestedEpochMillis}) in the latest revision: a trace whose final revision has no gap of a quiet
-   * window was split by the pipeline, not by its producer.
+   * ingestedEpochMillis}) in the latest revision: a trace whose final revision has no gap of a
+   * quiet window was split by the pipeline, not by its producer.
    */
   long latestArrivalGapMillis(int trace) {
     return latestArrivalGapMillis.get(trace);
@@ -168,7 +175,9 @@ final class TraceLedger implements CompletedTraceReader.Listener {
     return acked > 0 && revisions.get(trace) > 0 && latestSpanCount.get(trace) >= acked;
   }
 
-  /** Traces among the first {@code started} whose latest revision carries every acknowledged span. */
+  /**
+   * Traces among the first {@code started} whose latest revision carries every acknowledged span.
+   */
   int finalTraces(int started) {
     int n = 0;
     for (int t = 0; t < started; t++) {

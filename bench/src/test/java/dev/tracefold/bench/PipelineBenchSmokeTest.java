@@ -26,20 +26,23 @@ class PipelineBenchSmokeTest {
 
     AgentLoad.Result load = report.load();
     assertThat(load.tracesStarted()).isEqualTo(options.traces());
-    assertThat(load.spansAcked()).as("every span acknowledged").isEqualTo(
-        (long) options.traces() * options.spansPerTrace());
+    assertThat(load.spansAcked())
+        .as("every span acknowledged")
+        .isEqualTo((long) options.traces() * options.spansPerTrace());
     assertThat(load.spansFailed()).isZero();
     assertThat(report.ackedSpansPerSecond()).isPositive();
 
     PipelineBenchReport.Completion completion = report.completion();
     assertThat(completion.finalTraces()).as("every trace final").isEqualTo(options.traces());
-    assertThat(completion.byRevisions()[0] + completion.byRevisions()[1] + completion.byRevisions()[2])
+    assertThat(
+            completion.byRevisions()[0] + completion.byRevisions()[1] + completion.byRevisions()[2])
         .isEqualTo(options.traces());
     assertThat(completion.foreignRecords()).isZero();
     assertThat(report.endToEndSpansPerSecond()).isPositive();
     assertThat(report.ratio()).isPositive().isFinite();
     assertThat(completion.emitLag().count()).isEqualTo(options.traces());
-    assertThat(completion.emitLag().p50Millis()).isLessThanOrEqualTo(completion.emitLag().p99Millis());
+    assertThat(completion.emitLag().p50Millis())
+        .isLessThanOrEqualTo(completion.emitLag().p99Millis());
 
     assertThat(report.storedAllEpochMillis()).as("everything stored in PostgreSQL").isPositive();
     StoreAudit.Audit audit = report.audit();
