@@ -51,6 +51,7 @@ final class CompletedTraceReader implements AutoCloseable {
   private final boolean measureLag;
   private final long quietWindowMillis;
   private final Thread thread;
+  private final Listener listener;
   private final Set<String> keys = new HashSet<>();
   private final AtomicLong records = new AtomicLong();
   private final AtomicLong distinctTraces = new AtomicLong();
@@ -65,6 +66,17 @@ final class CompletedTraceReader implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Throwable failure;
 
+  /** Sees every decoded record, on the reading thread. */
+  @FunctionalInterface
+  interface Listener {
+    /**
+     * @param trace the record's value
+     * @param recordTimestamp the record's timestamp (the emit time for Tracefold), epoch ms
+     * @param receivedEpochMillis when this consumer received it
+     */
+    void completed(CompletedTrace trace, long recordTimestamp, long receivedEpochMillis);
+  }
+
   /**
    * Starts reading.
    *
@@ -74,6 +86,16 @@ final class CompletedTraceReader implements AutoCloseable {
    * @param quietWindowMillis the quiet window (or inactivity gap) the topology uses
    */
   CompletedTraceReader(String bootstrapServers, String topic, boolean measureLag, long quietWindowMillis) {
+    this(bootstrapServers, topic, measureLag, quietWindowMillis, null);
+  }
+
+  /**
+   * Starts reading, and hands every record, decoded, to {@code listener} (when not null) besides
+   * counting it.
+   */
+  CompletedTraceReader(String bootstrapServers, String topic, boolean measureLag, long quietWindowMillis,
+      Listener listener) {
+    this.listener = listener;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-completed-reader");
@@ -127,10 +149,16 @@ final class CompletedTraceReader implements AutoCloseable {
       distinctTraces.incrementAndGet();
       lastNewTraceEpochMillis.set(receivedEpochMillis);
     }
-    if (!measureLag) {
+    if (!measureLag && listener == null) {
       return;
     }
     CompletedTrace trace = SERDE.decode(record.value());
+    if (listener != null) {
+      listener.completed(trace, record.timestamp(), receivedEpochMillis);
+    }
+    if (!measureLag) {
+      return;
+    }
     if (record.timestampType() == TimestampType.CREATE_TIME && record.timestamp() == trace.getCompletedEpochMillis()) {
       timestampIsEmitTime.incrementAndGet();
     } else {

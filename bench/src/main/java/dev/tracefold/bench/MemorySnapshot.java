@@ -27,8 +27,17 @@ record MemorySnapshot(long heapUsedBytes, long rssBytes) {
 
   /** {@code VmRSS} in bytes, or -1 if it cannot be read. */
   static long currentRssBytes() {
+    return rssBytes(STATUS);
+  }
+
+  /** {@code VmRSS} of process {@code pid} in bytes, or -1 if it cannot be read (e.g. it ended). */
+  static long rssBytes(long pid) {
+    return rssBytes(Path.of("/proc", Long.toString(pid), "status"));
+  }
+
+  private static long rssBytes(Path status) {
     try {
-      List<String> lines = Files.readAllLines(STATUS);
+      List<String> lines = Files.readAllLines(status);
       for (String line : lines) {
         if (line.startsWith("VmRSS:")) {
           String kilobytes = line.substring("VmRSS:".length()).replace("kB", "").trim();

@@ -11,6 +11,8 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -49,6 +51,77 @@ final class OtlpRequestFactory {
     for (int first = 0; first < spans; first += SPANS_PER_TRACE) {
       addTrace(scope, Math.min(SPANS_PER_TRACE, spans - first), endEpochNanos);
     }
+    return wrap(scope);
+  }
+
+  /**
+   * A request carrying {@code spans} (of any traces) under the resource and scope of {@link
+   * #request}: what an SDK's batch exporter sends.
+   */
+  static ExportTraceServiceRequest request(List<Span> spans) {
+    return wrap(ScopeSpans.newBuilder()
+        .setScope(InstrumentationScope.newBuilder().setName("opentelemetry.instrumentation.genai").setVersion("0.9b0"))
+        .addAllSpans(spans));
+  }
+
+  /**
+   * The spans of one agent trace in the order an SDK exports them (a span is exported when it
+   * ends): {@code spans - 1} children, one every {@code spanGapNanos} from {@code firstEndEpochNanos},
+   * then the {@code invoke_agent} root last. Children cycle through {@code chat} (LLM, with model,
+   * provider and token counts), {@code execute_tool} and {@code retrieval}; a retrieval is nested
+   * under the tool call two spans before it (that tool runs it), the others are children of the
+   * root.
+   *
+   * @param traceId the trace's 16-byte id
+   * @param spans spans of the trace, at least 1
+   * @param firstEndEpochNanos when the first child ends (is exported), ns since the Unix epoch
+   * @param spanGapNanos time between two consecutive exported spans
+   */
+  List<Span> agentTrace(ByteString traceId, int spans, long firstEndEpochNanos, long spanGapNanos) {
+    ByteString rootId = randomId(8);
+    int ref = random.nextInt(100_000);
+    int model = ref % SpanFactory.MODELS.length;
+    String session = "session-" + (ref % 5_000);
+    String question = String.format(SpanFactory.QUESTIONS[ref % SpanFactory.QUESTIONS.length], ref);
+    String answer = String.format(SpanFactory.ANSWERS[ref % SpanFactory.ANSWERS.length], ref);
+    long traceStart = firstEndEpochNanos - spanGapNanos;
+    long rootEnd = firstEndEpochNanos + (spans - 1) * spanGapNanos;
+    List<Span> out = new ArrayList<>(spans);
+    List<ByteString> ids = new ArrayList<>(spans);
+    ids.add(rootId);
+    for (int index = 1; index < spans; index++) {
+      long end = firstEndEpochNanos + (index - 1) * spanGapNanos;
+      long start = end - spanGapNanos * 4 / 5 - random.nextInt(1_000) * 1_000L;
+      ByteString spanId = randomId(8);
+      ids.add(spanId);
+      boolean nested = index % 4 == 0;
+      Span.Builder child = Span.newBuilder()
+          .setTraceId(traceId).setSpanId(spanId).setParentSpanId(nested ? ids.get(index - 2) : rootId)
+          .setStartTimeUnixNano(start).setEndTimeUnixNano(end)
+          .addAttributes(attr("session.id", session));
+      switch (index % 4) {
+        case 1, 3 -> llm(child, model, question, answer);
+        case 2 -> tool(child, ref);
+        default -> retrieval(child, question);
+      }
+      out.add(child.build());
+    }
+    out.add(Span.newBuilder()
+        .setTraceId(traceId).setSpanId(rootId).setName("invoke_agent support-agent")
+        .setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
+        .setStartTimeUnixNano(traceStart).setEndTimeUnixNano(rootEnd)
+        .addAttributes(attr("gen_ai.operation.name", "invoke_agent"))
+        .addAttributes(attr("gen_ai.agent.name", "support-agent"))
+        .addAttributes(attr("gen_ai.provider.name", SpanFactory.PROVIDERS[model]))
+        .addAttributes(attr("session.id", session))
+        .addAttributes(attr("user.id", "user-" + (ref % 1_000)))
+        .addAttributes(attr("gen_ai.input.messages", messages("user", question)))
+        .addAttributes(attr("gen_ai.output.messages", messages("assistant", answer)))
+        .build());
+    return out;
+  }
+
+  private static ExportTraceServiceRequest wrap(ScopeSpans.Builder scope) {
     Resource resource = Resource.newBuilder()
         .addAttributes(attr("service.name", "support-agent"))
         .addAttributes(attr("service.version", "2.14.0"))

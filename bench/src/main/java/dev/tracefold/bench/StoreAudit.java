@@ -1,0 +1,148 @@
+package dev.tracefold.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads the pipeline's PostgreSQL (the embedded server, {@code trust} authentication as user {@code
+ * postgres}) after a run: waits until the sink has stored what the gateway acknowledged, then
+ * compares, trace by trace, the acknowledged spans with the rows of {@code spans} and reads each
+ * trace's {@code state} and {@code revision} from {@code traces}. Not thread-safe.
+ */
+final class StoreAudit implements AutoCloseable {
+  private final Connection connection;
+  private final String projectId;
+
+  /**
+   * What the store holds for the run's traces.
+   *
+   * @param storedSpans rows of {@code spans} of the run's traces
+   * @param lostSpans spans acknowledged but without a row, summed over traces
+   * @param extraSpans rows beyond the acknowledged spans, summed over traces (none expected)
+   * @param tracesWithLostSpans traces with at least one lost span
+   * @param completeTraces rows of {@code traces} in state {@code complete}
+   * @param incompleteTraces traces with acknowledged spans that are not stored as complete
+   * @param tracesByRevision rows of {@code traces} in state complete, by revision
+   */
+  record Audit(
+      long storedSpans,
+      long lostSpans,
+      long extraSpans,
+      long tracesWithLostSpans,
+      long completeTraces,
+      long incompleteTraces,
+      Map<Integer, Long> tracesByRevision) {}
+
+  StoreAudit(String jdbcUrl, String projectId) {
+    try {
+      this.connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot connect to the pipeline's PostgreSQL at " + jdbcUrl, e);
+    }
+    this.projectId = projectId;
+  }
+
+  /** Rows of {@code spans} of the project. */
+  long spanRows() {
+    return count("SELECT count(*) FROM spans WHERE project_id = ?");
+  }
+
+  /** Rows of {@code traces} of the project in state {@code complete}. */
+  long completeTraces() {
+    return count("SELECT count(*) FROM traces WHERE project_id = ? AND state = 'complete'");
+  }
+
+  /** Compares the store with the ledger's first {@code traces} traces. */
+  Audit audit(TraceLedger ledger, int traces) {
+    int[] stored = new int[traces];
+    int[] revision = new int[traces];
+    boolean[] complete = new boolean[traces];
+    long storedSpans = 0;
+    try {
+      connection.setAutoCommit(false); // a fetch size needs a transaction to stream
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "SELECT trace_id, count(*) FROM spans WHERE project_id = ? GROUP BY trace_id")) {
+        statement.setFetchSize(10_000);
+        statement.setString(1, projectId);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            int trace = ledger.traceNumber(rows.getString(1));
+            if (trace >= 0 && trace < traces) {
+              stored[trace] = rows.getInt(2);
+              storedSpans += stored[trace];
+            }
+          }
+        }
+      }
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "SELECT trace_id, state, revision FROM traces WHERE project_id = ?")) {
+        statement.setFetchSize(10_000);
+        statement.setString(1, projectId);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            int trace = ledger.traceNumber(rows.getString(1));
+            if (trace >= 0 && trace < traces) {
+              complete[trace] = "complete".equals(rows.getString(2));
+              revision[trace] = rows.getInt(3);
+            }
+          }
+        }
+      }
+      connection.commit();
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
+    }
+    long lost = 0;
+    long extra = 0;
+    long tracesWithLost = 0;
+    long completeTraces = 0;
+    long incomplete = 0;
+    Map<Integer, Long> byRevision = new TreeMap<>();
+    for (int t = 0; t < traces; t++) {
+      int acked = ledger.ackedSpans(t);
+      lost += Math.max(0, acked - stored[t]);
+      extra += Math.max(0, stored[t] - acked);
+      if (stored[t] < acked) {
+        tracesWithLost++;
+      }
+      if (complete[t]) {
+        completeTraces++;
+        byRevision.merge(revision[t], 1L, Long::sum);
+      } else if (acked > 0) {
+        incomplete++;
+      }
+    }
+    return new Audit(
+        storedSpans, lost, extra, tracesWithLost, completeTraces, incomplete, byRevision);
+  }
+
+  private long count(String sql) {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, projectId);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // nothing to do
+    }
+  }
+}
