@@ -62,7 +62,7 @@ final class StreamUnderTest implements AutoCloseable {
       CompletionSettings defaults = CompletionSettings.from(ConfigFactory.load());
       CompletionSettings settings = new CompletionSettings(quietWindow, projectQuietWindows,
           dev.tracefold.completion.RootAwareSettings.OFF, options.punctuationInterval(),
-          defaults.idleAfter(), defaults.clockGrace(), defaults.maxTraceLifetime(), defaults.maxSpansPerTrace(), defaults.maxTraceBytes(),
+          defaults.endOffsetsInterval(), defaults.clockGrace(), defaults.maxTraceLifetime(), defaults.maxSpansPerTrace(), defaults.maxTraceBytes(),
           defaults.completedRetention(), defaults.tombstoneRetention(), applicationId, stateDir,
           options.streamThreads(), 0);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();

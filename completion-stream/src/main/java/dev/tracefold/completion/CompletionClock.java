@@ -6,38 +6,30 @@ package dev.tracefold.completion;
  * trace whose deadline is at or below it can be completed without splitting or merging anything.
  *
  * <ul>
- *   <li>While the task keeps processing records it is <b>input time</b>: the largest arrival time
- *       processed so far (a partition's LogAppendTime timestamps never go back, and every span of a
- *       trace is on one partition). A task that runs behind its input, restarts or was stopped for
- *       an hour therefore decides on the same timeline as in real time.
- *   <li>Once it processed no record for {@code idleAfter} (wall clock), it has caught up with its
- *       partition and the clock follows the wall clock, less {@code grace}: {@code max(input time,
- *       wall clock - grace)}. So a quiet partition still completes its last trace on time; {@code
- *       grace} covers a record appended just before a punctuation but not fetched yet and the skew
- *       between the brokers' and this host's clocks.
+ *   <li>It is at least the task's <b>input time</b>: the largest arrival time processed so far (a
+ *       partition's LogAppendTime timestamps never go back, and every span of a trace is on one
+ *       partition). A task that runs behind its input, restarts or was stopped for an hour
+ *       therefore decides on the same timeline as in real time.
+ *   <li>Once the task has processed everything its partition held at some wall-clock time T
+ *       ({@link InputProgress}), it is at least {@code T - grace}: so a quiet partition still
+ *       completes its last trace on time. {@code grace} covers the skew between the brokers'
+ *       clocks (which stamp the records) and this host's.
  * </ul>
  *
- * Before the first record after a (re)start the input time is unknown and the clock stands at
- * {@link Long#MIN_VALUE} until a record arrives or {@code idleAfter} has passed. Arrival times are
- * clamped to the wall clock, so a producer's clock running ahead (CreateTime topics) cannot move the
- * clock into the future. Not thread-safe: one per task, called from its stream thread.
+ * Before the first record and the first progress sample after a (re)start the clock stands at
+ * {@link Long#MIN_VALUE}. Arrival times are clamped to the wall clock, so a producer's clock running
+ * ahead (CreateTime topics) cannot move the clock into the future. Not thread-safe: one per task,
+ * called from its stream thread.
  */
 final class CompletionClock {
-  private final long idleAfterMillis;
   private final long graceMillis;
   private long inputTimeMillis = Long.MIN_VALUE;
-  private long lastInputWallMillis;
 
   /**
-   * @param idleAfterMillis wall-clock milliseconds without a record after which the task counts as
-   *     caught up
-   * @param graceMillis milliseconds the clock stays behind the wall clock once caught up
-   * @param startWallMillis wall clock when the task started (counts as its last input)
+   * @param graceMillis how far behind the caught-up time the clock stays
    */
-  CompletionClock(long idleAfterMillis, long graceMillis, long startWallMillis) {
-    this.idleAfterMillis = idleAfterMillis;
+  CompletionClock(long graceMillis) {
     this.graceMillis = graceMillis;
-    this.lastInputWallMillis = startWallMillis;
   }
 
   /**
@@ -49,21 +41,25 @@ final class CompletionClock {
    * @return the arrival time in epoch ms: the timestamp, at most {@code wallMillis}
    */
   long arrive(long recordTimestampMillis, long wallMillis) {
-    long arrival = recordTimestampMillis < 0 ? wallMillis : Math.min(recordTimestampMillis, wallMillis);
+    long arrival =
+        recordTimestampMillis < 0 ? wallMillis : Math.min(recordTimestampMillis, wallMillis);
     inputTimeMillis = Math.max(inputTimeMillis, arrival);
-    lastInputWallMillis = wallMillis;
     return arrival;
   }
 
   /**
-   * The completion clock at wall-clock time {@code wallMillis}.
+   * The completion clock.
    *
+   * @param wallMillis the wall clock now
+   * @param caughtUpAtMillis the latest wall-clock time at which the task had processed everything
+   *     its partition held ({@link InputProgress#caughtUpAtMillis}); {@link Long#MIN_VALUE} if
+   *     unknown
    * @return epoch ms; {@link Long#MIN_VALUE} while nothing is known
    */
-  long now(long wallMillis) {
-    if (wallMillis - lastInputWallMillis >= idleAfterMillis) {
-      return Math.max(inputTimeMillis, wallMillis - graceMillis);
+  long now(long wallMillis, long caughtUpAtMillis) {
+    if (caughtUpAtMillis == Long.MIN_VALUE) {
+      return inputTimeMillis;
     }
-    return inputTimeMillis;
+    return Math.max(inputTimeMillis, Math.min(caughtUpAtMillis, wallMillis) - graceMillis);
   }
 }

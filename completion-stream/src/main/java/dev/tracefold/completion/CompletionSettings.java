@@ -16,10 +16,10 @@ import java.util.Objects;
  * @param projectQuietWindows per-project overrides of {@code quietWindow}
  * @param rootAware root-aware and document completion (see {@link RootAwareSettings})
  * @param punctuationInterval how often the wall-clock punctuator looks for due traces
- * @param idleAfter a task that processed no record for this long (wall clock) has caught up with
- *     its input: its completion clock follows the wall clock from then on
- * @param clockGrace how far the completion clock of a caught-up task stays behind the wall clock
- *     (records in flight, clock skew between brokers and this host)
+ * @param endOffsetsInterval how often the end offsets of {@code tracefold.spans} are read: a task
+ *     that processed everything its partition held at a reading follows the wall clock up to it
+ * @param clockGrace how far the completion clock of a caught-up task stays behind the time it was
+ *     caught up at (clock skew between the brokers and this host)
  * @param maxTraceLifetime completion is forced this long after the first span of an open period
  * @param maxSpansPerTrace completion is forced when a trace holds this many spans
  * @param maxTraceBytes completion is forced when the encoded spans reach this many bytes
@@ -36,7 +36,7 @@ public record CompletionSettings(
     Map<String, Duration> projectQuietWindows,
     RootAwareSettings rootAware,
     Duration punctuationInterval,
-    Duration idleAfter,
+    Duration endOffsetsInterval,
     Duration clockGrace,
     Duration maxTraceLifetime,
     int maxSpansPerTrace,
@@ -53,7 +53,7 @@ public record CompletionSettings(
     projectQuietWindows = Map.copyOf(projectQuietWindows);
     Objects.requireNonNull(rootAware, "rootAware");
     Objects.requireNonNull(punctuationInterval, "punctuationInterval");
-    Objects.requireNonNull(idleAfter, "idleAfter");
+    Objects.requireNonNull(endOffsetsInterval, "endOffsetsInterval");
     Objects.requireNonNull(clockGrace, "clockGrace");
     Objects.requireNonNull(maxTraceLifetime, "maxTraceLifetime");
     Objects.requireNonNull(completedRetention, "completedRetention");
@@ -66,9 +66,10 @@ public record CompletionSettings(
     if (punctuationInterval.toMillis() < 1) {
       throw new IllegalArgumentException("tracefold.completion.punctuation-interval must be at least 1ms");
     }
-    if (idleAfter.toMillis() < 1 || clockGrace.isNegative()) {
+    if (endOffsetsInterval.toMillis() < 10 || clockGrace.isNegative()) {
       throw new IllegalArgumentException(
-          "tracefold.completion.idle-after must be at least 1ms and clock-grace not negative");
+          "tracefold.completion.end-offsets-interval must be at least 10ms and clock-grace not"
+              + " negative");
     }
     if (maxSpansPerTrace < 1 || maxTraceBytes < 1) {
       throw new IllegalArgumentException("max-spans-per-trace and max-trace-bytes must be positive");
@@ -89,7 +90,7 @@ public record CompletionSettings(
         perProject,
         RootAwareSettings.from(config),
         Durations.get(config, prefix + "punctuation-interval"),
-        Durations.get(config, prefix + "idle-after"),
+        Durations.get(config, prefix + "end-offsets-interval"),
         Durations.get(config, prefix + "clock-grace"),
         Durations.get(config, prefix + "max-trace-lifetime"),
         c.getInt("max-spans-per-trace"),
@@ -109,20 +110,20 @@ public record CompletionSettings(
 
   /** A copy with another quiet window (tests, benchmarks). */
   public CompletionSettings withQuietWindow(Duration window) {
-    return new CompletionSettings(window, projectQuietWindows, rootAware, punctuationInterval, idleAfter, clockGrace, maxTraceLifetime,
+    return new CompletionSettings(window, projectQuietWindows, rootAware, punctuationInterval, endOffsetsInterval, clockGrace, maxTraceLifetime,
         maxSpansPerTrace, maxTraceBytes, completedRetention, tombstoneRetention, applicationId, stateDir, streamThreads, opsPort);
   }
 
   /** A copy with other root-aware settings (tests, benchmarks). */
   public CompletionSettings withRootAware(RootAwareSettings settings) {
     return new CompletionSettings(quietWindow, projectQuietWindows, settings, punctuationInterval,
-        idleAfter, clockGrace, maxTraceLifetime, maxSpansPerTrace, maxTraceBytes, completedRetention,
+        endOffsetsInterval, clockGrace, maxTraceLifetime, maxSpansPerTrace, maxTraceBytes, completedRetention,
         tombstoneRetention, applicationId, stateDir, streamThreads, opsPort);
   }
 
   /** A copy with another state directory (tests, standalone). */
   public CompletionSettings withStateDir(Path dir) {
-    return new CompletionSettings(quietWindow, projectQuietWindows, rootAware, punctuationInterval, idleAfter, clockGrace, maxTraceLifetime,
+    return new CompletionSettings(quietWindow, projectQuietWindows, rootAware, punctuationInterval, endOffsetsInterval, clockGrace, maxTraceLifetime,
         maxSpansPerTrace, maxTraceBytes, completedRetention, tombstoneRetention, applicationId, dir, streamThreads, opsPort);
   }
 }

@@ -6,9 +6,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -28,11 +31,14 @@ public final class CompletionStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CompletionStream.class);
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final EndOffsetsPoller progress;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private CompletionStream(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+  private CompletionStream(
+      KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, EndOffsetsPoller progress) {
     this.streams = streams;
     this.streamsMetrics = streamsMetrics;
+    this.progress = progress;
   }
 
   /**
@@ -49,15 +55,19 @@ public final class CompletionStream implements AutoCloseable {
       CompletionSettings settings, KafkaSettings kafka, MeterRegistry registry, Duration startTimeout) {
     Objects.requireNonNull(settings, "settings");
     checkFitsCompletedTopic(settings, kafka);
-    KafkaStreams streams =
-        new KafkaStreams(CompletionTopology.build(settings, new CompletionMetrics(registry)), properties(settings, kafka));
+    EndOffsetsPoller progress = new EndOffsetsPoller(
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            AdminClientConfig.CLIENT_ID_CONFIG, settings.applicationId() + "-end-offsets")),
+        settings.applicationId(), settings.endOffsetsInterval());
+    KafkaStreams streams = new KafkaStreams(
+        CompletionTopology.build(settings, new CompletionMetrics(registry), progress), properties(settings, kafka));
     streams.setUncaughtExceptionHandler(error -> {
       log.error("Completion stream thread failed; replacing it", error);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
-    CompletionStream stream = new CompletionStream(streams, streamsMetrics);
+    CompletionStream stream = new CompletionStream(streams, streamsMetrics, progress);
     streams.start();
     long deadline = System.nanoTime() + startTimeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -143,6 +153,7 @@ public final class CompletionStream implements AutoCloseable {
       streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
           .withTimeout(Duration.ofSeconds(30)));
       streamsMetrics.close();
+      progress.close();
       log.info("Completion stream closed");
     }
   }

@@ -35,13 +35,16 @@ public final class CompletionTopology {
    *
    * @param settings quiet windows, caps and retention
    * @param metrics where the processors count
+   * @param progress how far each task's input partition had grown, and when (see {@link
+   *     CompletionClock}): {@link InputProgress#SYNCHRONOUS} for a test driver
    * @return a new topology; never null
    */
-  public static Topology build(CompletionSettings settings, CompletionMetrics metrics) {
+  public static Topology build(
+      CompletionSettings settings, CompletionMetrics metrics, InputProgress progress) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         Topics.SPANS.name());
-    topology.addProcessor(PROCESSOR, () -> new TraceCompletionProcessor(settings, metrics), SOURCE);
+    topology.addProcessor(PROCESSOR, () -> new TraceCompletionProcessor(settings, metrics, progress), SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SPANS_STORE), Serdes.String(),
             Serdes.ByteArray()), PROCESSOR);

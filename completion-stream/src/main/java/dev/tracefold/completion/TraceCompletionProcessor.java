@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Buffers spans per trace and emits a {@link CompletedTrace} once the trace has been quiet for its
  * quiet window, measured in <b>ingest time</b> (when Kafka accepted each span: the record timestamp
- * of {@code tracefold.spans}) against the task's {@link CompletionClock}. One instance per stream
- * task; not thread-safe (Kafka Streams calls it from one thread).
+ * of {@code tracefold.spans}) against the task's {@link CompletionClock}, which follows the wall
+ * clock only as far as {@link InputProgress} shows the task has processed its partition. One instance per stream
+ * task (= one partition of {@code tracefold.spans}); not thread-safe (Kafka Streams calls it from
+ * one thread).
  *
  * <p>Stores (all persistent RocksDB with changelogs, so a crash or rebalance restores them):
  *
@@ -87,6 +89,10 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
 
   private final CompletionSettings settings;
   private final CompletionMetrics metrics;
+  private final InputProgress progress;
+  /** The offset after the last record processed since start; -1 before the first. */
+  private long position = -1;
+  private int partition;
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<String, byte[]> spans;
   private KeyValueStore<String, TraceBuffer> states;
@@ -106,9 +112,11 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
    */
   private long scanFromEpochMillis;
 
-  TraceCompletionProcessor(CompletionSettings settings, CompletionMetrics metrics) {
+  TraceCompletionProcessor(
+      CompletionSettings settings, CompletionMetrics metrics, InputProgress progress) {
     this.settings = settings;
     this.metrics = metrics;
+    this.progress = progress;
   }
 
   @Override
@@ -118,11 +126,8 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     this.states = context.getStateStore(CompletionTopology.STATES_STORE);
     this.deadlines = context.getStateStore(CompletionTopology.DEADLINES_STORE);
     this.taskId = context.taskId().toString();
-    this.clock =
-        new CompletionClock(
-            settings.idleAfter().toMillis(),
-            settings.clockGrace().toMillis(),
-            context.currentSystemTimeMs());
+    this.partition = context.taskId().partition();
+    this.clock = new CompletionClock(settings.clockGrace().toMillis());
     try (KeyValueIterator<String, TraceBuffer> all = states.all()) {
       while (all.hasNext()) {
         TraceBuffer buffer = all.next().value;
@@ -140,6 +145,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   @Override
   public void process(Record<byte[], byte[]> record) {
     long arrival = clock.arrive(record.timestamp(), context.currentSystemTimeMs());
+    context.recordMetadata().ifPresent(meta -> position = meta.offset() + 1);
     SpanRecord span;
     try {
       span = SpanRecord.read(record);
@@ -303,9 +309,9 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   }
 
   private void punctuate(long wallMillis) {
-    long now = clock.now(wallMillis);
+    long now = clock.now(wallMillis, progress.caughtUpAtMillis(partition, position));
     if (now == Long.MIN_VALUE) {
-      return; // restarted, no record yet and not idle long enough: nothing is known to be due
+      return; // restarted, no record and no progress sample yet: nothing is known to be due
     }
     metrics.clockBehind(taskId, wallMillis - now);
     long started = System.nanoTime();

@@ -103,7 +103,7 @@ class CompletionFailoverIT {
     String project = "pair";
     Map<String, Integer> expectedSpans = new HashMap<>();
     CompletionSettings settings = new CompletionSettings(WINDOW, Map.of(), RootAwareSettings.OFF, Duration.ofMillis(100),
-        Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofHours(1),
+        Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofHours(1),
         10_000, 5 << 20, Duration.ofHours(24), Duration.ofDays(7), "failover-pair", work.resolve("a"), 1, 0);
     CompletionStream a = CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60));
     try (CompletionStream b = CompletionStream.start(settings.withStateDir(work.resolve("b")), kafka,

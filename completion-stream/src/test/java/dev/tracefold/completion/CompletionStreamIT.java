@@ -51,7 +51,7 @@ class CompletionStreamIT {
   }
 
   private CompletionSettings settings(String applicationId, Path dir) {
-    return new CompletionSettings(Duration.ofSeconds(2), Map.of(), RootAwareSettings.OFF, Duration.ofMillis(100), Duration.ofSeconds(1),
+    return new CompletionSettings(Duration.ofSeconds(2), Map.of(), RootAwareSettings.OFF, Duration.ofMillis(100), Duration.ofMillis(100),
         Duration.ofMillis(100), Duration.ofHours(1),
         10_000, 5 << 20, Duration.ofHours(24), Duration.ofDays(7), applicationId, dir, 1, 0);
   }

@@ -39,20 +39,28 @@ abstract class CompletionTopologyTestBase {
   /** The driver's wall clock: records are piped with it as their timestamp (ingest time). */
   Instant now = T0;
 
+  /**
+   * Whether tasks count as caught up with their input (the driver hands them every record at once,
+   * so they are, unless a test plays a stream that runs behind its input).
+   */
+  boolean caughtUp = true;
+
   CompletionSettings settings(Map<String, Duration> perProject, int maxSpans, long maxBytes) {
-    return settings(perProject, maxSpans, maxBytes, Duration.ofSeconds(2), Duration.ZERO);
+    return settings(perProject, maxSpans, maxBytes, Duration.ZERO);
   }
 
-  CompletionSettings settings(
-      Map<String, Duration> perProject, int maxSpans, long maxBytes, Duration idleAfter, Duration grace) {
-    return new CompletionSettings(WINDOW, perProject, RootAwareSettings.OFF, Duration.ofSeconds(1), idleAfter, grace,
+  CompletionSettings settings(Map<String, Duration> perProject, int maxSpans, long maxBytes, Duration grace) {
+    return new CompletionSettings(WINDOW, perProject, RootAwareSettings.OFF, Duration.ofSeconds(1),
+        Duration.ofMillis(250), grace,
         Duration.ofHours(1), maxSpans, maxBytes, Duration.ofHours(24), Duration.ofDays(7),
         "completion-test", stateDir, 1, 0);
   }
 
   void start(CompletionSettings settings) {
     driver = new TopologyTestDriver(
-        CompletionTopology.build(settings, new CompletionMetrics(registry)),
+        CompletionTopology.build(settings, new CompletionMetrics(registry),
+            (partition, position) -> caughtUp ? InputProgress.SYNCHRONOUS.caughtUpAtMillis(partition, position)
+                : Long.MIN_VALUE),
         CompletionStream.properties(settings, new dev.tracefold.service.KafkaSettings("unused:9092", 1, (short) 1, 1 << 20)),
         T0);
     spans = driver.createInputTopic(Topics.SPANS.name(), Serdes.String().serializer(), Topics.SPANS.valueSerde().serializer());

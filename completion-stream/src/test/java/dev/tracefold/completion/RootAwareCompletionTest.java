@@ -133,8 +133,8 @@ class RootAwareCompletionTest extends CompletionTopologyTestBase {
 
   @Test
   void aBacklogProcessedInOneGoCompletesOnTheRootWhereRealTimeWould() {
-    start(settings(Map.of(), 10_000, 1 << 20, Duration.ofMinutes(10), Duration.ZERO)
-        .withRootAware(RootAwareSettings.on(GRACE)));
+    caughtUp = false;
+    start(settings(Map.of(), 10_000, 1 << 20).withRootAware(RootAwareSettings.on(GRACE)));
     advance(Duration.ofHours(1));
     send(span("p1", TRACE_A, ROOT, null, 100), T0);
     send(span("p1", TRACE_A, "00000000000000a1", ROOT, 200), T0.plusSeconds(30)); // after the grace

@@ -258,9 +258,10 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
 
   @Test
   void aStreamRunningBehindItsInputNeitherSplitsNorMergesTraces() {
-    // the task keeps processing records (idle-after is never reached) but falls ever further
-    // behind: 30 s of wall clock per record, 10 s of ingest time between records
-    start(settings(Map.of("busy", Duration.ofHours(2)), 10_000, 1 << 20, Duration.ofMinutes(1), Duration.ZERO));
+    // the task never catches up with its input and falls ever further behind: 30 s of wall clock
+    // per record, 10 s of ingest time between records
+    caughtUp = false;
+    start(settings(Map.of("busy", Duration.ofHours(2)), 10_000, 1 << 20));
     advance(Duration.ofMinutes(30));
     java.util.TreeMap<Instant, Span> backlog = new java.util.TreeMap<>();
     for (int i = 0; i <= 90; i++) {
@@ -291,7 +292,7 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
 
   @Test
   void aCaughtUpTaskCompletesOnTheWallClockLessTheGrace() {
-    start(settings(Map.of(), 10_000, 1 << 20, Duration.ofSeconds(2), Duration.ofMillis(200)));
+    start(settings(Map.of(), 10_000, 1 << 20, Duration.ofMillis(200)));
     send(span("p1", TRACE_A, "00000000000000a1", null, 100));
     advance(WINDOW);
     assertThat(completed.isEmpty()).as("the grace is not over yet").isTrue();
@@ -300,11 +301,12 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
   }
 
   @Test
-  void aTaskIdleForLessThanIdleAfterWaitsForItsInput() {
-    start(settings(Map.of(), 10_000, 1 << 20, Duration.ofMinutes(10), Duration.ZERO));
+  void aTaskBehindItsInputWaitsForItsInput() {
+    caughtUp = false;
+    start(settings(Map.of(), 10_000, 1 << 20));
     send(span("p1", TRACE_A, "00000000000000a1", null, 100));
     advance(WINDOW.plusMinutes(1));
-    assertThat(completed.isEmpty()).as("no newer input and not idle for 10 minutes yet").isTrue();
+    assertThat(completed.isEmpty()).as("no newer input, and not caught up").isTrue();
     send(span("p1", TRACE_B, "00000000000000b1", null, 100));
     advance(Duration.ofSeconds(1));
     assertThat(completed.readKeyValue().key).as("input time moved past A's deadline").isEqualTo("p1/" + TRACE_A);
@@ -342,8 +344,9 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
 
   @Test
   void spansAQuietWindowApartStayApartWhenProcessedInOneGo() {
-    start(settings(Map.of(), 10_000, 1 << 20, Duration.ofMinutes(10), Duration.ZERO));
-    advance(Duration.ofHours(1)); // the stream was stopped; its backlog is processed at once
+    caughtUp = false; // the stream was stopped; its backlog is processed at once
+    start(settings(Map.of(), 10_000, 1 << 20));
+    advance(Duration.ofHours(1));
     send(span("p1", TRACE_A, "00000000000000a1", null, 100), T0);
     send(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200), T0.plus(WINDOW));
     send(span("p1", TRACE_A, "00000000000000a3", "00000000000000a1", 300), T0.plus(WINDOW).plusSeconds(10));
@@ -351,6 +354,7 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     assertThat(first).hasSize(1);
     assertThat(first.get(0).getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1");
     assertThat(first.get(0).getCompletionReason()).isEqualTo(CompletionReason.QUIET);
+    caughtUp = true; // the backlog is processed
     advance(Duration.ofMinutes(11));
     CompletedTrace second = completed.readValue();
     assertThat(second.getRevision()).isEqualTo(2);
