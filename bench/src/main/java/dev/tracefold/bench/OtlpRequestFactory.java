@@ -106,18 +106,8 @@ final class OtlpRequestFactory {
       }
       out.add(child.build());
     }
-    out.add(Span.newBuilder()
-        .setTraceId(traceId).setSpanId(rootId).setName("invoke_agent support-agent")
-        .setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
-        .setStartTimeUnixNano(traceStart).setEndTimeUnixNano(rootEnd)
-        .addAttributes(attr("gen_ai.operation.name", "invoke_agent"))
-        .addAttributes(attr("gen_ai.agent.name", "support-agent"))
-        .addAttributes(attr("gen_ai.provider.name", SpanFactory.PROVIDERS[model]))
-        .addAttributes(attr("session.id", session))
-        .addAttributes(attr("user.id", "user-" + (ref % 1_000)))
-        .addAttributes(attr("gen_ai.input.messages", messages("user", question)))
-        .addAttributes(attr("gen_ai.output.messages", messages("assistant", answer)))
-        .build());
+    out.add(root(traceId, rootId, traceStart, rootEnd, model, session, "user-" + (ref % 1_000),
+        question, answer).build());
     return out;
   }
 
@@ -134,6 +124,22 @@ final class OtlpRequestFactory {
         .build();
   }
 
+  /** The {@code invoke_agent} root span of an agent trace. */
+  private static Span.Builder root(ByteString traceId, ByteString rootId, long startEpochNanos,
+      long endEpochNanos, int model, String session, String user, String question, String answer) {
+    return Span.newBuilder()
+        .setTraceId(traceId).setSpanId(rootId).setName("invoke_agent support-agent")
+        .setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
+        .setStartTimeUnixNano(startEpochNanos).setEndTimeUnixNano(endEpochNanos)
+        .addAttributes(attr("gen_ai.operation.name", "invoke_agent"))
+        .addAttributes(attr("gen_ai.agent.name", "support-agent"))
+        .addAttributes(attr("gen_ai.provider.name", SpanFactory.PROVIDERS[model]))
+        .addAttributes(attr("session.id", session))
+        .addAttributes(attr("user.id", user))
+        .addAttributes(attr("gen_ai.input.messages", messages("user", question)))
+        .addAttributes(attr("gen_ai.output.messages", messages("assistant", answer)));
+  }
+
   private void addTrace(ScopeSpans.Builder scope, int spans, long endEpochNanos) {
     ByteString traceId = randomId(16);
     ByteString rootId = randomId(8);
@@ -146,17 +152,7 @@ final class OtlpRequestFactory {
     long traceStart = endEpochNanos - 1_000_000_000L - random.nextInt(4_000_000) * 1_000L;
     long childStart = traceStart + 5_000_000L;
     long childSlot = (endEpochNanos - childStart) / SPANS_PER_TRACE;
-    scope.addSpans(Span.newBuilder()
-        .setTraceId(traceId).setSpanId(rootId).setName("invoke_agent support-agent")
-        .setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
-        .setStartTimeUnixNano(traceStart).setEndTimeUnixNano(endEpochNanos)
-        .addAttributes(attr("gen_ai.operation.name", "invoke_agent"))
-        .addAttributes(attr("gen_ai.agent.name", "support-agent"))
-        .addAttributes(attr("gen_ai.provider.name", SpanFactory.PROVIDERS[model]))
-        .addAttributes(attr("session.id", session))
-        .addAttributes(attr("user.id", user))
-        .addAttributes(attr("gen_ai.input.messages", messages("user", question)))
-        .addAttributes(attr("gen_ai.output.messages", messages("assistant", answer))));
+    scope.addSpans(root(traceId, rootId, traceStart, endEpochNanos, model, session, user, question, answer));
     for (int index = 1; index < spans; index++) {
       long start = childStart + (index - 1) * childSlot;
       long end = start + childSlot / 2 + random.nextInt((int) Math.max(1, childSlot / 2_000)) * 1_000L;
