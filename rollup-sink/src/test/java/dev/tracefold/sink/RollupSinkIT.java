@@ -254,6 +254,37 @@ class RollupSinkIT {
         .containsExactly(1, 2);
   }
 
+  /**
+   * Issue #17: the two writers consume their topics at their own pace. Here the span writer stores
+   * all 8 spans first, then the completed-trace writer gets revision 1, which holds only 2: the
+   * trace stays in progress (rollup over the 8) and revision 1 still fires its trigger.
+   */
+  @Test
+  void aRevisionStoredAfterLaterSpansKeepsTheTraceInProgress() throws Exception {
+    String trace = nextTraceId();
+    List<Span> spans = new ArrayList<>();
+    spans.add(root(project, trace, 1, 0));
+    for (int n = 2; n <= 8; n++) {
+      spans.add(llm(project, trace, n, 10L * n));
+    }
+    kit.produceSpans(spans);
+    kit.awaitTrace(project, trace, t -> t.spans().size() == 8);
+
+    kit.produceCompleted(completed(spans.subList(0, 2), 1));
+
+    assertThat(kit.awaitTriggers(project, trace, 1))
+        .extracting(EvaluationTrigger::getRevision)
+        .containsExactly(1);
+    StoredTrace stored = kit.awaitTrace(project, trace, t -> t.revision() == 1);
+    assertThat(stored.state()).isEqualTo(TraceState.IN_PROGRESS);
+    assertThat(stored.rollup()).isEqualTo(TraceRollups.compute(project, trace, spans));
+
+    kit.produceCompleted(completed(spans, 2));
+    StoredTrace complete = kit.awaitTrace(project, trace, t -> t.revision() == 2);
+    assertThat(complete.state()).isEqualTo(TraceState.COMPLETE);
+    assertThat(complete.rollup().getSpanCount()).isEqualTo(8);
+  }
+
   @Test
   void aCompletedTraceFromAnAbortedTransactionIsNeverStored() throws Exception {
     String aborted = nextTraceId();

@@ -265,6 +265,47 @@ class TraceStoreIT {
         .containsExactly(trigger(revision1).getTriggerId(), trigger(revision2).getTriggerId());
   }
 
+  /**
+   * Issue #17: the span writer stored all 8 spans before the completed-trace writer stored
+   * revision 1, which holds only the first 2. The trace must stay in progress with the rollup over
+   * the 8 stored spans until a revision covers them all; revision 1 still fires its trigger.
+   */
+  @Test
+  void aRevisionStoredAfterLaterSpansLeavesTheTraceInProgressUntilARevisionCoversThem() {
+    String project = newProject();
+    String trace = traceId(17);
+    List<Span> spans = new ArrayList<>();
+    spans.add(root(project, trace, 1, 0));
+    for (int n = 2; n <= 8; n++) {
+      spans.add(llmChild(project, trace, n, 1, 10L * n));
+    }
+    CompletedTrace revision1 = completed(spans.subList(0, 2), 1);
+    store.writeSpans(spans);
+
+    CompletedWrite written =
+        store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))));
+
+    assertThat(written.current()).isTrue();
+    assertThat(written.triggers())
+        .extracting(EvaluationTrigger::getTriggerId)
+        .containsExactly(trigger(revision1).getTriggerId());
+    StoredTrace stored = store.findTrace(project, trace).orElseThrow();
+    assertThat(stored.state()).isEqualTo(TraceState.IN_PROGRESS);
+    assertThat(stored.revision()).isEqualTo(1);
+    assertThat(stored.completionReason()).isEqualTo(CompletionReason.QUIET);
+    assertThat(stored.rollup()).isEqualTo(TraceRollups.compute(project, trace, spans));
+    assertThat(stored.rollup().getSpanCount()).isEqualTo(8);
+    assertThat(stored.spans()).hasSize(8);
+
+    CompletedTrace revision2 = completed(spans, 2);
+    store.writeCompleted(revision2, t -> CompletionDecision.fire(List.of(trigger(revision2))));
+
+    StoredTrace complete = store.findTrace(project, trace).orElseThrow();
+    assertThat(complete.state()).isEqualTo(TraceState.COMPLETE);
+    assertThat(complete.revision()).isEqualTo(2);
+    assertThat(complete.rollup()).isEqualTo(revision2.getRollup());
+  }
+
   @Test
   void spansReachingTheSpanWriterAfterTheCompletedTraceDoNotReopenIt() throws SQLException {
     String project = newProject();
