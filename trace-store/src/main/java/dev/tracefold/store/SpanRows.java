@@ -10,8 +10,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,10 +39,21 @@ final class SpanRows {
   /** Rows per INSERT statement: 500 x 32 parameters stays far below PostgreSQL's 65,535. */
   private static final int ROWS_PER_STATEMENT = 500;
 
-  private static final String LOAD_SQL =
-      "SELECT s.project_id, s.trace_id, s.payload FROM spans s"
-          + " JOIN unnest(?::text[], ?::text[]) AS k(project_id, trace_id)"
-          + " ON s.project_id = k.project_id AND s.trace_id = k.trace_id";
+  private static final String SPAN_IDS_SQL =
+      "SELECT span_id FROM spans WHERE project_id = ? AND trace_id = ?";
+
+  /**
+   * Per trace, the first span in the order: parentless first, then orphans (parent not stored), then start, then
+   * span id (byte order, as Java orders the hex ids).
+   */
+  private static final String ORPHAN_ROOTS_SQL =
+      "SELECT k.project_id, k.trace_id, r.payload"
+          + " FROM unnest(?::text[], ?::text[]) AS k(project_id, trace_id)"
+          + " CROSS JOIN LATERAL (SELECT s.payload FROM spans s"
+          + " WHERE s.project_id = k.project_id AND s.trace_id = k.trace_id"
+          + " ORDER BY s.parent_span_id IS NOT NULL, EXISTS (SELECT 1 FROM spans p WHERE p.project_id = s.project_id"
+          + " AND p.trace_id = s.trace_id AND p.span_id = s.parent_span_id),"
+          + " s.start_epoch_nanos, s.span_id COLLATE \"C\" LIMIT 1) r";
   private static final String LOAD_ONE_SQL =
       "SELECT payload FROM spans WHERE project_id = ? AND trace_id = ?";
 
@@ -53,15 +65,10 @@ final class SpanRows {
   }
 
   /** The spans with later duplicates (same project, trace and span id) removed, in input order. */
-  static List<Span> distinct(Collection<Span> spans) {
-    Map<List<String>, Span> byId = new LinkedHashMap<>();
-    for (Span span : spans) {
-      byId.putIfAbsent(
-          List.of(
-              PgValues.text(span.getProjectId()),
-              PgValues.text(span.getTraceId()),
-              PgValues.text(span.getSpanId())),
-          span);
+  static List<EncodedSpan> distinct(Collection<EncodedSpan> spans) {
+    Map<List<String>, EncodedSpan> byId = new LinkedHashMap<>();
+    for (EncodedSpan span : spans) {
+      byId.putIfAbsent(id(span.span()), span);
     }
     return new ArrayList<>(byId.values());
   }
@@ -70,52 +77,82 @@ final class SpanRows {
    * Inserts the spans that are not stored yet ({@code ON CONFLICT DO NOTHING}).
    *
    * @param spans distinct spans (see {@link #distinct})
-   * @return the traces that got at least one new span row
+   * @return the spans inserted now, by trace (input order); traces without a new span are absent
    */
-  static Set<TraceKey> insertNew(Connection connection, List<Span> spans) throws SQLException {
-    Set<TraceKey> changed = new LinkedHashSet<>();
+  static Map<TraceKey, List<Span>> insertNew(Connection connection, List<EncodedSpan> spans)
+      throws SQLException {
+    Map<List<String>, Span> byId = new HashMap<>();
+    spans.forEach(span -> byId.put(id(span.span()), span.span()));
+    Map<TraceKey, List<Span>> inserted = new LinkedHashMap<>();
     for (int from = 0; from < spans.size(); from += ROWS_PER_STATEMENT) {
-      List<Span> chunk = spans.subList(from, Math.min(spans.size(), from + ROWS_PER_STATEMENT));
+      List<EncodedSpan> chunk =
+          spans.subList(from, Math.min(spans.size(), from + ROWS_PER_STATEMENT));
       try (PreparedStatement statement = connection.prepareStatement(insertSql(chunk.size()))) {
         int index = 1;
-        for (Span span : chunk) {
+        for (EncodedSpan span : chunk) {
           bind(statement, index, span);
           index += COLUMN_COUNT;
         }
-        try (ResultSet inserted = statement.executeQuery()) {
-          while (inserted.next()) {
-            changed.add(new TraceKey(inserted.getString(1), inserted.getString(2)));
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            List<String> id = List.of(rows.getString(1), rows.getString(2), rows.getString(3));
+            inserted
+                .computeIfAbsent(new TraceKey(id.get(0), id.get(1)), k -> new ArrayList<>())
+                .add(byId.get(id));
           }
         }
       }
     }
-    return changed;
+    return inserted;
   }
 
-  /** Every stored span of each trace, in start order. Traces without spans are absent. */
-  static Map<TraceKey, List<Span>> load(Connection connection, Collection<TraceKey> traces)
-      throws SQLException {
-    String[] projects = new String[traces.size()];
-    String[] traceIds = new String[traces.size()];
-    int i = 0;
-    for (TraceKey trace : traces) {
-      projects[i] = trace.projectId();
-      traceIds[i] = trace.traceId();
-      i++;
-    }
-    Map<TraceKey, List<Span>> spans = new LinkedHashMap<>();
-    try (PreparedStatement statement = connection.prepareStatement(LOAD_SQL)) {
-      statement.setArray(1, connection.createArrayOf("text", projects));
-      statement.setArray(2, connection.createArrayOf("text", traceIds));
+  /** The ids of a trace's stored spans (as stored, see {@link PgValues#text}): an index-only scan. */
+  static Set<String> storedSpanIds(Connection connection, TraceKey trace) throws SQLException {
+    Set<String> ids = new HashSet<>();
+    try (PreparedStatement statement = connection.prepareStatement(SPAN_IDS_SQL)) {
+      statement.setString(1, trace.projectId());
+      statement.setString(2, trace.traceId());
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          TraceKey key = new TraceKey(rows.getString(1), rows.getString(2));
-          spans.computeIfAbsent(key, k -> new ArrayList<>()).add(SERDE.decode(rows.getBytes(3)));
+          ids.add(rows.getString(1));
         }
       }
     }
-    spans.values().forEach(list -> list.sort(START_ORDER));
-    return spans;
+    return ids;
+  }
+
+  /**
+   * The root span of each trace among its stored spans, when none of them is parentless: the
+   * earliest orphan (parent not stored), else the earliest span, as {@link
+   * dev.tracefold.schemas.rollup.TraceRollups#findRoot} picks it. Reads the typed columns of the
+   * trace's spans and decodes one payload per trace.
+   *
+   * @return the root by trace; traces without stored spans are absent
+   */
+  static Map<TraceKey, Span> findOrphanRoots(Connection connection, Collection<TraceKey> traces)
+      throws SQLException {
+    Map<TraceKey, Span> roots = new HashMap<>();
+    if (traces.isEmpty()) {
+      return roots;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(ORPHAN_ROOTS_SQL)) {
+      PgValues.setTraceKeys(statement, 1, traces);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          roots.put(
+              new TraceKey(rows.getString(1), rows.getString(2)), SERDE.decode(rows.getBytes(3)));
+        }
+      }
+    }
+    return roots;
+  }
+
+  /** The key of a span as stored: project, trace and span id with NUL replaced. */
+  private static List<String> id(Span span) {
+    return List.of(
+        PgValues.text(span.getProjectId()),
+        PgValues.text(span.getTraceId()),
+        PgValues.text(span.getSpanId()));
   }
 
   /** Every stored span of one trace, in start order; empty when none is stored. */
@@ -141,11 +178,13 @@ final class SpanRows {
       sql.append(i == 0 ? "" : ",").append(ROW_PLACEHOLDERS);
     }
     return sql.append(" ON CONFLICT (project_id, trace_id, span_id) DO NOTHING")
-        .append(" RETURNING project_id, trace_id")
+        .append(" RETURNING project_id, trace_id, span_id")
         .toString();
   }
 
-  private static void bind(PreparedStatement s, int first, Span span) throws SQLException {
+  private static void bind(PreparedStatement s, int first, EncodedSpan encoded)
+      throws SQLException {
+    Span span = encoded.span();
     int i = first;
     PgValues.setText(s, i++, span.getProjectId());
     PgValues.setText(s, i++, span.getTraceId());
@@ -178,6 +217,6 @@ final class SpanRows {
     s.setString(i++, PgValues.json(span.getResourceAttributes()));
     PgValues.setText(s, i++, span.getSource());
     s.setLong(i++, span.getIngestedEpochMillis());
-    s.setBytes(i, SERDE.encode(span));
+    s.setBytes(i, encoded.payload());
   }
 }

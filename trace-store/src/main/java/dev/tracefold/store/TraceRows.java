@@ -9,10 +9,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads and writes the {@code traces} table. Stateless and thread-safe. */
@@ -54,9 +55,12 @@ final class TraceRows {
   static final String SELECT_COLUMNS =
       String.join(", ", ROLLUP_COLUMNS)
           + ", state, revision, completion_reason, user_tags, saved_epoch_millis,"
-          + " created_epoch_millis";
+          + " created_epoch_millis, revision_span_count";
 
-  /** New trace row, or new rollup of an existing one, in progress; keeps revision and reason. */
+  /**
+   * New trace row, or new rollup of an existing one, in progress; keeps revision, reason and
+   * revision span count.
+   */
   private static final String UPSERT_IN_PROGRESS_SQL =
       insertSql()
           + " ON CONFLICT (project_id, trace_id) DO UPDATE SET "
@@ -64,31 +68,51 @@ final class TraceRows {
           + ", state = EXCLUDED.state, updated_at = now()";
 
   /** A completed revision; never replaces a newer or equal stored revision. */
-  private static final String UPSERT_COMPLETE_SQL =
+  private static final String UPSERT_REVISION_SQL =
       insertSql()
           + " ON CONFLICT (project_id, trace_id) DO UPDATE SET "
           + updateRollupSql()
           + ", state = EXCLUDED.state, revision = EXCLUDED.revision,"
-          + " completion_reason = EXCLUDED.completion_reason, updated_at = now()"
+          + " completion_reason = EXCLUDED.completion_reason,"
+          + " revision_span_count = EXCLUDED.revision_span_count, updated_at = now()"
           + " WHERE traces.revision < EXCLUDED.revision";
 
   private static final String FIND_SQL =
       "SELECT " + SELECT_COLUMNS + " FROM traces WHERE project_id = ? AND trace_id = ?";
 
-  private static final String LOCK_REVISION_SQL =
-      "SELECT revision FROM traces WHERE project_id = ? AND trace_id = ? FOR UPDATE";
+  private static final String FIND_FOR_MERGE_SQL =
+      "SELECT "
+          + SELECT_COLUMNS
+          + ", rollup_state FROM traces"
+          + " JOIN unnest(?::text[], ?::text[]) AS k(key_project_id, key_trace_id)"
+          + " ON project_id = k.key_project_id AND trace_id = k.key_trace_id";
+
+  /**
+   * A stored trace row with the state its rollup is merged with.
+   *
+   * @param trace the row (without spans, triggers and annotations)
+   * @param state the rollup's merge state; null for rows stored before schema version 6
+   */
+  record Stored(StoredTrace trace, RollupState state) {
+    /** The stored rollup with its state, or empty when the state is unknown. */
+    Optional<IncrementalRollup> incremental() {
+      return state == null
+          ? Optional.empty()
+          : Optional.of(new IncrementalRollup(trace.rollup(), state));
+    }
+  }
 
   private TraceRows() {}
 
-  /** Inserts or updates in-progress rows with these rollups (one per trace). */
-  static void upsertInProgress(Connection connection, Collection<TraceRollup> rollups)
+  /**
+   * Inserts or updates in-progress rows with these rollups (one per trace); a new row gets revision
+   * 0, covering no span.
+   */
+  static void upsertInProgress(Connection connection, Collection<IncrementalRollup> rollups)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(UPSERT_IN_PROGRESS_SQL)) {
-      for (TraceRollup rollup : rollups) {
-        int next = bindRollup(statement, rollup);
-        statement.setString(next++, TraceState.IN_PROGRESS.wireName());
-        statement.setInt(next++, 0);
-        statement.setNull(next, Types.VARCHAR);
+      for (IncrementalRollup rollup : rollups) {
+        bindRow(statement, rollup, TraceState.IN_PROGRESS, 0, null, 0);
         statement.addBatch();
       }
       statement.executeBatch();
@@ -96,29 +120,49 @@ final class TraceRows {
   }
 
   /**
-   * Stores a completed revision with {@code rollup} (the revision's own, or for a partial revision
-   * the one recomputed over every stored span) unless the stored revision is the same or newer.
+   * Stores a completed revision unless the stored revision is the same or newer.
+   *
+   * @param rollup the rollup to store: the revision's own when it covers every stored span, else
+   *     the one over every stored span
+   * @param state {@link TraceState#COMPLETE} when the revision covers every stored span, else
+   *     {@link TraceState#IN_PROGRESS}
+   * @param revisionSpanCount how many of the stored spans the revision covers
    */
-  static void upsertComplete(Connection connection, CompletedTrace trace, TraceRollup rollup)
+  static void upsertRevision(
+      Connection connection,
+      CompletedTrace trace,
+      IncrementalRollup rollup,
+      TraceState state,
+      int revisionSpanCount)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(UPSERT_COMPLETE_SQL)) {
-      int next = bindRollup(statement, rollup);
-      statement.setString(next++, TraceState.COMPLETE.wireName());
-      statement.setInt(next++, trace.getRevision());
-      statement.setString(next, trace.getCompletionReason().name());
+    try (PreparedStatement statement = connection.prepareStatement(UPSERT_REVISION_SQL)) {
+      bindRow(
+          statement,
+          rollup,
+          state,
+          trace.getRevision(),
+          trace.getCompletionReason(),
+          revisionSpanCount);
       statement.executeUpdate();
     }
   }
 
-  /** The stored revision of a trace, its row locked until the transaction ends; empty if none. */
-  static Optional<Integer> lockRevision(Connection connection, TraceKey trace) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(LOCK_REVISION_SQL)) {
-      statement.setString(1, trace.projectId());
-      statement.setString(2, trace.traceId());
+  /** The stored rows of these traces with their merge states; traces without a row are absent. */
+  static Map<TraceKey, Stored> findForMerge(Connection connection, Collection<TraceKey> traces)
+      throws SQLException {
+    Map<TraceKey, Stored> stored = new HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(FIND_FOR_MERGE_SQL)) {
+      PgValues.setTraceKeys(statement, 1, traces);
       try (ResultSet rows = statement.executeQuery()) {
-        return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
+        while (rows.next()) {
+          StoredTrace trace = read(rows);
+          stored.put(
+              new TraceKey(rows.getString("project_id"), rows.getString("trace_id")),
+              new Stored(trace, RollupState.fromJson(rows.getString("rollup_state"))));
+        }
       }
     }
+    return stored;
   }
 
   /** The trace (without spans, triggers and annotations), or empty if none is stored. */
@@ -186,7 +230,25 @@ final class TraceRows {
         PgValues.getTextArray(rows, "user_tags"),
         PgValues.getLong(rows, "saved_epoch_millis"),
         rows.getLong("created_epoch_millis"),
+        PgValues.getInteger(rows, "revision_span_count"),
         List.of());
+  }
+
+  /** Binds every column of {@link #insertSql()}. */
+  private static void bindRow(
+      PreparedStatement s,
+      IncrementalRollup rollup,
+      TraceState state,
+      int revision,
+      CompletionReason reason,
+      int revisionSpanCount)
+      throws SQLException {
+    int i = bindRollup(s, rollup.rollup());
+    s.setString(i++, state.wireName());
+    s.setInt(i++, revision);
+    s.setString(i++, reason == null ? null : reason.name());
+    s.setString(i++, rollup.state().toJson());
+    s.setInt(i, revisionSpanCount);
   }
 
   /** Binds the rollup columns from parameter 1; returns the next parameter index. */
@@ -231,9 +293,10 @@ final class TraceRows {
     }
     return "INSERT INTO traces ("
         + String.join(", ", ROLLUP_COLUMNS)
-        + ", state, revision, completion_reason, updated_at) VALUES ("
+        + ", state, revision, completion_reason, rollup_state, revision_span_count, updated_at)"
+        + " VALUES ("
         + String.join(", ", placeholders)
-        + ", ?, ?, ?, now())";
+        + ", ?, ?, ?, ?::jsonb, ?, now())";
   }
 
   private static String updateRollupSql() {
@@ -241,6 +304,7 @@ final class TraceRows {
     for (String column : ROLLUP_COLUMNS.subList(2, ROLLUP_COLUMNS.size())) {
       assignments.add(column + " = EXCLUDED." + column);
     }
+    assignments.add("rollup_state = EXCLUDED.rollup_state");
     return String.join(", ", assignments);
   }
 }

@@ -296,6 +296,16 @@ class TraceStoreIT {
     assertThat(stored.rollup()).isEqualTo(TraceRollups.compute(project, trace, spans));
     assertThat(stored.rollup().getSpanCount()).isEqualTo(8);
     assertThat(stored.spans()).hasSize(8);
+    assertThat(stored.revisionSpanCount()).isEqualTo(2);
+    assertThat(stored.spansBeyondRevision()).isEqualTo(6);
+    assertThat(stored.rollupRevision()).isNull();
+    // a replay of revision 1 changes nothing and publishes what was recorded
+    assertThat(
+            store
+                .writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))))
+                .triggers())
+        .containsExactly(trigger(revision1));
+    assertThat(store.findTrace(project, trace)).contains(stored);
 
     CompletedTrace revision2 = completed(spans, 2);
     store.writeCompleted(revision2, t -> CompletionDecision.fire(List.of(trigger(revision2))));
@@ -304,6 +314,8 @@ class TraceStoreIT {
     assertThat(complete.state()).isEqualTo(TraceState.COMPLETE);
     assertThat(complete.revision()).isEqualTo(2);
     assertThat(complete.rollup()).isEqualTo(revision2.getRollup());
+    assertThat(complete.spansBeyondRevision()).isZero();
+    assertThat(complete.rollupRevision()).isEqualTo(2);
   }
 
   @Test
