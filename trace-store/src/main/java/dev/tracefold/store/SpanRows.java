@@ -32,12 +32,15 @@ final class SpanRows {
           + " cache_write_tokens, reasoning_tokens, cost_microcents, cost_is_estimated,"
           + " time_to_first_token_nanos, session_id, user_id, tags, attributes,"
           + " resource_attributes, source, ingested_epoch_millis, payload";
-  private static final String ROW_PLACEHOLDERS =
-      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?::jsonb,?::jsonb,?,?,?)";
   private static final int COLUMN_COUNT = 32;
 
-  /** Rows per INSERT statement: 500 x 32 parameters stays far below PostgreSQL's 65,535. */
-  private static final int ROWS_PER_STATEMENT = 500;
+  private static final String INSERT_SQL =
+      "INSERT INTO spans ("
+          + COLUMNS
+          + ") SELECT "
+          + COLUMNS
+          + " FROM span_staging ON CONFLICT (project_id, trace_id, span_id) DO NOTHING"
+          + " RETURNING project_id, trace_id, span_id";
 
   private static final String SPAN_IDS_SQL =
       "SELECT span_id FROM spans WHERE project_id = ? AND trace_id = ?";
@@ -74,33 +77,34 @@ final class SpanRows {
   }
 
   /**
-   * Inserts the spans that are not stored yet ({@code ON CONFLICT DO NOTHING}).
+   * Inserts the spans that are not stored yet: binary {@code COPY} into the session's temporary
+   * table {@code span_staging}, then {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING}
+   * into {@code spans}. At most once per transaction (the staging rows go at commit).
    *
    * @param spans distinct spans (see {@link #distinct})
    * @return the spans inserted now, by trace (input order); traces without a new span are absent
    */
   static Map<TraceKey, List<Span>> insertNew(Connection connection, List<EncodedSpan> spans)
       throws SQLException {
-    Map<List<String>, Span> byId = new HashMap<>();
-    spans.forEach(span -> byId.put(id(span.span()), span.span()));
     Map<TraceKey, List<Span>> inserted = new LinkedHashMap<>();
-    for (int from = 0; from < spans.size(); from += ROWS_PER_STATEMENT) {
-      List<EncodedSpan> chunk =
-          spans.subList(from, Math.min(spans.size(), from + ROWS_PER_STATEMENT));
-      try (PreparedStatement statement = connection.prepareStatement(insertSql(chunk.size()))) {
-        int index = 1;
-        for (EncodedSpan span : chunk) {
-          bind(statement, index, span);
-          index += COLUMN_COUNT;
-        }
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            List<String> id = List.of(rows.getString(1), rows.getString(2), rows.getString(3));
-            inserted
-                .computeIfAbsent(new TraceKey(id.get(0), id.get(1)), k -> new ArrayList<>())
-                .add(byId.get(id));
-          }
-        }
+    if (spans.isEmpty()) {
+      return inserted;
+    }
+    Map<List<String>, Span> byId = new HashMap<>();
+    PgCopy copy = new PgCopy(COLUMN_COUNT);
+    for (EncodedSpan span : spans) {
+      byId.put(id(span.span()), span.span());
+      write(copy, span);
+    }
+    PgCopy.createStaging(connection, "span_staging", "spans");
+    copy.copyInto(connection, "span_staging (" + COLUMNS + ")");
+    try (PreparedStatement statement = connection.prepareStatement(INSERT_SQL);
+        ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        List<String> id = List.of(rows.getString(1), rows.getString(2), rows.getString(3));
+        inserted
+            .computeIfAbsent(new TraceKey(id.get(0), id.get(1)), k -> new ArrayList<>())
+            .add(byId.get(id));
       }
     }
     return inserted;
@@ -171,52 +175,41 @@ final class SpanRows {
     return spans;
   }
 
-  private static String insertSql(int rows) {
-    StringBuilder sql =
-        new StringBuilder("INSERT INTO spans (").append(COLUMNS).append(") VALUES ");
-    for (int i = 0; i < rows; i++) {
-      sql.append(i == 0 ? "" : ",").append(ROW_PLACEHOLDERS);
-    }
-    return sql.append(" ON CONFLICT (project_id, trace_id, span_id) DO NOTHING")
-        .append(" RETURNING project_id, trace_id, span_id")
-        .toString();
-  }
-
-  private static void bind(PreparedStatement s, int first, EncodedSpan encoded)
-      throws SQLException {
+  /** Writes the span's row, its columns in {@link #COLUMNS} order. */
+  private static void write(PgCopy row, EncodedSpan encoded) {
     Span span = encoded.span();
-    int i = first;
-    PgValues.setText(s, i++, span.getProjectId());
-    PgValues.setText(s, i++, span.getTraceId());
-    PgValues.setText(s, i++, span.getSpanId());
-    PgValues.setText(s, i++, span.getParentSpanId());
-    PgValues.setText(s, i++, span.getName());
-    s.setString(i++, span.getKind().name());
-    PgValues.setText(s, i++, span.getOtelSpanKind());
-    s.setString(i++, span.getStatus().name());
-    PgValues.setText(s, i++, span.getStatusMessage());
-    s.setLong(i++, span.getStartEpochNanos());
-    s.setLong(i++, span.getEndEpochNanos());
-    s.setLong(i++, span.getEndEpochNanos() - span.getStartEpochNanos());
-    PgValues.setText(s, i++, span.getServiceName());
-    PgValues.setText(s, i++, span.getScopeName());
-    PgValues.setText(s, i++, span.getModel());
-    PgValues.setText(s, i++, span.getProvider());
-    PgValues.setLong(s, i++, span.getInputTokens());
-    PgValues.setLong(s, i++, span.getOutputTokens());
-    PgValues.setLong(s, i++, span.getCacheReadTokens());
-    PgValues.setLong(s, i++, span.getCacheWriteTokens());
-    PgValues.setLong(s, i++, span.getReasoningTokens());
-    PgValues.setLong(s, i++, span.getCostMicrocents());
-    s.setBoolean(i++, span.getCostIsEstimated());
-    PgValues.setLong(s, i++, span.getTimeToFirstTokenNanos());
-    PgValues.setText(s, i++, span.getSessionId());
-    PgValues.setText(s, i++, span.getUserId());
-    PgValues.setTextArray(s, i++, span.getTags());
-    s.setString(i++, PgValues.json(span.getAttributes()));
-    s.setString(i++, PgValues.json(span.getResourceAttributes()));
-    PgValues.setText(s, i++, span.getSource());
-    s.setLong(i++, span.getIngestedEpochMillis());
-    s.setBytes(i, encoded.payload());
+    row.row()
+        .text(span.getProjectId())
+        .text(span.getTraceId())
+        .text(span.getSpanId())
+        .text(span.getParentSpanId())
+        .text(span.getName())
+        .text(span.getKind().name())
+        .text(span.getOtelSpanKind())
+        .text(span.getStatus().name())
+        .text(span.getStatusMessage())
+        .int8(span.getStartEpochNanos())
+        .int8(span.getEndEpochNanos())
+        .int8(span.getEndEpochNanos() - span.getStartEpochNanos())
+        .text(span.getServiceName())
+        .text(span.getScopeName())
+        .text(span.getModel())
+        .text(span.getProvider())
+        .int8(span.getInputTokens())
+        .int8(span.getOutputTokens())
+        .int8(span.getCacheReadTokens())
+        .int8(span.getCacheWriteTokens())
+        .int8(span.getReasoningTokens())
+        .int8(span.getCostMicrocents())
+        .bool(span.getCostIsEstimated())
+        .int8(span.getTimeToFirstTokenNanos())
+        .text(span.getSessionId())
+        .text(span.getUserId())
+        .textArray(span.getTags())
+        .jsonb(PgValues.json(span.getAttributes()))
+        .jsonb(PgValues.json(span.getResourceAttributes()))
+        .text(span.getSource())
+        .int8(span.getIngestedEpochMillis())
+        .bytes(encoded.payload());
   }
 }

@@ -57,24 +57,29 @@ final class TraceRows {
           + ", state, revision, completion_reason, user_tags, saved_epoch_millis,"
           + " created_epoch_millis, revision_span_count";
 
+  /** The columns written from a rollup row, in {@link #write} order. */
+  private static final String WRITTEN_COLUMNS =
+      String.join(", ", ROLLUP_COLUMNS)
+          + ", state, revision, completion_reason, rollup_state, revision_span_count";
+
   /**
-   * New trace row, or new rollup of an existing one, in progress; keeps revision, reason and
+   * New trace rows, or new rollups of existing ones, in progress; keeps revision, reason and
    * revision span count.
    */
   private static final String UPSERT_IN_PROGRESS_SQL =
-      insertSql()
-          + " ON CONFLICT (project_id, trace_id) DO UPDATE SET "
+      "INSERT INTO traces ("
+          + WRITTEN_COLUMNS
+          + ", updated_at) SELECT "
+          + WRITTEN_COLUMNS
+          + ", now() FROM trace_staging ON CONFLICT (project_id, trace_id) DO UPDATE SET "
           + updateRollupSql()
           + ", state = EXCLUDED.state, updated_at = now()";
 
   /** A completed revision; never replaces a newer or equal stored revision. */
   private static final String UPSERT_REVISION_SQL =
-      insertSql()
-          + " ON CONFLICT (project_id, trace_id) DO UPDATE SET "
-          + updateRollupSql()
-          + ", state = EXCLUDED.state, revision = EXCLUDED.revision,"
-          + " completion_reason = EXCLUDED.completion_reason,"
-          + " revision_span_count = EXCLUDED.revision_span_count, updated_at = now()"
+      UPSERT_IN_PROGRESS_SQL
+          + ", revision = EXCLUDED.revision, completion_reason = EXCLUDED.completion_reason,"
+          + " revision_span_count = EXCLUDED.revision_span_count"
           + " WHERE traces.revision < EXCLUDED.revision";
 
   private static final String FIND_SQL =
@@ -106,17 +111,13 @@ final class TraceRows {
 
   /**
    * Inserts or updates in-progress rows with these rollups (one per trace); a new row gets revision
-   * 0, covering no span.
+   * 0, covering no span. At most once per transaction, like {@link #upsertRevision}.
    */
   static void upsertInProgress(Connection connection, Collection<IncrementalRollup> rollups)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(UPSERT_IN_PROGRESS_SQL)) {
-      for (IncrementalRollup rollup : rollups) {
-        bindRow(statement, rollup, TraceState.IN_PROGRESS, 0, null, 0);
-        statement.addBatch();
-      }
-      statement.executeBatch();
-    }
+    PgCopy copy = new PgCopy(ROLLUP_COLUMNS.size() + 5);
+    rollups.forEach(rollup -> write(copy, rollup, TraceState.IN_PROGRESS, 0, null, 0));
+    upsert(connection, copy, UPSERT_IN_PROGRESS_SQL);
   }
 
   /**
@@ -135,14 +136,28 @@ final class TraceRows {
       TraceState state,
       int revisionSpanCount)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(UPSERT_REVISION_SQL)) {
-      bindRow(
-          statement,
-          rollup,
-          state,
-          trace.getRevision(),
-          trace.getCompletionReason(),
-          revisionSpanCount);
+    PgCopy copy = new PgCopy(ROLLUP_COLUMNS.size() + 5);
+    write(
+        copy,
+        rollup,
+        state,
+        trace.getRevision(),
+        trace.getCompletionReason(),
+        revisionSpanCount);
+    upsert(connection, copy, UPSERT_REVISION_SQL);
+  }
+
+  /**
+   * Copies the rows into the session's temporary {@code trace_staging} and upserts them from there
+   * with {@code sql}; at most once per transaction (the staging rows go at commit).
+   */
+  private static void upsert(Connection connection, PgCopy rows, String sql) throws SQLException {
+    if (rows.rows() == 0) {
+      return;
+    }
+    PgCopy.createStaging(connection, "trace_staging", "traces");
+    rows.copyInto(connection, "trace_staging (" + WRITTEN_COLUMNS + ")");
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.executeUpdate();
     }
   }
@@ -234,69 +249,50 @@ final class TraceRows {
         List.of());
   }
 
-  /** Binds every column of {@link #insertSql()}. */
-  private static void bindRow(
-      PreparedStatement s,
+  /** Writes one row, its columns in {@link #WRITTEN_COLUMNS} order. */
+  private static void write(
+      PgCopy row,
       IncrementalRollup rollup,
       TraceState state,
       int revision,
       CompletionReason reason,
-      int revisionSpanCount)
-      throws SQLException {
-    int i = bindRollup(s, rollup.rollup());
-    s.setString(i++, state.wireName());
-    s.setInt(i++, revision);
-    s.setString(i++, reason == null ? null : reason.name());
-    s.setString(i++, rollup.state().toJson());
-    s.setInt(i, revisionSpanCount);
-  }
-
-  /** Binds the rollup columns from parameter 1; returns the next parameter index. */
-  private static int bindRollup(PreparedStatement s, TraceRollup r) throws SQLException {
-    int i = 1;
-    PgValues.setText(s, i++, r.getProjectId());
-    PgValues.setText(s, i++, r.getTraceId());
-    PgValues.setText(s, i++, r.getRootSpanId());
-    PgValues.setText(s, i++, r.getRootSpanName());
-    s.setString(i++, r.getStatus().name());
-    s.setLong(i++, r.getStartEpochNanos());
-    s.setLong(i++, r.getEndEpochNanos());
-    s.setLong(i++, r.getDurationNanos());
-    s.setInt(i++, r.getSpanCount());
-    s.setInt(i++, r.getErrorCount());
-    s.setLong(i++, r.getInputTokens());
-    s.setLong(i++, r.getOutputTokens());
-    s.setLong(i++, r.getCacheReadTokens());
-    s.setLong(i++, r.getCacheWriteTokens());
-    s.setLong(i++, r.getReasoningTokens());
-    s.setLong(i++, r.getTotalTokens());
-    PgValues.setLong(s, i++, r.getCostMicrocents());
-    s.setBoolean(i++, r.getCostIsEstimated());
-    PgValues.setLong(s, i++, r.getTimeToFirstTokenNanos());
-    PgValues.setTextArray(s, i++, r.getModels());
-    PgValues.setTextArray(s, i++, r.getProviders());
-    PgValues.setTextArray(s, i++, r.getServiceNames());
-    PgValues.setText(s, i++, r.getSessionId());
-    PgValues.setText(s, i++, r.getUserId());
-    PgValues.setTextArray(s, i++, r.getTags());
-    s.setString(i++, PgValues.json(r.getMetadata()));
-    PgValues.setText(s, i++, r.getInput());
-    PgValues.setText(s, i++, r.getOutput());
-    PgValues.setText(s, i++, r.getSource());
-    return i;
-  }
-
-  private static String insertSql() {
-    List<String> placeholders = new ArrayList<>();
-    for (String column : ROLLUP_COLUMNS) {
-      placeholders.add(column.equals("metadata") ? "?::jsonb" : "?");
-    }
-    return "INSERT INTO traces ("
-        + String.join(", ", ROLLUP_COLUMNS)
-        + ", state, revision, completion_reason, rollup_state, revision_span_count, updated_at)"
-        + " VALUES ("
-        + String.join(", ", placeholders)
-        + ", ?, ?, ?, ?::jsonb, ?, now())";
+      int revisionSpanCount) {
+    TraceRollup r = rollup.rollup();
+    row.row()
+        .text(r.getProjectId())
+        .text(r.getTraceId())
+        .text(r.getRootSpanId())
+        .text(r.getRootSpanName())
+        .text(r.getStatus().name())
+        .int8(r.getStartEpochNanos())
+        .int8(r.getEndEpochNanos())
+        .int8(r.getDurationNanos())
+        .int4(r.getSpanCount())
+        .int4(r.getErrorCount())
+        .int8(r.getInputTokens())
+        .int8(r.getOutputTokens())
+        .int8(r.getCacheReadTokens())
+        .int8(r.getCacheWriteTokens())
+        .int8(r.getReasoningTokens())
+        .int8(r.getTotalTokens())
+        .int8(r.getCostMicrocents())
+        .bool(r.getCostIsEstimated())
+        .int8(r.getTimeToFirstTokenNanos())
+        .textArray(r.getModels())
+        .textArray(r.getProviders())
+        .textArray(r.getServiceNames())
+        .text(r.getSessionId())
+        .text(r.getUserId())
+        .textArray(r.getTags())
+        .jsonb(PgValues.json(r.getMetadata()))
+        .text(r.getInput())
+        .text(r.getOutput())
+        .text(r.getSource())
+        .text(state.wireName())
+        .int4(revision)
+        .text(reason == null ? null : reason.name())
+        .jsonb(rollup.state().toJson())
+        .int4(revisionSpanCount);
   }
 
   private static String updateRollupSql() {
