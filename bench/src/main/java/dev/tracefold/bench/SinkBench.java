@@ -39,8 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rollup sink benchmark: one command, a Markdown report on standard output (logs go to
- * standard error).
+ * The rollup sink benchmark: one command, a Markdown report on standard output (logs go to standard
+ * error).
  *
  * <p>In this JVM: an in-process broker ({@link BenchCluster}) and an embedded PostgreSQL ({@link
  * BenchPostgres}). {@code --traces} agent traces of {@code --spans-per-trace} spans ({@link
@@ -49,12 +49,13 @@ import org.slf4j.LoggerFactory;
  * rule of turn every (no filter) is created per project. Then:
  *
  * <ol>
- *   <li><b>spans</b>: the real {@link RollupSink} starts; measured until its span writer has
- *       committed every span, then checked in PostgreSQL (every span in {@code spans}, every trace
- *       row with the right {@code span_count});
- *   <li><b>completed</b>: the sink stops, the same traces are pre-loaded as revision 1 {@code
- *       CompletedTrace} records on {@code tracefold.traces.completed}, a sink starts again (the
- *       span group has nothing left to read) and is measured until its completed-trace writer has
+ *   <li><b>spans</b>: {@code --sinks} real {@link RollupSink}s start (sharing the partitions, as
+ *       sinks on several machines would); measured until their span writers have committed every
+ *       span, then checked in PostgreSQL (every span in {@code spans}, every trace row with the
+ *       right {@code span_count});
+ *   <li><b>completed</b>: the sinks stop, the same traces are pre-loaded as revision 1 {@code
+ *       CompletedTrace} records on {@code tracefold.traces.completed}, new sinks start (the span
+ *       group has nothing left to read) and are measured until their completed-trace writers have
  *       committed every revision, then checked (every trace {@code complete}, revision 1, one
  *       trigger each).
  * </ol>
@@ -67,6 +68,7 @@ import org.slf4j.LoggerFactory;
 public final class SinkBench {
   private static final Logger log = LoggerFactory.getLogger(SinkBench.class);
   private static final AvroSerde<Span> SPAN_SERDE = AvroSerde.of(Span.class);
+
   /** Simulated time between two spans of one trace ending. */
   private static final long SPAN_GAP_NANOS = 40_000_000L;
 
@@ -116,8 +118,7 @@ public final class SinkBench {
     Instant started = Instant.now();
     double loadAtStart = ReportSections.loadAverage();
     Path dir = workDir(options);
-    int poolSize =
-        dev.tracefold.store.StoreSettings.from(ConfigFactory.load()).maximumPoolSize();
+    int poolSize = dev.tracefold.store.StoreSettings.from(ConfigFactory.load()).maximumPoolSize();
     try (BenchCluster cluster =
             BenchCluster.start(dir.resolve("kafka"), BenchCluster.sizing(options.partitions()));
         BenchPostgres postgres = BenchPostgres.start(dir.resolve("pg"), poolSize)) {
@@ -136,26 +137,10 @@ public final class SinkBench {
                     "every revision", true, TraceSelection.of(Map.of(), 100), RuleTurn.EVERY, 0));
       }
       SinkSettings settings = sinkSettings(options);
-      Phase spans;
-      SimpleMeterRegistry spanRegistry = new SimpleMeterRegistry();
-      try (RollupSink sink =
-          RollupSink.start(settings, cluster.kafka(), postgres.store(), spanRegistry)) {
-        spans = awaitPhase("spans", spanRegistry, "spans", options.spans(), options.timeout());
-      }
+      Phase spans = phase("spans", options, settings, cluster, postgres, options.spans());
       checkSpans(postgres, options);
       preloadCompleted(traces, cluster);
-      Phase completed;
-      SimpleMeterRegistry completedRegistry = new SimpleMeterRegistry();
-      try (RollupSink sink =
-          RollupSink.start(
-              settings.withInstanceId("bench-" + UUID.randomUUID()),
-              cluster.kafka(),
-              postgres.store(),
-              completedRegistry)) {
-        completed =
-            awaitPhase(
-                "completed", completedRegistry, "completed", options.traces(), options.timeout());
-      }
+      Phase completed = phase("completed", options, settings, cluster, postgres, options.traces());
       checkCompleted(postgres, options);
       return new SinkBenchReport(
           options,
@@ -258,8 +243,7 @@ public final class SinkBench {
                 .setFirstArrivalEpochMillis(first.getIngestedEpochMillis())
                 .setLastArrivalEpochMillis(lastArrival)
                 .setCompletedEpochMillis(lastArrival + 300_000)
-                .setRollup(
-                    TraceRollups.compute(first.getProjectId(), first.getTraceId(), spans))
+                .setRollup(TraceRollups.compute(first.getProjectId(), first.getTraceId(), spans))
                 .setSpans(spans)
                 .build();
         byte[] key =
@@ -274,6 +258,34 @@ public final class SinkBench {
         "Pre-loaded {} completed traces in {} ms",
         traces.size(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+  }
+
+  /**
+   * Starts {@code --sinks} rollup sinks (fresh instance ids, the benchmark's groups), waits until
+   * their {@code writer} has written {@code expected} items, and stops them.
+   */
+  private static Phase phase(
+      String writer,
+      SinkBenchOptions options,
+      SinkSettings settings,
+      BenchCluster cluster,
+      BenchPostgres postgres,
+      long expected) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    List<RollupSink> sinks = new ArrayList<>();
+    try {
+      for (int i = 0; i < options.sinks(); i++) {
+        sinks.add(
+            RollupSink.start(
+                settings.withInstanceId("bench-" + UUID.randomUUID()),
+                cluster.kafka(),
+                postgres.store(),
+                registry));
+      }
+      return awaitPhase(writer, registry, writer, expected, options.timeout());
+    } finally {
+      sinks.forEach(RollupSink::close);
+    }
   }
 
   /** The sink's settings from its reference.conf, with the benchmark's batch sizes and groups. */
@@ -333,8 +345,7 @@ public final class SinkBench {
     if (firstNanos < 0) {
       firstNanos = startNanos;
     }
-    Timer writes =
-        registry.find("tracefold.sink.write.latency").tag("writer", writer).timer();
+    Timer writes = registry.find("tracefold.sink.write.latency").tag("writer", writer).timer();
     return new Phase(
         (long) counter.count(),
         Duration.ofNanos(endNanos - startNanos),
@@ -394,7 +405,8 @@ public final class SinkBench {
 
   private static long[] counts(BenchPostgres postgres, String sql) {
     var s = postgres.settings();
-    try (Connection connection = DriverManager.getConnection(s.jdbcUrl(), s.username(), s.password());
+    try (Connection connection =
+            DriverManager.getConnection(s.jdbcUrl(), s.username(), s.password());
         Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery(sql)) {
       rows.next();

@@ -18,6 +18,8 @@ import java.util.Properties;
  * @param concurrentTraces traces in flight at once while the spans are generated: each next span
  *     belongs to one of them picked at random, as concurrent agents interleave theirs
  * @param partitions partitions of every topic
+ * @param sinks rollup sink instances (one span writer and one completed-trace writer each; the
+ *     partitions are shared among them as among sinks on several machines)
  * @param maxPollRecords the span writer's {@code max-poll-records} (spans per database transaction
  *     at most)
  * @param completedMaxPollRecords the completed-trace writer's {@code completed-max-poll-records}
@@ -32,6 +34,7 @@ record SinkBenchOptions(
     int spansPerTrace,
     int concurrentTraces,
     int partitions,
+    int sinks,
     int maxPollRecords,
     int completedMaxPollRecords,
     Duration timeout,
@@ -53,6 +56,7 @@ record SinkBenchOptions(
     d.put("spans-per-trace", "8");
     d.put("concurrent-traces", quick ? "50" : "500");
     d.put("partitions", "4");
+    d.put("sinks", "1");
     d.put("max-poll-records", "2000");
     d.put("completed-max-poll-records", "200");
     d.put("timeout", quick ? "2m" : "10m");
@@ -84,6 +88,7 @@ record SinkBenchOptions(
             BenchArgs.positiveInt(v, "spans-per-trace"),
             BenchArgs.positiveInt(v, "concurrent-traces"),
             BenchArgs.positiveInt(v, "partitions"),
+            BenchArgs.positiveInt(v, "sinks"),
             BenchArgs.positiveInt(v, "max-poll-records"),
             BenchArgs.positiveInt(v, "completed-max-poll-records"),
             BenchArgs.positiveDuration(v, "timeout"),

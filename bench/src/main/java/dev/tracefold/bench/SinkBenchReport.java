@@ -38,8 +38,8 @@ record SinkBenchReport(
         String.format(
             Locale.ROOT,
             "Run %s, %s mode, %s in total. %,d traces of %d spans (%,d spans), %d traces in flight"
-                + " at once, pre-loaded on an in-process broker (%d partitions); the real RollupSink"
-                + " against an embedded PostgreSQL.%n%n",
+                + " at once, pre-loaded on an in-process broker (%d partitions); the real"
+                + " RollupSink against an embedded PostgreSQL.%n%n",
             startedAt.truncatedTo(ChronoUnit.SECONDS),
             options.quick() ? "quick (smoke)" : "full",
             ReportSections.human(Duration.between(startedAt, finishedAt)),
@@ -97,21 +97,24 @@ record SinkBenchReport(
             + " trigger.",
         "- Spans phase: from `RollupSink.start` (consumer group join included) until the span"
             + " writer's `tracefold.sink.spans.written` counter reached the span count (it counts"
-            + " after each database commit); then checked in PostgreSQL: every span in `spans`, every"
-            + " trace row `in_progress` with the full `span_count`. Steady: from the first commit.",
-        "- Completed phase: the sink is stopped, one revision-1 `CompletedTrace` per trace (all"
-            + " its spans, rollup by `TraceRollups.compute`) pre-loaded on"
+            + " after each database commit); then checked in PostgreSQL: every span in `spans`,"
+            + " every trace row `in_progress` with the full `span_count`. Steady: from the first"
+            + " commit.",
+        "- Completed phase: the sink is stopped, one revision-1 `CompletedTrace` per trace (all its"
+            + " spans, rollup by `TraceRollups.compute`) pre-loaded on"
             + " `tracefold.traces.completed`, a sink started again; until"
             + " `tracefold.sink.completed.written` reached the trace count (counted after the Kafka"
-            + " transaction of the triggers commits); then checked: every trace `complete`, revision 1,"
-            + " one fired trigger each, no span stored twice.",
+            + " transaction of the triggers commits); then checked: every trace `complete`,"
+            + " revision 1, one fired trigger each, no span stored twice.",
         String.format(
             Locale.ROOT,
-            "- Batches: span writer `max-poll-records` %d (one database transaction per poll),"
-                + " completed-trace writer `completed-max-poll-records` %d (one Kafka transaction per"
-                + " poll, one database transaction per revision). Store pool: %d connections."
-                + " PostgreSQL (zonky's embedded defaults: fsync and synchronous_commit off) and the"
-                + " broker share the machine's cores with this JVM.",
+            "- %d rollup sink(s) in this JVM, sharing the partitions. Batches: span writer"
+                + " `max-poll-records` %d (one database transaction per poll), completed-trace"
+                + " writer `completed-max-poll-records` %d (one Kafka transaction per poll, one"
+                + " database transaction per revision). Store pool: %d connections. PostgreSQL"
+                + " (zonky's embedded defaults: fsync and synchronous_commit off) and the broker"
+                + " share the machine's cores with this JVM.",
+            options.sinks(),
             options.maxPollRecords(),
             options.completedMaxPollRecords(),
             poolSize),

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@link SinkBench} in {@code --quick} mode against the real rollup sink, an in-process broker
- * and an embedded PostgreSQL, and checks that the figures are sane (the benchmark itself checks
- * the store's contents after each phase). Behaviour only: no assertion on how fast anything is.
+ * and an embedded PostgreSQL, and checks that the figures are sane (the benchmark itself checks the
+ * store's contents after each phase). Behaviour only: no assertion on how fast anything is.
  */
 class SinkBenchSmokeTest {
   @TempDir Path workDir;

@@ -46,10 +46,11 @@ import org.slf4j.LoggerFactory;
  * database transaction; each record's value, the span's Avro single-object encoding, is stored as
  * its payload as received). A batch is whatever one poll returns (at most {@link
  * SinkSettings#maxPollRecords()}): the writer never holds spans back to fill a batch, so a span is
- * visible in the store about one database transaction after it is polled. The batch's offsets are committed ({@code commitSync}) only after the dead letters
- * are acknowledged and the database transaction committed: at-least-once delivery plus idempotent
- * writes make every span stored exactly once. If the database refuses the batch because of its
- * data, the spans are written one by one and the refused ones sent to the dead-letter topic too.
+ * visible in the store about one database transaction after it is polled. The batch's offsets are
+ * committed ({@code commitSync}) only after the dead letters are acknowledged and the database
+ * transaction committed: at-least-once delivery plus idempotent writes make every span stored
+ * exactly once. If the database refuses the batch because of its data, the spans are written one by
+ * one and the refused ones sent to the dead-letter topic too.
  *
  * <p>Any other failure (database or Kafka unavailable) rewinds the consumer to the batch's first
  * offsets and retries after {@link SinkSettings#retryBackoff()}; {@code /health} reports the worker

@@ -65,8 +65,8 @@ record IncrementalRollup(TraceRollup rollup, RollupState state) {
 
   /**
    * Whether merging {@code added} needs the root span found again among all stored spans: neither
-   * the stored root nor any added span is parentless, so the root is an orphan that the added
-   * spans may have adopted (see {@link TraceRollups#findRoot}).
+   * the stored root nor any added span is parentless, so the root is an orphan that the added spans
+   * may have adopted (see {@link TraceRollups#findRoot}).
    */
   boolean needsStoredRoot(Collection<Span> added) {
     return !state.rootParentless() && added.stream().noneMatch(IncrementalRollup::parentless);
@@ -122,12 +122,11 @@ record IncrementalRollup(TraceRollup rollup, RollupState state) {
         .setServiceNames(union(r.getServiceNames(), delta.getServiceNames()))
         .setTags(union(r.getTags(), delta.getTags()));
 
-    Earliest firstSession = Earliest.min(state.firstSession(), earliest(ordered, Span::getSessionId));
+    Earliest firstSession =
+        Earliest.min(state.firstSession(), earliest(ordered, Span::getSessionId));
     Earliest firstUser = Earliest.min(state.firstUser(), earliest(ordered, Span::getUserId));
     Span newRoot = ordered.stream().filter(IncrementalRollup::parentless).findFirst().orElse(null);
-    boolean keepRoot =
-        state.rootParentless()
-            && (newRoot == null || storedRootPrecedes(newRoot));
+    boolean keepRoot = state.rootParentless() && (newRoot == null || storedRootPrecedes(newRoot));
     RollupState next;
     if (keepRoot) {
       next =

@@ -21,7 +21,8 @@ import org.postgresql.PGConnection;
  * one instance per batch.
  */
 final class PgCopy {
-  private static final byte[] SIGNATURE = "PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] SIGNATURE =
+      "PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1);
   private static final int TEXT_OID = 25;
 
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
@@ -46,8 +47,7 @@ final class PgCopy {
    * columns and defaults, no constraints or indexes) unless it exists; its rows are deleted at
    * every commit. (Asked every time: a table created in a transaction that rolls back is gone.)
    */
-  static void createStaging(Connection connection, String name, String table)
-      throws SQLException {
+  static void createStaging(Connection connection, String name, String table) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute(
           "CREATE TEMP TABLE IF NOT EXISTS "
@@ -69,10 +69,13 @@ final class PgCopy {
   }
 
   PgCopy int8(Long value) {
-    return value == null ? nul() : write(() -> {
-      out.writeInt(8);
-      out.writeLong(value);
-    });
+    return value == null
+        ? nul()
+        : write(
+            () -> {
+              out.writeInt(8);
+              out.writeLong(value);
+            });
   }
 
   PgCopy int8(long value) {
@@ -80,25 +83,32 @@ final class PgCopy {
   }
 
   PgCopy int4(Integer value) {
-    return value == null ? nul() : write(() -> {
-      out.writeInt(4);
-      out.writeInt(value);
-    });
+    return value == null
+        ? nul()
+        : write(
+            () -> {
+              out.writeInt(4);
+              out.writeInt(value);
+            });
   }
 
   PgCopy bool(boolean value) {
-    return write(() -> {
-      out.writeInt(1);
-      out.writeByte(value ? 1 : 0);
-    });
+    return write(
+        () -> {
+          out.writeInt(1);
+          out.writeByte(value ? 1 : 0);
+        });
   }
 
   /** A bytea value (or a text value's UTF-8 bytes). */
   PgCopy bytes(byte[] value) {
-    return value == null ? nul() : write(() -> {
-      out.writeInt(value.length);
-      out.write(value);
-    });
+    return value == null
+        ? nul()
+        : write(
+            () -> {
+              out.writeInt(value.length);
+              out.write(value);
+            });
   }
 
   /** A jsonb value: format version 1, then the JSON text. */
@@ -107,11 +117,12 @@ final class PgCopy {
       return nul();
     }
     byte[] text = json.getBytes(StandardCharsets.UTF_8);
-    return write(() -> {
-      out.writeInt(text.length + 1);
-      out.writeByte(1);
-      out.write(text);
-    });
+    return write(
+        () -> {
+          out.writeInt(text.length + 1);
+          out.writeByte(1);
+          out.write(text);
+        });
   }
 
   /** A one-dimensional text[] value (empty for an empty list); elements must not be null. */
@@ -123,20 +134,21 @@ final class PgCopy {
       length += 4 + elements[i].length;
     }
     int total = length;
-    return write(() -> {
-      out.writeInt(total);
-      out.writeInt(elements.length == 0 ? 0 : 1); // dimensions
-      out.writeInt(0); // has nulls
-      out.writeInt(TEXT_OID);
-      if (elements.length > 0) {
-        out.writeInt(elements.length);
-        out.writeInt(1); // lower bound
-        for (byte[] element : elements) {
-          out.writeInt(element.length);
-          out.write(element);
-        }
-      }
-    });
+    return write(
+        () -> {
+          out.writeInt(total);
+          out.writeInt(elements.length == 0 ? 0 : 1); // dimensions
+          out.writeInt(0); // has nulls
+          out.writeInt(TEXT_OID);
+          if (elements.length > 0) {
+            out.writeInt(elements.length);
+            out.writeInt(1); // lower bound
+            for (byte[] element : elements) {
+              out.writeInt(element.length);
+              out.write(element);
+            }
+          }
+        });
   }
 
   /** Rows written so far. */

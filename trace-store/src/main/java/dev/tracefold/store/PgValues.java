@@ -72,8 +72,8 @@ final class PgValues {
    * Binds parameters {@code first} and {@code first + 1} to the project ids and the trace ids of
    * the traces, as two text arrays of equal length (for {@code unnest(?::text[], ?::text[])}).
    */
-  static void setTraceKeys(
-      PreparedStatement statement, int first, Collection<TraceKey> traces) throws SQLException {
+  static void setTraceKeys(PreparedStatement statement, int first, Collection<TraceKey> traces)
+      throws SQLException {
     String[] projects = new String[traces.size()];
     String[] traceIds = new String[traces.size()];
     int i = 0;

@@ -8,8 +8,8 @@ import java.util.Comparator;
  * What merging more spans into a stored rollup needs beyond the rollup's own fields; stored as JSON
  * in {@code traces.rollup_state}. Immutable and thread-safe.
  *
- * @param firstTokenEpochNanos earliest first-token time of any LLM span reporting one (start +
- *     time to first token), nanoseconds since the Unix epoch; null when none reports one
+ * @param firstTokenEpochNanos earliest first-token time of any LLM span reporting one (start + time
+ *     to first token), nanoseconds since the Unix epoch; null when none reports one
  * @param rootStartEpochNanos start of the rollup's root span, nanoseconds since the Unix epoch
  * @param rootParentless whether the root span has no parent; when false the root is an orphan (or
  *     the first span of a cycle) and may change with any new span, so it is found again among the

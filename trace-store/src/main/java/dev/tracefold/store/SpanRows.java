@@ -46,17 +46,17 @@ final class SpanRows {
       "SELECT span_id FROM spans WHERE project_id = ? AND trace_id = ?";
 
   /**
-   * Per trace, the first span in the order: parentless first, then orphans (parent not stored), then start, then
-   * span id (byte order, as Java orders the hex ids).
+   * Per trace, the first span in the order: parentless first, then orphans (parent not stored),
+   * then start, then span id (byte order, as Java orders the hex ids).
    */
   private static final String ORPHAN_ROOTS_SQL =
-      "SELECT k.project_id, k.trace_id, r.payload"
-          + " FROM unnest(?::text[], ?::text[]) AS k(project_id, trace_id)"
-          + " CROSS JOIN LATERAL (SELECT s.payload FROM spans s"
-          + " WHERE s.project_id = k.project_id AND s.trace_id = k.trace_id"
-          + " ORDER BY s.parent_span_id IS NOT NULL, EXISTS (SELECT 1 FROM spans p WHERE p.project_id = s.project_id"
-          + " AND p.trace_id = s.trace_id AND p.span_id = s.parent_span_id),"
-          + " s.start_epoch_nanos, s.span_id COLLATE \"C\" LIMIT 1) r";
+      "SELECT k.project_id, k.trace_id, r.payload FROM unnest(?::text[], ?::text[]) AS"
+          + " k(project_id, trace_id) CROSS JOIN LATERAL (SELECT s.payload FROM spans s WHERE"
+          + " s.project_id = k.project_id AND s.trace_id = k.trace_id ORDER BY s.parent_span_id IS"
+          + " NOT NULL, EXISTS (SELECT 1 FROM spans p WHERE p.project_id = s.project_id AND"
+          + " p.trace_id = s.trace_id AND p.span_id = s.parent_span_id), s.start_epoch_nanos,"
+          + " s.span_id COLLATE \"C\" LIMIT 1) r";
+
   private static final String LOAD_ONE_SQL =
       "SELECT payload FROM spans WHERE project_id = ? AND trace_id = ?";
 
@@ -110,7 +110,9 @@ final class SpanRows {
     return inserted;
   }
 
-  /** The ids of a trace's stored spans (as stored, see {@link PgValues#text}): an index-only scan. */
+  /**
+   * The ids of a trace's stored spans (as stored, see {@link PgValues#text}): an index-only scan.
+   */
   static Set<String> storedSpanIds(Connection connection, TraceKey trace) throws SQLException {
     Set<String> ids = new HashSet<>();
     try (PreparedStatement statement = connection.prepareStatement(SPAN_IDS_SQL)) {

@@ -17,8 +17,8 @@ import java.util.TreeSet;
  * @param revision 0 until the first completion, then the latest completed revision stored
  * @param completionReason null until the first completion, then that of the latest revision
  * @param spans every stored span, in start order (start time, then span id); empty in listings
- * @param firedTriggers the evaluation triggers fired for this trace, by revision then firing
- *     time; empty in listings
+ * @param firedTriggers the evaluation triggers fired for this trace, by revision then firing time;
+ *     empty in listings
  * @param userTags tags set through the API ({@code PUT /api/v1/traces/{id}/tags}), sorted; the
  *     trace's tags are these plus the rollup's (its spans' tags), see {@link #tags()}
  * @param savedEpochMillis when the trace was saved (exempt from retention), milliseconds since the

@@ -137,13 +137,7 @@ final class TraceRows {
       int revisionSpanCount)
       throws SQLException {
     PgCopy copy = new PgCopy(ROLLUP_COLUMNS.size() + 5);
-    write(
-        copy,
-        rollup,
-        state,
-        trace.getRevision(),
-        trace.getCompletionReason(),
-        revisionSpanCount);
+    write(copy, rollup, state, trace.getRevision(), trace.getCompletionReason(), revisionSpanCount);
     upsert(connection, copy, UPSERT_REVISION_SQL);
   }
 

@@ -6,7 +6,6 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.Span;
-import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.store.query.TraceQuery;
@@ -240,23 +239,23 @@ public final class TraceStore implements AutoCloseable {
    * one transaction:
    *
    * <ol>
-   *   <li>inserts the revision's spans not stored yet (the stored span ids are read first, so
-   *       spans already stored are neither encoded nor sent again);
-   *   <li>unless the stored revision is the same or newer, records the revision (number,
-   *       completion reason, and how many stored spans it covers). The trace becomes {@code
-   *       complete} with the revision's rollup only if the revision covers every stored span. If
-   *       the store already holds spans the revision does not include (late spans the span writer
-   *       stored first), the trace stays {@code in_progress} with the rollup over every stored
-   *       span, until a revision covers them. A {@linkplain CompletedTrace#getPartial() partial}
-   *       revision (the late spans after the stream's retention) covers the spans the previously
-   *       recorded revision covered plus its own; its rollup is always over every stored span. A
-   *       revision the same as or older than the stored one changes the row only if it brought
-   *       spans the store did not have (they are merged in, the trace {@code in_progress});
+   *   <li>inserts the revision's spans not stored yet (the stored span ids are read first, so spans
+   *       already stored are neither encoded nor sent again);
+   *   <li>unless the stored revision is the same or newer, records the revision (number, completion
+   *       reason, and how many stored spans it covers). The trace becomes {@code complete} with the
+   *       revision's rollup only if the revision covers every stored span. If the store already
+   *       holds spans the revision does not include (late spans the span writer stored first), the
+   *       trace stays {@code in_progress} with the rollup over every stored span, until a revision
+   *       covers them. A {@linkplain CompletedTrace#getPartial() partial} revision (the late spans
+   *       after the stream's retention) covers the spans the previously recorded revision covered
+   *       plus its own; its rollup is always over every stored span. A revision the same as or
+   *       older than the stored one changes the row only if it brought spans the store did not have
+   *       (they are merged in, the trace {@code in_progress});
    *   <li>unless the stored revision is newer: asks {@code decider} with the trace as now stored,
    *       records its triggers of turn first and every in {@code fired_triggers} (a trigger id
    *       stored already keeps its row), schedules its triggers of turn last in {@code
-   *       pending_triggers} (unless already fired) after dropping the unclaimed pending triggers
-   *       of older revisions, and adds the trace to its queues (once per queue). A revision that
+   *       pending_triggers} (unless already fired) after dropping the unclaimed pending triggers of
+   *       older revisions, and adds the trace to its queues (once per queue). A revision that
    *       leaves the trace in progress fires like any other: it was a real completion.
    * </ol>
    *
@@ -267,8 +266,8 @@ public final class TraceStore implements AutoCloseable {
    *     for it: those recorded now and by earlier attempts (for a revision older than the stored
    *     one, only those recorded earlier)
    * @throws IllegalArgumentException if the revision is below 1, the project id is empty or
-   *     contains '/', the revision holds no span, a span belongs to another trace, or the decider returns a trigger of another
-   *     trace or revision
+   *     contains '/', the revision holds no span, a span belongs to another trace, or the decider
+   *     returns a trigger of another trace or revision
    * @throws TraceStoreException if the database fails; nothing of the call is stored
    */
   public CompletedWrite writeCompleted(CompletedTrace trace, CompletionDecider decider) {
@@ -351,8 +350,7 @@ public final class TraceStore implements AutoCloseable {
           StoredTrace current =
               TraceRows.find(connection, key)
                   .orElseThrow(() -> new IllegalStateException("trace " + key + " not stored"));
-          CompletionDecision decision =
-              Objects.requireNonNull(decider.decide(current), "decision");
+          CompletionDecision decision = Objects.requireNonNull(decider.decide(current), "decision");
           List<EvaluationTrigger> now = new ArrayList<>();
           List<DecidedTrigger> last = new ArrayList<>();
           for (DecidedTrigger decided : decision.triggers()) {
@@ -534,8 +532,7 @@ public final class TraceStore implements AutoCloseable {
       TraceKey key = entry.getKey();
       List<Span> spans = entry.getValue();
       TraceRows.Stored row = stored.get(key);
-      Optional<IncrementalRollup> current =
-          row == null ? Optional.empty() : row.incremental();
+      Optional<IncrementalRollup> current = row == null ? Optional.empty() : row.incremental();
       IncrementalRollup next;
       if (current.isPresent() && !spans.isEmpty()) {
         next = current.get().merge(spans, roots.get(key));

@@ -131,9 +131,9 @@ class IncrementalRollupIT {
 
   /**
    * 1-12 spans: usually one root, sometimes two or none (orphans only, or a parent cycle), with
-   * random kinds, statuses, tokens, costs (some absent, some estimated), first-token times,
-   * models, providers, services, tags, session and user ids (on the root or only on children),
-   * inputs and outputs, and start-time ties.
+   * random kinds, statuses, tokens, costs (some absent, some estimated), first-token times, models,
+   * providers, services, tags, session and user ids (on the root or only on children), inputs and
+   * outputs, and start-time ties.
    */
   private static List<Span> randomTrace(Random random, String project, String trace) {
     int count = 1 + random.nextInt(12);
