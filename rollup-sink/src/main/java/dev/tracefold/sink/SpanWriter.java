@@ -5,6 +5,7 @@ import dev.tracefold.schemas.serde.AvroSerde;
 import dev.tracefold.schemas.topic.Topics;
 import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.store.EncodedSpan;
 import dev.tracefold.store.TraceStore;
 import dev.tracefold.store.TraceStoreException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -41,11 +42,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per polled batch: every record is decoded with the topic's serde; a record that does not
  * decode (or names no valid project) goes to {@code tracefold.spans.dlq} (see {@link DeadLetters})
- * and the rest of the batch is written with one {@link TraceStore#writeSpans} call (one database
- * transaction). The batch's offsets are committed ({@code commitSync}) only after the dead letters
- * are acknowledged and the database transaction committed: at-least-once delivery plus idempotent
- * writes make every span stored exactly once. If the database refuses the batch because of its
- * data, the spans are written one by one and the refused ones sent to the dead-letter topic too.
+ * and the rest of the batch is written with one {@link TraceStore#writeEncodedSpans} call (one
+ * database transaction; each record's value, the span's Avro single-object encoding, is stored as
+ * its payload as received). A batch is whatever one poll returns (at most {@link
+ * SinkSettings#maxPollRecords()}): the writer never holds spans back to fill a batch, so a span is
+ * visible in the store about one database transaction after it is polled. The batch's offsets are
+ * committed ({@code commitSync}) only after the dead letters are acknowledged and the database
+ * transaction committed: at-least-once delivery plus idempotent writes make every span stored
+ * exactly once. If the database refuses the batch because of its data, the spans are written one by
+ * one and the refused ones sent to the dead-letter topic too.
  *
  * <p>Any other failure (database or Kafka unavailable) rewinds the consumer to the batch's first
  * offsets and retries after {@link SinkSettings#retryBackoff()}; {@code /health} reports the worker
@@ -139,7 +144,7 @@ final class SpanWriter implements Runnable, AutoCloseable {
   }
 
   private void writeBatch(ConsumerRecords<byte[], byte[]> records) {
-    List<Span> spans = new ArrayList<>(records.count());
+    List<EncodedSpan> spans = new ArrayList<>(records.count());
     List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>(records.count());
     List<Future<RecordMetadata>> deadLettersSent = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -177,12 +182,12 @@ final class SpanWriter implements Runnable, AutoCloseable {
   }
 
   private void write(
-      List<Span> spans,
+      List<EncodedSpan> spans,
       List<ConsumerRecord<byte[], byte[]>> sources,
       List<Future<RecordMetadata>> deadLettersSent) {
     try {
       long start = System.nanoTime();
-      Set<TraceKey> changed = store.writeSpans(spans);
+      Set<TraceKey> changed = store.writeEncodedSpans(spans);
       metrics.spansWriteLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       metrics.spansWritten.increment(spans.size());
       metrics.tracesUpdated.increment(changed.size());
@@ -193,7 +198,7 @@ final class SpanWriter implements Runnable, AutoCloseable {
       log.warn("The store refused a batch of {} spans; writing them one by one", spans.size(), e);
       for (int i = 0; i < spans.size(); i++) {
         try {
-          Set<TraceKey> changed = store.writeSpans(List.of(spans.get(i)));
+          Set<TraceKey> changed = store.writeEncodedSpans(List.of(spans.get(i)));
           metrics.spansWritten.increment();
           metrics.tracesUpdated.increment(changed.size());
         } catch (TraceStoreException single) {
@@ -214,14 +219,15 @@ final class SpanWriter implements Runnable, AutoCloseable {
     }
   }
 
-  private static Span decode(ConsumerRecord<byte[], byte[]> record) {
+  /** The record's span with the record's value as its stored payload (it is its encoding). */
+  private static EncodedSpan decode(ConsumerRecord<byte[], byte[]> record) {
     if (record.value() == null) {
       throw new SerializationException("Span record has no value (a tombstone)");
     }
     Span span = SERDE.decode(record.value());
     new TraceKey(
         span.getProjectId(), span.getTraceId()); // rejects an empty project or one with '/'
-    return span;
+    return new EncodedSpan(span, record.value());
   }
 
   private static void awaitAcknowledged(List<Future<RecordMetadata>> sent) {

@@ -15,27 +15,23 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.CompletionReason;
 import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.Span;
-import dev.tracefold.schemas.SpanKind;
-import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.topic.Topics;
 import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.service.HealthCheck;
 import dev.tracefold.service.KafkaSettings;
-import dev.tracefold.service.TopicProvisioner;
 import dev.tracefold.store.EvaluationRule;
 import dev.tracefold.store.FiredTrigger;
 import dev.tracefold.store.RuleDefinition;
 import dev.tracefold.store.RuleTurn;
 import dev.tracefold.store.StoreSettings;
-import dev.tracefold.store.TraceSelection;
 import dev.tracefold.store.StoredTrace;
+import dev.tracefold.store.TraceSelection;
 import dev.tracefold.store.TraceState;
 import dev.tracefold.store.TraceStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -46,33 +42,19 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -92,8 +74,10 @@ class RollupSinkIT {
   private static TraceStore store;
 
   private SimpleMeterRegistry registry;
+
   /** A new project with one enabled rule of turn every without filter, made before the sink. */
   private String project;
+
   private EvaluationRule everyRule;
   private RollupSink sink;
   private SinkSettings settings;
@@ -114,8 +98,7 @@ class RollupSinkIT {
 
   @BeforeEach
   void startSink() {
-    settings =
-        SinkTestKit.settings("tracefold-rollup-sink");
+    settings = SinkTestKit.settings("tracefold-rollup-sink");
     registry = new SimpleMeterRegistry();
     project = newProject();
     everyRule =
@@ -252,6 +235,37 @@ class RollupSinkIT {
     assertThat(kit.awaitTriggers(project, trace, 2))
         .extracting(EvaluationTrigger::getRevision)
         .containsExactly(1, 2);
+  }
+
+  /**
+   * Issue #17: the two writers consume their topics at their own pace. Here the span writer stores
+   * all 8 spans first, then the completed-trace writer gets revision 1, which holds only 2: the
+   * trace stays in progress (rollup over the 8) and revision 1 still fires its trigger.
+   */
+  @Test
+  void aRevisionStoredAfterLaterSpansKeepsTheTraceInProgress() throws Exception {
+    String trace = nextTraceId();
+    List<Span> spans = new ArrayList<>();
+    spans.add(root(project, trace, 1, 0));
+    for (int n = 2; n <= 8; n++) {
+      spans.add(llm(project, trace, n, 10L * n));
+    }
+    kit.produceSpans(spans);
+    kit.awaitTrace(project, trace, t -> t.spans().size() == 8);
+
+    kit.produceCompleted(completed(spans.subList(0, 2), 1));
+
+    assertThat(kit.awaitTriggers(project, trace, 1))
+        .extracting(EvaluationTrigger::getRevision)
+        .containsExactly(1);
+    StoredTrace stored = kit.awaitTrace(project, trace, t -> t.revision() == 1);
+    assertThat(stored.state()).isEqualTo(TraceState.IN_PROGRESS);
+    assertThat(stored.rollup()).isEqualTo(TraceRollups.compute(project, trace, spans));
+
+    kit.produceCompleted(completed(spans, 2));
+    StoredTrace complete = kit.awaitTrace(project, trace, t -> t.revision() == 2);
+    assertThat(complete.state()).isEqualTo(TraceState.COMPLETE);
+    assertThat(complete.rollup().getSpanCount()).isEqualTo(8);
   }
 
   @Test
@@ -402,7 +416,9 @@ class RollupSinkIT {
       second = EmbeddedPostgresServer.builder().dataDir(outageData).port(first.port()).build();
       second.start();
 
-      await().atMost(SinkTestKit.WAIT).until(() -> outageStore.findTrace(project, trace), Optional::isPresent);
+      await()
+          .atMost(SinkTestKit.WAIT)
+          .until(() -> outageStore.findTrace(project, trace), Optional::isPresent);
       await()
           .atMost(SinkTestKit.WAIT)
           .untilAsserted(

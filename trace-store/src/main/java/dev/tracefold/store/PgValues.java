@@ -3,6 +3,7 @@ package dev.tracefold.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracefold.schemas.topic.TraceKey;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,30 @@ final class PgValues {
   static Long getLong(ResultSet rows, String column) throws SQLException {
     long value = rows.getLong(column);
     return rows.wasNull() ? null : value;
+  }
+
+  static Integer getInteger(ResultSet rows, String column) throws SQLException {
+    int value = rows.getInt(column);
+    return rows.wasNull() ? null : value;
+  }
+
+  /**
+   * Binds parameters {@code first} and {@code first + 1} to the project ids and the trace ids of
+   * the traces, as two text arrays of equal length (for {@code unnest(?::text[], ?::text[])}).
+   */
+  static void setTraceKeys(PreparedStatement statement, int first, Collection<TraceKey> traces)
+      throws SQLException {
+    String[] projects = new String[traces.size()];
+    String[] traceIds = new String[traces.size()];
+    int i = 0;
+    for (TraceKey trace : traces) {
+      projects[i] = trace.projectId();
+      traceIds[i] = trace.traceId();
+      i++;
+    }
+    Connection connection = statement.getConnection();
+    statement.setArray(first, connection.createArrayOf("text", projects));
+    statement.setArray(first + 1, connection.createArrayOf("text", traceIds));
   }
 
   static void setTextArray(

@@ -17,13 +17,16 @@ import java.util.TreeSet;
  * @param revision 0 until the first completion, then the latest completed revision stored
  * @param completionReason null until the first completion, then that of the latest revision
  * @param spans every stored span, in start order (start time, then span id); empty in listings
- * @param firedTriggers the evaluation triggers fired for this trace, by revision then firing
- *     time; empty in listings
+ * @param firedTriggers the evaluation triggers fired for this trace, by revision then firing time;
+ *     empty in listings
  * @param userTags tags set through the API ({@code PUT /api/v1/traces/{id}/tags}), sorted; the
  *     trace's tags are these plus the rollup's (its spans' tags), see {@link #tags()}
  * @param savedEpochMillis when the trace was saved (exempt from retention), milliseconds since the
  *     Unix epoch; null when not saved
  * @param createdEpochMillis when the trace was first stored, milliseconds since the Unix epoch
+ * @param revisionSpanCount how many of the stored spans the recorded revision covers: 0 for
+ *     revision 0; the trace is {@link TraceState#COMPLETE} only when it covers every stored span;
+ *     null when unknown (a trace stored before schema version 6 that a late span had reopened)
  * @param annotations the trace's annotations in creation order; empty in listings
  */
 public record StoredTrace(
@@ -36,6 +39,7 @@ public record StoredTrace(
     List<String> userTags,
     Long savedEpochMillis,
     long createdEpochMillis,
+    Integer revisionSpanCount,
     List<TraceAnnotation> annotations) {
   public StoredTrace {
     Objects.requireNonNull(rollup, "rollup");
@@ -59,7 +63,32 @@ public record StoredTrace(
         userTags,
         savedEpochMillis,
         createdEpochMillis,
+        revisionSpanCount,
         annotations);
+  }
+
+  /**
+   * How many stored spans the recorded revision does not cover: the span count minus {@link
+   * #revisionSpanCount()} (every stored span for revision 0); 0 for a complete trace.
+   *
+   * @return the count, or null when the revision's coverage is unknown
+   */
+  public Integer spansBeyondRevision() {
+    if (state == TraceState.COMPLETE) {
+      return 0;
+    }
+    return revisionSpanCount == null
+        ? null
+        : Math.max(0, rollup.getSpanCount() - revisionSpanCount);
+  }
+
+  /**
+   * The revision whose rollup this is: {@link #revision()} when the trace is complete (the revision
+   * covers every stored span); null while the trace is in progress, when the rollup is over every
+   * stored span, beyond any revision.
+   */
+  public Integer rollupRevision() {
+    return state == TraceState.COMPLETE && revision > 0 ? revision : null;
   }
 
   /** The trace's tags: its spans' tags and the user tags, distinct and sorted. */

@@ -9,10 +9,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads and writes the {@code traces} table. Stateless and thread-safe. */
@@ -54,71 +55,123 @@ final class TraceRows {
   static final String SELECT_COLUMNS =
       String.join(", ", ROLLUP_COLUMNS)
           + ", state, revision, completion_reason, user_tags, saved_epoch_millis,"
-          + " created_epoch_millis";
+          + " created_epoch_millis, revision_span_count";
 
-  /** New trace row, or new rollup of an existing one, in progress; keeps revision and reason. */
+  /** The columns written from a rollup row, in {@link #write} order. */
+  private static final String WRITTEN_COLUMNS =
+      String.join(", ", ROLLUP_COLUMNS)
+          + ", state, revision, completion_reason, rollup_state, revision_span_count";
+
+  /**
+   * New trace rows, or new rollups of existing ones, in progress; keeps revision, reason and
+   * revision span count.
+   */
   private static final String UPSERT_IN_PROGRESS_SQL =
-      insertSql()
-          + " ON CONFLICT (project_id, trace_id) DO UPDATE SET "
+      "INSERT INTO traces ("
+          + WRITTEN_COLUMNS
+          + ", updated_at) SELECT "
+          + WRITTEN_COLUMNS
+          + ", now() FROM trace_staging ON CONFLICT (project_id, trace_id) DO UPDATE SET "
           + updateRollupSql()
           + ", state = EXCLUDED.state, updated_at = now()";
 
   /** A completed revision; never replaces a newer or equal stored revision. */
-  private static final String UPSERT_COMPLETE_SQL =
-      insertSql()
-          + " ON CONFLICT (project_id, trace_id) DO UPDATE SET "
-          + updateRollupSql()
-          + ", state = EXCLUDED.state, revision = EXCLUDED.revision,"
-          + " completion_reason = EXCLUDED.completion_reason, updated_at = now()"
+  private static final String UPSERT_REVISION_SQL =
+      UPSERT_IN_PROGRESS_SQL
+          + ", revision = EXCLUDED.revision, completion_reason = EXCLUDED.completion_reason,"
+          + " revision_span_count = EXCLUDED.revision_span_count"
           + " WHERE traces.revision < EXCLUDED.revision";
 
   private static final String FIND_SQL =
       "SELECT " + SELECT_COLUMNS + " FROM traces WHERE project_id = ? AND trace_id = ?";
 
-  private static final String LOCK_REVISION_SQL =
-      "SELECT revision FROM traces WHERE project_id = ? AND trace_id = ? FOR UPDATE";
+  private static final String FIND_FOR_MERGE_SQL =
+      "SELECT "
+          + SELECT_COLUMNS
+          + ", rollup_state FROM traces"
+          + " JOIN unnest(?::text[], ?::text[]) AS k(key_project_id, key_trace_id)"
+          + " ON project_id = k.key_project_id AND trace_id = k.key_trace_id";
 
-  private TraceRows() {}
-
-  /** Inserts or updates in-progress rows with these rollups (one per trace). */
-  static void upsertInProgress(Connection connection, Collection<TraceRollup> rollups)
-      throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(UPSERT_IN_PROGRESS_SQL)) {
-      for (TraceRollup rollup : rollups) {
-        int next = bindRollup(statement, rollup);
-        statement.setString(next++, TraceState.IN_PROGRESS.wireName());
-        statement.setInt(next++, 0);
-        statement.setNull(next, Types.VARCHAR);
-        statement.addBatch();
-      }
-      statement.executeBatch();
+  /**
+   * A stored trace row with the state its rollup is merged with.
+   *
+   * @param trace the row (without spans, triggers and annotations)
+   * @param state the rollup's merge state; null for rows stored before schema version 6
+   */
+  record Stored(StoredTrace trace, RollupState state) {
+    /** The stored rollup with its state, or empty when the state is unknown. */
+    Optional<IncrementalRollup> incremental() {
+      return state == null
+          ? Optional.empty()
+          : Optional.of(new IncrementalRollup(trace.rollup(), state));
     }
   }
 
+  private TraceRows() {}
+
   /**
-   * Stores a completed revision with {@code rollup} (the revision's own, or for a partial revision
-   * the one recomputed over every stored span) unless the stored revision is the same or newer.
+   * Inserts or updates in-progress rows with these rollups (one per trace); a new row gets revision
+   * 0, covering no span. At most once per transaction, like {@link #upsertRevision}.
    */
-  static void upsertComplete(Connection connection, CompletedTrace trace, TraceRollup rollup)
+  static void upsertInProgress(Connection connection, Collection<IncrementalRollup> rollups)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(UPSERT_COMPLETE_SQL)) {
-      int next = bindRollup(statement, rollup);
-      statement.setString(next++, TraceState.COMPLETE.wireName());
-      statement.setInt(next++, trace.getRevision());
-      statement.setString(next, trace.getCompletionReason().name());
+    PgCopy copy = new PgCopy(ROLLUP_COLUMNS.size() + 5);
+    rollups.forEach(rollup -> write(copy, rollup, TraceState.IN_PROGRESS, 0, null, 0));
+    upsert(connection, copy, UPSERT_IN_PROGRESS_SQL);
+  }
+
+  /**
+   * Stores a completed revision unless the stored revision is the same or newer.
+   *
+   * @param rollup the rollup to store: the revision's own when it covers every stored span, else
+   *     the one over every stored span
+   * @param state {@link TraceState#COMPLETE} when the revision covers every stored span, else
+   *     {@link TraceState#IN_PROGRESS}
+   * @param revisionSpanCount how many of the stored spans the revision covers
+   */
+  static void upsertRevision(
+      Connection connection,
+      CompletedTrace trace,
+      IncrementalRollup rollup,
+      TraceState state,
+      int revisionSpanCount)
+      throws SQLException {
+    PgCopy copy = new PgCopy(ROLLUP_COLUMNS.size() + 5);
+    write(copy, rollup, state, trace.getRevision(), trace.getCompletionReason(), revisionSpanCount);
+    upsert(connection, copy, UPSERT_REVISION_SQL);
+  }
+
+  /**
+   * Copies the rows into the session's temporary {@code trace_staging} and upserts them from there
+   * with {@code sql}; at most once per transaction (the staging rows go at commit).
+   */
+  private static void upsert(Connection connection, PgCopy rows, String sql) throws SQLException {
+    if (rows.rows() == 0) {
+      return;
+    }
+    PgCopy.createStaging(connection, "trace_staging", "traces");
+    rows.copyInto(connection, "trace_staging (" + WRITTEN_COLUMNS + ")");
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.executeUpdate();
     }
   }
 
-  /** The stored revision of a trace, its row locked until the transaction ends; empty if none. */
-  static Optional<Integer> lockRevision(Connection connection, TraceKey trace) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(LOCK_REVISION_SQL)) {
-      statement.setString(1, trace.projectId());
-      statement.setString(2, trace.traceId());
+  /** The stored rows of these traces with their merge states; traces without a row are absent. */
+  static Map<TraceKey, Stored> findForMerge(Connection connection, Collection<TraceKey> traces)
+      throws SQLException {
+    Map<TraceKey, Stored> stored = new HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(FIND_FOR_MERGE_SQL)) {
+      PgValues.setTraceKeys(statement, 1, traces);
       try (ResultSet rows = statement.executeQuery()) {
-        return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
+        while (rows.next()) {
+          StoredTrace trace = read(rows);
+          stored.put(
+              new TraceKey(rows.getString("project_id"), rows.getString("trace_id")),
+              new Stored(trace, RollupState.fromJson(rows.getString("rollup_state"))));
+        }
       }
     }
+    return stored;
   }
 
   /** The trace (without spans, triggers and annotations), or empty if none is stored. */
@@ -186,54 +239,54 @@ final class TraceRows {
         PgValues.getTextArray(rows, "user_tags"),
         PgValues.getLong(rows, "saved_epoch_millis"),
         rows.getLong("created_epoch_millis"),
+        PgValues.getInteger(rows, "revision_span_count"),
         List.of());
   }
 
-  /** Binds the rollup columns from parameter 1; returns the next parameter index. */
-  private static int bindRollup(PreparedStatement s, TraceRollup r) throws SQLException {
-    int i = 1;
-    PgValues.setText(s, i++, r.getProjectId());
-    PgValues.setText(s, i++, r.getTraceId());
-    PgValues.setText(s, i++, r.getRootSpanId());
-    PgValues.setText(s, i++, r.getRootSpanName());
-    s.setString(i++, r.getStatus().name());
-    s.setLong(i++, r.getStartEpochNanos());
-    s.setLong(i++, r.getEndEpochNanos());
-    s.setLong(i++, r.getDurationNanos());
-    s.setInt(i++, r.getSpanCount());
-    s.setInt(i++, r.getErrorCount());
-    s.setLong(i++, r.getInputTokens());
-    s.setLong(i++, r.getOutputTokens());
-    s.setLong(i++, r.getCacheReadTokens());
-    s.setLong(i++, r.getCacheWriteTokens());
-    s.setLong(i++, r.getReasoningTokens());
-    s.setLong(i++, r.getTotalTokens());
-    PgValues.setLong(s, i++, r.getCostMicrocents());
-    s.setBoolean(i++, r.getCostIsEstimated());
-    PgValues.setLong(s, i++, r.getTimeToFirstTokenNanos());
-    PgValues.setTextArray(s, i++, r.getModels());
-    PgValues.setTextArray(s, i++, r.getProviders());
-    PgValues.setTextArray(s, i++, r.getServiceNames());
-    PgValues.setText(s, i++, r.getSessionId());
-    PgValues.setText(s, i++, r.getUserId());
-    PgValues.setTextArray(s, i++, r.getTags());
-    s.setString(i++, PgValues.json(r.getMetadata()));
-    PgValues.setText(s, i++, r.getInput());
-    PgValues.setText(s, i++, r.getOutput());
-    PgValues.setText(s, i++, r.getSource());
-    return i;
-  }
-
-  private static String insertSql() {
-    List<String> placeholders = new ArrayList<>();
-    for (String column : ROLLUP_COLUMNS) {
-      placeholders.add(column.equals("metadata") ? "?::jsonb" : "?");
-    }
-    return "INSERT INTO traces ("
-        + String.join(", ", ROLLUP_COLUMNS)
-        + ", state, revision, completion_reason, updated_at) VALUES ("
-        + String.join(", ", placeholders)
-        + ", ?, ?, ?, now())";
+  /** Writes one row, its columns in {@link #WRITTEN_COLUMNS} order. */
+  private static void write(
+      PgCopy row,
+      IncrementalRollup rollup,
+      TraceState state,
+      int revision,
+      CompletionReason reason,
+      int revisionSpanCount) {
+    TraceRollup r = rollup.rollup();
+    row.row()
+        .text(r.getProjectId())
+        .text(r.getTraceId())
+        .text(r.getRootSpanId())
+        .text(r.getRootSpanName())
+        .text(r.getStatus().name())
+        .int8(r.getStartEpochNanos())
+        .int8(r.getEndEpochNanos())
+        .int8(r.getDurationNanos())
+        .int4(r.getSpanCount())
+        .int4(r.getErrorCount())
+        .int8(r.getInputTokens())
+        .int8(r.getOutputTokens())
+        .int8(r.getCacheReadTokens())
+        .int8(r.getCacheWriteTokens())
+        .int8(r.getReasoningTokens())
+        .int8(r.getTotalTokens())
+        .int8(r.getCostMicrocents())
+        .bool(r.getCostIsEstimated())
+        .int8(r.getTimeToFirstTokenNanos())
+        .textArray(r.getModels())
+        .textArray(r.getProviders())
+        .textArray(r.getServiceNames())
+        .text(r.getSessionId())
+        .text(r.getUserId())
+        .textArray(r.getTags())
+        .jsonb(PgValues.json(r.getMetadata()))
+        .text(r.getInput())
+        .text(r.getOutput())
+        .text(r.getSource())
+        .text(state.wireName())
+        .int4(revision)
+        .text(reason == null ? null : reason.name())
+        .jsonb(rollup.state().toJson())
+        .int4(revisionSpanCount);
   }
 
   private static String updateRollupSql() {
@@ -241,6 +294,7 @@ final class TraceRows {
     for (String column : ROLLUP_COLUMNS.subList(2, ROLLUP_COLUMNS.size())) {
       assignments.add(column + " = EXCLUDED." + column);
     }
+    assignments.add("rollup_state = EXCLUDED.rollup_state");
     return String.join(", ", assignments);
   }
 }

@@ -6,7 +6,6 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.Span;
-import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.store.query.TraceQuery;
@@ -184,10 +183,12 @@ public final class TraceStore implements AutoCloseable {
 
   /**
    * Stores spans as they arrive, in one transaction: spans already stored (same project, trace and
-   * span id) are skipped; every trace that got at least one new span gets its rollup recomputed
-   * from all its stored spans ({@link TraceRollups#compute}) and its state set to {@code
-   * in_progress}, keeping its revision and completion reason. So a completed trace is reopened only
-   * by a genuinely new (late) span, never by a replay of spans it already has.
+   * span id) are skipped; every trace that got at least one new span gets the new spans merged into
+   * its stored rollup ({@link IncrementalRollup}: the result equals {@link TraceRollups#compute}
+   * over all its stored spans, without reading them again) and its state set to {@code
+   * in_progress}, keeping its revision, completion reason and revision span count. So a completed
+   * trace is reopened only by a genuinely new (late) span, never by a replay of spans it already
+   * has. Encodes each span for its payload column; {@link #writeEncodedSpans} stores given bytes.
    *
    * @param spans spans of any traces and projects, duplicates allowed
    * @return the traces whose stored state changed; empty if every span was stored already
@@ -196,28 +197,40 @@ public final class TraceStore implements AutoCloseable {
    */
   public Set<TraceKey> writeSpans(Collection<Span> spans) {
     Objects.requireNonNull(spans, "spans");
+    List<EncodedSpan> encoded = new ArrayList<>(spans.size());
+    spans.forEach(span -> encoded.add(EncodedSpan.encode(span)));
+    return writeEncodedSpans(encoded);
+  }
+
+  /**
+   * Same as {@link #writeSpans}, storing each span's given encoding as its payload (the bytes of
+   * its {@code tracefold.spans} record) instead of encoding it again.
+   *
+   * @param spans spans with their Avro single-object encodings, duplicates allowed
+   * @return the traces whose stored state changed; empty if every span was stored already
+   * @throws IllegalArgumentException if a span's project id is empty or contains '/'
+   * @throws TraceStoreException if the database fails; nothing of the call is stored
+   */
+  public Set<TraceKey> writeEncodedSpans(Collection<EncodedSpan> spans) {
+    Objects.requireNonNull(spans, "spans");
     if (spans.isEmpty()) {
       return Set.of();
     }
-    List<Span> distinct = SpanRows.distinct(spans);
+    List<EncodedSpan> distinct = SpanRows.distinct(spans);
     List<TraceKey> traces = new ArrayList<>();
-    distinct.forEach(span -> traces.add(SpanRows.traceKey(span)));
+    distinct.forEach(span -> traces.add(SpanRows.traceKey(span.span())));
     return transactions.write(
         "write " + distinct.size() + (distinct.size() == 1 ? " span" : " spans"),
         connection -> {
           TraceLocks.lock(connection, traces);
-          Set<TraceKey> changed = SpanRows.insertNew(connection, distinct);
-          if (changed.isEmpty()) {
+          Map<TraceKey, List<Span>> added = SpanRows.insertNew(connection, distinct);
+          if (added.isEmpty()) {
             return Set.of();
           }
-          List<TraceRollup> rollups = new ArrayList<>();
-          for (Map.Entry<TraceKey, List<Span>> trace :
-              SpanRows.load(connection, changed).entrySet()) {
-            TraceKey key = trace.getKey();
-            rollups.add(TraceRollups.compute(key.projectId(), key.traceId(), trace.getValue()));
-          }
-          TraceRows.upsertInProgress(connection, rollups);
-          return Set.copyOf(changed);
+          Map<TraceKey, TraceRows.Stored> stored =
+              TraceRows.findForMerge(connection, added.keySet());
+          TraceRows.upsertInProgress(connection, merged(connection, added, stored).values());
+          return Set.copyOf(added.keySet());
         });
   }
 
@@ -226,17 +239,24 @@ public final class TraceStore implements AutoCloseable {
    * one transaction:
    *
    * <ol>
-   *   <li>inserts the revision's spans not stored yet;
-   *   <li>unless the stored revision is newer: stores its rollup with state {@code complete}, its
-   *       revision and completion reason (a {@linkplain CompletedTrace#getPartial() partial}
-   *       revision, the late spans after the stream's retention, is merged: its rollup is
-   *       recomputed over every stored span), keeping a trace that a late span reopened {@code
-   *       in_progress} when the revision it already had is replayed;
+   *   <li>inserts the revision's spans not stored yet (the stored span ids are read first, so spans
+   *       already stored are neither encoded nor sent again);
+   *   <li>unless the stored revision is the same or newer, records the revision (number, completion
+   *       reason, and how many stored spans it covers). The trace becomes {@code complete} with the
+   *       revision's rollup only if the revision covers every stored span. If the store already
+   *       holds spans the revision does not include (late spans the span writer stored first), the
+   *       trace stays {@code in_progress} with the rollup over every stored span, until a revision
+   *       covers them. A {@linkplain CompletedTrace#getPartial() partial} revision (the late spans
+   *       after the stream's retention) covers the spans the previously recorded revision covered
+   *       plus its own; its rollup is always over every stored span. A revision the same as or
+   *       older than the stored one changes the row only if it brought spans the store did not have
+   *       (they are merged in, the trace {@code in_progress});
    *   <li>unless the stored revision is newer: asks {@code decider} with the trace as now stored,
    *       records its triggers of turn first and every in {@code fired_triggers} (a trigger id
    *       stored already keeps its row), schedules its triggers of turn last in {@code
-   *       pending_triggers} (unless already fired) after dropping the unclaimed pending triggers
-   *       of older revisions, and adds the trace to its queues (once per queue).
+   *       pending_triggers} (unless already fired) after dropping the unclaimed pending triggers of
+   *       older revisions, and adds the trace to its queues (once per queue). A revision that
+   *       leaves the trace in progress fires like any other: it was a real completion.
    * </ol>
    *
    * @param trace the completed revision; revision must be >= 1
@@ -246,8 +266,8 @@ public final class TraceStore implements AutoCloseable {
    *     for it: those recorded now and by earlier attempts (for a revision older than the stored
    *     one, only those recorded earlier)
    * @throws IllegalArgumentException if the revision is below 1, the project id is empty or
-   *     contains '/', a span belongs to another trace, or the decider returns a trigger of another
-   *     trace or revision
+   *     contains '/', the revision holds no span, a span belongs to another trace, or the decider
+   *     returns a trigger of another trace or revision
    * @throws TraceStoreException if the database fails; nothing of the call is stored
    */
   public CompletedWrite writeCompleted(CompletedTrace trace, CompletionDecider decider) {
@@ -260,6 +280,10 @@ public final class TraceStore implements AutoCloseable {
       throw new IllegalArgumentException(
           "Completed trace " + key + " has revision " + revision + "; revisions start at 1");
     }
+    if (trace.getSpans().isEmpty()) {
+      throw new IllegalArgumentException("Completed trace " + key + " holds no span");
+    }
+    Map<String, Span> spans = new LinkedHashMap<>();
     for (Span span : trace.getSpans()) {
       if (!SpanRows.traceKey(span).equals(key)) {
         throw new IllegalArgumentException(
@@ -270,32 +294,63 @@ public final class TraceStore implements AutoCloseable {
                 + " of "
                 + SpanRows.traceKey(span));
       }
+      spans.putIfAbsent(PgValues.text(span.getSpanId()), span);
     }
-    List<Span> spans = SpanRows.distinct(trace.getSpans());
     return transactions.write(
         "write completed trace " + key + " revision " + revision,
         connection -> {
           TraceLocks.lock(connection, List.of(key));
-          SpanRows.insertNew(connection, spans);
-          Optional<Integer> stored = TraceRows.lockRevision(connection, key);
-          if (stored.isPresent() && stored.get() > revision) {
-            return new CompletedWrite(false, TriggerRows.recorded(connection, key, revision));
-          }
-          if (stored.isEmpty() || stored.get() < revision) {
-            TraceRollup rollup = trace.getRollup();
-            if (trace.getPartial()) {
-              // the stream no longer held the earlier spans: merge with what the store has
-              rollup =
-                  TraceRollups.compute(
-                      key.projectId(), key.traceId(), SpanRows.load(connection, key));
+          Set<String> storedIds = SpanRows.storedSpanIds(connection, key);
+          List<EncodedSpan> missing = new ArrayList<>();
+          spans.forEach(
+              (id, span) -> {
+                if (!storedIds.contains(id)) {
+                  missing.add(EncodedSpan.encode(span));
+                }
+              });
+          Map<TraceKey, List<Span>> added = SpanRows.insertNew(connection, missing);
+          int storedCount = storedIds.size() + added.getOrDefault(key, List.of()).size();
+          Map<TraceKey, TraceRows.Stored> rows = TraceRows.findForMerge(connection, List.of(key));
+          Optional<TraceRows.Stored> row = Optional.ofNullable(rows.get(key));
+          int storedRevision = row.map(r -> r.trace().revision()).orElse(0);
+          if (storedRevision >= revision) {
+            if (!added.isEmpty()) {
+              TraceRows.upsertInProgress(connection, merged(connection, added, rows).values());
             }
-            TraceRows.upsertComplete(connection, trace, rollup);
+            if (storedRevision > revision) {
+              return new CompletedWrite(false, TriggerRows.recorded(connection, key, revision));
+            }
+          } else {
+            int covered = spans.size();
+            if (trace.getPartial()) {
+              // the spans of earlier revisions are no longer in the revision, but in the store
+              // (coverage unknown for rows stored before schema version 6: all stored before)
+              int before =
+                  row.map(
+                          r ->
+                              r.trace().revisionSpanCount() == null
+                                  ? storedIds.size()
+                                  : r.trace().revisionSpanCount())
+                      .orElse(0);
+              covered = Math.min(storedCount, before + spans.size());
+            }
+            boolean complete = covered >= storedCount;
+            IncrementalRollup rollup =
+                complete && !trace.getPartial()
+                    ? IncrementalRollup.withRollup(trace.getRollup(), spans.values())
+                    : merged(connection, Map.of(key, added.getOrDefault(key, List.of())), rows)
+                        .get(key);
+            TraceRows.upsertRevision(
+                connection,
+                trace,
+                rollup,
+                complete ? TraceState.COMPLETE : TraceState.IN_PROGRESS,
+                covered);
           }
           StoredTrace current =
               TraceRows.find(connection, key)
                   .orElseThrow(() -> new IllegalStateException("trace " + key + " not stored"));
-          CompletionDecision decision =
-              Objects.requireNonNull(decider.decide(current), "decision");
+          CompletionDecision decision = Objects.requireNonNull(decider.decide(current), "decision");
           List<EvaluationTrigger> now = new ArrayList<>();
           List<DecidedTrigger> last = new ArrayList<>();
           for (DecidedTrigger decided : decision.triggers()) {
@@ -444,6 +499,53 @@ public final class TraceStore implements AutoCloseable {
   @Override
   public void close() {
     dataSource.close();
+  }
+
+  /**
+   * The rollups of traces after spans were added to them: each stored rollup with its added spans
+   * merged in (finding the root among the stored spans when it is an orphan); recomputed from every
+   * stored span when the row has no merge state (stored before schema version 6) or when no spans
+   * were added to a row without one. A trace without a row has no other stored span than the added
+   * ones: spans are only ever stored together with their trace row, and deleted with it.
+   *
+   * @param added the spans inserted now, by trace (possibly none for a trace)
+   * @param stored the traces' rows, as {@link TraceRows#findForMerge} read them before the write
+   */
+  private static Map<TraceKey, IncrementalRollup> merged(
+      Connection connection,
+      Map<TraceKey, List<Span>> added,
+      Map<TraceKey, TraceRows.Stored> stored)
+      throws SQLException {
+    List<TraceKey> needRoot = new ArrayList<>();
+    added.forEach(
+        (key, spans) -> {
+          TraceRows.Stored row = stored.get(key);
+          if (row != null
+              && !spans.isEmpty()
+              && row.incremental().map(r -> r.needsStoredRoot(spans)).orElse(false)) {
+            needRoot.add(key);
+          }
+        });
+    Map<TraceKey, Span> roots = SpanRows.findOrphanRoots(connection, needRoot);
+    Map<TraceKey, IncrementalRollup> merged = new LinkedHashMap<>();
+    for (Map.Entry<TraceKey, List<Span>> entry : added.entrySet()) {
+      TraceKey key = entry.getKey();
+      List<Span> spans = entry.getValue();
+      TraceRows.Stored row = stored.get(key);
+      Optional<IncrementalRollup> current = row == null ? Optional.empty() : row.incremental();
+      IncrementalRollup next;
+      if (current.isPresent() && !spans.isEmpty()) {
+        next = current.get().merge(spans, roots.get(key));
+      } else if (current.isPresent()) {
+        next = current.get();
+      } else if (row == null) {
+        next = IncrementalRollup.of(key, spans);
+      } else {
+        next = IncrementalRollup.of(key, SpanRows.load(connection, key));
+      }
+      merged.put(key, next);
+    }
+    return merged;
   }
 
   /** The message of the first SQLException in the cause chain, else of the root cause. */

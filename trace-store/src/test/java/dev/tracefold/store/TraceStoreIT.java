@@ -134,7 +134,11 @@ class TraceStoreIT {
     CompletedTrace revision1 = completed(spans, 1);
     EvaluationTrigger trigger = trigger(revision1);
 
-    assertThat(store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger))).current()).isTrue();
+    assertThat(
+            store
+                .writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger)))
+                .current())
+        .isTrue();
 
     StoredTrace stored = store.findTrace(project, trace).orElseThrow();
     assertThat(stored.state()).isEqualTo(TraceState.COMPLETE);
@@ -142,10 +146,16 @@ class TraceStoreIT {
     assertThat(stored.completionReason()).isEqualTo(CompletionReason.QUIET);
     assertThat(stored.rollup()).isEqualTo(revision1.getRollup());
     assertThat(stored.spans()).isEqualTo(revision1.getSpans());
-    assertThat(stored.firedTriggers()).extracting(FiredTrigger::triggerId).containsExactly(trigger.getTriggerId());
+    assertThat(stored.firedTriggers())
+        .extracting(FiredTrigger::triggerId)
+        .containsExactly(trigger.getTriggerId());
     Object updatedAt = updatedAt(project, trace);
 
-    assertThat(store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger))).current()).isTrue();
+    assertThat(
+            store
+                .writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger)))
+                .current())
+        .isTrue();
 
     assertThat(store.findTrace(project, trace)).contains(stored);
     assertThat(updatedAt(project, trace)).isEqualTo(updatedAt);
@@ -159,12 +169,19 @@ class TraceStoreIT {
     CompletedTrace revision1 =
         completed(List.of(root(project, trace, 1, 0), llmChild(project, trace, 2, 1, 10)), 1);
 
-    assertThat(store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger(revision1)))).current()).isTrue();
+    assertThat(
+            store
+                .writeCompleted(
+                    revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))))
+                .current())
+        .isTrue();
 
     StoredTrace stored = store.findTrace(project, trace).orElseThrow();
     assertThat(stored.state()).isEqualTo(TraceState.COMPLETE);
     assertThat(stored.spans()).isEqualTo(revision1.getSpans());
-    assertThat(stored.firedTriggers()).extracting(FiredTrigger::triggerId).containsExactly(trigger(revision1).getTriggerId());
+    assertThat(stored.firedTriggers())
+        .extracting(FiredTrigger::triggerId)
+        .containsExactly(trigger(revision1).getTriggerId());
   }
 
   @Test
@@ -205,13 +222,17 @@ class TraceStoreIT {
         CompletedTrace.newBuilder(completed(List.of(root, child), 2))
             .setCompletionReason(CompletionReason.MAX_SPANS)
             .build();
-    assertThat(store.writeCompleted(revision2, t -> CompletionDecision.fire(List.of(trigger(revision2)))).current()).isTrue();
+    assertThat(
+            store
+                .writeCompleted(
+                    revision2, t -> CompletionDecision.fire(List.of(trigger(revision2))))
+                .current())
+        .isTrue();
     StoredTrace afterRevision2 = store.findTrace(project, trace).orElseThrow();
     Object updatedAt = updatedAt(project, trace);
 
     CompletedWrite written =
-        store.writeCompleted(
-            revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))));
+        store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))));
 
     // a stale revision asks no rule and has nothing recorded to publish
     assertThat(written.current()).isFalse();
@@ -250,19 +271,84 @@ class TraceStoreIT {
     assertThat(reopened.spans()).containsExactly(root, child, late);
 
     // a replay of revision 1 does not hide the late span
-    assertThat(store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger(revision1)))).current()).isTrue();
+    assertThat(
+            store
+                .writeCompleted(
+                    revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))))
+                .current())
+        .isTrue();
     assertThat(store.findTrace(project, trace)).contains(reopened);
 
     CompletedTrace revision2 = completed(List.of(root, child, late), 2);
-    assertThat(store.writeCompleted(revision2, t -> CompletionDecision.fire(List.of(trigger(revision2)))).current()).isTrue();
+    assertThat(
+            store
+                .writeCompleted(
+                    revision2, t -> CompletionDecision.fire(List.of(trigger(revision2))))
+                .current())
+        .isTrue();
 
     StoredTrace completedAgain = store.findTrace(project, trace).orElseThrow();
     assertThat(completedAgain.state()).isEqualTo(TraceState.COMPLETE);
     assertThat(completedAgain.revision()).isEqualTo(2);
     assertThat(completedAgain.rollup()).isEqualTo(revision2.getRollup());
     assertThat(completedAgain.rollup().getSpanCount()).isEqualTo(3);
-    assertThat(completedAgain.firedTriggers()).extracting(FiredTrigger::triggerId)
+    assertThat(completedAgain.firedTriggers())
+        .extracting(FiredTrigger::triggerId)
         .containsExactly(trigger(revision1).getTriggerId(), trigger(revision2).getTriggerId());
+  }
+
+  /**
+   * Issue #17: the span writer stored all 8 spans before the completed-trace writer stored revision
+   * 1, which holds only the first 2. The trace must stay in progress with the rollup over the 8
+   * stored spans until a revision covers them all; revision 1 still fires its trigger.
+   */
+  @Test
+  void aRevisionStoredAfterLaterSpansLeavesTheTraceInProgressUntilARevisionCoversThem() {
+    String project = newProject();
+    String trace = traceId(17);
+    List<Span> spans = new ArrayList<>();
+    spans.add(root(project, trace, 1, 0));
+    for (int n = 2; n <= 8; n++) {
+      spans.add(llmChild(project, trace, n, 1, 10L * n));
+    }
+    CompletedTrace revision1 = completed(spans.subList(0, 2), 1);
+    store.writeSpans(spans);
+
+    CompletedWrite written =
+        store.writeCompleted(revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))));
+
+    assertThat(written.current()).isTrue();
+    assertThat(written.triggers())
+        .extracting(EvaluationTrigger::getTriggerId)
+        .containsExactly(trigger(revision1).getTriggerId());
+    StoredTrace stored = store.findTrace(project, trace).orElseThrow();
+    assertThat(stored.state()).isEqualTo(TraceState.IN_PROGRESS);
+    assertThat(stored.revision()).isEqualTo(1);
+    assertThat(stored.completionReason()).isEqualTo(CompletionReason.QUIET);
+    assertThat(stored.rollup()).isEqualTo(TraceRollups.compute(project, trace, spans));
+    assertThat(stored.rollup().getSpanCount()).isEqualTo(8);
+    assertThat(stored.spans()).hasSize(8);
+    assertThat(stored.revisionSpanCount()).isEqualTo(2);
+    assertThat(stored.spansBeyondRevision()).isEqualTo(6);
+    assertThat(stored.rollupRevision()).isNull();
+    // a replay of revision 1 changes nothing and publishes what was recorded
+    assertThat(
+            store
+                .writeCompleted(
+                    revision1, t -> CompletionDecision.fire(List.of(trigger(revision1))))
+                .triggers())
+        .containsExactly(trigger(revision1));
+    assertThat(store.findTrace(project, trace)).contains(stored);
+
+    CompletedTrace revision2 = completed(spans, 2);
+    store.writeCompleted(revision2, t -> CompletionDecision.fire(List.of(trigger(revision2))));
+
+    StoredTrace complete = store.findTrace(project, trace).orElseThrow();
+    assertThat(complete.state()).isEqualTo(TraceState.COMPLETE);
+    assertThat(complete.revision()).isEqualTo(2);
+    assertThat(complete.rollup()).isEqualTo(revision2.getRollup());
+    assertThat(complete.spansBeyondRevision()).isZero();
+    assertThat(complete.rollupRevision()).isEqualTo(2);
   }
 
   @Test

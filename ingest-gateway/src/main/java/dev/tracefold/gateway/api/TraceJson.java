@@ -36,6 +36,8 @@ final class TraceJson {
     json.put("state", trace.state().wireName());
     json.put("revision", trace.revision());
     json.put("completion_reason", name(trace.completionReason()));
+    json.put("rollup_revision", trace.rollupRevision());
+    json.put("spans_beyond_revision", trace.spansBeyondRevision());
     json.put("status", name(rollup.getStatus()));
     json.put("span_count", rollup.getSpanCount());
     json.put("error_count", rollup.getErrorCount());
@@ -70,9 +72,9 @@ final class TraceJson {
   }
 
   /**
-   * A trace with its fired triggers, annotations and every span, as {@code GET
-   * /api/v1/traces/{id}} shows it: spans nested by parent ({@code tree}: root-level spans, each
-   * with {@code children}) or in start order ({@code flat}); see {@link SpanTree}.
+   * A trace with its fired triggers, annotations and every span, as {@code GET /api/v1/traces/{id}}
+   * shows it: spans nested by parent ({@code tree}: root-level spans, each with {@code children})
+   * or in start order ({@code flat}); see {@link SpanTree}.
    */
   static ObjectNode detail(StoredTrace trace, boolean flat) {
     ObjectNode json = summary(trace);

@@ -177,6 +177,8 @@ class ReadApiIT {
     assertThat(open.get("revision").asInt()).isZero();
     assertThat(open.get("completion_reason").isNull()).isTrue();
     assertThat(open.get("name").asText()).isEqualTo("open trace");
+    assertThat(open.get("rollup_revision").isNull()).isTrue();
+    assertThat(open.get("spans_beyond_revision").asInt()).isEqualTo(1);
 
     JsonNode trace = body.get("traces").get(1);
     assertThat(trace.get("project_id").asText()).isEqualTo(PROJECT);
@@ -184,6 +186,8 @@ class ReadApiIT {
     assertThat(trace.get("state").asText()).isEqualTo("complete");
     assertThat(trace.get("revision").asInt()).isEqualTo(1);
     assertThat(trace.get("completion_reason").asText()).isEqualTo("QUIET");
+    assertThat(trace.get("rollup_revision").asInt()).isEqualTo(1);
+    assertThat(trace.get("spans_beyond_revision").asInt()).isZero();
     assertThat(trace.get("status").asText()).isEqualTo("ERROR");
     assertThat(trace.get("span_count").asInt()).isEqualTo(3);
     assertThat(trace.get("error_count").asInt()).isEqualTo(1);
@@ -266,6 +270,57 @@ class ReadApiIT {
     assertThat(tool.get("kind").asText()).isEqualTo("tool");
     assertThat(tool.get("status").asText()).isEqualTo("ERROR");
     assertThat(tool.get("status_message").asText()).isEqualTo("weather api down");
+  }
+
+  /**
+   * Issue #17: the spans reached the store before the revision they follow. The summary says which
+   * revision was stored and that spans beyond it are, until a revision covers them.
+   */
+  @Test
+  void aRevisionWithSpansStoredBeyondItReadsInProgressWithTheirCount() {
+    String project = "read-api-late";
+    String id = "ac000000000000000000000000000001";
+    List<Span> spans =
+        List.of(
+            span(project, id, "0000000000000001", null, "agent", 0, 900).build(),
+            span(project, id, "0000000000000002", "0000000000000001", "step", 10, 20).build(),
+            span(project, id, "0000000000000003", "0000000000000001", "step", 30, 40).build());
+    store.writeSpans(spans);
+    store.writeCompleted(
+        revision(project, id, spans.subList(0, 1), 1), t -> CompletionDecision.NONE);
+
+    JsonNode beyond = get("/api/v1/traces/" + id, project).json();
+
+    assertThat(beyond.get("state").asText()).isEqualTo("in_progress");
+    assertThat(beyond.get("revision").asInt()).isEqualTo(1);
+    assertThat(beyond.get("completion_reason").asText()).isEqualTo("QUIET");
+    assertThat(beyond.get("rollup_revision").isNull()).isTrue();
+    assertThat(beyond.get("spans_beyond_revision").asInt()).isEqualTo(2);
+    assertThat(beyond.get("span_count").asInt()).isEqualTo(3);
+    JsonNode listed = get("/api/v1/traces", project).json().get("traces").get(0);
+    assertThat(listed.get("spans_beyond_revision").asInt()).isEqualTo(2);
+
+    store.writeCompleted(revision(project, id, spans, 2), t -> CompletionDecision.NONE);
+
+    JsonNode complete = get("/api/v1/traces/" + id, project).json();
+    assertThat(complete.get("state").asText()).isEqualTo("complete");
+    assertThat(complete.get("rollup_revision").asInt()).isEqualTo(2);
+    assertThat(complete.get("spans_beyond_revision").asInt()).isZero();
+  }
+
+  private static CompletedTrace revision(
+      String project, String traceId, List<Span> spans, int revision) {
+    return CompletedTrace.newBuilder()
+        .setProjectId(project)
+        .setTraceId(traceId)
+        .setRevision(revision)
+        .setCompletionReason(CompletionReason.QUIET)
+        .setFirstArrivalEpochMillis(1_763_000_000_000L)
+        .setLastArrivalEpochMillis(1_763_000_001_000L)
+        .setCompletedEpochMillis(1_763_000_301_000L)
+        .setRollup(TraceRollups.compute(project, traceId, spans))
+        .setSpans(spans)
+        .build();
   }
 
   @Test

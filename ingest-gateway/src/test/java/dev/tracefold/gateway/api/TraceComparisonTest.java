@@ -108,6 +108,7 @@ class TraceComparisonTest {
         List.of(),
         null,
         0,
+        ordered.size(),
         List.of());
   }
 
