@@ -295,6 +295,7 @@ public final class SinkBench {
         d.pollTimeout(),
         options.maxPollRecords(),
         options.completedMaxPollRecords(),
+        d.completedWriteConcurrency(),
         "sink-bench-spans",
         "sink-bench-traces",
         "sink-bench",

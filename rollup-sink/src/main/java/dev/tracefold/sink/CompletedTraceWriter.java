@@ -10,6 +10,13 @@ import dev.tracefold.store.CompletedWrite;
 import dev.tracefold.store.TraceStore;
 import dev.tracefold.store.TraceStoreException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,6 +108,8 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
   private TriggerProducer producer; // only touched by the worker thread
   private final WorkerStatus status = new WorkerStatus();
   private final CountDownLatch closing = new CountDownLatch(1);
+  /** Stores the traces of a poll concurrently; null when the concurrency is 1. */
+  private final ExecutorService writers;
   private int failures; // consecutive failed attempts; only touched by the worker thread
   private volatile CrashPoints crashPoints = CrashPoints.NONE;
 
@@ -116,6 +125,18 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
     this.metrics = metrics;
     this.rules = rules;
     this.clientId = "tracefold-rollup-sink-traces-" + settings.instanceId();
+    AtomicInteger writerNumber = new AtomicInteger();
+    this.writers =
+        settings.completedWriteConcurrency() == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                settings.completedWriteConcurrency(),
+                runnable -> {
+                  Thread thread =
+                      new Thread(runnable, clientId + "-writer-" + writerNumber.incrementAndGet());
+                  thread.setDaemon(true);
+                  return thread;
+                });
     Map<String, Object> consumerConfig =
         KafkaClients.consumer(
             kafka, settings.tracesGroupId(), clientId, settings.completedMaxPollRecords());
@@ -229,8 +250,59 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
       int stale,
       int rejected) {}
 
-  /** Writes each record's revision and trigger to the store. */
+  /**
+   * Writes each record's revision and triggers to the store: the records of one trace in order, up
+   * to {@link SinkSettings#completedWriteConcurrency()} traces at once (each record is its own
+   * database transaction, as before). The triggers come back in record order. The first failure of
+   * any trace fails the batch after the others finished (it is retried as a whole; writes are
+   * idempotent).
+   */
   private StoredBatch store(ConsumerRecords<byte[], byte[]> records) {
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(records.count());
+    Map<String, List<ConsumerRecord<byte[], byte[]>>> byTrace = new LinkedHashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      all.add(record);
+      String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+      byTrace.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
+    }
+    if (byTrace.size() == 1 || writers == null) {
+      return storeInOrder(all);
+    }
+    List<Future<StoredBatch>> futures = new ArrayList<>();
+    for (List<ConsumerRecord<byte[], byte[]>> trace : byTrace.values()) {
+      futures.add(writers.submit(() -> storeInOrder(trace)));
+    }
+    List<EvaluationTrigger> triggers = new ArrayList<>();
+    int written = 0;
+    int stale = 0;
+    int rejected = 0;
+    RuntimeException failure = null;
+    for (Future<StoredBatch> future : futures) {
+      try {
+        StoredBatch part = future.get();
+        triggers.addAll(part.triggers());
+        written += part.written();
+        stale += part.stale();
+        rejected += part.rejected();
+      } catch (ExecutionException e) {
+        RuntimeException cause =
+            e.getCause() instanceof RuntimeException runtime
+                ? runtime
+                : new IllegalStateException(e.getCause());
+        failure = failure == null ? cause : failure;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while storing completed traces", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return new StoredBatch(triggers, written, stale, rejected);
+  }
+
+  /** Writes the records' revisions and triggers to the store, one after the other. */
+  private StoredBatch storeInOrder(List<ConsumerRecord<byte[], byte[]>> records) {
     List<EvaluationTrigger> triggers = new ArrayList<>();
     int written = 0;
     int stale = 0;
@@ -383,6 +455,9 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
   }
 
   private void closeClients() {
+    if (writers != null) {
+      writers.shutdownNow();
+    }
     try {
       consumer.close();
     } catch (RuntimeException e) {

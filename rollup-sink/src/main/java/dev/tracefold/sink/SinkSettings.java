@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param pollTimeout longest one consumer poll waits for records
  * @param maxPollRecords most span records per poll (one database transaction each)
  * @param completedMaxPollRecords most completed-trace records per poll (one Kafka transaction each)
+ * @param completedWriteConcurrency how many traces of one poll the completed-trace writer stores at
+ *     once (each in its own database transaction; revisions of one trace in order)
  * @param spansGroupId consumer group of the span writer
  * @param tracesGroupId consumer group of the completed-trace writer
  * @param transactionalIdPrefix prefix of the trigger producer's {@code transactional.id}
@@ -29,6 +31,7 @@ public record SinkSettings(
     Duration pollTimeout,
     int maxPollRecords,
     int completedMaxPollRecords,
+    int completedWriteConcurrency,
     String spansGroupId,
     String tracesGroupId,
     String transactionalIdPrefix,
@@ -52,6 +55,7 @@ public record SinkSettings(
     requirePositiveDuration("rules-refresh-interval", rulesRefreshInterval);
     requirePositiveDuration("last-turn-poll-interval", lastTurnPollInterval);
     requirePositive("completed-max-poll-records", completedMaxPollRecords);
+    requirePositive("completed-write-concurrency", completedWriteConcurrency);
     requireNonBlank("spans-group-id", spansGroupId);
     requireNonBlank("traces-group-id", tracesGroupId);
     requireNonBlank("transactional-id-prefix", transactionalIdPrefix);
@@ -76,6 +80,7 @@ public record SinkSettings(
         Durations.get(config, "tracefold.sink.poll-timeout"),
         sink.getInt("max-poll-records"),
         sink.getInt("completed-max-poll-records"),
+        sink.getInt("completed-write-concurrency"),
         sink.getString("spans-group-id"),
         sink.getString("traces-group-id"),
         sink.getString("transactional-id-prefix"),
@@ -98,6 +103,7 @@ public record SinkSettings(
         pollTimeout,
         maxPollRecords,
         completedMaxPollRecords,
+        completedWriteConcurrency,
         spansGroupId,
         tracesGroupId,
         transactionalIdPrefix,

@@ -115,6 +115,7 @@ final class SinkTestKit implements AutoCloseable {
         Duration.ofMillis(100),
         500,
         50,
+        4,
         groupPrefix + "-spans",
         groupPrefix + "-traces",
         "tracefold-rollup-sink",
