@@ -81,7 +81,7 @@ record PipelineBenchOptions(
     d.put("batch-size", "512");
     d.put("export-delay", "200ms");
     d.put("quiet-window", quick ? "2s" : "5s");
-    d.put("punctuation-interval", quick ? "200ms" : "1s");
+    d.put("punctuation-interval", quick ? "200ms" : "500ms");
     d.put("partitions", quick ? "3" : "6");
     d.put("timeout", quick ? "60s" : "5m");
     d.put("sample-interval", "auto");
