@@ -66,36 +66,20 @@ final class StoreAudit implements AutoCloseable {
     long storedSpans = 0;
     try {
       connection.setAutoCommit(false); // a fetch size needs a transaction to stream
-      try (PreparedStatement statement =
-          connection.prepareStatement(
-              "SELECT trace_id, count(*) FROM spans WHERE project_id = ? GROUP BY trace_id")) {
-        statement.setFetchSize(10_000);
-        statement.setString(1, projectId);
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            int trace = ledger.traceNumber(rows.getString(1));
-            if (trace >= 0 && trace < traces) {
-              stored[trace] = rows.getInt(2);
-              storedSpans += stored[trace];
-            }
-          }
-        }
-      }
-      try (PreparedStatement statement =
-          connection.prepareStatement(
-              "SELECT trace_id, state, revision FROM traces WHERE project_id = ?")) {
-        statement.setFetchSize(10_000);
-        statement.setString(1, projectId);
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            int trace = ledger.traceNumber(rows.getString(1));
-            if (trace >= 0 && trace < traces) {
-              complete[trace] = "complete".equals(rows.getString(2));
-              revision[trace] = rows.getInt(3);
-            }
-          }
-        }
-      }
+      forEachRow(
+          "SELECT trace_id, count(*) FROM spans WHERE project_id = ? GROUP BY trace_id",
+          ledger,
+          traces,
+          (trace, rows) -> stored[trace] = rows.getInt(2));
+      storedSpans = java.util.Arrays.stream(stored).asLongStream().sum();
+      forEachRow(
+          "SELECT trace_id, state, revision FROM traces WHERE project_id = ?",
+          ledger,
+          traces,
+          (trace, rows) -> {
+            complete[trace] = "complete".equals(rows.getString(2));
+            revision[trace] = rows.getInt(3);
+          });
       connection.commit();
       connection.setAutoCommit(true);
     } catch (SQLException e) {
@@ -143,6 +127,32 @@ final class StoreAudit implements AutoCloseable {
       connection.close();
     } catch (SQLException e) {
       // nothing to do
+    }
+  }
+
+  /** One row of a query, for a trace of the ledger's first traces (its number). */
+  @FunctionalInterface
+  private interface TraceRow {
+    void accept(int trace, ResultSet rows) throws SQLException;
+  }
+
+  /**
+   * Streams the rows of {@code sql} (parameter 1: the project id; column 1: the trace id) and hands
+   * those of the ledger's first {@code traces} traces to {@code row}.
+   */
+  private void forEachRow(String sql, TraceLedger ledger, int traces, TraceRow row)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setFetchSize(10_000);
+      statement.setString(1, projectId);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          int trace = ledger.traceNumber(rows.getString(1));
+          if (trace >= 0 && trace < traces) {
+            row.accept(trace, rows);
+          }
+        }
+      }
     }
   }
 }

@@ -42,6 +42,8 @@ final class EndOffsetsPoller implements InputProgress, AutoCloseable {
   private final Map<Integer, Deque<Sample>> samples = new ConcurrentHashMap<>();
   private final Map<Integer, Long> committed = new ConcurrentHashMap<>();
   private volatile boolean failing;
+  /** The partitions of {@code tracefold.spans}, as last described; only the poller thread. */
+  private Map<TopicPartition, OffsetSpec> latest;
 
   /**
    * Starts polling.
@@ -85,11 +87,14 @@ final class EndOffsetsPoller implements InputProgress, AutoCloseable {
     try {
       long at = System.currentTimeMillis();
       String topic = Topics.SPANS.name();
-      List<TopicPartitionInfo> partitions =
-          admin.describeTopics(List.of(topic)).allTopicNames()
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions();
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      if (latest == null) { // described once, and again after a failure (partitions added)
+        List<TopicPartitionInfo> partitions =
+            admin.describeTopics(List.of(topic)).allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions();
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        partitions.forEach(p -> specs.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        latest = specs;
+      }
       Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
           admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       Map<TopicPartition, OffsetAndMetadata> groupOffsets =
@@ -116,6 +121,7 @@ final class EndOffsetsPoller implements InputProgress, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
+      latest = null;
       if (!failing) {
         log.warn("Cannot read the end offsets of {}; caught-up stream tasks hold their completion"
             + " clock until it works again: {}", Topics.SPANS.name(), e.toString());

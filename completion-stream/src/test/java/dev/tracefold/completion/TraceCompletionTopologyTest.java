@@ -10,9 +10,7 @@ import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.serde.AvroSerde;
 import dev.tracefold.schemas.topic.SpanHeaders;
 import dev.tracefold.schemas.topic.Topics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,11 +19,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
   @Test

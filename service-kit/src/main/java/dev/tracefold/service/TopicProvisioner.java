@@ -57,6 +57,9 @@ public final class TopicProvisioner {
       if (existing.contains(Topics.SPANS.name())) {
         ensureLogAppendTime(admin);
       }
+      if (missing.isEmpty()) {
+        return;
+      }
       for (var entry : admin.createTopics(missing).values().entrySet()) {
         try {
           entry.getValue().get(60, TimeUnit.SECONDS);

@@ -63,7 +63,7 @@ final class TraceDeletion {
       throws SQLException {
     List<TraceKey> deleted = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bindKeys(connection, statement, traces);
+      PgValues.setTraceKeys(statement, 1, traces);
       if (cutoffEpochMillis != null) {
         statement.setLong(3, cutoffEpochMillis);
       }
@@ -84,23 +84,8 @@ final class TraceDeletion {
   private static void execute(Connection connection, String sql, Collection<TraceKey> traces)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bindKeys(connection, statement, traces);
+      PgValues.setTraceKeys(statement, 1, traces);
       statement.executeUpdate();
     }
-  }
-
-  private static void bindKeys(
-      Connection connection, PreparedStatement statement, Collection<TraceKey> traces)
-      throws SQLException {
-    String[] projects = new String[traces.size()];
-    String[] traceIds = new String[traces.size()];
-    int i = 0;
-    for (TraceKey trace : traces) {
-      projects[i] = trace.projectId();
-      traceIds[i] = trace.traceId();
-      i++;
-    }
-    statement.setArray(1, connection.createArrayOf("text", projects));
-    statement.setArray(2, connection.createArrayOf("text", traceIds));
   }
 }
