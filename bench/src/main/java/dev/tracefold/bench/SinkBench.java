@@ -294,6 +294,7 @@ public final class SinkBench {
     return new SinkSettings(
         d.pollTimeout(),
         options.maxPollRecords(),
+        d.spanBatchWait(),
         options.completedMaxPollRecords(),
         d.completedWriteConcurrency(),
         "sink-bench-spans",

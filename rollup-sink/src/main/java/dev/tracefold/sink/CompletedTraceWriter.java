@@ -10,10 +10,10 @@ import dev.tracefold.store.CompletedWrite;
 import dev.tracefold.store.TraceStore;
 import dev.tracefold.store.TraceStoreException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,11 +54,13 @@ import org.slf4j.LoggerFactory;
  * <p>Per polled batch:
  *
  * <ol>
- *   <li>for each record, call {@link TraceStore#writeCompleted} (one database transaction per
- *       record, idempotent), which stores the revision and, with the trace as stored, asks the
- *       {@link RuleEvaluator} which rules fire and which annotation queues take it, recording the
- *       triggers (their ids are deterministic per rule, trace and revision: {@link
- *       Triggers#triggerId}) in the same transaction;
+ *   <li>store the records' revisions with {@link TraceStore#writeCompleted(List,
+ *       java.util.function.Function)} (one database transaction for the distinct traces of a
+ *       group, up to {@link SinkSettings#completedWriteConcurrency()} groups at once, idempotent),
+ *       which stores each revision and, with the trace as stored, asks the {@link RuleEvaluator}
+ *       which rules fire and which annotation queues take it, recording the triggers (their ids are
+ *       deterministic per rule, trace and revision: {@link Triggers#triggerId}) in the same
+ *       transaction;
  *   <li>then, in one Kafka transaction, send the triggers the store returns (key {@code
  *       projectId/traceId}) and the batch's offsets ({@code sendOffsetsToTransaction(offsets,
  *       consumer.groupMetadata())}), and commit.
@@ -245,45 +247,55 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
 
   /** What storing one batch produced: the triggers to send and counts for the meters. */
   private record StoredBatch(
-      List<EvaluationTrigger> triggers,
-      int written,
-      int stale,
-      int rejected) {}
-
-  /**
-   * Writes each record's revision and triggers to the store: the records of one trace in order, up
-   * to {@link SinkSettings#completedWriteConcurrency()} traces at once (each record is its own
-   * database transaction, as before). The triggers come back in record order. The first failure of
-   * any trace fails the batch after the others finished (it is retried as a whole; writes are
-   * idempotent).
-   */
-  private StoredBatch store(ConsumerRecords<byte[], byte[]> records) {
-    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(records.count());
-    Map<String, List<ConsumerRecord<byte[], byte[]>>> byTrace = new LinkedHashMap<>();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      all.add(record);
-      String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-      byTrace.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
-    }
-    if (byTrace.size() == 1 || writers == null) {
-      return storeInOrder(all);
-    }
-    List<Future<StoredBatch>> futures = new ArrayList<>();
-    for (List<ConsumerRecord<byte[], byte[]>> trace : byTrace.values()) {
-      futures.add(writers.submit(() -> storeInOrder(trace)));
-    }
-    List<EvaluationTrigger> triggers = new ArrayList<>();
-    int written = 0;
-    int stale = 0;
-    int rejected = 0;
-    RuntimeException failure = null;
-    for (Future<StoredBatch> future : futures) {
-      try {
-        StoredBatch part = future.get();
+      List<EvaluationTrigger> triggers, int written, int stale, int rejected) {
+    static StoredBatch sum(List<StoredBatch> parts) {
+      List<EvaluationTrigger> triggers = new ArrayList<>();
+      int written = 0;
+      int stale = 0;
+      int rejected = 0;
+      for (StoredBatch part : parts) {
         triggers.addAll(part.triggers());
         written += part.written();
         stale += part.stale();
         rejected += part.rejected();
+      }
+      return new StoredBatch(triggers, written, stale, rejected);
+    }
+  }
+
+  /**
+   * Writes the records' revisions and triggers to the store. The records are split by trace into up
+   * to {@link SinkSettings#completedWriteConcurrency()} groups stored at once, each group with one
+   * {@link TraceStore#writeCompleted(List, java.util.function.Function)} call (one database
+   * transaction for its distinct traces, set-based; a trace's revisions in record order). A group
+   * the store refuses as a whole (an invalid revision, data the database rejects) is stored again
+   * one record at a time, so that only the bad record is skipped. The triggers come back in group
+   * order. The first failure of any group fails the batch after the others finished (it is retried
+   * as a whole; writes are idempotent).
+   */
+  private StoredBatch store(ConsumerRecords<byte[], byte[]> records) {
+    int groupCount = writers == null ? 1 : settings.completedWriteConcurrency();
+    List<List<ConsumerRecord<byte[], byte[]>>> groups = new ArrayList<>();
+    for (int i = 0; i < groupCount; i++) {
+      groups.add(new ArrayList<>());
+    }
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      int hash = record.key() == null ? 0 : Arrays.hashCode(record.key());
+      groups.get(Math.floorMod(hash, groupCount)).add(record);
+    }
+    groups.removeIf(List::isEmpty);
+    if (groups.size() == 1) {
+      return storeGroup(groups.get(0));
+    }
+    List<Future<StoredBatch>> futures = new ArrayList<>();
+    for (List<ConsumerRecord<byte[], byte[]>> group : groups) {
+      futures.add(writers.submit(() -> storeGroup(group)));
+    }
+    List<StoredBatch> parts = new ArrayList<>();
+    RuntimeException failure = null;
+    for (Future<StoredBatch> future : futures) {
+      try {
+        parts.add(future.get());
       } catch (ExecutionException e) {
         RuntimeException cause =
             e.getCause() instanceof RuntimeException runtime
@@ -298,10 +310,67 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+    return StoredBatch.sum(parts);
+  }
+
+  /** Stores one group's records with one store call; one at a time if the store refuses them. */
+  private StoredBatch storeGroup(List<ConsumerRecord<byte[], byte[]>> records) {
+    List<CompletedTrace> traces = new ArrayList<>(records.size());
+    Map<CompletedTrace, Triggers.RecordPosition> positions = new IdentityHashMap<>();
+    int rejected = 0;
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      try {
+        CompletedTrace trace = decode(record);
+        traces.add(trace);
+        positions.put(
+            trace, new Triggers.RecordPosition(record.topic(), record.partition(), record.offset()));
+      } catch (SerializationException | IllegalArgumentException e) {
+        rejected++;
+        logRejected(record, "cannot be decoded", e);
+      }
+    }
+    if (traces.isEmpty()) {
+      return new StoredBatch(List.of(), 0, 0, rejected);
+    }
+    long start = System.nanoTime();
+    List<CompletedWrite> writes;
+    try {
+      writes = store.writeCompleted(traces, trace -> rules.decider(trace, positions.get(trace)));
+    } catch (IllegalArgumentException | TraceStoreException e) {
+      if (e instanceof TraceStoreException storeFailure && !storeFailure.isDataError()) {
+        throw storeFailure;
+      }
+      log.warn(
+          "A batch of {} completed traces was refused ({}); storing them one at a time",
+          traces.size(),
+          e.getMessage());
+      return storeInOrder(records);
+    }
+    metrics.completedWriteLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    List<EvaluationTrigger> triggers = new ArrayList<>();
+    int written = 0;
+    int stale = 0;
+    for (int i = 0; i < writes.size(); i++) {
+      CompletedWrite write = writes.get(i);
+      if (write.current()) {
+        written++;
+      } else {
+        stale++;
+        log.debug(
+            "Revision {} of {}/{} is older than the stored one",
+            traces.get(i).getRevision(),
+            traces.get(i).getProjectId(),
+            traces.get(i).getTraceId());
+      }
+      triggers.addAll(write.triggers());
+    }
     return new StoredBatch(triggers, written, stale, rejected);
   }
 
-  /** Writes the records' revisions and triggers to the store, one after the other. */
+  /**
+   * Writes the records' revisions and triggers to the store one at a time (one database
+   * transaction each), skipping the records that cannot be stored.
+   */
   private StoredBatch storeInOrder(List<ConsumerRecord<byte[], byte[]>> records) {
     List<EvaluationTrigger> triggers = new ArrayList<>();
     int written = 0;

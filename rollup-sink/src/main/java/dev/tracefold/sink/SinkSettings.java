@@ -13,9 +13,14 @@ import java.util.Objects;
  *
  * @param pollTimeout longest one consumer poll waits for records
  * @param maxPollRecords most span records per poll (one database transaction each)
+ * @param spanBatchWait longest the broker holds the span writer's fetch to fill a batch (its
+ *     consumer's {@code fetch.max.wait.ms}, with a {@code fetch.min.bytes} no batch of the default
+ *     size reaches first): fewer, larger batches mean fewer updates of each in-progress trace's row,
+ *     at the price of that much delay before spans are visible; zero returns what is there at once
  * @param completedMaxPollRecords most completed-trace records per poll (one Kafka transaction each)
- * @param completedWriteConcurrency how many traces of one poll the completed-trace writer stores at
- *     once (each in its own database transaction; revisions of one trace in order)
+ * @param completedWriteConcurrency how many groups (by trace) the completed-trace writer splits a
+ *     poll into and stores at once (each group in one database transaction; revisions of one trace
+ *     in order)
  * @param spansGroupId consumer group of the span writer
  * @param tracesGroupId consumer group of the completed-trace writer
  * @param transactionalIdPrefix prefix of the trigger producer's {@code transactional.id}
@@ -30,6 +35,7 @@ import java.util.Objects;
 public record SinkSettings(
     Duration pollTimeout,
     int maxPollRecords,
+    Duration spanBatchWait,
     int completedMaxPollRecords,
     int completedWriteConcurrency,
     String spansGroupId,
@@ -48,6 +54,11 @@ public record SinkSettings(
     Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(retryBackoff, "retryBackoff");
+    Objects.requireNonNull(spanBatchWait, "spanBatchWait");
+    if (spanBatchWait.isNegative() || spanBatchWait.compareTo(Duration.ofSeconds(30)) > 0) {
+      throw new IllegalArgumentException(
+          "tracefold.sink.span-batch-wait must be within 0..30s, was " + spanBatchWait);
+    }
     Objects.requireNonNull(rulesRefreshInterval, "rulesRefreshInterval");
     Objects.requireNonNull(lastTurnPollInterval, "lastTurnPollInterval");
     requirePositive("max-poll-records", maxPollRecords);
@@ -79,6 +90,7 @@ public record SinkSettings(
     return new SinkSettings(
         Durations.get(config, "tracefold.sink.poll-timeout"),
         sink.getInt("max-poll-records"),
+        Durations.get(config, "tracefold.sink.span-batch-wait"),
         sink.getInt("completed-max-poll-records"),
         sink.getInt("completed-write-concurrency"),
         sink.getString("spans-group-id"),
@@ -102,6 +114,7 @@ public record SinkSettings(
     return new SinkSettings(
         pollTimeout,
         maxPollRecords,
+        spanBatchWait,
         completedMaxPollRecords,
         completedWriteConcurrency,
         spansGroupId,

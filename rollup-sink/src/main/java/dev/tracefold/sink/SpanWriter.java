@@ -80,8 +80,12 @@ final class SpanWriter implements Runnable, AutoCloseable {
     String clientId = "tracefold-rollup-sink-spans-" + settings.instanceId();
     this.consumer =
         new KafkaConsumer<>(
-            KafkaClients.consumer(
-                kafka, settings.spansGroupId(), clientId, settings.maxPollRecords()));
+            KafkaClients.batchingConsumer(
+                kafka,
+                settings.spansGroupId(),
+                clientId,
+                settings.maxPollRecords(),
+                settings.spanBatchWait()));
     this.dlqProducer =
         new KafkaProducer<>(KafkaClients.deadLetterProducer(kafka, clientId + "-dlq"));
     this.deadLetters = new DeadLetters(dlqProducer, Topics.SPANS_DLQ.name());

@@ -312,6 +312,41 @@ class RollupSinkIT {
   }
 
   @Test
+  void anInvalidRevisionAmongOthersIsSkippedAndItsNeighboursAreStored() throws Exception {
+    String good = nextTraceId();
+    String bad = nextTraceId();
+    String other = nextTraceId();
+    CompletedTrace goodRevision = completed(List.of(root(project, good, 1, 0)), 1);
+    // holds a span of another trace: the store refuses it; keyed like the good one, so both meet in
+    // one store call and the writer must store the good one on its own
+    CompletedTrace badRevision =
+        CompletedTrace.newBuilder(completed(List.of(root(project, bad, 1, 0)), 1))
+            .setSpans(List.of(root(project, bad, 1, 0), root(project, good, 2, 0)))
+            .build();
+    CompletedTrace otherRevision = completed(List.of(root(project, other, 1, 0)), 1);
+
+    kit.produceCompleted(
+        List.of(
+            record(goodRevision),
+            new ProducerRecord<>(
+                Topics.COMPLETED_TRACES.name(), record(goodRevision).key(), badRevision),
+            record(otherRevision)));
+
+    kit.awaitTrace(project, good, t -> t.state() == TraceState.COMPLETE);
+    kit.awaitTrace(project, other, t -> t.state() == TraceState.COMPLETE);
+    assertThat(kit.awaitTriggers(project, good, 1)).hasSize(1);
+    assertThat(kit.awaitTriggers(project, other, 1)).hasSize(1);
+    await()
+        .atMost(SinkTestKit.WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(registry.counter("tracefold.sink.completed.rejected").count())
+                    .isGreaterThanOrEqualTo(1));
+    assertThat(store.findTrace(project, bad)).isEmpty();
+    assertThat(store.findTrace(project, good).orElseThrow().spans()).hasSize(1);
+  }
+
+  @Test
   void aPoisonSpanGoesToTheDeadLetterTopicAndItsNeighboursAreWritten() throws Exception {
     String trace = nextTraceId();
     String key = new TraceKey(project, trace).toString();

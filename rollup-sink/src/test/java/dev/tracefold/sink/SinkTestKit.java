@@ -114,6 +114,7 @@ final class SinkTestKit implements AutoCloseable {
     return new SinkSettings(
         Duration.ofMillis(100),
         500,
+        Duration.ZERO,
         50,
         4,
         groupPrefix + "-spans",
@@ -158,6 +159,15 @@ final class SinkTestKit implements AutoCloseable {
     RecordMetadata metadata = completedProducer.send(record(trace)).get();
     completedProducer.commitTransaction();
     return metadata;
+  }
+
+  /** Produces completed-trace records in one committed transaction, so one poll can read them. */
+  void produceCompleted(List<ProducerRecord<String, CompletedTrace>> records) throws Exception {
+    completedProducer.beginTransaction();
+    for (ProducerRecord<String, CompletedTrace> record : records) {
+      completedProducer.send(record);
+    }
+    completedProducer.commitTransaction();
   }
 
   static ProducerRecord<String, CompletedTrace> record(CompletedTrace trace) {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Writes the {@code pending_triggers} and {@code annotation_queue_items} rows that a completed
@@ -19,8 +20,10 @@ final class PendingTriggerRows {
           + " WHERE NOT EXISTS (SELECT 1 FROM fired_triggers WHERE trigger_id = ?)"
           + " ON CONFLICT DO NOTHING";
   private static final String SUPERSEDE_SQL =
-      "DELETE FROM pending_triggers WHERE project_id = ? AND trace_id = ? AND revision < ?"
-          + " AND claimed_by IS NULL";
+      "DELETE FROM pending_triggers p"
+          + " USING unnest(?::text[], ?::text[], ?::int[]) AS k(project_id, trace_id, revision)"
+          + " WHERE p.project_id = k.project_id AND p.trace_id = k.trace_id"
+          + " AND p.revision < k.revision AND p.claimed_by IS NULL";
   private static final String ADD_ITEMS_SQL =
       "INSERT INTO annotation_queue_items"
           + " (project_id, queue_id, trace_id, revision, status, added_epoch_millis)"
@@ -30,17 +33,31 @@ final class PendingTriggerRows {
           // a queue deleted meanwhile is skipped instead of failing the foreign key
           + " FOR KEY SHARE OF q ON CONFLICT DO NOTHING";
 
+  /**
+   * The annotation queues a revision of a trace joins.
+   *
+   * @param queueIds ids of queues of the trace's project
+   */
+  record QueueItems(TraceKey trace, int revision, Collection<String> queueIds) {}
+
   private PendingTriggerRows() {}
 
   /**
-   * Deletes the unclaimed pending triggers of revisions of the trace older than {@code revision}:
-   * they are no longer the last.
+   * Deletes the unclaimed pending triggers of revisions of the traces older than the given
+   * revisions (one per trace): they are no longer the last.
    */
-  static void supersede(Connection connection, TraceKey trace, int revision) throws SQLException {
+  static void supersede(Connection connection, List<CompletedWrites.Revision> revisions)
+      throws SQLException {
+    if (revisions.isEmpty()) {
+      return;
+    }
     try (PreparedStatement statement = connection.prepareStatement(SUPERSEDE_SQL)) {
-      statement.setString(1, trace.projectId());
-      statement.setString(2, trace.traceId());
-      statement.setInt(3, revision);
+      PgValues.setTraceKeys(statement, 1, revisions.stream().map(r -> r.key()).toList());
+      statement.setArray(
+          3,
+          connection.createArrayOf(
+              "int4",
+              revisions.stream().map(CompletedWrites.Revision::revision).toArray(Integer[]::new)));
       statement.executeUpdate();
     }
   }
@@ -68,19 +85,23 @@ final class PendingTriggerRows {
     }
   }
 
-  /** Adds the trace to the queues that still exist; a trace already in a queue stays as it is. */
-  static void addQueueItems(
-      Connection connection, TraceKey trace, int revision, Collection<String> queueIds)
+  /**
+   * Adds each trace to its queues that still exist; a trace already in a queue stays as it is.
+   */
+  static void addQueueItems(Connection connection, Collection<QueueItems> items)
       throws SQLException {
-    if (queueIds.isEmpty()) {
+    if (items.isEmpty()) {
       return;
     }
     try (PreparedStatement statement = connection.prepareStatement(ADD_ITEMS_SQL)) {
-      statement.setString(1, trace.traceId());
-      statement.setInt(2, revision);
-      statement.setString(3, trace.projectId());
-      PgValues.setTextArray(statement, 4, queueIds.stream().toList());
-      statement.executeUpdate();
+      for (QueueItems item : items) {
+        statement.setString(1, item.trace().traceId());
+        statement.setInt(2, item.revision());
+        statement.setString(3, item.trace().projectId());
+        PgValues.setTextArray(statement, 4, item.queueIds().stream().toList());
+        statement.addBatch();
+      }
+      statement.executeBatch();
     }
   }
 }

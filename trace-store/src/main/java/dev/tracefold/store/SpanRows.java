@@ -34,16 +34,21 @@ final class SpanRows {
           + " resource_attributes, source, ingested_epoch_millis, payload";
   private static final int COLUMN_COUNT = 32;
 
+  /** Moves the staged rows (emptying the staging table) into {@code spans}. */
   private static final String INSERT_SQL =
-      "INSERT INTO spans ("
+      "WITH staged AS (DELETE FROM span_staging RETURNING "
+          + COLUMNS
+          + ") INSERT INTO spans ("
           + COLUMNS
           + ") SELECT "
           + COLUMNS
-          + " FROM span_staging ON CONFLICT (project_id, trace_id, span_id) DO NOTHING"
+          + " FROM staged ON CONFLICT (project_id, trace_id, span_id) DO NOTHING"
           + " RETURNING project_id, trace_id, span_id";
 
   private static final String SPAN_IDS_SQL =
-      "SELECT span_id FROM spans WHERE project_id = ? AND trace_id = ?";
+      "SELECT s.project_id, s.trace_id, s.span_id FROM spans s"
+          + " JOIN unnest(?::text[], ?::text[]) AS k(project_id, trace_id)"
+          + " ON s.project_id = k.project_id AND s.trace_id = k.trace_id";
 
   /**
    * Per trace, the first span in the order: parentless first, then orphans (parent not stored),
@@ -79,7 +84,7 @@ final class SpanRows {
   /**
    * Inserts the spans that are not stored yet: binary {@code COPY} into the session's temporary
    * table {@code span_staging}, then {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING}
-   * into {@code spans}. At most once per transaction (the staging rows go at commit).
+   * into {@code spans}, emptying the staging table in the same statement.
    *
    * @param spans distinct spans (see {@link #distinct})
    * @return the spans inserted now, by trace (input order); traces without a new span are absent
@@ -111,16 +116,19 @@ final class SpanRows {
   }
 
   /**
-   * The ids of a trace's stored spans (as stored, see {@link PgValues#text}): an index-only scan.
+   * The ids of the traces' stored spans (as stored, see {@link PgValues#text}), by trace: index-only
+   * scans. Traces without a stored span are absent.
    */
-  static Set<String> storedSpanIds(Connection connection, TraceKey trace) throws SQLException {
-    Set<String> ids = new HashSet<>();
+  static Map<TraceKey, Set<String>> storedSpanIds(
+      Connection connection, Collection<TraceKey> traces) throws SQLException {
+    Map<TraceKey, Set<String>> ids = new HashMap<>();
     try (PreparedStatement statement = connection.prepareStatement(SPAN_IDS_SQL)) {
-      statement.setString(1, trace.projectId());
-      statement.setString(2, trace.traceId());
+      PgValues.setTraceKeys(statement, 1, traces);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          ids.add(rows.getString(1));
+          ids.computeIfAbsent(
+                  new TraceKey(rows.getString(1), rows.getString(2)), k -> new HashSet<>())
+              .add(rows.getString(3));
         }
       }
     }

@@ -67,11 +67,13 @@ final class TraceRows {
    * revision span count.
    */
   private static final String UPSERT_IN_PROGRESS_SQL =
-      "INSERT INTO traces ("
+      "WITH staged AS (DELETE FROM trace_staging RETURNING "
+          + WRITTEN_COLUMNS
+          + ") INSERT INTO traces ("
           + WRITTEN_COLUMNS
           + ", updated_at) SELECT "
           + WRITTEN_COLUMNS
-          + ", now() FROM trace_staging ON CONFLICT (project_id, trace_id) DO UPDATE SET "
+          + ", now() FROM staged ON CONFLICT (project_id, trace_id) DO UPDATE SET "
           + updateRollupSql()
           + ", state = EXCLUDED.state, updated_at = now()";
 
@@ -81,6 +83,18 @@ final class TraceRows {
           + ", revision = EXCLUDED.revision, completion_reason = EXCLUDED.completion_reason,"
           + " revision_span_count = EXCLUDED.revision_span_count"
           + " WHERE traces.revision < EXCLUDED.revision";
+
+  /**
+   * A completed revision's row.
+   *
+   * @param rollup the rollup to store: the revision's own when it covers every stored span, else
+   *     the one over every stored span
+   * @param state {@link TraceState#COMPLETE} when the revision covers every stored span, else
+   *     {@link TraceState#IN_PROGRESS}
+   * @param revisionSpanCount how many of the stored spans the revision covers
+   */
+  record RevisionRow(
+      CompletedTrace trace, IncrementalRollup rollup, TraceState state, int revisionSpanCount) {}
 
   private static final String FIND_SQL =
       "SELECT " + SELECT_COLUMNS + " FROM traces WHERE project_id = ? AND trace_id = ?";
@@ -111,7 +125,7 @@ final class TraceRows {
 
   /**
    * Inserts or updates in-progress rows with these rollups (one per trace); a new row gets revision
-   * 0, covering no span. At most once per transaction, like {@link #upsertRevision}.
+   * 0, covering no span.
    */
   static void upsertInProgress(Connection connection, Collection<IncrementalRollup> rollups)
       throws SQLException {
@@ -121,29 +135,27 @@ final class TraceRows {
   }
 
   /**
-   * Stores a completed revision unless the stored revision is the same or newer.
-   *
-   * @param rollup the rollup to store: the revision's own when it covers every stored span, else
-   *     the one over every stored span
-   * @param state {@link TraceState#COMPLETE} when the revision covers every stored span, else
-   *     {@link TraceState#IN_PROGRESS}
-   * @param revisionSpanCount how many of the stored spans the revision covers
+   * Stores completed revisions (one per trace), each unless the stored revision is the same or
+   * newer.
    */
-  static void upsertRevision(
-      Connection connection,
-      CompletedTrace trace,
-      IncrementalRollup rollup,
-      TraceState state,
-      int revisionSpanCount)
+  static void upsertRevisions(Connection connection, Collection<RevisionRow> revisions)
       throws SQLException {
     PgCopy copy = new PgCopy(ROLLUP_COLUMNS.size() + 5);
-    write(copy, rollup, state, trace.getRevision(), trace.getCompletionReason(), revisionSpanCount);
+    for (RevisionRow r : revisions) {
+      write(
+          copy,
+          r.rollup(),
+          r.state(),
+          r.trace().getRevision(),
+          r.trace().getCompletionReason(),
+          r.revisionSpanCount());
+    }
     upsert(connection, copy, UPSERT_REVISION_SQL);
   }
 
   /**
    * Copies the rows into the session's temporary {@code trace_staging} and upserts them from there
-   * with {@code sql}; at most once per transaction (the staging rows go at commit).
+   * with {@code sql}, which empties the staging table.
    */
   private static void upsert(Connection connection, PgCopy rows, String sql) throws SQLException {
     if (rows.rows() == 0) {
@@ -172,11 +184,6 @@ final class TraceRows {
       }
     }
     return stored;
-  }
-
-  /** The trace (without spans, triggers and annotations), or empty if none is stored. */
-  static Optional<StoredTrace> find(Connection connection, TraceKey trace) throws SQLException {
-    return find(connection, trace.projectId(), trace.traceId());
   }
 
   /** The trace (without spans, triggers and annotations), or empty if none is stored. */

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.tracefold.schemas.CompletedTrace;
-import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.topic.TraceKey;
@@ -16,12 +15,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -273,121 +274,61 @@ public final class TraceStore implements AutoCloseable {
   public CompletedWrite writeCompleted(CompletedTrace trace, CompletionDecider decider) {
     Objects.requireNonNull(trace, "trace");
     Objects.requireNonNull(decider, "decider");
-    TraceKey key =
-        new TraceKey(PgValues.text(trace.getProjectId()), PgValues.text(trace.getTraceId()));
-    int revision = trace.getRevision();
-    if (revision < 1) {
-      throw new IllegalArgumentException(
-          "Completed trace " + key + " has revision " + revision + "; revisions start at 1");
-    }
-    if (trace.getSpans().isEmpty()) {
-      throw new IllegalArgumentException("Completed trace " + key + " holds no span");
-    }
-    Map<String, Span> spans = new LinkedHashMap<>();
-    for (Span span : trace.getSpans()) {
-      if (!SpanRows.traceKey(span).equals(key)) {
-        throw new IllegalArgumentException(
-            "Completed trace "
-                + key
-                + " holds span "
-                + span.getSpanId()
-                + " of "
-                + SpanRows.traceKey(span));
+    return writeCompleted(List.of(trace), t -> decider).get(0);
+  }
+
+  /**
+   * Stores completed trace revisions as {@link #writeCompleted(CompletedTrace, CompletionDecider)}
+   * stores each, in as few database transactions as the revisions allow: one for all of them when
+   * they belong to distinct traces (one statement per step for all of them), one more for each
+   * further revision of a trace in the list. A trace's revisions are stored in list order.
+   *
+   * @param traces the completed revisions, each as {@link #writeCompleted(CompletedTrace,
+   *     CompletionDecider)} accepts it
+   * @param deciders the decider of each revision (called at most once per revision, inside the
+   *     transaction)
+   * @return what was done with each revision, in list order
+   * @throws IllegalArgumentException if any revision is invalid (before anything is written) or a
+   *     decider returns a trigger of another trace or revision (nothing of that transaction is
+   *     stored): store the revisions one at a time to find it
+   * @throws TraceStoreException if the database fails; nothing of the failed transaction is stored
+   *     (earlier transactions of the call are)
+   */
+  public List<CompletedWrite> writeCompleted(
+      List<CompletedTrace> traces, Function<CompletedTrace, CompletionDecider> deciders) {
+    Objects.requireNonNull(traces, "traces");
+    Objects.requireNonNull(deciders, "deciders");
+    List<List<Integer>> rounds = new ArrayList<>();
+    Map<TraceKey, Integer> seen = new HashMap<>();
+    List<CompletedWrites.Revision> revisions = new ArrayList<>(traces.size());
+    for (CompletedTrace trace : traces) {
+      CompletedWrites.Revision revision =
+          CompletedWrites.Revision.of(
+              trace, Objects.requireNonNull(deciders.apply(trace), "decider"));
+      int round = seen.merge(revision.key(), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
       }
-      spans.putIfAbsent(PgValues.text(span.getSpanId()), span);
+      rounds.get(round).add(revisions.size());
+      revisions.add(revision);
     }
-    return transactions.write(
-        "write completed trace " + key + " revision " + revision,
-        connection -> {
-          TraceLocks.lock(connection, List.of(key));
-          Set<String> storedIds = SpanRows.storedSpanIds(connection, key);
-          List<EncodedSpan> missing = new ArrayList<>();
-          spans.forEach(
-              (id, span) -> {
-                if (!storedIds.contains(id)) {
-                  missing.add(EncodedSpan.encode(span));
-                }
-              });
-          Map<TraceKey, List<Span>> added = SpanRows.insertNew(connection, missing);
-          int storedCount = storedIds.size() + added.getOrDefault(key, List.of()).size();
-          Map<TraceKey, TraceRows.Stored> rows = TraceRows.findForMerge(connection, List.of(key));
-          Optional<TraceRows.Stored> row = Optional.ofNullable(rows.get(key));
-          int storedRevision = row.map(r -> r.trace().revision()).orElse(0);
-          if (storedRevision >= revision) {
-            if (!added.isEmpty()) {
-              TraceRows.upsertInProgress(connection, merged(connection, added, rows).values());
-            }
-            if (storedRevision > revision) {
-              return new CompletedWrite(false, TriggerRows.recorded(connection, key, revision));
-            }
-          } else {
-            int covered = spans.size();
-            if (trace.getPartial()) {
-              // the spans of earlier revisions are no longer in the revision, but in the store
-              // (coverage unknown for rows stored before schema version 6: all stored before)
-              int before =
-                  row.map(
-                          r ->
-                              r.trace().revisionSpanCount() == null
-                                  ? storedIds.size()
-                                  : r.trace().revisionSpanCount())
-                      .orElse(0);
-              covered = Math.min(storedCount, before + spans.size());
-            }
-            boolean complete = covered >= storedCount;
-            IncrementalRollup rollup =
-                complete && !trace.getPartial()
-                    ? IncrementalRollup.withRollup(trace.getRollup(), spans.values())
-                    : merged(connection, Map.of(key, added.getOrDefault(key, List.of())), rows)
-                        .get(key);
-            TraceRows.upsertRevision(
-                connection,
-                trace,
-                rollup,
-                complete ? TraceState.COMPLETE : TraceState.IN_PROGRESS,
-                covered);
-          }
-          StoredTrace current =
-              TraceRows.find(connection, key)
-                  .orElseThrow(() -> new IllegalStateException("trace " + key + " not stored"));
-          CompletionDecision decision = Objects.requireNonNull(decider.decide(current), "decision");
-          List<EvaluationTrigger> now = new ArrayList<>();
-          List<DecidedTrigger> last = new ArrayList<>();
-          for (DecidedTrigger decided : decision.triggers()) {
-            EvaluationTrigger trigger = decided.trigger();
-            TraceKey triggerKey =
-                new TraceKey(
-                    PgValues.text(trigger.getProjectId()), PgValues.text(trigger.getTraceId()));
-            if (!triggerKey.equals(key) || trigger.getRevision() != revision) {
-              throw new IllegalArgumentException(
-                  "Trigger "
-                      + trigger.getTriggerId()
-                      + " is for "
-                      + triggerKey
+    CompletedWrite[] writes = new CompletedWrite[revisions.size()];
+    for (List<Integer> round : rounds) {
+      List<CompletedWrites.Revision> inRound = round.stream().map(revisions::get).toList();
+      List<CompletedWrite> written =
+          transactions.write(
+              inRound.size() == 1
+                  ? "write completed trace "
+                      + inRound.get(0).key()
                       + " revision "
-                      + trigger.getRevision()
-                      + ", not "
-                      + key
-                      + " revision "
-                      + revision);
-            }
-            if (decided.turn() == RuleTurn.LAST) {
-              last.add(decided);
-            } else {
-              TriggerRows.insert(connection, List.of(trigger), decided.turn());
-              now.add(trigger);
-            }
-          }
-          PendingTriggerRows.supersede(connection, key, revision);
-          PendingTriggerRows.schedule(connection, last);
-          PendingTriggerRows.addQueueItems(connection, key, revision, decision.queueIds());
-          Map<String, EvaluationTrigger> publish = new LinkedHashMap<>();
-          for (EvaluationTrigger recorded : TriggerRows.recorded(connection, key, revision)) {
-            publish.put(recorded.getTriggerId(), recorded);
-          }
-          now.forEach(trigger -> publish.putIfAbsent(trigger.getTriggerId(), trigger));
-          return new CompletedWrite(true, List.copyOf(publish.values()));
-        });
+                      + inRound.get(0).revision()
+                  : "write " + inRound.size() + " completed trace revisions",
+              connection -> CompletedWrites.write(connection, inRound, TraceStore::merged));
+      for (int i = 0; i < round.size(); i++) {
+        writes[round.get(i)] = written.get(i);
+      }
+    }
+    return List.of(writes);
   }
 
   /**

@@ -12,7 +12,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads and writes the {@code fired_triggers} table: every trigger a rule fired, with its turn and
@@ -31,20 +33,34 @@ final class TriggerRows {
           + " FROM fired_triggers WHERE project_id = ? AND trace_id = ?"
           + " ORDER BY revision, fired_at, trigger_id";
   private static final String RECORDED_SQL =
-      "SELECT payload FROM fired_triggers"
-          + " WHERE project_id = ? AND trace_id = ? AND revision = ? AND payload IS NOT NULL"
-          + " AND turn <> 'last' ORDER BY fired_at, trigger_id";
+      "SELECT f.project_id, f.trace_id, f.payload FROM fired_triggers f"
+          + " JOIN unnest(?::text[], ?::text[], ?::int[]) AS k(project_id, trace_id, revision)"
+          + " ON f.project_id = k.project_id AND f.trace_id = k.trace_id"
+          + " AND f.revision = k.revision"
+          + " WHERE f.payload IS NOT NULL AND f.turn <> 'last'"
+          + " ORDER BY f.fired_at, f.trigger_id";
 
   private TriggerRows() {}
 
   /** Inserts the triggers not stored yet; an already stored trigger id keeps its first row. */
   static void insert(Connection connection, Collection<EvaluationTrigger> triggers, RuleTurn turn)
       throws SQLException {
+    insert(connection, triggers.stream().map(t -> new DecidedTrigger(t, turn, 0)).toList());
+  }
+
+  /**
+   * Inserts the triggers not stored yet, each with its turn; an already stored trigger id keeps its
+   * first row.
+   */
+  static void insert(Connection connection, Collection<DecidedTrigger> triggers)
+      throws SQLException {
     if (triggers.isEmpty()) {
       return;
     }
     try (PreparedStatement statement = connection.prepareStatement(INSERT_SQL)) {
-      for (EvaluationTrigger trigger : triggers) {
+      for (DecidedTrigger decided : triggers) {
+        EvaluationTrigger trigger = decided.trigger();
+        RuleTurn turn = decided.turn();
         PgValues.setText(statement, 1, trigger.getTriggerId());
         PgValues.setText(statement, 2, trigger.getRuleId());
         PgValues.setText(statement, 3, trigger.getProjectId());
@@ -63,19 +79,25 @@ final class TriggerRows {
   }
 
   /**
-   * The triggers of turn first or every recorded for one revision of a trace, as they were
-   * recorded (and published, or to be published).
+   * The triggers of turn first or every recorded for these revisions (one per trace), as they were
+   * recorded (and published, or to be published), by trace, in firing order.
    */
-  static List<EvaluationTrigger> recorded(Connection connection, TraceKey trace, int revision)
-      throws SQLException {
-    List<EvaluationTrigger> triggers = new ArrayList<>();
+  static Map<TraceKey, List<EvaluationTrigger>> recorded(
+      Connection connection, List<CompletedWrites.Revision> revisions) throws SQLException {
+    Map<TraceKey, List<EvaluationTrigger>> triggers = new HashMap<>();
     try (PreparedStatement statement = connection.prepareStatement(RECORDED_SQL)) {
-      statement.setString(1, trace.projectId());
-      statement.setString(2, trace.traceId());
-      statement.setInt(3, revision);
+      PgValues.setTraceKeys(statement, 1, revisions.stream().map(r -> r.key()).toList());
+      statement.setArray(
+          3,
+          connection.createArrayOf(
+              "int4",
+              revisions.stream().map(CompletedWrites.Revision::revision).toArray(Integer[]::new)));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          triggers.add(SERDE.decode(rows.getBytes(1)));
+          triggers
+              .computeIfAbsent(
+                  new TraceKey(rows.getString(1), rows.getString(2)), k -> new ArrayList<>())
+              .add(SERDE.decode(rows.getBytes(3)));
         }
       }
     }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.EvaluationTrigger;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -192,6 +193,117 @@ class CompletionDecisionIT {
     assertThat(store.annotationQueues().items(project, queue.id(), null, 1, 10).items())
         .extracting(AnnotationQueueItem::revision, AnnotationQueueItem::status)
         .containsExactly(tuple(1, QueueItemStatus.PENDING));
+  }
+
+  /**
+   * One call with revisions of several traces (two revisions of one, a stale one bringing a new
+   * span, one behind a late span, queues, triggers of every turn) stores and returns what the same
+   * revisions stored one at a time do.
+   */
+  @Test
+  void aBatchOfRevisionsStoresWhatTheSameRevisionsStoreOneAtATime() {
+    String oneByOne = newProject();
+    String batched = newProject();
+    AnnotationQueue queueA = store.annotationQueues().create(oneByOne, queueDefinition());
+    AnnotationQueue queueB = store.annotationQueues().create(batched, queueDefinition());
+
+    List<CompletedWrite> single = new ArrayList<>();
+    for (Batch.Item item : batchFor(oneByOne, queueA.id()).items()) {
+      single.add(store.writeCompleted(item.trace(), item.decider()));
+    }
+    Batch batch = batchFor(batched, queueB.id());
+    List<CompletedWrite> together =
+        store.writeCompleted(
+            batch.items().stream().map(Batch.Item::trace).toList(), batch::deciderOf);
+
+    assertThat(together).hasSameSizeAs(single);
+    for (int i = 0; i < single.size(); i++) {
+      assertThat(together.get(i).current()).as("current %s", i).isEqualTo(single.get(i).current());
+      assertThat(together.get(i).triggers())
+          .as("triggers %s", i)
+          .extracting(EvaluationTrigger::getRuleId, EvaluationTrigger::getRevision)
+          .containsExactlyInAnyOrderElementsOf(
+              single.get(i).triggers().stream()
+                  .map(t -> tuple(t.getRuleId(), t.getRevision()))
+                  .toList());
+    }
+    for (int n = 20; n <= 23; n++) {
+      StoredTrace a = store.findTrace(oneByOne, traceId(n)).orElseThrow();
+      StoredTrace b = store.findTrace(batched, traceId(n)).orElseThrow();
+      assertThat(List.of(b.state(), b.revision(), b.rollup().getSpanCount(), b.spans().size()))
+          .as("trace %s", n)
+          .isEqualTo(List.of(a.state(), a.revision(), a.rollup().getSpanCount(), a.spans().size()));
+      assertThat(b.revisionSpanCount()).isEqualTo(a.revisionSpanCount());
+      assertThat(b.firedTriggers())
+          .extracting(FiredTrigger::ruleId, FiredTrigger::revision, FiredTrigger::turn)
+          .containsExactlyInAnyOrderElementsOf(
+              a.firedTriggers().stream()
+                  .map(f -> tuple(f.ruleId(), f.revision(), f.turn()))
+                  .toList());
+      assertThat(waiting(batched, traceId(n))).isEqualTo(waiting(oneByOne, traceId(n)));
+    }
+    assertThat(store.annotationQueues().items(batched, queueB.id(), null, 1, 10).items())
+        .extracting(item -> item.trace().rollup().getTraceId(), AnnotationQueueItem::revision)
+        .containsExactlyInAnyOrderElementsOf(
+            store.annotationQueues().items(oneByOne, queueA.id(), null, 1, 10).items().stream()
+                .map(item -> tuple(item.trace().rollup().getTraceId(), item.revision()))
+                .toList())
+        .isNotEmpty();
+    // what the scenario is meant to produce, so that both paths cannot agree on nothing
+    assertThat(single).extracting(CompletedWrite::current).containsExactly(false, true, true, true, true);
+    assertThat(store.findTrace(batched, traceId(22)).orElseThrow().state())
+        .isEqualTo(TraceState.IN_PROGRESS);
+    assertThat(store.findTrace(batched, traceId(21)).orElseThrow().revision()).isEqualTo(2);
+  }
+
+  private static QueueDefinition queueDefinition() {
+    return new QueueDefinition("review", null, true, TraceSelection.of(Map.of(), 100));
+  }
+
+  /** Revisions and their deciders, in the order a sink would read them. */
+  private record Batch(List<Item> items) {
+    record Item(CompletedTrace trace, CompletionDecider decider) {}
+
+    CompletionDecider deciderOf(CompletedTrace trace) {
+      return items.stream().filter(i -> i.trace() == trace).findFirst().orElseThrow().decider();
+    }
+  }
+
+  /**
+   * Stores the history the batch meets in {@code project} (trace 20 at revision 2, a late span of
+   * trace 22) and returns the batch: trace 20 revision 1 (stale, with a span the store lacks),
+   * trace 21 revisions 1 and 2, trace 22 revision 1 (the late span stays beyond it), trace 23
+   * revision 1 with a turn-last trigger.
+   */
+  private static Batch batchFor(String project, String queueId) {
+    String t20 = traceId(20);
+    String t21 = traceId(21);
+    String t22 = traceId(22);
+    String t23 = traceId(23);
+    store.writeCompleted(completed(List.of(root(project, t20, 1, 0)), 2), t -> CompletionDecision.NONE);
+    store.writeSpans(List.of(root(project, t22, 9, 50)));
+    CompletedTrace stale =
+        completed(List.of(root(project, t20, 1, 0), TestTraces.llmChild(project, t20, 2, 1, 5)), 1);
+    CompletedTrace first = completed(List.of(root(project, t21, 1, 0)), 1);
+    CompletedTrace second =
+        completed(List.of(root(project, t21, 1, 0), TestTraces.llmChild(project, t21, 2, 1, 5)), 2);
+    CompletedTrace behind = completed(List.of(root(project, t22, 1, 0)), 1);
+    CompletedTrace lastTurn = completed(List.of(root(project, t23, 1, 0)), 1);
+    return new Batch(
+        List.of(
+            new Batch.Item(stale, t -> decide(trigger(stale, "every"), RuleTurn.EVERY)),
+            new Batch.Item(
+                first,
+                t ->
+                    new CompletionDecision(
+                        List.of(DecidedTrigger.now(trigger(first, "first"), RuleTurn.FIRST)),
+                        List.of(queueId))),
+            new Batch.Item(second, t -> decide(trigger(second, "every"), RuleTurn.EVERY)),
+            new Batch.Item(behind, t -> decide(trigger(behind, "every"), RuleTurn.EVERY)),
+            new Batch.Item(
+                lastTurn,
+                // due long after NOW: claims of the other tests (due at NOW) must not take it
+                t -> last(trigger(lastTurn, "late-rule"), NOW + 864_000_000L))));
   }
 
   private static CompletionDecision decide(EvaluationTrigger trigger, RuleTurn turn) {
