@@ -10,6 +10,7 @@ import dev.tracefold.store.CompletedWrite;
 import dev.tracefold.store.TraceStore;
 import dev.tracefold.store.TraceStoreException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,12 +18,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,13 +32,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +89,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: {@link #run()} runs on one thread; {@link #close()} may be called from any.
  */
-final class CompletedTraceWriter implements Runnable, AutoCloseable {
+final class CompletedTraceWriter extends SinkWorker {
   private static final Logger log = LoggerFactory.getLogger(CompletedTraceWriter.class);
   private static final AvroSerde<CompletedTrace> SERDE = AvroSerde.of(CompletedTrace.class);
 
@@ -108,19 +102,23 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
   private final Consumer<byte[], byte[]> consumer;
   private final KafkaClientMetrics consumerMetrics;
   private TriggerProducer producer; // only touched by the worker thread
-  private final WorkerStatus status = new WorkerStatus();
-  private final CountDownLatch closing = new CountDownLatch(1);
   /** Stores the traces of a poll concurrently; null when the concurrency is 1. */
   private final ExecutorService writers;
-  private int failures; // consecutive failed attempts; only touched by the worker thread
-  private volatile CrashPoints crashPoints = CrashPoints.NONE;
+  private final CrashPoints crashPoints;
+  /** The batch being stored; only touched by the worker thread. */
+  private ConsumerRecords<byte[], byte[]> polled;
+  /** Whether a Kafka transaction may be open; only touched by the worker thread. */
+  private boolean inTransaction;
 
   CompletedTraceWriter(
       SinkSettings settings,
       KafkaSettings kafka,
       TraceStore store,
       SinkMetrics metrics,
-      RuleEvaluator rules) {
+      RuleEvaluator rules,
+      CrashPoints crashPoints) {
+    super("Completed-trace writer", settings.retryBackoff(), metrics::completedWriteFailed);
+    this.crashPoints = crashPoints;
     this.settings = settings;
     this.kafka = kafka;
     this.store = store;
@@ -148,101 +146,63 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
     this.consumerMetrics = metrics.bind(consumer);
   }
 
-  WorkerStatus status() {
-    return status;
-  }
-
-  /** Sets the crash hook (tests only; see {@link CrashPoints}). */
-  void crashPoints(CrashPoints points) {
-    crashPoints = points;
+  @Override
+  void start() {
+    consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
   }
 
   @Override
-  public void run() {
-    try {
-      while (producer == null && closing.getCount() > 0) {
-        try {
-          producer = newProducer();
-        } catch (RuntimeException e) {
-          if (isFatal(e)) {
-            throw e;
-          }
-          status.retrying(e);
-          log.warn(
-              "Cannot initialise the trigger producer; retrying in {}", settings.retryBackoff(), e);
-          closing.await(settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }
-      consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
-      status.running();
-      while (closing.getCount() > 0) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
-        if (records.isEmpty()) {
-          continue;
-        }
-        boolean inTransaction = false;
-        try {
-          if (producer == null) {
-            producer = newProducer();
-          }
-          StoredBatch batch = store(records);
-          crashPoints.reached("completed.after-database-commit");
-          inTransaction = true; // also if beginTransaction fails: abort() then resets the producer
-          producer.beginTransaction();
-          batch.triggers().forEach(producer::send);
-          producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-          crashPoints.reached("completed.before-kafka-commit");
-          producer.commitTransaction();
-          metrics.triggersFiredPerRule(batch.triggers());
-          metrics.completedWritten.increment(batch.written());
-          metrics.staleRevisionsSkipped.increment(batch.stale());
-          metrics.completedRejected.increment(batch.rejected());
-          if (failures > 0) {
-            log.info("Completed-trace writer recovered after {} failed attempts", failures);
-            failures = 0;
-          }
-          status.running();
-        } catch (WakeupException e) {
-          abort(inTransaction);
-          throw e;
-        } catch (RuntimeException e) {
-          if (isFatal(e)) {
-            throw e;
-          }
-          metrics.completedWriteFailures.increment();
-          status.retrying(e);
-          if (failures++ == 0) {
-            log.warn(
-                "Writing {} completed traces failed; aborting and retrying every {}",
-                records.count(),
-                settings.retryBackoff(),
-                e);
-          } else {
-            log.warn(
-                "Writing completed traces failed again (attempt {}): {}", failures, e.toString());
-          }
-          abort(inTransaction);
-          rewind(records);
-          closing.await(settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }
-    } catch (WakeupException e) {
-      if (closing.getCount() > 0) {
-        status.failed(e);
-        log.error("Completed-trace writer woken up unexpectedly; stopping", e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Throwable e) {
-      status.failed(e);
-      log.error(
-          "Completed-trace writer stopped by a fatal error (transactional.id {})",
-          settings.transactionalId(),
-          e);
-    } finally {
-      closeClients();
-      status.stopped();
+  Duration cycle() {
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+    if (records.isEmpty()) {
+      return Duration.ZERO;
     }
+    polled = records;
+    if (producer == null) {
+      producer = newProducer();
+    }
+    StoredBatch batch = store(records);
+    crashPoints.reached(CrashPoints.Point.COMPLETED_AFTER_DATABASE_COMMIT);
+    inTransaction = true; // also if beginTransaction fails: abort() then resets the producer
+    producer.beginTransaction();
+    batch.triggers().forEach(producer::send);
+    producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+    crashPoints.reached(CrashPoints.Point.COMPLETED_BEFORE_KAFKA_COMMIT);
+    producer.commitTransaction();
+    inTransaction = false;
+    polled = null;
+    metrics.completedCommitted(batch.written(), batch.stale(), batch.rejected(), batch.triggers());
+    return Duration.ZERO;
+  }
+
+  /** Aborts the failed batch's Kafka transaction and rewinds the consumer to retry the batch. */
+  @Override
+  void afterFailure(RuntimeException failure) {
+    abort();
+    if (polled != null) {
+      rewind(polled);
+      polled = null;
+    }
+  }
+
+  @Override
+  boolean isFatal(RuntimeException failure) {
+    return TriggerProducer.isFatal(failure);
+  }
+
+  @Override
+  void wakeup() {
+    consumer.wakeup();
+  }
+
+  @Override
+  void stop() {
+    try {
+      abort();
+    } catch (RuntimeException e) {
+      log.warn("Aborting the trigger transaction on stop failed", e);
+    }
+    closeClients();
   }
 
   /** What storing one batch produced: the triggers to send and counts for the meters. */
@@ -346,7 +306,7 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
           e.getMessage());
       return storeInOrder(records);
     }
-    metrics.completedWriteLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    metrics.completedStoreTook(System.nanoTime() - start);
     List<EvaluationTrigger> triggers = new ArrayList<>();
     int written = 0;
     int stale = 0;
@@ -405,7 +365,7 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
         logRejected(record, "was refused by the store", e);
         continue;
       }
-      metrics.completedWriteLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      metrics.completedStoreTook(System.nanoTime() - start);
       if (write.current()) {
         written++;
       } else {
@@ -455,14 +415,15 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
    * Aborts the open transaction; if that fails, closes the producer, so that the next batch starts
    * a new one (whose {@code initTransactions} aborts the transaction).
    */
-  private void abort(boolean inTransaction) {
+  private void abort() {
     if (!inTransaction) {
       return;
     }
+    inTransaction = false;
     try {
       producer.abortTransaction();
     } catch (RuntimeException e) {
-      if (isFatal(e)) {
+      if (TriggerProducer.isFatal(e)) {
         throw e;
       }
       // a new producer with the same transactional.id aborts the open transaction when it starts
@@ -499,28 +460,6 @@ final class CompletedTraceWriter implements Runnable, AutoCloseable {
   private TriggerProducer newProducer() {
     return TriggerProducer.start(
         kafka, clientId + "-triggers", settings.transactionalId(), metrics);
-  }
-
-  /** True for errors after which this producer (or this worker) can never succeed. */
-  static boolean isFatal(Throwable error) {
-    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof ProducerFencedException
-          || e instanceof FencedInstanceIdException
-          || e instanceof OutOfOrderSequenceException
-          || e instanceof AuthorizationException
-          || e instanceof AuthenticationException
-          || e instanceof UnsupportedVersionException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Stops the worker: wakes the consumer up; {@link #run()} then closes the clients. */
-  @Override
-  public void close() {
-    closing.countDown();
-    consumer.wakeup();
   }
 
   private void closeClients() {

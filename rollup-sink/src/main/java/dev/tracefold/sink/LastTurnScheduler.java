@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p>A due trigger whose rule was deleted, disabled or changed to another turn is dropped unfired.
  * Thread-safety: {@link #run()} runs on one thread; {@link #close()} may be called from any.
  */
-final class LastTurnScheduler implements Runnable, AutoCloseable {
+final class LastTurnScheduler extends SinkWorker {
   private static final Logger log = LoggerFactory.getLogger(LastTurnScheduler.class);
   private static final TopicPartition MARKER_PARTITION =
       new TopicPartition(Topics.EVALUATION_TRIGGERS.name(), 0);
@@ -64,13 +62,10 @@ final class LastTurnScheduler implements Runnable, AutoCloseable {
   private final RuleCache rules;
   private final SinkMetrics metrics;
   private final Clock clock;
-  private final WorkerStatus status = new WorkerStatus();
-  private final CountDownLatch closing = new CountDownLatch(1);
   private TriggerProducer producer; // only touched by the worker thread
   private Consumer<byte[], byte[]> markerGroup; // open while producer is; worker thread only
   private long marker; // the committed marker c; valid while producer != null
-  private int failures; // consecutive failed rounds; only touched by the worker thread
-  private volatile CrashPoints crashPoints = CrashPoints.NONE;
+  private final CrashPoints crashPoints;
 
   LastTurnScheduler(
       SinkSettings settings,
@@ -78,7 +73,10 @@ final class LastTurnScheduler implements Runnable, AutoCloseable {
       PendingTriggerStore pending,
       RuleCache rules,
       SinkMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      CrashPoints crashPoints) {
+    super("Turn-last scheduler", settings.retryBackoff(), metrics::lastTurnFailed);
+    this.crashPoints = crashPoints;
     this.settings = settings;
     this.kafka = kafka;
     this.pending = pending;
@@ -87,60 +85,28 @@ final class LastTurnScheduler implements Runnable, AutoCloseable {
     this.clock = clock;
   }
 
-  WorkerStatus status() {
-    return status;
+  @Override
+  Duration cycle() {
+    int published = round();
+    return published < settings.lastTurnBatchSize()
+        ? settings.lastTurnPollInterval()
+        : Duration.ZERO;
   }
 
-  /** Sets the crash hook (tests only; see {@link CrashPoints}). */
-  void crashPoints(CrashPoints points) {
-    crashPoints = points;
+  /** The next round starts a new producer and re-reads the marker. */
+  @Override
+  void afterFailure(RuntimeException failure) {
+    closeProducer();
   }
 
   @Override
-  public void run() {
-    try {
-      while (closing.getCount() > 0) {
-        int published;
-        try {
-          published = round();
-          if (failures > 0) {
-            log.info("Turn-last scheduler recovered after {} failed rounds", failures);
-            failures = 0;
-          }
-          status.running();
-        } catch (RuntimeException e) {
-          if (CompletedTraceWriter.isFatal(e)) {
-            throw e;
-          }
-          status.retrying(e);
-          if (failures++ == 0) {
-            log.warn(
-                "Publishing due turn-last triggers failed; retrying every {}",
-                settings.retryBackoff(),
-                e);
-          } else {
-            log.warn("Publishing due triggers failed again (attempt {}): {}", failures, e.toString());
-          }
-          closeProducer(); // the next round starts a new one and re-reads the marker
-          closing.await(settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
-          continue;
-        }
-        if (published < settings.lastTurnBatchSize()) {
-          closing.await(settings.lastTurnPollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Throwable e) {
-      status.failed(e);
-      log.error(
-          "Turn-last scheduler stopped by a fatal error (transactional.id {})",
-          settings.lastTurnTransactionalId(),
-          e);
-    } finally {
-      closeProducer();
-      status.stopped();
-    }
+  boolean isFatal(RuntimeException failure) {
+    return TriggerProducer.isFatal(failure);
+  }
+
+  @Override
+  void stop() {
+    closeProducer();
   }
 
   /** One round; returns how many triggers it claimed and published. */
@@ -164,16 +130,16 @@ final class LastTurnScheduler implements Runnable, AutoCloseable {
     if (due.isEmpty()) {
       return 0;
     }
-    crashPoints.reached("last-turn.after-claim");
+    crashPoints.reached(CrashPoints.Point.LAST_TURN_AFTER_CLAIM);
     producer.beginTransaction();
     due.forEach(producer::send);
     producer.sendOffsetsToTransaction(
         Map.of(MARKER_PARTITION, new OffsetAndMetadata(marker + 1)),
         markerGroup.groupMetadata());
     producer.commitTransaction();
-    crashPoints.reached("last-turn.after-kafka-commit");
+    crashPoints.reached(CrashPoints.Point.LAST_TURN_AFTER_KAFKA_COMMIT);
     marker++;
-    metrics.triggersFiredPerRule(due);
+    metrics.triggersFired(due);
     try {
       pending.dropPublished(settings.instanceId(), marker);
     } catch (RuntimeException e) {
@@ -228,11 +194,5 @@ final class LastTurnScheduler implements Runnable, AutoCloseable {
       }
       markerGroup = null;
     }
-  }
-
-  /** Stops the worker after its current round. */
-  @Override
-  public void close() {
-    closing.countDown();
   }
 }

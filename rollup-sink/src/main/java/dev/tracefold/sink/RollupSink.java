@@ -70,6 +70,16 @@ public final class RollupSink implements AutoCloseable {
    */
   public static RollupSink start(
       SinkSettings settings, KafkaSettings kafka, TraceStore store, MeterRegistry registry) {
+    return start(settings, kafka, store, registry, CrashPoints.NONE);
+  }
+
+  /** {@link #start(SinkSettings, KafkaSettings, TraceStore, MeterRegistry)} with a crash hook. */
+  static RollupSink start(
+      SinkSettings settings,
+      KafkaSettings kafka,
+      TraceStore store,
+      MeterRegistry registry,
+      CrashPoints crashPoints) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(store, "store");
@@ -82,13 +92,19 @@ public final class RollupSink implements AutoCloseable {
     try {
       completed =
           new CompletedTraceWriter(
-              settings, kafka, store, metrics, new RuleEvaluator(rules, metrics, clock));
+              settings,
+              kafka,
+              store,
+              metrics,
+              new RuleEvaluator(rules, metrics, clock),
+              crashPoints);
     } catch (RuntimeException e) {
       spans.closeClients();
       throw e;
     }
     LastTurnScheduler lastTurn =
-        new LastTurnScheduler(settings, kafka, store.pendingTriggers(), rules, metrics, clock);
+        new LastTurnScheduler(
+            settings, kafka, store.pendingTriggers(), rules, metrics, clock, crashPoints);
     metrics.pendingTriggers(
         () -> {
           try {
@@ -135,12 +151,6 @@ public final class RollupSink implements AutoCloseable {
                 return HealthCheck.Result.down(e.getMessage());
               }
             }));
-  }
-
-  /** Sets the crash hook of the completed-trace writer and the scheduler (tests only). */
-  void crashPoints(CrashPoints points) {
-    completedTraceWriter.crashPoints(points);
-    lastTurnScheduler.crashPoints(points);
   }
 
   /**

@@ -12,7 +12,6 @@ import dev.tracefold.store.query.TraceSampling;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Judges a completed trace revision against its project's enabled rules and queues ({@link
@@ -86,7 +85,7 @@ final class RuleEvaluator {
         queueIds.add(queueId);
       }
     }
-    metrics.ruleEvaluation.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    metrics.ruleEvaluationTook(System.nanoTime() - started);
     if (triggers.isEmpty() && queueIds.isEmpty()) {
       return CompletionDecision.NONE;
     }

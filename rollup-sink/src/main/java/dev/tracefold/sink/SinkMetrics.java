@@ -9,13 +9,14 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
- * The rollup sink's meters. Labels are bounded: {@code writer} is {@code spans} or {@code
- * completed}. Thread-safe.
+ * The rollup sink's meters, counted through its methods. Labels are bounded: {@code writer} is
+ * {@code spans}, {@code completed} or {@code last-turn}. Thread-safe.
  *
  * <ul>
  *   <li>{@code tracefold.sink.spans.written}: span records written to the store (replays included)
@@ -42,18 +43,19 @@ import org.apache.kafka.clients.producer.Producer;
  */
 final class SinkMetrics {
   private final MeterRegistry registry;
-  final Counter spansWritten;
-  final Counter tracesUpdated;
-  final Counter completedWritten;
-  final Counter staleRevisionsSkipped;
-  final Counter completedRejected;
-  final Counter triggersFired;
-  final Counter dlqRecords;
-  final Timer ruleEvaluation;
-  final Timer spansWriteLatency;
-  final Timer completedWriteLatency;
-  final Counter spansWriteFailures;
-  final Counter completedWriteFailures;
+  private final Counter spansWritten;
+  private final Counter tracesUpdated;
+  private final Counter completedWritten;
+  private final Counter staleRevisionsSkipped;
+  private final Counter completedRejected;
+  private final Counter triggersFired;
+  private final Counter dlqRecords;
+  private final Timer ruleEvaluation;
+  private final Timer spansWriteLatency;
+  private final Timer completedWriteLatency;
+  private final Counter spansWriteFailures;
+  private final Counter completedWriteFailures;
+  private final Counter lastTurnFailures;
 
   SinkMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -94,10 +96,72 @@ final class SinkMetrics {
     completedWriteLatency = writeLatency(registry, "completed");
     spansWriteFailures = writeFailures(registry, "spans");
     completedWriteFailures = writeFailures(registry, "completed");
+    lastTurnFailures = writeFailures(registry, "last-turn");
+  }
+
+  /**
+   * Counts a span batch the store took.
+   *
+   * @param spans span records written (replays included)
+   * @param tracesChanged trace rows the batch changed
+   * @param nanos how long the store write took, ns (0: not timed, as for a single-span retry)
+   */
+  void spansStored(int spans, int tracesChanged, long nanos) {
+    spansWritten.increment(spans);
+    tracesUpdated.increment(tracesChanged);
+    if (nanos > 0) {
+      spansWriteLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Counts span records sent to the dead-letter topic. */
+  void spansDeadLettered(int records) {
+    dlqRecords.increment(records);
+  }
+
+  /** Times one store write of completed revisions (one transaction), ns. */
+  void completedStoreTook(long nanos) {
+    completedWriteLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Counts a committed batch of completed-trace records.
+   *
+   * @param written revisions stored (or already stored)
+   * @param stale revisions older than the stored one
+   * @param rejected records skipped (undecodable, invalid, refused)
+   * @param triggers the triggers committed with it
+   */
+  void completedCommitted(
+      int written, int stale, int rejected, List<EvaluationTrigger> triggers) {
+    completedWritten.increment(written);
+    staleRevisionsSkipped.increment(stale);
+    completedRejected.increment(rejected);
+    triggersFired(triggers);
+  }
+
+  /** Times judging one completed revision against its project's rules and queues, ns. */
+  void ruleEvaluationTook(long nanos) {
+    ruleEvaluation.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts a failed span batch (it is retried). */
+  void spanWriteFailed() {
+    spansWriteFailures.increment();
+  }
+
+  /** Counts a failed batch of completed-trace records (it is retried). */
+  void completedWriteFailed() {
+    completedWriteFailures.increment();
+  }
+
+  /** Counts a failed round of the turn-last scheduler (it is retried). */
+  void lastTurnFailed() {
+    lastTurnFailures.increment();
   }
 
   /** Counts committed triggers: the total and per rule. */
-  void triggersFiredPerRule(List<EvaluationTrigger> triggers) {
+  void triggersFired(List<EvaluationTrigger> triggers) {
     triggersFired.increment(triggers.size());
     Map<String, Integer> perRule = new HashMap<>();
     triggers.forEach(t -> perRule.merge(t.getRuleId(), 1, Integer::sum));

@@ -9,15 +9,14 @@ import dev.tracefold.store.EncodedSpan;
 import dev.tracefold.store.TraceStore;
 import dev.tracefold.store.TraceStoreException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,7 +30,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: {@link #run()} runs on one thread; {@link #close()} may be called from any.
  */
-final class SpanWriter implements Runnable, AutoCloseable {
+final class SpanWriter extends SinkWorker {
   private static final Logger log = LoggerFactory.getLogger(SpanWriter.class);
   private static final AvroSerde<Span> SERDE = AvroSerde.of(Span.class);
 
@@ -69,11 +67,11 @@ final class SpanWriter implements Runnable, AutoCloseable {
   private final Producer<byte[], byte[]> dlqProducer;
   private final DeadLetters deadLetters;
   private final List<KafkaClientMetrics> clientMetrics;
-  private final WorkerStatus status = new WorkerStatus();
-  private final CountDownLatch closing = new CountDownLatch(1);
-  private int failures; // consecutive failed attempts; only touched by the worker thread
+  /** The batch being written; only touched by the worker thread. */
+  private ConsumerRecords<byte[], byte[]> polled;
 
   SpanWriter(SinkSettings settings, KafkaSettings kafka, TraceStore store, SinkMetrics metrics) {
+    super("Span writer", settings.retryBackoff(), metrics::spanWriteFailed);
     this.settings = settings;
     this.store = store;
     this.metrics = metrics;
@@ -92,59 +90,46 @@ final class SpanWriter implements Runnable, AutoCloseable {
     this.clientMetrics = List.of(metrics.bind(consumer), metrics.bind(dlqProducer));
   }
 
-  WorkerStatus status() {
-    return status;
+  @Override
+  void start() {
+    consumer.subscribe(List.of(Topics.SPANS.name()));
   }
 
   @Override
-  public void run() {
-    try {
-      consumer.subscribe(List.of(Topics.SPANS.name()));
-      status.running();
-      while (closing.getCount() > 0) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
-        if (records.isEmpty()) {
-          continue;
-        }
-        try {
-          writeBatch(records);
-          if (failures > 0) {
-            log.info("Span writer recovered after {} failed attempts", failures);
-            failures = 0;
-          }
-          status.running();
-        } catch (WakeupException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          metrics.spansWriteFailures.increment();
-          status.retrying(e);
-          if (failures++ == 0) {
-            log.warn(
-                "Writing {} span records failed; retrying every {}",
-                records.count(),
-                settings.retryBackoff(),
-                e);
-          } else {
-            log.warn("Writing span records failed again (attempt {}): {}", failures, e.toString());
-          }
-          rewind(records);
-          closing.await(settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }
-    } catch (WakeupException e) {
-      if (closing.getCount() > 0) {
-        status.failed(e);
-        log.error("Span writer woken up unexpectedly; stopping", e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Throwable e) {
-      status.failed(e);
-      log.error("Span writer stopped by a fatal error", e);
-    } finally {
-      closeClients();
-      status.stopped();
+  Duration cycle() {
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+    if (!records.isEmpty()) {
+      polled = records;
+      writeBatch(records);
+      polled = null;
     }
+    return Duration.ZERO;
+  }
+
+  /** Seeks every still-assigned partition of the failed batch back to the batch's first offset. */
+  @Override
+  void afterFailure(RuntimeException failure) {
+    ConsumerRecords<byte[], byte[]> records = polled;
+    polled = null;
+    if (records == null) {
+      return;
+    }
+    Set<TopicPartition> assigned = consumer.assignment();
+    for (TopicPartition partition : records.partitions()) {
+      if (assigned.contains(partition)) {
+        consumer.seek(partition, records.records(partition).get(0).offset());
+      }
+    }
+  }
+
+  @Override
+  void wakeup() {
+    consumer.wakeup();
+  }
+
+  @Override
+  void stop() {
+    closeClients();
   }
 
   private void writeBatch(ConsumerRecords<byte[], byte[]> records) {
@@ -174,7 +159,7 @@ final class SpanWriter implements Runnable, AutoCloseable {
       write(spans, sources, deadLettersSent);
     }
     awaitAcknowledged(deadLettersSent);
-    metrics.dlqRecords.increment(deadLettersSent.size());
+    metrics.spansDeadLettered(deadLettersSent.size());
     try {
       consumer.commitSync(offsets);
     } catch (CommitFailedException | RebalanceInProgressException e) {
@@ -192,9 +177,7 @@ final class SpanWriter implements Runnable, AutoCloseable {
     try {
       long start = System.nanoTime();
       Set<TraceKey> changed = store.writeEncodedSpans(spans);
-      metrics.spansWriteLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      metrics.spansWritten.increment(spans.size());
-      metrics.tracesUpdated.increment(changed.size());
+      metrics.spansStored(spans.size(), changed.size(), System.nanoTime() - start);
     } catch (TraceStoreException e) {
       if (!e.isDataError()) {
         throw e;
@@ -203,8 +186,7 @@ final class SpanWriter implements Runnable, AutoCloseable {
       for (int i = 0; i < spans.size(); i++) {
         try {
           Set<TraceKey> changed = store.writeEncodedSpans(List.of(spans.get(i)));
-          metrics.spansWritten.increment();
-          metrics.tracesUpdated.increment(changed.size());
+          metrics.spansStored(1, changed.size(), 0);
         } catch (TraceStoreException single) {
           if (!single.isDataError()) {
             throw single;
@@ -245,23 +227,6 @@ final class SpanWriter implements Runnable, AutoCloseable {
         throw new KafkaException("Interrupted while sending dead letters", e);
       }
     }
-  }
-
-  /** Seeks every still-assigned partition of the batch back to the batch's first offset. */
-  private void rewind(ConsumerRecords<byte[], byte[]> records) {
-    Set<TopicPartition> assigned = consumer.assignment();
-    for (TopicPartition partition : records.partitions()) {
-      if (assigned.contains(partition)) {
-        consumer.seek(partition, records.records(partition).get(0).offset());
-      }
-    }
-  }
-
-  /** Stops the worker: wakes the consumer up; {@link #run()} then closes the clients. */
-  @Override
-  public void close() {
-    closing.countDown();
-    consumer.wakeup();
   }
 
   /** Closes the Kafka clients; for a writer whose {@link #run()} will never be called. */

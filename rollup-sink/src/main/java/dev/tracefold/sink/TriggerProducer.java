@@ -13,6 +13,12 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,5 +96,20 @@ final class TriggerProducer implements AutoCloseable {
       log.warn("Closing trigger producer failed", e);
     }
     meters.close();
+  }
+
+  /** True for errors after which a transactional producer (or its worker) can never succeed. */
+  static boolean isFatal(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof ProducerFencedException
+          || e instanceof FencedInstanceIdException
+          || e instanceof OutOfOrderSequenceException
+          || e instanceof AuthorizationException
+          || e instanceof AuthenticationException
+          || e instanceof UnsupportedVersionException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

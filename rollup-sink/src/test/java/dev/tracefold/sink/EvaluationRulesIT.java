@@ -46,7 +46,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Evaluation rules and annotation queues in the rollup sink, on a real embedded Kafka broker and a
@@ -81,11 +81,16 @@ class EvaluationRulesIT {
 
   /** Starts a sink with this test's settings (the same instance id on every call). */
   private RollupSink startSink() {
+    return startSink(CrashPoints.NONE);
+  }
+
+  /** {@link #startSink()} whose workers call {@code crashPoints}. */
+  private RollupSink startSink(CrashPoints crashPoints) {
     if (settings == null) {
       settings = SinkTestKit.settings("rules-" + UUID.randomUUID());
       registry = new SimpleMeterRegistry();
     }
-    RollupSink sink = RollupSink.start(settings, kit.kafka, kit.store, registry);
+    RollupSink sink = RollupSink.start(settings, kit.kafka, kit.store, registry, crashPoints);
     sinks.add(sink);
     return sink;
   }
@@ -275,8 +280,11 @@ class EvaluationRulesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"completed.after-database-commit", "completed.before-kafka-commit"})
-  void aSinkCrashingBetweenTheDatabaseAndKafkaPublishesEachTriggerOnceAfterRestart(String point)
+  @EnumSource(
+      value = CrashPoints.Point.class,
+      names = {"COMPLETED_AFTER_DATABASE_COMMIT", "COMPLETED_BEFORE_KAFKA_COMMIT"})
+  void aSinkCrashingBetweenTheDatabaseAndKafkaPublishesEachTriggerOnceAfterRestart(
+      CrashPoints.Point point)
       throws Exception {
     String project = newProject();
     EvaluationRule every = rule(project, Map.of(), 100, RuleTurn.EVERY);
@@ -297,8 +305,11 @@ class EvaluationRulesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"last-turn.after-claim", "last-turn.after-kafka-commit"})
-  void aTurnLastTriggerIsPublishedOnceAcrossACrashOfTheScheduler(String point) throws Exception {
+  @EnumSource(
+      value = CrashPoints.Point.class,
+      names = {"LAST_TURN_AFTER_CLAIM", "LAST_TURN_AFTER_KAFKA_COMMIT"})
+  void aTurnLastTriggerIsPublishedOnceAcrossACrashOfTheScheduler(CrashPoints.Point point)
+      throws Exception {
     String project = newProject();
     EvaluationRule last = lastRule(project, 500);
     String trace = completeOneTraceCrashingAt(project, point, 2);
@@ -379,17 +390,19 @@ class EvaluationRulesIT {
    * waits until the crash stopped the worker whose health check is at {@code workerCheck} and
    * closes that sink. Returns the trace id.
    */
-  private String completeOneTraceCrashingAt(String project, String point, int workerCheck)
-      throws Exception {
-    RollupSink sink = startSink();
-    kit.awaitGroupsCaughtUp(settings); // earlier tests' records: the crash is for this trace
+  private String completeOneTraceCrashingAt(
+      String project, CrashPoints.Point point, int workerCheck) throws Exception {
+    AtomicBoolean armed = new AtomicBoolean();
     AtomicBoolean crashed = new AtomicBoolean();
-    sink.crashPoints(
-        reached -> {
-          if (reached.equals(point) && crashed.compareAndSet(false, true)) {
-            throw new SimulatedCrash(point);
-          }
-        });
+    RollupSink sink =
+        startSink(
+            reached -> {
+              if (reached == point && armed.get() && crashed.compareAndSet(false, true)) {
+                throw new SimulatedCrash(point.name());
+              }
+            });
+    kit.awaitGroupsCaughtUp(settings); // earlier tests' records: the crash is for this trace
+    armed.set(true);
     String trace = nextTraceId();
     kit.produceCompleted(completed(List.of(root(project, trace, 1, 0)), 1));
     await()
