@@ -216,6 +216,9 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     CompletionReason cap = capReached(buffer);
     if (cap != null) {
       complete(traceKey, buffer, cap, arrival);
+      // the caps count per revision: later spans make a partial revision of their own, so no
+      // record grows past the caps (re-emitting the whole trace per late span would)
+      expire(traceKey, buffer, arrival);
     } else if (settings.rootAware().appliesTo(span.projectId())
         && buffer.getSpanCount() == buffer.getDocumentSpanCount()) {
       complete(traceKey, buffer, CompletionReason.DOCUMENT, arrival); // the whole document is here
@@ -342,18 +345,27 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
           states.put(traceKey, buffer);
         }
         case COMPLETED -> {
-          purgeSpans(traceKey);
-          adjustStateBytes(-buffer.getSpanBytes());
-          buffer.setPhase(TracePhase.EXPIRED);
-          buffer.setSpanCount(0);
-          buffer.setSpanBytes(0);
-          moveDeadline(traceKey, buffer, now + settings.tombstoneRetention().toMillis());
+          expire(traceKey, buffer, now);
           states.put(traceKey, buffer);
         }
         case EXPIRED -> states.delete(traceKey);
       }
     }
     metrics.punctuation.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Drops a completed trace's buffered spans (phase EXPIRED, counts reset): a late span then opens a
+   * partial revision holding only the spans after it. The state itself is deleted a tombstone
+   * retention after {@code clockMillis}. The caller stores {@code buffer}.
+   */
+  private void expire(String traceKey, TraceBuffer buffer, long clockMillis) {
+    purgeSpans(traceKey);
+    adjustStateBytes(-buffer.getSpanBytes());
+    buffer.setPhase(TracePhase.EXPIRED);
+    buffer.setSpanCount(0);
+    buffer.setSpanBytes(0);
+    moveDeadline(traceKey, buffer, clockMillis + settings.tombstoneRetention().toMillis());
   }
 
   /**

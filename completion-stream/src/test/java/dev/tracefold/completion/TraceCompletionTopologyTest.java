@@ -141,6 +141,35 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     assertThat(capped.getSpans()).hasSize(3);
   }
 
+  /**
+   * Issue #12: the caps count per revision. Spans after a capped revision make one partial
+   * revision of their own after the quiet window, instead of re-emitting the whole trace (and
+   * growing the record) once per span.
+   */
+  @Test
+  void spansAfterACappedRevisionMakeOnePartialRevisionOfTheirOwn() {
+    start(settings(Map.of(), 3, 1 << 20));
+    for (int i = 1; i <= 3; i++) {
+      send(span("p1", TRACE_A, "00000000000000a" + i, null, i));
+    }
+    assertThat(completed.readValue().getSpans()).hasSize(3);
+    for (int i = 4; i <= 5; i++) {
+      send(span("p1", TRACE_A, "00000000000000a" + i, null, i));
+    }
+    assertThat(completed.isEmpty()).as("no revision per late span").isTrue();
+
+    advance(WINDOW.plusSeconds(1));
+
+    CompletedTrace late = completed.readValue();
+    assertThat(late.getRevision()).isEqualTo(2);
+    assertThat(late.getPartial()).isTrue();
+    assertThat(late.getCompletionReason()).isEqualTo(CompletionReason.QUIET);
+    assertThat(late.getSpans())
+        .extracting(Span::getSpanId)
+        .containsExactly("00000000000000a4", "00000000000000a5");
+    assertThat(completed.isEmpty()).isTrue();
+  }
+
   @Test
   void lifetimeCapForcesCompletionOneHourAfterTheFirstSpan() {
     start(settings(Map.of(), 10_000, 1 << 20));
