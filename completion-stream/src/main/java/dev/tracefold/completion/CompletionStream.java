@@ -4,6 +4,7 @@ import dev.tracefold.service.HealthCheck;
 import dev.tracefold.service.KafkaSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,15 @@ public final class CompletionStream implements AutoCloseable {
   private final EndOffsetsPoller progress;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  private final StreamThreadFailures failures;
+
   private CompletionStream(
-      KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, EndOffsetsPoller progress) {
+      KafkaStreams streams,
+      KafkaStreamsMetrics streamsMetrics,
+      EndOffsetsPoller progress,
+      StreamThreadFailures failures) {
     this.streams = streams;
+    this.failures = failures;
     this.streamsMetrics = streamsMetrics;
     this.progress = progress;
   }
@@ -61,13 +68,15 @@ public final class CompletionStream implements AutoCloseable {
         settings.applicationId(), settings.endOffsetsInterval());
     KafkaStreams streams = new KafkaStreams(
         CompletionTopology.build(settings, new CompletionMetrics(registry), progress), properties(settings, kafka));
+    StreamThreadFailures failures = new StreamThreadFailures(registry, Clock.systemUTC());
     streams.setUncaughtExceptionHandler(error -> {
       log.error("Completion stream thread failed; replacing it", error);
+      failures.failed(error);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
-    CompletionStream stream = new CompletionStream(streams, streamsMetrics, progress);
+    CompletionStream stream = new CompletionStream(streams, streamsMetrics, progress, failures);
     streams.start();
     long deadline = System.nanoTime() + startTimeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -124,7 +133,10 @@ public final class CompletionStream implements AutoCloseable {
     return props;
   }
 
-  /** Reports {@code streams} healthy while Kafka Streams is RUNNING or REBALANCING. */
+  /**
+   * Reports {@code completion-stream} healthy while Kafka Streams is RUNNING or REBALANCING and its
+   * threads are not failing again and again (see {@link StreamThreadFailures}).
+   */
   public List<HealthCheck> healthChecks() {
     return List.of(new HealthCheck() {
       @Override
@@ -134,10 +146,19 @@ public final class CompletionStream implements AutoCloseable {
 
       @Override
       public Result check() {
-        KafkaStreams.State state = streams.state();
-        return state.isRunningOrRebalancing() ? Result.up(state.name()) : Result.down(state.name());
+        return health(streams.state(), failures.failing());
       }
     });
+  }
+
+  /** The health of a stream in {@code state} whose threads are failing for {@code failing}. */
+  static HealthCheck.Result health(KafkaStreams.State state, String failing) {
+    if (!state.isRunningOrRebalancing()) {
+      return HealthCheck.Result.down(state.name());
+    }
+    return failing == null
+        ? HealthCheck.Result.up(state.name())
+        : HealthCheck.Result.down(state.name() + ", but " + failing);
   }
 
   /** Current Kafka Streams state. */
