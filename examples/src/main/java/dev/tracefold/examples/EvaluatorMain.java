@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     name = "example-evaluator",
     mixinStandardHelpOptions = true,
     description =
-        "Reads Tracefold evaluation triggers, judges each trace and annotates it through the API.")
+        "Reads Tracefold evaluation triggers, judges each trace and writes the verdict back as a"
+            + " score through the API.")
 public final class EvaluatorMain implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka")
   String bootstrapServers;
@@ -34,8 +35,14 @@ public final class EvaluatorMain implements Callable<Integer> {
   @Option(names = "--rule", description = "judge triggers of this rule id only (repeatable)")
   List<String> ruleIds = new ArrayList<>();
 
-  @Option(names = "--author", defaultValue = "example-evaluator")
-  String author;
+  @Option(
+      names = "--evaluator",
+      defaultValue = "example-evaluator",
+      description = "evaluator name on the scores (filter with evaluator=<name>)")
+  String evaluatorName;
+
+  @Option(names = "--evaluator-version", defaultValue = "1", description = "version on the scores")
+  String evaluatorVersion;
 
   @Option(names = "--max-cost-microcents", defaultValue = "1000000")
   long maxCostMicrocents;
@@ -53,7 +60,8 @@ public final class EvaluatorMain implements Callable<Integer> {
                 apiUri,
                 apiKey,
                 ruleIds,
-                author,
+                evaluatorName,
+                evaluatorVersion,
                 maxCostMicrocents,
                 maxDurationMillis * 1_000_000L));
     Thread worker = new Thread(evaluator, "example-evaluator");

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The two read API calls the evaluator makes, over HTTP with {@code Authorization: Bearer <key>}.
- * Thread-safe.
+ * The two read API calls the evaluator makes (read a trace, write a score), over HTTP with {@code
+ * Authorization: Bearer <key>}. Thread-safe.
  */
 final class TracefoldApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,26 +48,30 @@ final class TracefoldApi {
   }
 
   /**
-   * {@code POST /api/v1/traces/<traceId>/annotations} with text, author, score and label.
+   * {@code POST /api/v1/traces/<traceId>/scores} with the score's fields ({@code evaluator}, {@code
+   * trigger_id}, {@code passed}, {@code value}, {@code label}, {@code reason}, ...).
    *
-   * @throws IOException if the request fails or the API answers other than 201
+   * @return true when the score was stored now (201), false when the evaluator had answered the
+   *     trigger already (200: the API keeps the first score, nothing changed)
+   * @throws IOException if the request fails or the API answers other than 201 or 200
    */
-  void annotate(String traceId, String text, String author, double score, String label)
-      throws IOException {
-    String body =
-        JSON.writeValueAsString(
-            Map.of("text", text, "author", author, "score", score, "label", label));
+  boolean score(String traceId, Map<String, Object> score) throws IOException {
     HttpRequest request =
-        HttpRequest.newBuilder(baseUri.resolve("/api/v1/traces/" + traceId + "/annotations"))
+        HttpRequest.newBuilder(baseUri.resolve("/api/v1/traces/" + traceId + "/scores"))
             .timeout(TIMEOUT)
             .header("Authorization", "Bearer " + apiKey)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(score)))
             .build();
-    send(request, 201);
+    return send(request, 201, 200).statusCode() == 201;
   }
 
   private String send(HttpRequest request, int expectedStatus) throws IOException {
+    return send(request, expectedStatus, expectedStatus).body();
+  }
+
+  private HttpResponse<String> send(HttpRequest request, int expectedStatus, int otherStatus)
+      throws IOException {
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -75,7 +79,7 @@ final class TracefoldApi {
       Thread.currentThread().interrupt();
       throw new IOException("Interrupted: " + request.uri(), e);
     }
-    if (response.statusCode() != expectedStatus) {
+    if (response.statusCode() != expectedStatus && response.statusCode() != otherStatus) {
       throw new IOException(
           request.method()
               + " "
@@ -85,6 +89,6 @@ final class TracefoldApi {
               + ": "
               + response.body());
     }
-    return response.body();
+    return response;
   }
 }

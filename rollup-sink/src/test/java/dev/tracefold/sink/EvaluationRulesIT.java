@@ -19,10 +19,12 @@ import dev.tracefold.store.AnnotationQueue;
 import dev.tracefold.store.AnnotationQueueItem;
 import dev.tracefold.store.EvaluationRule;
 import dev.tracefold.store.FiredTrigger;
+import dev.tracefold.store.NewScore;
 import dev.tracefold.store.QueueDefinition;
 import dev.tracefold.store.QueueItemStatus;
 import dev.tracefold.store.RuleDefinition;
 import dev.tracefold.store.RuleTurn;
+import dev.tracefold.store.ScoreSource;
 import dev.tracefold.store.StoredTrace;
 import dev.tracefold.store.TraceSelection;
 import dev.tracefold.store.TraceState;
@@ -206,6 +208,58 @@ class EvaluationRulesIT {
                 .counter()
                 .count())
         .isEqualTo(3);
+  }
+
+  @Test
+  void rulesAndQueuesWithScoreFiltersJudgeTheScoresStoredBeforeTheRevision() throws Exception {
+    String project = newProject();
+    EvaluationRule first = rule(project, Map.of(), 100, RuleTurn.FIRST);
+    Map<String, List<String>> judgeFailed =
+        Map.of("evaluator", List.of("judge"), "passed", List.of("false"));
+    EvaluationRule failedByJudge = rule(project, judgeFailed, 100, RuleTurn.EVERY);
+    AnnotationQueue failedQueue = queue(project, judgeFailed);
+    AnnotationQueue pendingQueue = queue(project, Map.of("score_pending", List.of("true")));
+    startSink();
+    String t = nextTraceId();
+    List<Span> spans = new ArrayList<>(List.of(root(project, t, 1, 0)));
+    // judged while still in progress (revision 0: a score joins no queue then)
+    kit.store.writeSpans(spans);
+    kit.store
+        .scores()
+        .write(
+            project,
+            t,
+            new NewScore(
+                "judge", null, null, null, false, 0.0, null, null, ScoreSource.CUSTOM, null));
+
+    // revision 1 sees judge's failing score; no trigger waited for a score before it
+    kit.produceCompleted(completed(spans, 1));
+    assertThat(awaitFired(project, t, 2))
+        .containsExactlyInAnyOrder(tuple(first.id(), 1), tuple(failedByJudge.id(), 1));
+    // revision 2: revision 1's triggers still wait for a score
+    spans.add(llm(project, t, 2, 10));
+    kit.produceCompleted(completed(spans, 2));
+
+    assertThat(awaitFired(project, t, 3))
+        .containsExactlyInAnyOrder(
+            tuple(first.id(), 1), tuple(failedByJudge.id(), 1), tuple(failedByJudge.id(), 2));
+    assertThat(itemsOf(project, failedQueue)).containsExactly(tuple(t, 1));
+    assertThat(itemsOf(project, pendingQueue)).containsExactly(tuple(t, 2));
+  }
+
+  private static AnnotationQueue queue(String project, Map<String, List<String>> filter) {
+    return kit.store
+        .annotationQueues()
+        .create(
+            project,
+            new QueueDefinition("q " + filter, null, true, TraceSelection.of(filter, 100)));
+  }
+
+  /** (trace id, revision) of the queue's items. */
+  private static List<Tuple> itemsOf(String project, AnnotationQueue queue) {
+    return kit.store.annotationQueues().items(project, queue.id(), null, 1, 50).items().stream()
+        .map(item -> tuple(item.trace().rollup().getTraceId(), item.revision()))
+        .toList();
   }
 
   @Test

@@ -8,6 +8,8 @@ import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.gateway.GatewaySettings;
 import dev.tracefold.gateway.IngestGateway;
 import dev.tracefold.gateway.TenancySettings;
+import dev.tracefold.gateway.api.ApiSettings;
+import dev.tracefold.gateway.api.ScorePendingMonitor;
 import dev.tracefold.service.HealthCheck;
 import dev.tracefold.service.KafkaLagMonitor;
 import dev.tracefold.service.KafkaSettings;
@@ -159,6 +161,7 @@ public final class StandalonePipeline implements AutoCloseable {
     DevelopmentApiKey.Outcome devKey = DevelopmentApiKey.ensure(gateway.apiKeys(), standalone.dataDir());
     developmentApiKey = devKey.key();
     track(RetentionJob.start(traceStore, RetentionSettings.from(config)));
+    track(ScorePendingMonitor.start(traceStore, registry, ApiSettings.from(config)));
 
     log.info("Tracefold standalone is running (data in {})", standalone.dataDir().toAbsolutePath());
     log.info("  OTLP/HTTP        http://localhost:{}/v1/traces", gateway.otlpHttpPort());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefold.ops.DeployExpressions.AlertRule;
 import dev.tracefold.ops.DeployExpressions.PanelQuery;
 import dev.tracefold.standalone.StandalonePipeline;
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The dashboard and the alerting rules against real data: the standalone pipeline (embedded Kafka
  * and PostgreSQL, all services) on ephemeral ports, scraped every second by a real Prometheus
  * (Debian's package, installed if missing) that also loads {@code deploy/prometheus/alerts.yml}.
- * After OTLP traffic (valid traces that complete after a 2 s quiet window, and one invalid span),
- * every dashboard query and the query part of every alert must return data, and every alert
+ * After OTLP traffic (valid traces that complete after a 2 s quiet window, and one invalid span)
+ * and a score on one of the traces, every dashboard query and the query part of every alert must return data, and every alert
  * expression must evaluate without error.
  *
  * <p>Series that exist only after a failure cannot have data in a healthy pipeline; they are
@@ -59,6 +60,7 @@ class PrometheusDashboardIT {
           "rejections for Kafka being unavailable are registered on the first 503");
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(120);
 
   @TempDir static Path dataDir;
@@ -226,5 +228,46 @@ class PrometheusDashboardIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.body()).contains("\"rejectedSpans\":\"1\"");
+    scoreATrace();
+  }
+
+  /** A score on one of the traces once it is stored, so that the score meters exist. */
+  private static void scoreATrace() {
+    String api = "http://localhost:" + pipeline.apiPort() + "/api/v1/traces";
+    String key = "Bearer " + pipeline.developmentApiKey().orElseThrow();
+    String traceId =
+        await()
+            .atMost(WAIT)
+            .ignoreExceptions()
+            .until(
+                () ->
+                    JSON.readTree(
+                            HTTP.send(
+                                    HttpRequest.newBuilder(URI.create(api))
+                                        .header("Authorization", key)
+                                        .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                                .body())
+                        .path("traces")
+                        .path(0)
+                        .path("id")
+                        .asText(null),
+                id -> id != null);
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(
+            () ->
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(api + "/" + traceId + "/scores"))
+                            .header("Authorization", key)
+                            .header("Content-Type", "application/json")
+                            .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                    "{\"evaluator\": \"ops-judge\", \"passed\": true, \"value\": 1}"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .statusCode(),
+            status -> status == 201);
   }
 }

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,9 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example evaluator (module {@code examples}) against a standalone pipeline: a rule created through the API fires for
- * an error trace, the evaluator annotates it once, and a second evaluator replaying the whole
- * trigger topic annotates nothing again.
+ * The example evaluator (module {@code examples}) against a standalone pipeline: a rule created
+ * through the API fires for an error trace, which is pending a score until the evaluator scores it
+ * once (passed false, with the trigger id); the score lists, filters and queues the trace through
+ * the API, and neither a second evaluator replaying the whole trigger topic nor a repeated POST adds
+ * a score.
  */
 class TriggerEvaluatorIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,10 +61,13 @@ class TriggerEvaluatorIT {
   }
 
   @Test
-  void annotatesEachTriggeredTraceOnceAlsoWhenTheTopicIsReplayed() throws Exception {
+  void scoresEachTriggeredTraceOnceAlsoWhenTheTopicIsReplayed() throws Exception {
     JsonNode rule =
         send("POST", "/api/v1/evaluation-rules", "{\"name\": \"errors\", \"filter\": {\"status\":"
             + " \"ERROR\"}}", 201);
+    JsonNode queue =
+        send("POST", "/api/v1/annotation-queues", "{\"name\": \"failed evaluations\","
+            + " \"filter\": {\"evaluator\": \"example-evaluator\", \"passed\": false}}", 201);
     JsonNode ingested =
         send(
             "POST",
@@ -76,32 +82,68 @@ class TriggerEvaluatorIT {
     String failed = ingested.get("trace_ids").get(0).asText();
     String ok = ingested.get("trace_ids").get(1).asText();
 
+    // the trigger fired and no evaluator answered it yet: pending
+    JsonNode triggered =
+        await()
+            .atMost(WAIT)
+            .ignoreExceptions()
+            .until(() -> trace(failed), t -> t.get("fired_triggers").size() > 0);
+    String triggerId = triggered.get("fired_triggers").get(0).get("trigger_id").asText();
+    assertThat(triggered.get("fired_triggers").get(0).get("score_pending").asBoolean()).isTrue();
+    assertThat(ids("score_pending=true")).containsExactly(failed);
+    assertThat(triggered.get("scores")).isEmpty();
+
     try (TriggerEvaluator evaluator = startEvaluator("evaluator-1", rule.get("id").asText())) {
-      JsonNode annotated =
+      JsonNode scored =
           await()
               .atMost(WAIT)
               .ignoreExceptions()
-              .until(() -> trace(failed), t -> t.get("annotations").size() > 0);
-      JsonNode annotation = annotated.get("annotations").get(0);
-      assertThat(annotation.get("author").asText()).isEqualTo("example-evaluator");
-      assertThat(annotation.get("label").asText()).isEqualTo("failed");
-      assertThat(annotation.get("score").asDouble()).isZero();
-      assertThat(annotation.get("text").asText())
-          .contains(annotated.get("fired_triggers").get(0).get("trigger_id").asText());
-      // the OK trace matched no rule: no trigger, no annotation
+              .until(() -> trace(failed), t -> t.get("scores").size() > 0);
+      JsonNode score = scored.get("scores").get(0);
+      assertThat(score.get("evaluator").asText()).isEqualTo("example-evaluator");
+      assertThat(score.get("evaluator_version").asText()).isEqualTo("1");
+      assertThat(score.get("trigger_id").asText()).isEqualTo(triggerId);
+      assertThat(score.get("rule_id").asText()).isEqualTo(rule.get("id").asText());
+      assertThat(score.get("revision").asInt()).isEqualTo(1);
+      assertThat(score.get("passed").asBoolean()).isFalse();
+      assertThat(score.get("value").asDouble()).isZero();
+      assertThat(score.get("label").asText()).isEqualTo("failed");
+      assertThat(score.get("source").asText()).isEqualTo("evaluation");
+      assertThat(scored.get("scores_failed").asInt()).isEqualTo(1);
+      assertThat(scored.get("fired_triggers").get(0).get("score_pending").asBoolean()).isFalse();
+      assertThat(ids("evaluator=example-evaluator&passed=false")).containsExactly(failed);
+      assertThat(ids("score_pending=true")).isEmpty();
+      // the queue of failed evaluations took the trace when its score arrived
+      JsonNode items =
+          send("GET", "/api/v1/annotation-queues/" + queue.get("id").asText() + "/items", null, 200);
+      assertThat(items.get("items")).hasSize(1);
+      assertThat(items.get("items").get(0).get("trace_id").asText()).isEqualTo(failed);
+      // the OK trace matched no rule: no trigger, no score
       await()
           .atMost(WAIT)
           .ignoreExceptions()
           .until(() -> trace(ok).get("state").asText().equals("complete"));
       assertThat(trace(ok).get("fired_triggers")).isEmpty();
-      assertThat(trace(ok).get("annotations")).isEmpty();
+      assertThat(trace(ok).get("scores")).isEmpty();
     }
 
-    // a new group reads every trigger again; the annotation already there is recognised
+    // a new group reads every trigger again; the score already there is recognised
     try (TriggerEvaluator replay = startEvaluator("evaluator-2", rule.get("id").asText())) {
       await().atMost(WAIT).until(() -> caughtUp("evaluator-2"));
     }
-    assertThat(trace(failed).get("annotations")).hasSize(1);
+    JsonNode after = trace(failed);
+    assertThat(after.get("scores")).hasSize(1);
+    assertThat(after.get("scores_count").asInt()).isEqualTo(1);
+    // an evaluator that posts its verdict again gets the first score back: nothing is added
+    JsonNode again =
+        send(
+            "POST",
+            "/api/v1/traces/" + failed + "/scores",
+            "{\"evaluator\": \"example-evaluator\", \"trigger_id\": \"" + triggerId + "\","
+                + " \"passed\": true, \"value\": 1}",
+            200);
+    assertThat(again).isEqualTo(after.get("scores").get(0));
+    assertThat(trace(failed).get("scores")).hasSize(1);
   }
 
   private static TriggerEvaluator startEvaluator(String group, String ruleId) {
@@ -114,6 +156,7 @@ class TriggerEvaluatorIT {
                 pipeline.developmentApiKey().orElseThrow(),
                 List.of(ruleId),
                 "example-evaluator",
+                "1",
                 1_000_000,
                 30_000_000_000L));
     Thread thread = new Thread(evaluator, group);
@@ -144,6 +187,14 @@ class TriggerEvaluatorIT {
       }
       return true;
     }
+  }
+
+  private static List<String> ids(String query) throws Exception {
+    List<String> ids = new ArrayList<>();
+    send("GET", "/api/v1/traces?" + query, null, 200)
+        .get("traces")
+        .forEach(t -> ids.add(t.get("id").asText()));
+    return ids;
   }
 
   private static JsonNode trace(String id) throws Exception {

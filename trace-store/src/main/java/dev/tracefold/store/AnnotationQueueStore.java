@@ -1,6 +1,7 @@
 package dev.tracefold.store;
 
 import dev.tracefold.store.query.TraceQuery;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,6 +64,11 @@ public final class AnnotationQueueStore {
           + COLUMNS
           + ", 0::bigint AS pending_count, 0::bigint AS done_count"
           + " FROM annotation_queues q WHERE q.enabled ORDER BY q.project_id, q.queue_id";
+  private static final String LIST_PROJECT_ENABLED_SQL =
+      "SELECT "
+          + COLUMNS
+          + ", 0::bigint AS pending_count, 0::bigint AS done_count"
+          + " FROM annotation_queues q WHERE q.project_id = ? AND q.enabled ORDER BY q.queue_id";
   private static final String DELETE_SQL =
       "DELETE FROM annotation_queues WHERE project_id = ? AND queue_id = ?";
   /** Item columns (renamed where the traces table has a column of the same name) + trace. */
@@ -192,6 +198,18 @@ public final class AnnotationQueueStore {
             return readAll(statement);
           }
         });
+  }
+
+  /**
+   * The enabled queues of one project, by id, without item counts (zero): what a score re-judges
+   * ({@link ScoreStore#write}), read in the score's transaction.
+   */
+  static List<AnnotationQueue> listEnabled(Connection connection, String projectId)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(LIST_PROJECT_ENABLED_SQL)) {
+      statement.setString(1, projectId);
+      return readAll(statement);
+    }
   }
 
   /**

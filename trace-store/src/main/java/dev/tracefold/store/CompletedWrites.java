@@ -185,6 +185,10 @@ final class CompletedWrites {
         current.isEmpty()
             ? Map.of()
             : TraceRows.findForMerge(connection, current.stream().map(Revision::key).toList());
+    Map<TraceKey, Integer> pendingTriggers =
+        current.isEmpty()
+            ? Map.of()
+            : ScoreRows.pendingTriggers(connection, current.stream().map(Revision::key).toList());
     List<DecidedTrigger> now = new ArrayList<>();
     List<DecidedTrigger> last = new ArrayList<>();
     List<PendingTriggerRows.QueueItems> queueItems = new ArrayList<>();
@@ -193,7 +197,8 @@ final class CompletedWrites {
       StoredTrace trace =
           Optional.ofNullable(stored.get(revision.key()))
               .map(TraceRows.Stored::trace)
-              .orElseThrow(() -> new IllegalStateException("trace " + revision.key() + " not stored"));
+              .orElseThrow(() -> new IllegalStateException("trace " + revision.key() + " not stored"))
+              .withPendingTriggers(pendingTriggers.getOrDefault(revision.key(), 0));
       CompletionDecision decision =
           Objects.requireNonNull(revision.decider().decide(trace), "decision");
       for (DecidedTrigger decided : decision.triggers()) {

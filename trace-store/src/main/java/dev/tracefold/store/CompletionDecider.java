@@ -9,7 +9,8 @@ package dev.tracefold.store;
 public interface CompletionDecider {
   /**
    * @param trace the trace as stored with this revision (for a partial revision, its rollup merged
-   *     over every stored span), without spans
+   *     over every stored span), without spans; with its score summary and pending triggers (the
+   *     triggers fired for earlier revisions that no score answers), for score filters
    * @return what to record; never null
    */
   CompletionDecision decide(StoredTrace trace);

@@ -10,9 +10,15 @@ import java.util.Objects;
  * @param revision the trace revision it fired for
  * @param turn the rule's turn when it fired; null for triggers recorded before rules existed
  * @param firedEpochMillis when it fired, milliseconds since the Unix epoch
+ * @param scorePending true while no score answers it (no score carries its trigger id)
  */
 public record FiredTrigger(
-    String triggerId, String ruleId, int revision, RuleTurn turn, long firedEpochMillis) {
+    String triggerId,
+    String ruleId,
+    int revision,
+    RuleTurn turn,
+    long firedEpochMillis,
+    boolean scorePending) {
   public FiredTrigger {
     Objects.requireNonNull(triggerId, "triggerId");
     Objects.requireNonNull(ruleId, "ruleId");

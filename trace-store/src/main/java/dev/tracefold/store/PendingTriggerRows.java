@@ -4,13 +4,15 @@ import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.topic.TraceKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /**
  * Writes the {@code pending_triggers} and {@code annotation_queue_items} rows that a completed
- * trace revision adds. Stateless and thread-safe.
+ * trace revision (or a score, for queues) adds. Stateless and thread-safe.
  */
 final class PendingTriggerRows {
   /** A trigger id already fired is never scheduled again (a revision replayed after it fired). */
@@ -31,7 +33,7 @@ final class PendingTriggerRows {
           + PgValues.NOW_EPOCH_MILLIS
           + " FROM annotation_queues q WHERE q.project_id = ? AND q.queue_id = ANY (?::text[])"
           // a queue deleted meanwhile is skipped instead of failing the foreign key
-          + " FOR KEY SHARE OF q ON CONFLICT DO NOTHING";
+          + " FOR KEY SHARE OF q ON CONFLICT DO NOTHING RETURNING queue_id";
 
   /**
    * The annotation queues a revision of a trace joins.
@@ -90,18 +92,34 @@ final class PendingTriggerRows {
    */
   static void addQueueItems(Connection connection, Collection<QueueItems> items)
       throws SQLException {
-    if (items.isEmpty()) {
-      return;
+    for (QueueItems item : items) {
+      addQueueItems(connection, item.trace(), item.revision(), item.queueIds());
     }
+  }
+
+  /**
+   * Adds the trace to the queues that still exist; a trace already in a queue stays as it is.
+   *
+   * @return the queues the trace joined now
+   */
+  static List<String> addQueueItems(
+      Connection connection, TraceKey trace, int revision, Collection<String> queueIds)
+      throws SQLException {
+    if (queueIds.isEmpty()) {
+      return List.of();
+    }
+    List<String> added = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(ADD_ITEMS_SQL)) {
-      for (QueueItems item : items) {
-        statement.setString(1, item.trace().traceId());
-        statement.setInt(2, item.revision());
-        statement.setString(3, item.trace().projectId());
-        PgValues.setTextArray(statement, 4, item.queueIds().stream().toList());
-        statement.addBatch();
+      statement.setString(1, trace.traceId());
+      statement.setInt(2, revision);
+      statement.setString(3, trace.projectId());
+      PgValues.setTextArray(statement, 4, queueIds.stream().toList());
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          added.add(rows.getString(1));
+        }
       }
-      statement.executeBatch();
     }
+    return added;
   }
 }

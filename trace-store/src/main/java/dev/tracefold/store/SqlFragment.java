@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * A piece of SQL with its {@code ?} parameters, built up clause by clause. Parameters are {@link
- * String}, {@link Long}, {@link Integer} or {@code String[]} (bound as {@code text[]}). Not
- * thread-safe while being built.
+ * String}, {@link Long}, {@link Integer}, {@link Double} or {@code String[]} (bound as {@code
+ * text[]}). Not thread-safe while being built.
  */
 final class SqlFragment {
   private final StringBuilder sql = new StringBuilder();
@@ -26,6 +26,17 @@ final class SqlFragment {
     return append(sql.length() == 0 ? clause : " AND " + clause, values);
   }
 
+  /**
+   * Appends {@code " AND " + before + inner + after} (without {@code " AND "} when the fragment is
+   * empty), with the parameters of {@code inner}: a condition around a nested one, such as {@code
+   * EXISTS (SELECT ... WHERE <inner>)}.
+   */
+  SqlFragment and(String before, SqlFragment inner, String after) {
+    and(before + inner.sql() + after);
+    params.addAll(inner.params);
+    return this;
+  }
+
   String sql() {
     return sql.toString();
   }
@@ -40,6 +51,8 @@ final class SqlFragment {
         statement.setLong(index, number);
       } else if (value instanceof Integer number) {
         statement.setInt(index, number);
+      } else if (value instanceof Double number) {
+        statement.setDouble(index, number);
       } else if (value instanceof String[] texts) {
         String[] clean = new String[texts.length];
         for (int i = 0; i < texts.length; i++) {

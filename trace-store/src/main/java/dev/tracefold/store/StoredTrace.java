@@ -28,6 +28,8 @@ import java.util.TreeSet;
  *     revision 0; the trace is {@link TraceState#COMPLETE} only when it covers every stored span;
  *     null when unknown (a trace stored before schema version 6 that a late span had reopened)
  * @param annotations the trace's annotations in creation order; empty in listings
+ * @param scores how many scores the trace has and the latest of each evaluator (in listings too)
+ * @param allScores every score of the trace in creation order; empty in listings
  */
 public record StoredTrace(
     TraceRollup rollup,
@@ -40,19 +42,30 @@ public record StoredTrace(
     Long savedEpochMillis,
     long createdEpochMillis,
     Integer revisionSpanCount,
-    List<TraceAnnotation> annotations) {
+    List<TraceAnnotation> annotations,
+    TraceScores scores,
+    List<TraceScore> allScores) {
   public StoredTrace {
     Objects.requireNonNull(rollup, "rollup");
     Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(scores, "scores");
     spans = List.copyOf(spans);
     firedTriggers = List.copyOf(firedTriggers);
     userTags = List.copyOf(userTags);
     annotations = List.copyOf(annotations);
+    allScores = List.copyOf(allScores);
   }
 
-  /** This trace with its spans, fired triggers and annotations (as found by id). */
+  /**
+   * This trace with its spans, fired triggers, annotations and scores (as found by id), and the
+   * number of fired triggers no score answers.
+   */
   StoredTrace withDetails(
-      List<Span> spans, List<FiredTrigger> firedTriggers, List<TraceAnnotation> annotations) {
+      List<Span> spans,
+      List<FiredTrigger> firedTriggers,
+      List<TraceAnnotation> annotations,
+      List<TraceScore> allScores,
+      int pendingTriggers) {
     return new StoredTrace(
         rollup,
         state,
@@ -64,7 +77,27 @@ public record StoredTrace(
         savedEpochMillis,
         createdEpochMillis,
         revisionSpanCount,
-        annotations);
+        annotations,
+        scores.withPendingTriggers(pendingTriggers),
+        allScores);
+  }
+
+  /** This trace with the number of fired triggers no score answers (for score_pending). */
+  StoredTrace withPendingTriggers(int pendingTriggers) {
+    return new StoredTrace(
+        rollup,
+        state,
+        revision,
+        completionReason,
+        spans,
+        firedTriggers,
+        userTags,
+        savedEpochMillis,
+        createdEpochMillis,
+        revisionSpanCount,
+        annotations,
+        scores.withPendingTriggers(pendingTriggers),
+        allScores);
   }
 
   /**

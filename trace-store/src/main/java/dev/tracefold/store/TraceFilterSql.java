@@ -1,11 +1,13 @@
 package dev.tracefold.store;
 
 import dev.tracefold.schemas.SpanStatus;
+import dev.tracefold.store.query.DoubleRange;
 import dev.tracefold.store.query.KeysetPosition;
 import dev.tracefold.store.query.LongRange;
 import dev.tracefold.store.query.RangeField;
 import dev.tracefold.store.query.TagMatch;
 import dev.tracefold.store.query.TraceFilter;
+import dev.tracefold.store.query.TraceQuery;
 import dev.tracefold.store.query.TraceSort;
 import java.util.Collection;
 import java.util.Map;
@@ -14,12 +16,30 @@ import java.util.stream.Stream;
 
 /**
  * Turns a {@link TraceFilter} and a {@link TraceSort} into SQL over {@code traces t}. Every
- * condition is written in the form an index of V3 serves (see the migration). Stateless and
- * thread-safe.
+ * condition is written in the form an index of V3 serves (see the migration); score conditions are
+ * {@code EXISTS} over the {@code scores} table and its indexes (V7), never columns of {@code
+ * traces}. Stateless and thread-safe.
  */
 final class TraceFilterSql {
   /** The expression {@code tags} filters match: span tags plus user tags (indexed, GIN). */
   static final String TAGS_EXPRESSION = "(t.tags || t.user_tags)";
+
+  /** A score's value as {@code scores_latest_value_idx} orders it: no value is lowest. */
+  private static final String SCORE_VALUE = "coalesce(s.value, '-Infinity'::double precision)";
+
+  /** The latest scores of one evaluator, joined as {@code sc} when sorting by score. */
+  private static final String SCORE_SORT_JOIN =
+      " JOIN (SELECT s.trace_id AS score_trace_id, "
+          + SCORE_VALUE
+          + " AS score_key FROM scores s WHERE s.project_id = ? AND s.evaluator_name = ?"
+          + " AND s.latest) sc ON sc.score_trace_id = t.trace_id";
+
+  /** A fired trigger of the trace that no score answers. */
+  private static final String PENDING_TRIGGER =
+      "EXISTS (SELECT 1 FROM fired_triggers f WHERE f.project_id = t.project_id"
+          + " AND f.trace_id = t.trace_id AND NOT EXISTS (SELECT 1 FROM scores s"
+          + " WHERE s.project_id = f.project_id AND s.trace_id = f.trace_id"
+          + " AND s.trigger_id = f.trigger_id))";
 
   private TraceFilterSql() {}
 
@@ -73,7 +93,58 @@ final class TraceFilterSql {
           pattern,
           pattern);
     }
+    latestScore(where, filter);
+    if (filter.scorePending() != null) {
+      where.and((filter.scorePending() ? "" : "NOT ") + PENDING_TRIGGER);
+    }
     return where;
+  }
+
+  /**
+   * {@code traces t}, joined with the latest scores of the sort's evaluator when sorting by score
+   * (the traces without such a score are not listed).
+   */
+  static SqlFragment from(String projectId, TraceQuery query) {
+    SqlFragment from = new SqlFragment().append("traces t");
+    if (query.sort().field() == TraceSort.Field.SCORE) {
+      from.append(SCORE_SORT_JOIN, projectId, query.scoreEvaluator());
+    }
+    return from;
+  }
+
+  /** One latest score meets every score condition of the filter (evaluator, verdict, value). */
+  private static void latestScore(SqlFragment where, TraceFilter filter) {
+    if (filter.evaluators().isEmpty()
+        && filter.passed() == null
+        && filter.scoreRange() == null
+        && filter.labels().isEmpty()) {
+      return;
+    }
+    SqlFragment score =
+        new SqlFragment()
+            .and("s.project_id = t.project_id AND s.trace_id = t.trace_id AND s.latest");
+    if (!filter.evaluators().isEmpty()) {
+      score.and("s.evaluator_name = ANY(?)", (Object) array(filter.evaluators()));
+    }
+    if (filter.passed() != null) {
+      // a literal, so the planner matches the partial index on passed IS NOT NULL
+      score.and("s.passed = " + filter.passed());
+    }
+    DoubleRange range = filter.scoreRange();
+    if (range != null) {
+      // the expression of scores_latest_value_idx; a score without a value is outside every range
+      score.and("s.value IS NOT NULL");
+      if (range.min() != null) {
+        score.and(SCORE_VALUE + " >= ?", range.min());
+      }
+      if (range.max() != null) {
+        score.and(SCORE_VALUE + " <= ?", range.max());
+      }
+    }
+    if (!filter.labels().isEmpty()) {
+      score.and("s.label = ANY(?)", (Object) array(filter.labels()));
+    }
+    where.and("EXISTS (SELECT 1 FROM scores s WHERE ", score, ")");
   }
 
   /** The SQL expression of a sort field's key (the one its V3 index is built on). */
@@ -87,22 +158,40 @@ final class TraceFilterSql {
       case SPAN_COUNT -> "t.span_count";
       case ERROR_COUNT -> "t.error_count";
       case CREATED_AT -> "t.created_epoch_millis";
+      case SCORE -> "sc.score_key";
     };
+  }
+
+  /**
+   * The tie-breaker of a sort: the trace id, as the sort key's index holds it ({@code sc}'s for
+   * scores, so that the keyset condition is an index condition).
+   */
+  private static String tieBreaker(TraceSort.Field field) {
+    return field == TraceSort.Field.SCORE ? "sc.score_trace_id" : "t.trace_id";
   }
 
   /** Adds the keyset condition: rows strictly after {@code position} in the sort's order. */
   static void after(SqlFragment where, TraceSort sort, KeysetPosition position) {
     String operator = sort.order() == TraceSort.Order.DESC ? "<" : ">";
-    where.and(
-        "(" + sortKey(sort.field()) + ", t.trace_id) " + operator + " (?, ?)",
-        position.sortKey(),
-        position.traceId());
+    String keys = "(" + sortKey(sort.field()) + ", " + tieBreaker(sort.field()) + ") ";
+    Object key =
+        sort.field() == TraceSort.Field.SCORE
+            ? (Object) TraceSort.scoreOfSortKey(position.sortKey())
+            : (Object) position.sortKey();
+    where.and(keys + operator + " (?, ?)", key, position.traceId());
   }
 
-  /** {@code ORDER BY key dir, t.trace_id dir}. */
+  /** {@code ORDER BY key dir, <trace id> dir}. */
   static String orderBy(TraceSort sort) {
     String direction = sort.order() == TraceSort.Order.DESC ? "DESC" : "ASC";
-    return " ORDER BY " + sortKey(sort.field()) + " " + direction + ", t.trace_id " + direction;
+    return " ORDER BY "
+        + sortKey(sort.field())
+        + " "
+        + direction
+        + ", "
+        + tieBreaker(sort.field())
+        + " "
+        + direction;
   }
 
   private static void range(SqlFragment where, RangeField field, LongRange range) {

@@ -19,6 +19,7 @@ final class TraceListing {
 
   static TracePage list(Connection connection, String projectId, TraceQuery query, int countLimit)
       throws SQLException {
+    SqlFragment from = TraceFilterSql.from(projectId, query);
     SqlFragment pageWhere = TraceFilterSql.where(projectId, query.filter());
     if (query.after() != null) {
       TraceFilterSql.after(pageWhere, query.sort(), query.after());
@@ -26,13 +27,15 @@ final class TraceListing {
     String sql =
         "SELECT "
             + TraceRows.SELECT_COLUMNS
-            + " FROM traces t WHERE "
+            + " FROM "
+            + from.sql()
+            + " WHERE "
             + pageWhere.sql()
             + TraceFilterSql.orderBy(query.sort())
             + " LIMIT ? OFFSET ?";
     List<StoredTrace> traces = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      int next = pageWhere.bind(statement, 1);
+      int next = pageWhere.bind(statement, from.bind(statement, 1));
       statement.setInt(next++, query.pageSize() + 1);
       statement.setLong(next, (long) (query.page() - 1) * query.pageSize());
       try (ResultSet rows = statement.executeQuery()) {
@@ -50,25 +53,29 @@ final class TraceListing {
       // the last page, found by offset: every match is before it or on it
       total = (long) (query.page() - 1) * query.pageSize() + traces.size();
     } else {
-      total = count(connection, TraceFilterSql.where(projectId, query.filter()), query, countLimit);
+      total = count(connection, projectId, query, countLimit);
     }
     return new TracePage(
         traces,
         Math.min(total, countLimit),
         total > countLimit,
-        more ? query.sort().positionOf(traces.get(traces.size() - 1)) : null);
+        more ? query.positionOf(traces.get(traces.size() - 1)) : null);
   }
 
   /** Matching traces, counted up to {@code limit + 1}. */
-  private static long count(Connection connection, SqlFragment where, TraceQuery query, int limit)
+  private static long count(Connection connection, String projectId, TraceQuery query, int limit)
       throws SQLException {
+    SqlFragment from = TraceFilterSql.from(projectId, query);
+    SqlFragment where = TraceFilterSql.where(projectId, query.filter());
     String sql =
-        "SELECT count(*) FROM (SELECT 1 FROM traces t WHERE "
+        "SELECT count(*) FROM (SELECT 1 FROM "
+            + from.sql()
+            + " WHERE "
             + where.sql()
             + TraceFilterSql.orderBy(query.sort())
             + " LIMIT ?) c";
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setInt(where.bind(statement, 1), limit + 1);
+      statement.setInt(where.bind(statement, from.bind(statement, 1)), limit + 1);
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
         return rows.getLong(1);

@@ -55,7 +55,7 @@ final class TraceRows {
   static final String SELECT_COLUMNS =
       String.join(", ", ROLLUP_COLUMNS)
           + ", state, revision, completion_reason, user_tags, saved_epoch_millis,"
-          + " created_epoch_millis, revision_span_count";
+          + " created_epoch_millis, revision_span_count, scores_count, latest_scores";
 
   /** The columns written from a rollup row, in {@link #write} order. */
   private static final String WRITTEN_COLUMNS =
@@ -186,6 +186,14 @@ final class TraceRows {
     return stored;
   }
 
+  /**
+   * The trace (without spans, triggers, annotations and score list; its pending triggers unknown),
+   * or empty if none is stored.
+   */
+  static Optional<StoredTrace> find(Connection connection, TraceKey trace) throws SQLException {
+    return find(connection, trace.projectId(), trace.traceId());
+  }
+
   /** The trace (without spans, triggers and annotations), or empty if none is stored. */
   static Optional<StoredTrace> find(Connection connection, String projectId, String traceId)
       throws SQLException {
@@ -200,7 +208,8 @@ final class TraceRows {
 
   /**
    * Reads the trace at the result set's current row (selected with {@link #SELECT_COLUMNS}),
-   * without spans, trigger ids and annotations.
+   * without spans, trigger ids, annotations and score list, with its score summary (pending
+   * triggers unknown).
    */
   static StoredTrace read(ResultSet rows) throws SQLException {
     TraceRollup rollup =
@@ -247,6 +256,9 @@ final class TraceRows {
         PgValues.getLong(rows, "saved_epoch_millis"),
         rows.getLong("created_epoch_millis"),
         PgValues.getInteger(rows, "revision_span_count"),
+        List.of(),
+        TraceScores.of(
+            rows.getInt("scores_count"), ScoreRows.latest(rows.getString("latest_scores"))),
         List.of());
   }
 

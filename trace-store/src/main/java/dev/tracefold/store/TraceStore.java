@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -74,8 +75,9 @@ public final class TraceStore implements AutoCloseable {
   private final EvaluationRuleStore evaluationRules;
   private final AnnotationQueueStore annotationQueues;
   private final PendingTriggerStore pendingTriggers;
+  private final ScoreStore scores;
 
-  private TraceStore(HikariDataSource dataSource) {
+  private TraceStore(HikariDataSource dataSource, MeterRegistry registry) {
     this.dataSource = dataSource;
     this.transactions = new Transactions(dataSource);
     this.curation = new TraceCuration(transactions);
@@ -84,6 +86,7 @@ public final class TraceStore implements AutoCloseable {
     this.evaluationRules = new EvaluationRuleStore(transactions);
     this.annotationQueues = new AnnotationQueueStore(transactions);
     this.pendingTriggers = new PendingTriggerStore(transactions);
+    this.scores = new ScoreStore(transactions, new ScoreMeters(registry), Clock.systemUTC());
   }
 
   /**
@@ -102,9 +105,11 @@ public final class TraceStore implements AutoCloseable {
    * Same as {@link #open(StoreSettings)}, and publishes the pool's meters to {@code registry}
    * (HikariCP's Micrometer tracker: {@code hikaricp_connections_active}, {@code _idle}, {@code
    * _pending}, {@code _max}, {@code _timeout_total}, {@code _acquire_seconds}, {@code
-   * _usage_seconds}, {@code _creation_seconds}, all tagged {@code pool="tracefold-store"}).
+   * _usage_seconds}, {@code _creation_seconds}, all tagged {@code pool="tracefold-store"}) and the
+   * counters of the scores it stores ({@code tracefold_scores_written_total}, {@code
+   * tracefold_scores_verdicts_total}; see {@link ScoreStore}).
    *
-   * @param registry where the pool's meters go; {@code null} publishes none
+   * @param registry where the pool's and the scores' meters go; {@code null} publishes none
    */
   public static TraceStore open(StoreSettings settings, MeterRegistry registry) {
     Objects.requireNonNull(settings, "settings");
@@ -155,7 +160,7 @@ public final class TraceStore implements AutoCloseable {
           "Cannot migrate the trace store schema at " + settings.jdbcUrl() + ": " + rootMessage(e),
           e);
     }
-    return new TraceStore(dataSource);
+    return new TraceStore(dataSource, registry);
   }
 
   /** The pooled data source (for read queries of other components); do not close it. */
@@ -252,7 +257,8 @@ public final class TraceStore implements AutoCloseable {
    *       plus its own; its rollup is always over every stored span. A revision the same as or
    *       older than the stored one changes the row only if it brought spans the store did not have
    *       (they are merged in, the trace {@code in_progress});
-   *   <li>unless the stored revision is newer: asks {@code decider} with the trace as now stored,
+   *   <li>unless the stored revision is newer: asks {@code decider} with the trace as now stored
+   *       (with its scores and the number of earlier triggers no score answers, for score filters),
    *       records its triggers of turn first and every in {@code fired_triggers} (a trigger id
    *       stored already keeps its row), schedules its triggers of turn last in {@code
    *       pending_triggers} (unless already fired) after dropping the unclaimed pending triggers of
@@ -351,7 +357,8 @@ public final class TraceStore implements AutoCloseable {
   }
 
   /**
-   * Finds one trace with all its spans (start order), fired trigger ids and annotations.
+   * Finds one trace with all its spans (start order), fired triggers (each saying whether a score
+   * answers it), annotations and scores (creation order).
    *
    * @return the trace, or empty if the project has no trace with this id
    * @throws TraceStoreException if the database fails
@@ -376,7 +383,9 @@ public final class TraceStore implements AutoCloseable {
                   .withDetails(
                       SpanRows.load(connection, key),
                       TriggerRows.list(connection, key),
-                      AnnotationRows.list(connection, key)));
+                      AnnotationRows.list(connection, key),
+                      ScoreRows.list(connection, key),
+                      ScoreRows.pendingTriggers(connection, key)));
         });
   }
 
@@ -434,6 +443,11 @@ public final class TraceStore implements AutoCloseable {
   /** Triggers of turn last waiting for their delay, on this store's pool. */
   public PendingTriggerStore pendingTriggers() {
     return pendingTriggers;
+  }
+
+  /** Scores of traces (verdicts of evaluators and people), on this store's pool. */
+  public ScoreStore scores() {
+    return scores;
   }
 
   /** Closes the connection pool. Idempotent. */

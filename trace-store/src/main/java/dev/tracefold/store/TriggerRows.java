@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads and writes the {@code fired_triggers} table: every trigger a rule fired, with its turn and
@@ -27,11 +28,20 @@ final class TriggerRows {
       "INSERT INTO fired_triggers"
           + " (trigger_id, rule_id, project_id, trace_id, revision, fired_at, turn, payload)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trigger_id) DO NOTHING";
+  private static final String COLUMNS =
+      "f.trigger_id, f.rule_id, f.revision, f.turn,"
+          + " (extract(epoch FROM f.fired_at) * 1000)::bigint AS fired_epoch_millis,"
+          + " NOT EXISTS (SELECT 1 FROM scores s WHERE s.project_id = f.project_id"
+          + " AND s.trace_id = f.trace_id AND s.trigger_id = f.trigger_id) AS score_pending";
   private static final String LIST_SQL =
-      "SELECT trigger_id, rule_id, revision, turn,"
-          + " (extract(epoch FROM fired_at) * 1000)::bigint AS fired_epoch_millis"
-          + " FROM fired_triggers WHERE project_id = ? AND trace_id = ?"
-          + " ORDER BY revision, fired_at, trigger_id";
+      "SELECT "
+          + COLUMNS
+          + " FROM fired_triggers f WHERE f.project_id = ? AND f.trace_id = ?"
+          + " ORDER BY f.revision, f.fired_at, f.trigger_id";
+  private static final String FIND_SQL =
+      "SELECT "
+          + COLUMNS
+          + " FROM fired_triggers f WHERE f.trigger_id = ? AND f.project_id = ? AND f.trace_id = ?";
   private static final String RECORDED_SQL =
       "SELECT f.project_id, f.trace_id, f.payload FROM fired_triggers f"
           + " JOIN unnest(?::text[], ?::text[], ?::int[]) AS k(project_id, trace_id, revision)"
@@ -112,17 +122,34 @@ final class TriggerRows {
       statement.setString(2, trace.traceId());
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          String turn = rows.getString("turn");
-          fired.add(
-              new FiredTrigger(
-                  rows.getString("trigger_id"),
-                  rows.getString("rule_id"),
-                  rows.getInt("revision"),
-                  turn == null ? null : RuleTurn.fromWireName(turn),
-                  rows.getLong("fired_epoch_millis")));
+          fired.add(read(rows));
         }
       }
     }
     return fired;
+  }
+
+  /** The trigger with this id if it was fired for this trace. */
+  static Optional<FiredTrigger> find(Connection connection, TraceKey trace, String triggerId)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(FIND_SQL)) {
+      PgValues.setText(statement, 1, triggerId);
+      statement.setString(2, trace.projectId());
+      statement.setString(3, trace.traceId());
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private static FiredTrigger read(ResultSet rows) throws SQLException {
+    String turn = rows.getString("turn");
+    return new FiredTrigger(
+        rows.getString("trigger_id"),
+        rows.getString("rule_id"),
+        rows.getInt("revision"),
+        turn == null ? null : RuleTurn.fromWireName(turn),
+        rows.getLong("fired_epoch_millis"),
+        rows.getBoolean("score_pending"));
   }
 }

@@ -93,9 +93,19 @@ final class ApiBodies {
    * @throws ApiException when not a boolean
    */
   static boolean bool(ObjectNode body, String name, boolean defaultValue) {
+    Boolean value = bool(body, name);
+    return value == null ? defaultValue : value;
+  }
+
+  /**
+   * A boolean field; null when absent or null.
+   *
+   * @throws ApiException when not a boolean
+   */
+  static Boolean bool(ObjectNode body, String name) {
     JsonNode value = body.get(name);
     if (value == null || value.isNull()) {
-      return defaultValue;
+      return null;
     }
     if (!value.isBoolean()) {
       throw ApiException.badRequest(

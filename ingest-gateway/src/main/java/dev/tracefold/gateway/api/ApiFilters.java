@@ -28,8 +28,8 @@ final class ApiFilters {
   private ApiFilters() {}
 
   /**
-   * The filter object as list parameters: each field a string, a whole number, a boolean or an
-   * array of them, every value kept as its text ({@code 2} becomes {@code "2"}).
+   * The filter object as list parameters: each field a string, a number, a boolean or an array of
+   * them, every value kept as its text ({@code 2} becomes {@code "2"}, {@code 0.5} {@code "0.5"}).
    *
    * @param filter the {@code filter} field of the body (not null)
    * @param example a valid body, quoted when {@code filter} is not an object
@@ -48,12 +48,12 @@ final class ApiFilters {
               List<String> values = new ArrayList<>();
               JsonNode value = field.getValue();
               for (JsonNode item : value.isArray() ? value : List.of(value)) {
-                if (!item.isTextual() && !item.isIntegralNumber() && !item.isBoolean()) {
+                if (!item.isTextual() && !item.isNumber() && !item.isBoolean()) {
                   throw ApiException.badRequest(
                       FILTER + "." + field.getKey(),
                       "filter."
                           + field.getKey()
-                          + " must be a string, a whole number or an array of them");
+                          + " must be a string, a number, a boolean or an array of them");
                 }
                 values.add(item.asText());
               }

@@ -21,6 +21,7 @@ public final class ReadApiService {
   private final TraceListService list;
   private final TraceDetailService detail;
   private final TraceCurationService curation;
+  private final ScoreService scores;
   private final TraceCompareService compare;
   private final SessionService sessions;
   private final TraceSetService traceSets;
@@ -46,6 +47,7 @@ public final class ReadApiService {
     this.list = new TraceListService(store, clock);
     this.detail = new TraceDetailService(store);
     this.curation = new TraceCurationService(store);
+    this.scores = new ScoreService(store);
     this.compare = new TraceCompareService(store);
     this.sessions = new SessionService(store, clock);
     this.traceSets = new TraceSetService(store, clock);
@@ -59,6 +61,7 @@ public final class ReadApiService {
     list.addTo(server);
     detail.addTo(server);
     curation.addTo(server);
+    scores.addTo(server);
     compare.addTo(server);
     sessions.addTo(server);
     traceSets.addTo(server);

@@ -9,6 +9,8 @@ import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.store.FiredTrigger;
 import dev.tracefold.store.StoredTrace;
 import dev.tracefold.store.TraceAnnotation;
+import dev.tracefold.store.TraceScore;
+import dev.tracefold.store.TraceScores;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,13 +70,19 @@ final class TraceJson {
     json.put("input", rollup.getInput());
     json.put("output", rollup.getOutput());
     json.put("source", rollup.getSource());
+    TraceScores scores = trace.scores();
+    json.put("scores_count", scores.count());
+    json.put("scores_passed", scores.passedCount());
+    json.put("scores_failed", scores.failedCount());
+    ArrayNode latest = json.putArray("latest_scores");
+    scores.latest().values().forEach(score -> latest.add(score(score, false)));
     return json;
   }
 
   /**
-   * A trace with its fired triggers, annotations and every span, as {@code GET /api/v1/traces/{id}}
-   * shows it: spans nested by parent ({@code tree}: root-level spans, each with {@code children})
-   * or in start order ({@code flat}); see {@link SpanTree}.
+   * A trace with its fired triggers, annotations, scores and every span, as {@code GET
+   * /api/v1/traces/{id}} shows it: spans nested by parent ({@code tree}: root-level spans, each
+   * with {@code children}) or in start order ({@code flat}); see {@link SpanTree}.
    */
   static ObjectNode detail(StoredTrace trace, boolean flat) {
     ObjectNode json = summary(trace);
@@ -82,6 +90,8 @@ final class TraceJson {
     trace.firedTriggers().forEach(trigger -> triggers.add(firedTrigger(trigger)));
     ArrayNode annotations = json.putArray("annotations");
     trace.annotations().forEach(annotation -> annotations.add(annotation(annotation)));
+    ArrayNode scores = json.putArray("scores");
+    trace.allScores().forEach(score -> scores.add(score(score)));
     json.put("format", flat ? "flat" : "tree");
     SpanTree tree = SpanTree.of(trace.spans());
     ArrayNode spans = json.putArray("spans");
@@ -101,6 +111,7 @@ final class TraceJson {
     json.put("revision", trigger.revision());
     json.put("turn", trigger.turn() == null ? null : trigger.turn().wireName());
     json.put("fired_epoch_millis", trigger.firedEpochMillis());
+    json.put("score_pending", trigger.scorePending());
     return json;
   }
 
@@ -113,6 +124,32 @@ final class TraceJson {
     json.put("score", annotation.score());
     json.put("label", annotation.label());
     json.put("created_epoch_millis", annotation.createdEpochMillis());
+    return json;
+  }
+
+  /** One score, as {@code POST .../scores} answers and {@code GET /api/v1/traces/{id}} lists. */
+  static ObjectNode score(TraceScore score) {
+    return score(score, true);
+  }
+
+  /** One score; without {@code reason} in the trace summary's {@code latest_scores}. */
+  private static ObjectNode score(TraceScore score, boolean withReason) {
+    ObjectNode json = NODES.objectNode();
+    json.put("id", score.id());
+    json.put("evaluator", score.evaluatorName());
+    json.put("evaluator_version", score.evaluatorVersion());
+    json.put("trigger_id", score.triggerId());
+    json.put("rule_id", score.ruleId());
+    json.put("revision", score.revision());
+    json.put("passed", score.passed());
+    json.put("value", score.value());
+    json.put("label", score.label());
+    if (withReason) {
+      json.put("reason", score.reason());
+    }
+    json.put("source", score.source().wireName());
+    json.put("created_by", score.createdBy());
+    json.put("created_epoch_millis", score.createdEpochMillis());
     return json;
   }
 

@@ -47,6 +47,7 @@ record TraceListRequest(TraceQuery query, Integer page, long asOfEpochMillis, St
     if (cursorText == null) {
       int page = ApiRequests.page(params);
       TraceFilter filter = TraceFilterParams.parse(params, now, PAGING_PARAMETERS);
+      checkScoreSort(sort, filter);
       return new TraceListRequest(
           TraceQuery.page(filter, sort, page, pageSize), page, now.toEpochMilli(), fingerprint);
     }
@@ -63,6 +64,7 @@ record TraceListRequest(TraceQuery query, Integer page, long asOfEpochMillis, St
     }
     Instant asOf = Instant.ofEpochMilli(cursor.asOfEpochMillis());
     TraceFilter filter = TraceFilterParams.parse(params, asOf, PAGING_PARAMETERS);
+    checkScoreSort(sort, filter);
     return new TraceListRequest(
         TraceQuery.after(filter, sort, cursor.position(), pageSize),
         null,
@@ -73,6 +75,17 @@ record TraceListRequest(TraceQuery query, Integer page, long asOfEpochMillis, St
   /** The cursor of the page after one ending at {@code position}. */
   String cursorAfter(dev.tracefold.store.query.KeysetPosition position) {
     return new TraceCursor(query.sort(), position, asOfEpochMillis, fingerprint).encode();
+  }
+
+  /** {@code sort_by=score} orders by the latest score of the filter's one evaluator. */
+  private static void checkScoreSort(TraceSort sort, TraceFilter filter) {
+    if (sort.field() == TraceSort.Field.SCORE && filter.evaluators().size() != 1) {
+      throw ApiException.badRequest(
+          "sort_by",
+          "sort_by=score needs exactly one evaluator=<name>, the evaluator whose latest score"
+              + " orders the traces; got "
+              + filter.evaluators().size());
+    }
   }
 
   private static TraceSort sort(Map<String, List<String>> params) {

@@ -234,7 +234,7 @@ class EvaluationRuleApiIT {
     assertBadRequest(
         post("{\"name\": \"x\", \"filter\": {\"status\": [{}]}}"),
         "filter.status",
-        "filter.status must be a string, a whole number or an array of them");
+        "filter.status must be a string, a number, a boolean or an array of them");
     assertThat(post("{\"name\": \"x\", \"filter\": [\"status\"]}").json().get("parameter").asText())
         .isEqualTo("filter");
     assertBadRequest(

@@ -204,6 +204,27 @@ class OpenApiIT {
   @Test
   void ruleAndQueueResponsesMatchTheirDocumentedSchemas() throws IOException {
     String queueId = completeTraceC();
+    String scores = "/api/v1/traces/{id}/scores";
+    String scoresOfC = "/api/v1/traces/" + TRACE_C + "/scores";
+    String score =
+        "{\"evaluator\": \"judge\", \"trigger_id\": \"trigger-"
+            + TRACE_C
+            + "\", \"passed\": false, \"value\": 0.5, \"label\": \"x\", \"reason\": \"r\"}";
+    check(scores, "post", api.send("POST", scoresOfC, PROJECT, score));
+    check(scores, "post", api.send("POST", scoresOfC, PROJECT, score));
+    check(scores, "post", api.send("POST", scoresOfC, PROJECT, "{\"evaluator\": \"judge\"}"));
+    check(
+        scores,
+        "post",
+        api.send(
+            "POST",
+            "/api/v1/traces/" + "e".repeat(32) + "/scores",
+            PROJECT,
+            "{\"evaluator\": \"judge\", \"passed\": true}"));
+    check(
+        "/api/v1/traces",
+        "get",
+        api.get("/api/v1/traces?evaluator=judge&sort_by=score&page_size=1", PROJECT));
     String rules = "/api/v1/evaluation-rules";
     Reply rule =
         api.send(

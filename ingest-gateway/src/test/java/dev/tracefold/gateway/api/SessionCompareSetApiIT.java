@@ -208,7 +208,7 @@ class SessionCompareSetApiIT {
     assertBadRequest(
         post("{\"name\": \"x\", \"filter\": {\"status\": {\"a\": 1}}}"),
         "filter.status",
-        "filter.status must be a string, a whole number or an array of them");
+        "filter.status must be a string, a number, a boolean or an array of them");
     assertBadRequest(
         post("{\"name\": \"x\", \"filter\": {\"page\": 2}}"),
         "filter.page",

@@ -9,6 +9,7 @@ import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.store.StoredTrace;
+import dev.tracefold.store.TraceScores;
 import dev.tracefold.store.TraceState;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -109,6 +110,8 @@ class TraceComparisonTest {
         null,
         0,
         ordered.size(),
+        List.of(),
+        TraceScores.NONE,
         List.of());
   }
 

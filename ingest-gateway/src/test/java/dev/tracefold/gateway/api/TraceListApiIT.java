@@ -201,8 +201,9 @@ class TraceListApiIT {
             + " source, min_duration_nanos, max_duration_nanos, min_ttft_nanos, max_ttft_nanos,"
             + " min_cost_microcents, max_cost_microcents, min_span_count, max_span_count,"
             + " min_error_count, max_error_count, min_input_tokens, max_input_tokens,"
-            + " min_output_tokens, max_output_tokens, time_range, from, to, search and"
-            + " metadata.<key>; other parameters: page, page_size, cursor, sort_by, sort_order");
+            + " min_output_tokens, max_output_tokens, time_range, from, to, search, evaluator,"
+            + " passed, min_score, max_score, label, score_pending and metadata.<key>; other"
+            + " parameters: page, page_size, cursor, sort_by, sort_order");
     assertBadRequest(
         list("status=BROKEN"), "status", "status must be UNSET, OK or ERROR, got 'BROKEN'");
     assertBadRequest(
@@ -217,7 +218,7 @@ class TraceListApiIT {
         list("sort_by=name"),
         "sort_by",
         "sort_by must be one of start_time, end_time, duration, cost, total_tokens, span_count,"
-            + " error_count, created_at, got 'name'");
+            + " error_count, created_at, score, got 'name'");
     assertBadRequest(
         list("sort_order=up"), "sort_order", "sort_order must be asc or desc, got 'up'");
     assertBadRequest(

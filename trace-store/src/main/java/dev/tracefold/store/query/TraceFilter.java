@@ -3,6 +3,8 @@ package dev.tracefold.store.query;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.store.StoredTrace;
+import dev.tracefold.store.TraceScore;
+import dev.tracefold.store.TraceScores;
 import dev.tracefold.store.TraceState;
 import java.util.Collection;
 import java.util.Collections;
@@ -21,9 +23,14 @@ import java.util.TreeSet;
 /**
  * Which traces of a project to select: every condition that is set must hold (AND); an empty set,
  * map or null value sets no condition. The one filter language of Tracefold: the read API's list
- * parameters ({@link TraceFilterParams}), trace sets and evaluation rules all build this value,
- * which the store turns into SQL and {@link #matches} evaluates in memory with the same rules.
- * Immutable; build with {@link #builder()}.
+ * parameters ({@link TraceFilterParams}), trace sets, evaluation rules and annotation queues all
+ * build this value, which the store turns into SQL and {@link #matches} evaluates in memory with
+ * the same rules. Immutable; build with {@link #builder()}.
+ *
+ * <p>Score conditions ({@code evaluators}, {@code passed}, {@code scoreRange}, {@code labels}) look
+ * at the latest score of each evaluator of the trace (of its highest revision scored, the newest):
+ * they hold when one such score meets all of them together. {@code scorePending} looks at the
+ * evaluation triggers fired for the trace.
  *
  * @param statuses trace status is one of these
  * @param states trace state is one of these
@@ -45,6 +52,12 @@ import java.util.TreeSet;
  * @param startToEpochNanos trace start is before this (exclusive), nanoseconds since the Unix epoch
  * @param search the root span name, the trace input or the trace output contains this, ignoring
  *     case
+ * @param evaluators a latest score is of one of these evaluators (by name)
+ * @param passed a latest score has this pass/fail verdict
+ * @param scoreRange a latest score has a value within this range; null for no bound
+ * @param labels a latest score has one of these labels
+ * @param scorePending true: an evaluation trigger fired for the trace that no score answers yet (no
+ *     score carries its trigger id); false: every fired trigger is answered (or none fired)
  */
 public record TraceFilter(
     Set<SpanStatus> statuses,
@@ -64,7 +77,12 @@ public record TraceFilter(
     Map<String, String> metadata,
     Long startFromEpochNanos,
     Long startToEpochNanos,
-    String search) {
+    String search,
+    Set<String> evaluators,
+    Boolean passed,
+    DoubleRange scoreRange,
+    Set<String> labels,
+    Boolean scorePending) {
 
   /** The filter that selects every trace. */
   public static final TraceFilter ALL = builder().build();
@@ -97,6 +115,10 @@ public record TraceFilter(
       sortedMetadata.putAll(metadata);
     }
     metadata = Collections.unmodifiableSortedMap(sortedMetadata);
+    evaluators = strings(evaluators);
+    // an unbounded range sets no condition: normalise it so equal filters are equal
+    scoreRange = scoreRange == null || scoreRange.isUnbounded() ? null : scoreRange;
+    labels = strings(labels);
   }
 
   /** A builder of a filter that selects every trace until conditions are set. */
@@ -110,10 +132,25 @@ public record TraceFilter(
   }
 
   /**
+   * True when a condition looks at scores or pending triggers: a score arriving can change whether
+   * the filter matches the trace.
+   */
+  public boolean hasScoreConditions() {
+    return hasLatestScoreConditions() || scorePending != null;
+  }
+
+  private boolean hasLatestScoreConditions() {
+    return !evaluators.isEmpty() || passed != null || scoreRange != null || !labels.isEmpty();
+  }
+
+  /**
    * Evaluates the filter in memory, with the rules the store's SQL applies ({@code name_contains}
    * and {@code search} compare lower-cased text, as {@code ILIKE} does).
    *
-   * @param trace a stored trace (its spans are not looked at)
+   * @param trace a stored trace (its spans are not looked at); with its pending triggers loaded
+   *     ({@link TraceScores#pendingTriggers()}) when the filter has {@code scorePending}
+   * @throws IllegalStateException if the filter has {@code scorePending} and the trace's pending
+   *     triggers were not loaded
    */
   public boolean matches(StoredTrace trace) {
     TraceRollup r = trace.rollup();
@@ -137,7 +174,32 @@ public record TraceFilter(
         && (search == null
             || containsIgnoringCase(r.getRootSpanName(), search)
             || containsIgnoringCase(r.getInput(), search)
-            || containsIgnoringCase(r.getOutput(), search));
+            || containsIgnoringCase(r.getOutput(), search))
+        && scoresMatch(trace.scores());
+  }
+
+  private boolean scoresMatch(TraceScores scores) {
+    if (scorePending != null) {
+      Integer pending = scores.pendingTriggers();
+      if (pending == null) {
+        throw new IllegalStateException(
+            "score_pending needs the trace's pending triggers, which were not loaded");
+      }
+      if ((pending > 0) != scorePending) {
+        return false;
+      }
+    }
+    if (!hasLatestScoreConditions()) {
+      return true;
+    }
+    return scores.latest().values().stream().anyMatch(this::latestScoreMatches);
+  }
+
+  private boolean latestScoreMatches(TraceScore score) {
+    return (evaluators.isEmpty() || evaluators.contains(score.evaluatorName()))
+        && (passed == null || passed.equals(score.passed()))
+        && (scoreRange == null || scoreRange.contains(score.value()))
+        && (labels.isEmpty() || (score.label() != null && labels.contains(score.label())));
   }
 
   private boolean tagsMatch(TraceRollup rollup, StoredTrace trace) {
@@ -199,6 +261,11 @@ public record TraceFilter(
     private Long startFromEpochNanos;
     private Long startToEpochNanos;
     private String search;
+    private Set<String> evaluators;
+    private Boolean passed;
+    private DoubleRange scoreRange;
+    private Set<String> labels;
+    private Boolean scorePending;
 
     private Builder() {}
 
@@ -304,6 +371,42 @@ public record TraceFilter(
       return this;
     }
 
+    /** A latest score is of one of these evaluators (default: any, or no score condition). */
+    public Builder evaluators(Collection<String> values) {
+      evaluators = copy(values);
+      return this;
+    }
+
+    /** A latest score passed ({@code true}) or failed ({@code false}); null: no condition. */
+    public Builder passed(Boolean value) {
+      passed = value;
+      return this;
+    }
+
+    /**
+     * A latest score's value lies in the range (inclusive bounds); null or an unbounded range: no
+     * condition.
+     */
+    public Builder scoreRange(DoubleRange range) {
+      scoreRange = range;
+      return this;
+    }
+
+    /** A latest score has one of these labels (default: any). */
+    public Builder labels(Collection<String> values) {
+      labels = copy(values);
+      return this;
+    }
+
+    /**
+     * A fired trigger awaits a score ({@code true}) or none does ({@code false}); null: no
+     * condition.
+     */
+    public Builder scorePending(Boolean value) {
+      scorePending = value;
+      return this;
+    }
+
     /** The filter; the builder may be reused. */
     public TraceFilter build() {
       return new TraceFilter(
@@ -324,7 +427,12 @@ public record TraceFilter(
           metadata,
           startFromEpochNanos,
           startToEpochNanos,
-          search);
+          search,
+          evaluators,
+          passed,
+          scoreRange,
+          labels,
+          scorePending);
     }
 
     private static Set<String> copy(Collection<String> values) {

@@ -40,7 +40,13 @@ import java.util.regex.Pattern;
  *       error_count}, {@code input_tokens}, {@code output_tokens};
  *   <li>trace start: {@code time_range} (the last {@code <n>m}, {@code <n>h} or {@code <n>d}, e.g.
  *       {@code 1h}, {@code 24h}, {@code 7d}, {@code 30d}) or {@code from} (inclusive) / {@code to}
- *       (exclusive) as RFC 3339 times ({@code 2026-11-21T09:30:00Z}).
+ *       (exclusive) as RFC 3339 times ({@code 2026-11-21T09:30:00Z});
+ *   <li>scores (the latest score of each evaluator; one score must meet all of these): {@code
+ *       evaluator} and {@code label} (lists), {@code passed} ({@code true} or {@code false}),
+ *       {@code min_score} / {@code max_score} (inclusive bounds of the score's value, finite
+ *       numbers; only with {@code evaluator}, as evaluators score on different scales); and {@code
+ *       score_pending} ({@code true}: a fired evaluation trigger no score answers yet; {@code
+ *       false}: none).
  * </ul>
  *
  * Every failure is an {@link InvalidFilterException} naming the parameter: unknown parameters, a
@@ -75,11 +81,19 @@ public final class TraceFilterParams {
   private static final String FROM = "from";
   private static final String TO = "to";
   private static final String SEARCH = "search";
+  private static final String EVALUATOR = "evaluator";
+  private static final String PASSED = "passed";
+  private static final String MIN_SCORE = "min_score";
+  private static final String MAX_SCORE = "max_score";
+  private static final String LABEL = "label";
+  private static final String SCORE_PENDING = "score_pending";
 
   /** Every parameter name this parser accepts, besides {@code metadata.<key>}. */
   public static final Set<String> PARAMETERS = parameterNames();
 
   private static final Pattern TRACE_ID_FORM = Pattern.compile("[0-9a-fA-F]{32}");
+  private static final Pattern NUMBER_FORM =
+      Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
   private static final Pattern TIME_RANGE_FORM = Pattern.compile("([1-9][0-9]{0,4})([mhd])");
   private static final String RFC_3339_EXAMPLE = "2026-11-21T09:30:00Z";
 
@@ -165,6 +179,7 @@ public final class TraceFilterParams {
       }
     }
     in.startBounds(filter, now);
+    in.scores(filter);
     return filter.build();
   }
 
@@ -190,6 +205,7 @@ public final class TraceFilterParams {
       names.add("max_" + field.wireName());
     }
     names.addAll(List.of(TIME_RANGE, FROM, TO, SEARCH));
+    names.addAll(List.of(EVALUATOR, PASSED, MIN_SCORE, MAX_SCORE, LABEL, SCORE_PENDING));
     return Collections.unmodifiableSet(names);
   }
 
@@ -365,6 +381,58 @@ public final class TraceFilterParams {
             FROM, "from (" + text(FROM) + ") must be before to (" + text(TO) + ")");
       }
       filter.startBetween(from, to);
+    }
+
+    void scores(TraceFilter.Builder filter) {
+      List<String> evaluators = list(EVALUATOR);
+      filter.evaluators(evaluators);
+      filter.passed(bool(PASSED));
+      filter.labels(list(LABEL));
+      filter.scorePending(bool(SCORE_PENDING));
+      Double min = finiteNumber(MIN_SCORE);
+      Double max = finiteNumber(MAX_SCORE);
+      if ((min != null || max != null) && evaluators.isEmpty()) {
+        String name = min != null ? MIN_SCORE : MAX_SCORE;
+        throw new InvalidFilterException(
+            name,
+            name
+                + " needs evaluator=<name>, the evaluator whose scores it bounds (evaluators"
+                + " score on different scales)");
+      }
+      if (min != null && max != null && min > max) {
+        throw new InvalidFilterException(
+            MIN_SCORE, "min_score (" + min + ") must not exceed max_score (" + max + ")");
+      }
+      filter.scoreRange(new DoubleRange(min, max));
+    }
+
+    private Boolean bool(String name) {
+      String value = text(name);
+      if (value == null) {
+        return null;
+      }
+      return switch (value.trim().toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default ->
+            throw new InvalidFilterException(
+                name, name + " must be true or false, got '" + abbreviate(value) + "'");
+      };
+    }
+
+    private Double finiteNumber(String name) {
+      String value = text(name);
+      if (value == null) {
+        return null;
+      }
+      if (NUMBER_FORM.matcher(value.trim()).matches()) {
+        double number = Double.parseDouble(value.trim());
+        if (Double.isFinite(number)) {
+          return number;
+        }
+      }
+      throw new InvalidFilterException(
+          name, name + " must be a finite number such as 0.5, got '" + abbreviate(value) + "'");
     }
 
     private Long time(String name) {

@@ -1,5 +1,7 @@
 package dev.tracefold.store.query;
 
+import dev.tracefold.store.StoredTrace;
+import dev.tracefold.store.TraceScore;
 import java.util.Objects;
 
 /**
@@ -18,8 +20,9 @@ public record TraceQuery(
   public static final int MAX_PAGE_SIZE = 1000;
 
   /**
-   * @throws IllegalArgumentException if {@code page < 1}, {@code pageSize} is out of range, or
-   *     {@code after} is set with a page other than 1
+   * @throws IllegalArgumentException if {@code page < 1}, {@code pageSize} is out of range, {@code
+   *     after} is set with a page other than 1, or the sort is by {@link TraceSort.Field#SCORE} and
+   *     the filter does not name exactly one evaluator
    */
   public TraceQuery {
     Objects.requireNonNull(filter, "filter");
@@ -28,6 +31,28 @@ public record TraceQuery(
     if (after != null && page != 1) {
       throw new IllegalArgumentException("page must be 1 when paging after a position");
     }
+    if (sort.field() == TraceSort.Field.SCORE && filter.evaluators().size() != 1) {
+      throw new IllegalArgumentException(
+          "sorting by score needs a filter with exactly one evaluator, had " + filter.evaluators());
+    }
+  }
+
+  /**
+   * The evaluator whose latest score orders a listing sorted by {@link TraceSort.Field#SCORE}: the
+   * filter's only evaluator; null for other sorts.
+   */
+  public String scoreEvaluator() {
+    return sort.field() == TraceSort.Field.SCORE ? filter.evaluators().iterator().next() : null;
+  }
+
+  /** The position a page ending with {@code trace} continues from, in this query's order. */
+  public KeysetPosition positionOf(StoredTrace trace) {
+    if (sort.field() != TraceSort.Field.SCORE) {
+      return sort.positionOf(trace);
+    }
+    TraceScore score = trace.scores().latest().get(scoreEvaluator());
+    return new KeysetPosition(
+        TraceSort.scoreSortKey(score == null ? null : score.value()), trace.rollup().getTraceId());
   }
 
   /**

@@ -39,7 +39,13 @@ public record TraceSort(Field field, Order order) {
     /** Number of spans with status ERROR. */
     ERROR_COUNT("error_count", t -> t.rollup().getErrorCount()),
     /** When the trace was first stored, milliseconds since the Unix epoch. */
-    CREATED_AT("created_at", StoredTrace::createdEpochMillis);
+    CREATED_AT("created_at", StoredTrace::createdEpochMillis),
+    /**
+     * The value of the latest score of one evaluator ({@link TraceQuery#scoreEvaluator()}: the
+     * filter's only evaluator); a score without a value sorts below every value. Its key depends on
+     * the evaluator: see {@link TraceQuery#positionOf}, {@link #scoreSortKey}.
+     */
+    SCORE("score", null);
 
     private final String wireName;
     private final ToLongFunction<StoredTrace> key;
@@ -54,8 +60,17 @@ public record TraceSort(Field field, Order order) {
       return wireName;
     }
 
-    /** The trace's sort key, as the store compares it. */
+    /**
+     * The trace's sort key, as the store compares it.
+     *
+     * @throws UnsupportedOperationException for {@link #SCORE}, whose key depends on the evaluator
+     *     ({@link TraceQuery#positionOf})
+     */
     public long keyOf(StoredTrace trace) {
+      if (key == null) {
+        throw new UnsupportedOperationException(
+            "the score sort key depends on the evaluator: use TraceQuery.positionOf");
+      }
       return key.applyAsLong(trace);
     }
 
@@ -90,8 +105,27 @@ public record TraceSort(Field field, Order order) {
     }
   }
 
-  /** The position a page ending with {@code trace} continues from. */
+  /**
+   * The position a page ending with {@code trace} continues from.
+   *
+   * @throws UnsupportedOperationException for {@link Field#SCORE} ({@link TraceQuery#positionOf})
+   */
   public KeysetPosition positionOf(StoredTrace trace) {
     return new KeysetPosition(field.keyOf(trace), trace.rollup().getTraceId());
+  }
+
+  /**
+   * The sort key of a score value: a long that orders as the values do ({@code -0.0} as {@code
+   * 0.0}); a score without a value (null) is {@code -Infinity}, below every value.
+   */
+  public static long scoreSortKey(Double value) {
+    double v = value == null ? Double.NEGATIVE_INFINITY : value == 0 ? 0.0 : value;
+    long bits = Double.doubleToLongBits(v);
+    return bits >= 0 ? bits : bits ^ Long.MAX_VALUE;
+  }
+
+  /** The score value of a {@link #scoreSortKey} ({@code -Infinity} for a score without one). */
+  public static double scoreOfSortKey(long key) {
+    return Double.longBitsToDouble(key >= 0 ? key : key ^ Long.MAX_VALUE);
   }
 }

@@ -165,6 +165,64 @@ class TraceFilterParamsTest {
         "models has 101 values; at most 100 allowed");
   }
 
+  @Test
+  void parsesScoreParameters() {
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    params.put("evaluator", List.of("judge,critic"));
+    params.put("passed", List.of("FALSE"));
+    params.put("min_score", List.of("-0.5"));
+    params.put("max_score", List.of("1e2"));
+    params.put("label", List.of("hallucination"));
+    params.put("score_pending", List.of("true"));
+
+    TraceFilter filter = TraceFilterParams.parse(params, NOW);
+
+    assertThat(filter.evaluators()).containsExactly("critic", "judge");
+    assertThat(filter.passed()).isFalse();
+    assertThat(filter.scoreRange()).isEqualTo(new DoubleRange(-0.5, 100.0));
+    assertThat(filter.labels()).containsExactly("hallucination");
+    assertThat(filter.scorePending()).isTrue();
+    assertThat(filter.hasScoreConditions()).isTrue();
+    assertThat(TraceFilterParams.parse(Map.of("score_pending", List.of("false")), NOW))
+        .satisfies(f -> assertThat(f.hasScoreConditions()).isTrue());
+    assertThat(TraceFilterParams.parse(Map.of("status", List.of("OK")), NOW).hasScoreConditions())
+        .isFalse();
+    assertThat(TraceFilterParams.PARAMETERS)
+        .containsSubsequence(
+            "search", "evaluator", "passed", "min_score", "max_score", "label", "score_pending");
+  }
+
+  @Test
+  void rejectsMalformedScoreParametersNamingThem() {
+    assertRejected(
+        Map.of("passed", List.of("yes")), "passed", "passed must be true or false, got 'yes'");
+    assertRejected(
+        Map.of("score_pending", List.of("1")),
+        "score_pending",
+        "score_pending must be true or false, got '1'");
+    assertRejected(
+        Map.of("evaluator", List.of("j"), "min_score", List.of("0x1p3")),
+        "min_score",
+        "min_score must be a finite number such as 0.5, got '0x1p3'");
+    assertRejected(
+        Map.of("evaluator", List.of("j"), "max_score", List.of("NaN")),
+        "max_score",
+        "max_score must be a finite number such as 0.5, got 'NaN'");
+    assertRejected(
+        Map.of("max_score", List.of("1")),
+        "max_score",
+        "max_score needs evaluator=<name>, the evaluator whose scores it bounds (evaluators score"
+            + " on different scales)");
+    assertRejected(
+        Map.of("evaluator", List.of("j"), "min_score", List.of("2"), "max_score", List.of("1.5")),
+        "min_score",
+        "min_score (2.0) must not exceed max_score (1.5)");
+    assertRejected(
+        Map.of("label", List.of("a,,b")),
+        "label",
+        "label has an empty value in 'a,,b'; give one or more values separated by commas");
+  }
+
   private static void assertRejected(
       Map<String, List<String>> params, String parameter, String message) {
     assertThatThrownBy(() -> TraceFilterParams.parse(params, NOW))
