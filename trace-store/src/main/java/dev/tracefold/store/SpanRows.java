@@ -62,6 +62,19 @@ final class SpanRows {
           + " p.trace_id = s.trace_id AND p.span_id = s.parent_span_id), s.start_epoch_nanos,"
           + " s.span_id COLLATE \"C\" LIMIT 1) r";
 
+  /**
+   * A trace's spans in start order after a position, as many as fit in a byte budget: a span is
+   * taken while the payload bytes before it (on this page) are below the budget, so the first one
+   * always is.
+   */
+  private static final String PAGE_SQL =
+      "SELECT payload, remaining FROM (SELECT payload, start_epoch_nanos, span_id,"
+          + " sum(octet_length(payload)) OVER (ORDER BY start_epoch_nanos, span_id COLLATE \"C\")"
+          + " - octet_length(payload) AS bytes_before, count(*) OVER () AS remaining FROM spans"
+          + " WHERE project_id = ? AND trace_id = ?"
+          + " AND (start_epoch_nanos > ? OR (start_epoch_nanos = ? AND span_id COLLATE \"C\" > ?))"
+          + ") s WHERE bytes_before < ? ORDER BY start_epoch_nanos, span_id COLLATE \"C\" LIMIT ?";
+
   private static final String LOAD_ONE_SQL =
       "SELECT payload FROM spans WHERE project_id = ? AND trace_id = ?";
 
@@ -183,6 +196,38 @@ final class SpanRows {
     }
     spans.sort(START_ORDER);
     return spans;
+  }
+
+  /**
+   * One page of a trace's stored spans in start order.
+   *
+   * @param after the position to continue after; null for the first page
+   * @param limit most spans on the page, at least 1
+   * @param maxBytes byte budget of the page's span payloads (the first span is always taken)
+   */
+  static SpanPage page(
+      Connection connection, TraceKey trace, SpanPage.Position after, int limit, long maxBytes)
+      throws SQLException {
+    List<Span> spans = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(PAGE_SQL)) {
+      statement.setString(1, trace.projectId());
+      statement.setString(2, trace.traceId());
+      long afterStart = after == null ? Long.MIN_VALUE : after.startEpochNanos();
+      statement.setLong(3, afterStart);
+      statement.setLong(4, afterStart);
+      statement.setString(5, after == null ? "" : after.spanId());
+      statement.setLong(6, maxBytes);
+      statement.setInt(7, limit);
+      long remaining = 0;
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          spans.add(SERDE.decode(rows.getBytes(1)));
+          remaining = rows.getLong(2);
+        }
+      }
+      boolean more = remaining > spans.size();
+      return new SpanPage(spans, more ? SpanPage.Position.of(spans.get(spans.size() - 1)) : null);
+    }
   }
 
   /** Writes the span's row, its columns in {@link #COLUMNS} order. */

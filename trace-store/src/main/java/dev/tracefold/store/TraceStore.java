@@ -53,6 +53,19 @@ public final class TraceStore implements AutoCloseable {
    */
   public static final int COUNT_LIMIT = 1_000;
 
+  /**
+   * {@link #findTrace} returns at most this many of a trace's spans (the first in start order);
+   * {@link #findSpans} pages through all of them.
+   */
+  public static final int DETAIL_MAX_SPANS = 5_000;
+
+  /**
+   * {@link #findTrace} and every {@link #findSpans} page stop adding spans once their Avro payloads
+   * reach this many bytes (8 MiB; the JSON of a page is about twice that): a trace of 9,000 spans
+   * of 11 KB each used to answer 98 MB at once (issue #12).
+   */
+  public static final long PAGE_MAX_SPAN_BYTES = 8L << 20;
+
   private static final Logger log = LoggerFactory.getLogger(TraceStore.class);
 
   /** Longest wait for a pooled connection; a call fails with TraceStoreException after it. */
@@ -357,8 +370,10 @@ public final class TraceStore implements AutoCloseable {
   }
 
   /**
-   * Finds one trace with all its spans (start order), fired triggers (each saying whether a score
-   * answers it), annotations and scores (creation order).
+   * Finds one trace with its first spans (start order; at most {@link #DETAIL_MAX_SPANS} and
+   * {@link #PAGE_MAX_SPAN_BYTES} of them: fewer than its rollup's span count means more are stored,
+   * read them with {@link #findSpans}), fired triggers (each saying whether a score answers it),
+   * annotations and scores (creation order).
    *
    * @return the trace, or empty if the project has no trace with this id
    * @throws TraceStoreException if the database fails
@@ -381,11 +396,44 @@ public final class TraceStore implements AutoCloseable {
               found
                   .get()
                   .withDetails(
-                      SpanRows.load(connection, key),
+                      SpanRows.page(connection, key, null, DETAIL_MAX_SPANS, PAGE_MAX_SPAN_BYTES)
+                          .spans(),
                       TriggerRows.list(connection, key),
                       AnnotationRows.list(connection, key),
                       ScoreRows.list(connection, key),
                       ScoreRows.pendingTriggers(connection, key)));
+        });
+  }
+
+  /**
+   * One page of a trace's stored spans in start order (start time, then span id), at most {@code
+   * limit} spans and {@link #PAGE_MAX_SPAN_BYTES} of payload.
+   *
+   * @param after where the previous page ended ({@link SpanPage#next()}); null for the first page
+   * @param limit most spans on the page, 1 to {@link #DETAIL_MAX_SPANS}
+   * @return the page, or empty if the project has no trace with this id
+   * @throws IllegalArgumentException if {@code limit} is out of range
+   * @throws TraceStoreException if the database fails
+   */
+  public Optional<SpanPage> findSpans(
+      String projectId, String traceId, SpanPage.Position after, int limit) {
+    Objects.requireNonNull(projectId, "projectId");
+    Objects.requireNonNull(traceId, "traceId");
+    if (limit < 1 || limit > DETAIL_MAX_SPANS) {
+      throw new IllegalArgumentException(
+          "limit must be within 1.." + DETAIL_MAX_SPANS + ", was " + limit);
+    }
+    String project = PgValues.text(projectId);
+    String trace = PgValues.text(traceId);
+    return transactions.read(
+        "find spans of " + projectId + "/" + traceId,
+        connection -> {
+          if (TraceRows.find(connection, project, trace).isEmpty()) {
+            return Optional.empty();
+          }
+          return Optional.of(
+              SpanRows.page(
+                  connection, new TraceKey(project, trace), after, limit, PAGE_MAX_SPAN_BYTES));
         });
   }
 
