@@ -92,13 +92,14 @@ public final class OtlpHttpService implements HttpService {
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     OtlpFormat format = OtlpFormat.of(req.contentType());
-    OtlpFormat answerFormat = format == null ? OtlpFormat.JSON : format;
+    OtlpFormat answerFormat = OtlpFormat.answering(req.contentType());
     TransportMetrics transport = format == null ? unknownFormatMetrics : metrics.get(format);
     HttpResponder<IngestRequest> responder = (request, outcome) -> answer(answerFormat, outcome);
-    return HttpIngest.ingest(pipeline, transport, () -> decode(ctx, req, format), responder);
+    return HttpIngest.ingest(pipeline, transport, () -> read(ctx, req, format), responder);
   }
 
-  private CompletableFuture<IngestRequest> decode(
+  /** Checks the headers, then aggregates and decodes the body on the blocking executor. */
+  private CompletableFuture<IngestRequest> read(
       ServiceRequestContext ctx, HttpRequest req, OtlpFormat format) {
     if (format == null) {
       throw new RequestRefusedException(
@@ -141,7 +142,7 @@ public final class OtlpHttpService implements HttpService {
   /**
    * An OTLP error answer to a request with these headers: a {@code google.rpc.Status} body in the
    * request's content type (protobuf, or JSON for JSON and unknown types). Renders refusals decided
-   * before this service runs (401 and 503 of the API key check, Armeria's own 413).
+   * before this service runs (401 and 503 of the API key check).
    */
   public static HttpResponse errorFor(RequestHeaders headers, HttpStatus status, String message) {
     return errorResponse(OtlpFormat.answering(headers.contentType()), status, message)

@@ -57,16 +57,16 @@ class IngestMetricsTest {
         .contains("tracefold_gateway_rate_limited_total{protocol=\"otlp-grpc\"} 1.0")
         .contains("tracefold_gateway_spans_accepted_total{protocol=\"otlp-grpc\"} 3.0")
         .contains(
-            "tracefold_gateway_spans_rejected_total{protocol=\"otlp-grpc\",reason=\"span_too_large\"}"
-                + " 2.0")
+            "tracefold_gateway_spans_rejected_total{protocol=\"otlp-grpc\","
+                + "reason=\"span_too_large\"} 2.0")
         .contains("tracefold_gateway_ingest_latency_seconds_count{protocol=\"otlp-grpc\"} 1")
         .contains("tracefold_gateway_ingest_latency_seconds_bucket{protocol=\"otlp-grpc\",le=")
         .contains(
             "tracefold_gateway_attributes_limited_total{action=\"dropped\",protocol=\"otlp-grpc\"}"
                 + " 4.0")
         .contains(
-            "tracefold_gateway_attributes_limited_total{action=\"truncated\",protocol=\"otlp-grpc\"}"
-                + " 5.0")
+            "tracefold_gateway_attributes_limited_total{action=\"truncated\","
+                + "protocol=\"otlp-grpc\"} 5.0")
         .contains("tracefold_gateway_kafka_produce_errors_total{error=\"TimeoutException\"} 1.0")
         .contains("tracefold_gateway_native_traces_total{outcome=\"accepted\"} 6.0")
         .contains("tracefold_gateway_native_traces_total{outcome=\"rejected\"} 7.0");
