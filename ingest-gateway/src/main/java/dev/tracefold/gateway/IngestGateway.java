@@ -6,7 +6,9 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.tracefold.gateway.api.ReadApiService;
 import dev.tracefold.gateway.auth.ApiKeyAuthService;
 import dev.tracefold.gateway.auth.ApiKeyAuthenticator;
+import dev.tracefold.gateway.auth.AuthMetrics;
 import dev.tracefold.gateway.ingest.IngestMetrics;
+import dev.tracefold.gateway.ingest.IngestPipeline;
 import dev.tracefold.gateway.ingest.KafkaSpanProducers;
 import dev.tracefold.gateway.ingest.SpanIngester;
 import dev.tracefold.gateway.nativejson.NativeErrorHandler;
@@ -40,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * The ingest gateway: the OTLP/HTTP receiver ({@code POST /v1/traces}, port {@link
  * GatewaySettings#otlpHttpPort()}), the OTLP/gRPC receiver (port {@link
  * GatewaySettings#otlpGrpcPort()}) and the native trace endpoints (API port) in front of one {@link
- * SpanIngester} that produces to {@code tracefold.spans}, and the read API ({@code GET
- * /api/v1/traces...}), {@code /metrics} and {@code /health} (port {@link
+ * IngestPipeline} and {@link SpanIngester} that produces to {@code tracefold.spans}, and the read
+ * API ({@code GET /api/v1/traces...}), {@code /metrics} and {@code /health} (port {@link
  * GatewaySettings#apiPort()}) over a {@link TraceStore}. A thin shell: the ingest core, the
- * transports and the read API are separate classes that tests drive directly.
+ * transports and the read API are separate classes that tests drive directly; it builds the ingest
+ * meters ({@link IngestMetrics}, {@link AuthMetrics}) once and hands them to every transport.
  *
  * <p>{@code /health} reports the gateway's checks {@code kafka} (the producer is open and the
  * latest request's spans were acknowledged) and {@code store} (PostgreSQL answers), then any extra
@@ -67,11 +70,13 @@ public final class IngestGateway implements AutoCloseable {
   private final KafkaProducer<String, Span> producer;
   private final KafkaClientMetrics producerMetrics;
   private final SpanIngester ingester;
+  private final IngestMetrics metrics;
+  private final AuthMetrics authMetrics;
+  private final IngestPipeline pipeline;
   private final List<HealthCheck> healthChecks;
   private final TenancySettings tenancy;
   private final ApiKeyStore apiKeys;
   private final ApiKeyAuthenticator authenticator;
-  private final ProjectRateLimiter rateLimiter;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Server otlpServer;
   private volatile Server apiServer;
@@ -93,18 +98,22 @@ public final class IngestGateway implements AutoCloseable {
             tenancy.apiKeyCacheTtl(),
             ApiKeyAuthenticator.DEFAULT_MAX_CACHED_KEYS,
             System::nanoTime);
-    this.rateLimiter = new ProjectRateLimiter(tenancy.rateLimit());
     this.producer = KafkaSpanProducers.create(kafka, settings.produceTimeout());
     this.producerMetrics = new KafkaClientMetrics(producer); // kafka_producer_* meters
     producerMetrics.bindTo(registry);
+    this.metrics = new IngestMetrics(registry);
+    this.authMetrics = new AuthMetrics(registry);
     this.ingester =
         new SpanIngester(
             producer,
             settings.produceTimeout(),
-            new IngestMetrics(registry),
+            metrics,
             CommonPools.blockingTaskExecutor(),
             Clock.systemUTC(),
             settings.limits());
+    this.pipeline =
+        new IngestPipeline(
+            ingester, new ProjectRateLimiter(tenancy.rateLimit()), settings.limits());
     this.healthChecks = List.of(kafkaCheck(), storeCheck(store));
   }
 
@@ -199,16 +208,10 @@ public final class IngestGateway implements AutoCloseable {
   private void startServers(
       TraceStore store, PrometheusMeterRegistry registry, List<HealthCheck> extraHealthChecks) {
     Duration requestTimeout = settings.produceTimeout().plus(REQUEST_TIMEOUT_MARGIN);
-    IngestMetrics metrics = new IngestMetrics(registry);
     SpanNormalizer normalizer = new SpanNormalizer(Clock.systemUTC());
     OtlpHttpService otlp =
         new OtlpHttpService(
-            ingester,
-            normalizer,
-            metrics,
-            settings.maxRequestBytes(),
-            rateLimiter,
-            settings.limits());
+            pipeline, normalizer, metrics, settings.maxRequestBytes(), settings.limits());
     ServerBuilder otlpBuilder =
         Server.builder()
             .http(settings.otlpHttpPort())
@@ -217,7 +220,7 @@ public final class IngestGateway implements AutoCloseable {
             .errorHandler(new OtlpErrorHandler(metrics, settings.maxRequestBytes()));
     otlpBuilder.route().post(OtlpHttpService.PATH).build(otlp);
     otlpBuilder.decorator(
-        ApiKeyAuthService.decorator(authenticator, OtlpHttpService::errorFor, registry));
+        ApiKeyAuthService.decorator(authenticator, OtlpHttpService::errorFor, authMetrics));
     otlpServer = otlpBuilder.build();
     otlpServer.start().join();
 
@@ -225,8 +228,7 @@ public final class IngestGateway implements AutoCloseable {
         OtlpGrpcServer.start(
             settings.otlpGrpcPort(),
             settings.maxRequestBytes(),
-            new OtlpGrpcService(
-                ingester, normalizer, metrics, authenticator, rateLimiter, settings.limits()));
+            new OtlpGrpcService(pipeline, normalizer, metrics, authenticator, authMetrics));
 
     ServerBuilder apiBuilder =
         Server.builder()
@@ -235,18 +237,13 @@ public final class IngestGateway implements AutoCloseable {
             .errorHandler(new NativeErrorHandler(metrics));
     new ReadApiService(store).addTo(apiBuilder);
     new NativeTraceService(
-            ingester,
-            metrics,
-            settings.limits(),
-            settings.maxRequestBytes(),
-            Clock.systemUTC(),
-            rateLimiter)
+            pipeline, metrics, settings.limits(), settings.maxRequestBytes(), Clock.systemUTC())
         .addTo(apiBuilder);
     List<HealthCheck> allChecks = new ArrayList<>(healthChecks);
     allChecks.addAll(extraHealthChecks);
     new OpsEndpoints(registry, allChecks).addTo(apiBuilder);
     apiBuilder.decorator(
-        ApiKeyAuthService.decorator(authenticator, ReadApiService::errorFor, registry));
+        ApiKeyAuthService.decorator(authenticator, ReadApiService::errorFor, authMetrics));
     apiServer = apiBuilder.build();
     apiServer.start().join();
   }
@@ -266,35 +263,9 @@ public final class IngestGateway implements AutoCloseable {
     return apiServer.activeLocalPort();
   }
 
-  /** The ingest core every transport hands its batches to. */
-  public SpanIngester ingester() {
-    return ingester;
-  }
-
   /** The API keys, on the trace store's database. */
   public ApiKeyStore apiKeys() {
     return apiKeys;
-  }
-
-  /**
-   * Checks {@code Authorization} headers with a cache; both HTTP servers use it through {@link
-   * ApiKeyAuthService}, and transports outside them (an OTLP/gRPC interceptor) can call it.
-   */
-  public ApiKeyAuthenticator authenticator() {
-    return authenticator;
-  }
-
-  /** The per-project rate limits every ingest transport charges before producing. */
-  public ProjectRateLimiter rateLimiter() {
-    return rateLimiter;
-  }
-
-  /**
-   * The gateway's own checks: {@code kafka} and {@code store} ({@code /health} also runs the extra
-   * checks given to {@code start}).
-   */
-  public List<HealthCheck> healthChecks() {
-    return healthChecks;
   }
 
   /**

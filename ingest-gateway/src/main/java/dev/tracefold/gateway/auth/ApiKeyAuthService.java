@@ -14,7 +14,6 @@ import com.linecorp.armeria.server.auth.AbstractAuthorizerWithHandlers;
 import com.linecorp.armeria.server.auth.AuthService;
 import com.linecorp.armeria.server.auth.AuthorizationStatus;
 import dev.tracefold.gateway.auth.AuthOutcome.Failure;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -45,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *       ({@code UNAUTHENTICATED}) or 14 ({@code UNAVAILABLE}) with {@code grpc-message}.
  * </ul>
  *
- * <p>Refusals are counted in {@code tracefold_gateway_auth_failures_total{reason}} ({@code
- * missing}, {@code malformed}, {@code invalid}, {@code unavailable}). Thread-safe.
+ * <p>Refusals are counted in {@code tracefold_gateway_auth_failures_total{reason}} ({@link
+ * AuthMetrics}). Thread-safe.
  */
 public final class ApiKeyAuthService {
   /** Paths served without a key. */
@@ -71,20 +70,29 @@ public final class ApiKeyAuthService {
   private ApiKeyAuthService() {}
 
   /**
+   * The decorator for one server, counting refusals on {@code registry}; same as {@link
+   * #decorator(ApiKeyAuthenticator, ErrorRenderer, AuthMetrics)} with a new {@link AuthMetrics}.
+   */
+  public static Function<? super HttpService, ? extends HttpService> decorator(
+      ApiKeyAuthenticator authenticator, ErrorRenderer renderer, MeterRegistry registry) {
+    return decorator(authenticator, renderer, new AuthMetrics(registry));
+  }
+
+  /**
    * The decorator for one server.
    *
    * @param authenticator checks the keys
    * @param renderer renders refusals in the server's error format
-   * @param registry where {@code tracefold_gateway_auth_failures_total} is counted
+   * @param metrics counts refusals ({@code tracefold_gateway_auth_failures_total})
    */
   public static Function<? super HttpService, ? extends HttpService> decorator(
-      ApiKeyAuthenticator authenticator, ErrorRenderer renderer, MeterRegistry registry) {
+      ApiKeyAuthenticator authenticator, ErrorRenderer renderer, AuthMetrics metrics) {
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(renderer, "renderer");
-    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(metrics, "metrics");
     Function<? super HttpService, AuthService> auth =
         AuthService.builder()
-            .add(new KeyAuthorizer(authenticator, renderer, registry))
+            .add(new KeyAuthorizer(authenticator, renderer, metrics))
             .onFailure(
                 (delegate, ctx, req, cause) -> {
                   log.warn("Authentication of {} failed unexpectedly", ctx.path(), cause);
@@ -93,20 +101,16 @@ public final class ApiKeyAuthService {
                       AuthOutcome.refused(
                           Failure.UNAVAILABLE, ApiKeyAuthenticator.UNAVAILABLE_MESSAGE),
                       renderer,
-                      registry);
+                      metrics);
                 })
             .newDecorator();
     return delegate -> new OpenPathsBypass(delegate, auth.apply(delegate));
   }
 
   private static HttpResponse refuse(
-      RequestHeaders headers, AuthOutcome outcome, ErrorRenderer renderer, MeterRegistry registry) {
+      RequestHeaders headers, AuthOutcome outcome, ErrorRenderer renderer, AuthMetrics metrics) {
     Failure failure = outcome.failure();
-    Counter.builder("tracefold.gateway.auth.failures")
-        .description("Requests refused for a missing, malformed, unknown or unverifiable API key")
-        .tag("reason", failure.label())
-        .register(registry)
-        .increment();
+    metrics.refused(failure);
     if (isGrpc(headers)) {
       return grpcRefusal(headers, failure, outcome.message());
     }
@@ -167,13 +171,12 @@ public final class ApiKeyAuthService {
   private static final class KeyAuthorizer extends AbstractAuthorizerWithHandlers<HttpRequest> {
     private final ApiKeyAuthenticator authenticator;
     private final ErrorRenderer renderer;
-    private final MeterRegistry registry;
+    private final AuthMetrics metrics;
 
-    KeyAuthorizer(
-        ApiKeyAuthenticator authenticator, ErrorRenderer renderer, MeterRegistry registry) {
+    KeyAuthorizer(ApiKeyAuthenticator authenticator, ErrorRenderer renderer, AuthMetrics metrics) {
       this.authenticator = authenticator;
       this.renderer = renderer;
-      this.registry = registry;
+      this.metrics = metrics;
     }
 
     @Override
@@ -188,7 +191,7 @@ public final class ApiKeyAuthService {
                   return AuthorizationStatus.ofSuccess();
                 }
                 return AuthorizationStatus.ofFailure(
-                    (delegate, c, r, cause) -> refuse(r.headers(), outcome, renderer, registry));
+                    (delegate, c, r, cause) -> refuse(r.headers(), outcome, renderer, metrics));
               });
     }
   }

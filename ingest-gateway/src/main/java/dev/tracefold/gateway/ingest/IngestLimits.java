@@ -139,11 +139,12 @@ public record IngestLimits(
    * Refuses a request that carries more than {@link #maxSpansPerRequest} spans.
    *
    * @param spans the spans the request carries
-   * @throws TooManySpansException with a message naming the count, the limit and what to do
+   * @throws RequestRefusedException 413, with a message naming the count, the limit and what to do
    */
   public void checkSpansPerRequest(int spans) {
     if (spans > maxSpansPerRequest) {
-      throw new TooManySpansException(
+      throw new RequestRefusedException(
+          413,
           "request carries "
               + spans
               + " spans, more than the limit of "

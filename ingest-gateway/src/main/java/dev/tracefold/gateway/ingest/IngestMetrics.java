@@ -2,12 +2,13 @@ package dev.tracefold.gateway.ingest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Meters of the ingest path. Prometheus names (Micrometer's rendering):
+ * Meters of the ingest path, on one registry; a gateway builds one. Prometheus names (Micrometer's
+ * rendering):
  *
  * <ul>
  *   <li>{@code tracefold_gateway_spans_accepted_total{protocol}}: spans Kafka acknowledged and the
@@ -31,71 +32,37 @@ import java.util.Objects;
  *       their request).
  * </ul>
  *
- * <p>{@code protocol} is the span source: {@code otlp-http-protobuf}, {@code otlp-http-json},
- * {@code otlp-grpc}, {@code native-json}, or {@code unknown} for requests refused before their
- * format was known. Thread-safe.
+ * <p>The meters labelled {@code protocol} belong to one transport's {@link TransportMetrics}
+ * ({@link #forTransport}); the others are counted here. {@code protocol} is the span source: {@code
+ * otlp-http-protobuf}, {@code otlp-http-json}, {@code otlp-grpc}, {@code native-json}, or {@code
+ * unknown} for requests refused before their format was known. Every meter is registered on first
+ * use, so a series exists once the first event it counts happened. Thread-safe.
  */
 public final class IngestMetrics {
+  /** The {@code protocol} of requests refused before their format was known. */
+  public static final String UNKNOWN_PROTOCOL = "unknown";
+
   private final MeterRegistry registry;
+  private final Map<String, TransportMetrics> transports = new ConcurrentHashMap<>();
 
   /** Uses {@code registry} for every meter; meters are registered on first use. */
   public IngestMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
-  /** Counts spans Kafka acknowledged. */
-  public void accepted(String protocol, int spans) {
-    if (spans > 0) {
-      Counter.builder("tracefold.gateway.spans.accepted")
-          .description("Spans acknowledged by Kafka and accepted")
-          .tag("protocol", protocol)
-          .register(registry)
-          .increment(spans);
-    }
-  }
-
-  /** Counts one rejected span. */
-  public void rejected(String protocol, RejectionReason reason) {
-    rejected(protocol, reason, 1);
-  }
-
-  /** Counts rejected spans. */
-  public void rejected(String protocol, RejectionReason reason, int spans) {
-    if (spans > 0) {
-      Counter.builder("tracefold.gateway.spans.rejected")
-          .description("Spans not accepted, by reason")
-          .tag("protocol", protocol)
-          .tag("reason", reason.label())
-          .register(registry)
-          .increment(spans);
-    }
-  }
-
-  /** Counts one answered ingest request. */
-  public void request(String protocol, int httpStatus) {
-    Counter.builder("tracefold.gateway.requests")
-        .description("Ingest requests by HTTP status")
-        .tag("protocol", protocol)
-        .tag("status", Integer.toString(httpStatus))
-        .register(registry)
-        .increment();
-  }
-
-  /** Records the time from handing a batch to the ingester until its outcome. */
-  public void ingestLatency(String protocol, Duration latency) {
-    Timer.builder("tracefold.gateway.ingest.latency")
-        .description(
-            "From handing a batch to the ingester until Kafka acknowledged it or it failed")
-        .tag("protocol", protocol)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry)
-        .record(latency);
+  /**
+   * The meter set of one transport: created on the first call for {@code protocol}, the same
+   * instance afterwards.
+   *
+   * @param protocol the {@code protocol} label, from a small fixed set (see the class comment)
+   */
+  public TransportMetrics forTransport(String protocol) {
+    Objects.requireNonNull(protocol, "protocol");
+    return transports.computeIfAbsent(protocol, p -> new TransportMetrics(registry, p));
   }
 
   /** Counts one failed Kafka send (or produce timeout), by error class. */
-  public void produceError(Throwable error) {
+  void produceError(Throwable error) {
     Counter.builder("tracefold.gateway.kafka.produce.errors")
         .description("Failed Kafka sends and produce timeouts, by error class")
         .tag("error", error.getClass().getSimpleName())
@@ -103,46 +70,17 @@ public final class IngestMetrics {
         .increment();
   }
 
-  /** Counts one request refused because its project was over its rate limit. */
-  public void rateLimited(String protocol) {
-    Counter.builder("tracefold.gateway.rate.limited")
-        .description("Ingest requests refused because their project was over its rate limit")
-        .tag("protocol", protocol)
-        .register(registry)
-        .increment();
+  /** Counts native traces stored. */
+  public void nativeTracesAccepted(int traces) {
+    nativeTraces("accepted", traces);
   }
 
-  /**
-   * Counts one request refused for its API key by a transport outside the HTTP servers' {@code
-   * ApiKeyAuthService} (OTLP/gRPC): {@code tracefold_gateway_auth_failures_total{reason}}.
-   */
-  public void authFailure(String reason) {
-    Counter.builder("tracefold.gateway.auth.failures")
-        .description("Requests refused for a missing, malformed, unknown or unverifiable API key")
-        .tag("reason", reason)
-        .register(registry)
-        .increment();
+  /** Counts native traces not stored: invalid, or refused with their request. */
+  public void nativeTracesRejected(int traces) {
+    nativeTraces("rejected", traces);
   }
 
-  /** Counts attributes {@link AttributeLimiter} dropped and values it truncated. */
-  public void attributesLimited(String protocol, long dropped, long truncated) {
-    limited(protocol, "dropped", dropped);
-    limited(protocol, "truncated", truncated);
-  }
-
-  private void limited(String protocol, String action, long count) {
-    if (count > 0) {
-      Counter.builder("tracefold.gateway.attributes.limited")
-          .description("Span and event attributes dropped or truncated by the attribute limits")
-          .tag("protocol", protocol)
-          .tag("action", action)
-          .register(registry)
-          .increment(count);
-    }
-  }
-
-  /** Counts native traces by outcome: {@code accepted} or {@code rejected}. */
-  public void nativeTraces(String outcome, int traces) {
+  private void nativeTraces(String outcome, int traces) {
     if (traces > 0) {
       Counter.builder("tracefold.gateway.native.traces")
           .description("Native traces accepted or rejected")

@@ -1,5 +1,6 @@
 package dev.tracefold.gateway.ingest;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +16,13 @@ public record IngestResult(int acceptedSpans, List<SpanRejection> rejections) {
 
   public IngestResult {
     rejections = List.copyOf(rejections);
+  }
+
+  /** This result followed by {@code more}: the accepted spans added, the rejections in order. */
+  IngestResult plus(IngestResult more) {
+    List<SpanRejection> all = new ArrayList<>(rejections);
+    all.addAll(more.rejections);
+    return new IngestResult(acceptedSpans + more.acceptedSpans, all);
   }
 
   /** Number of spans not accepted. */

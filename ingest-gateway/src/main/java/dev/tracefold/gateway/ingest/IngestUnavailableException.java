@@ -2,9 +2,9 @@ package dev.tracefold.gateway.ingest;
 
 /**
  * Kafka did not acknowledge every accepted span of a request within the produce timeout, or refused
- * them. Transports answer it with a retryable error (HTTP 503 + {@code Retry-After}). Some spans of
- * the request may have been written anyway; a retry re-sends them and downstream stages
- * de-duplicate by span id.
+ * them. {@link IngestPipeline} refuses the request with a retryable error (HTTP 503 + {@code
+ * Retry-After}). Some spans of the request may have been written anyway; a retry re-sends them and
+ * downstream stages de-duplicate by span id.
  */
 public final class IngestUnavailableException extends RuntimeException {
   /**

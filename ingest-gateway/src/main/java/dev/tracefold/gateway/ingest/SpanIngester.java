@@ -1,9 +1,9 @@
 package dev.tracefold.gateway.ingest;
 
 import dev.tracefold.schemas.Span;
+import dev.tracefold.schemas.topic.SpanHeaders;
 import dev.tracefold.schemas.topic.Topic;
 import dev.tracefold.schemas.topic.Topics;
-import dev.tracefold.schemas.topic.SpanHeaders;
 import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.service.HealthCheck;
 import java.time.Clock;
@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The one ingest core every transport ends in (OTLP/HTTP, OTLP/gRPC, native JSON): takes a {@link
  * NormalizedBatch}, bounds each valid span's attributes ({@link AttributeLimiter}), produces the
  * spans to {@code tracefold.spans} with key {@code projectId/traceId}, waits until Kafka
- * acknowledged every one of them, and counts what happened in {@link IngestMetrics}.
+ * acknowledged every one of them, and counts what happened in the transport's {@link
+ * TransportMetrics}. Transports reach it through {@link IngestPipeline}.
  *
  * <p>The returned future completes with an {@link IngestResult} only after Kafka acknowledged every
  * produced span; it completes exceptionally with {@link IngestUnavailableException} when Kafka did
@@ -71,24 +71,12 @@ public final class SpanIngester {
    * @param producer the Kafka producer of {@code tracefold.spans}; its {@code max.block.ms} should
    *     not exceed {@code produceTimeout}
    * @param produceTimeout how long {@link #ingest} waits for Kafka's acknowledgements
-   * @param metrics where accepted/rejected spans, latency and produce errors are counted
+   * @param metrics where produce errors are counted (the other meters are the transport's, given to
+   *     {@link #ingest})
    * @param sendExecutor runs the (possibly blocking) {@link Producer#send} calls
    * @param clock wall clock of the health check's timestamps
-   */
-  public SpanIngester(
-      Producer<String, Span> producer,
-      Duration produceTimeout,
-      IngestMetrics metrics,
-      Executor sendExecutor,
-      Clock clock) {
-    this(producer, produceTimeout, metrics, sendExecutor, clock, IngestLimits.defaults());
-  }
-
-  /**
-   * Same as the other constructor, with the attribute limits of {@code limits} applied to every
-   * span before it is produced ({@link AttributeLimiter}).
-   *
-   * @param limits supplies the attribute count and value length limits
+   * @param limits supplies the attribute count and value length limits applied to every span before
+   *     it is produced ({@link AttributeLimiter})
    */
   public SpanIngester(
       Producer<String, Span> producer,
@@ -108,22 +96,22 @@ public final class SpanIngester {
   /**
    * Produces the batch's valid spans and waits for Kafka's acknowledgements.
    *
-   * @param protocol the transport, used as the {@code protocol} metric label (e.g. {@code
-   *     otlp-http-protobuf}); must come from a small fixed set
+   * @param transport the meters of the transport the batch came through (accepted and rejected
+   *     spans, latency, limited attributes)
    * @param batch the request's normalised spans and rejections
    * @return a future of the outcome; completes exceptionally with {@link
    *     IngestUnavailableException} when Kafka did not acknowledge in time
    */
-  public CompletableFuture<IngestResult> ingest(String protocol, NormalizedBatch batch) {
-    Objects.requireNonNull(protocol, "protocol");
+  public CompletableFuture<IngestResult> ingest(TransportMetrics transport, NormalizedBatch batch) {
+    Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(batch, "batch");
     for (SpanRejection rejection : batch.rejections()) {
-      metrics.rejected(protocol, rejection.reason());
+      transport.spansRejected(rejection.reason(), 1);
     }
     if (batch.spans().isEmpty()) {
       return CompletableFuture.completedFuture(new IngestResult(0, batch.rejections()));
     }
-    limitAttributes(protocol, batch.spans());
+    limitAttributes(transport, batch.spans());
     long startNanos = System.nanoTime();
     Delivery delivery = new Delivery(batch.spans(), batch.documentSpanCounts());
     try {
@@ -136,21 +124,21 @@ public final class SpanIngester {
         .orTimeout(produceTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle(
             (tooLarge, error) -> {
-              metrics.ingestLatency(protocol, Duration.ofNanos(System.nanoTime() - startNanos));
+              transport.ingestLatency(Duration.ofNanos(System.nanoTime() - startNanos));
               if (error != null) {
-                throw failed(protocol, delivery, unwrap(error));
+                throw failed(transport, delivery, Completions.unwrap(error));
               }
               List<SpanRejection> rejections = new ArrayList<>(batch.rejections());
               rejections.addAll(tooLarge);
-              tooLarge.forEach(r -> metrics.rejected(protocol, r.reason()));
+              tooLarge.forEach(r -> transport.spansRejected(r.reason(), 1));
               int accepted = batch.spans().size() - tooLarge.size();
-              metrics.accepted(protocol, accepted);
+              transport.spansAccepted(accepted);
               lastOutcome.set(new Outcome(clock.instant(), null));
               return new IngestResult(accepted, rejections);
             });
   }
 
-  private void limitAttributes(String protocol, List<Span> spans) {
+  private void limitAttributes(TransportMetrics transport, List<Span> spans) {
     long dropped = 0;
     long truncated = 0;
     for (Span span : spans) {
@@ -158,7 +146,7 @@ public final class SpanIngester {
       dropped += cut.droppedAttributes();
       truncated += cut.truncatedValues();
     }
-    metrics.attributesLimited(protocol, dropped, truncated);
+    transport.attributesLimited(dropped, truncated);
   }
 
   /**
@@ -185,11 +173,12 @@ public final class SpanIngester {
     return HealthCheck.Result.up("last produce acknowledged at " + last.at());
   }
 
-  private IngestUnavailableException failed(String protocol, Delivery delivery, Throwable error) {
+  private IngestUnavailableException failed(
+      TransportMetrics transport, Delivery delivery, Throwable error) {
     if (error instanceof TimeoutException) {
       metrics.produceError(error);
     }
-    metrics.rejected(protocol, RejectionReason.KAFKA_UNAVAILABLE, delivery.spans.size());
+    transport.spansRejected(RejectionReason.KAFKA_UNAVAILABLE, delivery.spans.size());
     int spans = delivery.spans.size();
     String what = spans + (spans == 1 ? " span" : " spans");
     String message;
@@ -209,14 +198,6 @@ public final class SpanIngester {
     lastOutcome.set(new Outcome(clock.instant(), message));
     log.warn("Cannot ingest {}: {}", what, message);
     return new IngestUnavailableException(message, error);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable current = error;
-    while (current instanceof CompletionException && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
   }
 
   private record Outcome(Instant at, String error) {}

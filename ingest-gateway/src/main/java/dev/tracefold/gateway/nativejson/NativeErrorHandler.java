@@ -2,13 +2,11 @@ package dev.tracefold.gateway.nativejson;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServiceConfig;
+import dev.tracefold.gateway.http.StatusErrorHandler;
 import dev.tracefold.gateway.ingest.IngestMetrics;
-import dev.tracefold.gateway.otlp.StatusErrorHandler;
-import java.util.Objects;
-import tools.jackson.databind.node.JsonNodeFactory;
+import dev.tracefold.gateway.ingest.TransportMetrics;
 
 /**
  * Renders the 413 Armeria answers by itself on the API port (a {@code Content-Length} above the
@@ -18,13 +16,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * default handler. Thread-safe.
  */
 public final class NativeErrorHandler extends StatusErrorHandler {
-  private final IngestMetrics metrics;
+  private final TransportMetrics metrics;
 
   /**
-   * @param metrics counts the 413 answers
+   * @param metrics supplies the meters that count the 413 answers ({@code native-json})
    */
   public NativeErrorHandler(IngestMetrics metrics) {
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.metrics = metrics.forTransport(NativeTraceIngest.PROTOCOL);
   }
 
   @Override
@@ -33,12 +31,8 @@ public final class NativeErrorHandler extends StatusErrorHandler {
     if (status != HttpStatus.REQUEST_ENTITY_TOO_LARGE || config == null) {
       return null;
     }
-    metrics.request(NativeTraceIngest.PROTOCOL, 413);
-    String body =
-        JsonNodeFactory.instance
-            .objectNode()
-            .put("error", NativeResponses.tooLargeMessage(config.maxRequestLength()))
-            .toString();
-    return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, body);
+    metrics.requestAnswered(413);
+    return NativeResponses.error(
+        status, NativeResponses.tooLargeMessage(config.maxRequestLength()));
   }
 }

@@ -1,13 +1,12 @@
 package dev.tracefold.gateway.nativejson;
 
-import com.linecorp.armeria.common.HttpData;
-import com.linecorp.armeria.common.HttpHeaderNames;
-import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.ResponseHeaders;
+import dev.tracefold.gateway.http.HttpIngest;
+import dev.tracefold.gateway.ingest.IngestOutcome;
 import dev.tracefold.gateway.nativejson.NativeTraceIngest.Outcome;
-import dev.tracefold.gateway.otlp.OtlpHttpService;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -30,7 +29,7 @@ final class NativeResponses {
   private NativeResponses() {}
 
   /** 200 when a trace was stored or nothing was wrong, else 400, with the result body. */
-  static HttpResponse result(Outcome outcome) {
+  static AggregatedHttpResponse result(Outcome outcome) {
     ObjectNode body = NODES.objectNode();
     ArrayNode ids = body.putArray("trace_ids");
     outcome.traceIds().forEach(ids::add);
@@ -42,8 +41,8 @@ final class NativeResponses {
     List<ItemError> listed =
         outcome.errors().subList(0, Math.min(MAX_LISTED_ERRORS, outcome.errors().size()));
     listed.forEach(error -> errors.add(error(error)));
-    HttpStatus status = status(outcome);
-    if (status != HttpStatus.OK) {
+    boolean nothingStored = outcome.traceIds().isEmpty() && !outcome.errors().isEmpty();
+    if (nothingStored) {
       body.put(
           "error",
           "no trace was accepted: "
@@ -51,13 +50,7 @@ final class NativeResponses {
               + (outcome.rejectedTraces() == 1 ? " trace is" : " traces are")
               + " invalid; see errors");
     }
-    return json(status, body);
-  }
-
-  /** 200 when a trace was stored or nothing was wrong, else 400. */
-  static HttpStatus status(Outcome outcome) {
-    boolean nothingStored = outcome.traceIds().isEmpty() && !outcome.errors().isEmpty();
-    return nothingStored ? HttpStatus.BAD_REQUEST : HttpStatus.OK;
+    return json(nothingStored ? HttpStatus.BAD_REQUEST : HttpStatus.OK, body);
   }
 
   /** The message of a 413 for a body above an endpoint's size cap. */
@@ -68,37 +61,30 @@ final class NativeResponses {
         + " tracefold.gateway.max-upload-bytes to /api/v1/traces/upload)";
   }
 
-  /** A refusal of the whole request. */
-  static HttpResponse refusal(int httpStatus, String message) {
-    ObjectNode body = NODES.objectNode();
-    body.put("error", message);
-    return json(HttpStatus.valueOf(httpStatus), body);
+  /**
+   * A refusal of the whole request: {@code {"error": message}}, with {@code Retry-After} when the
+   * refusal carries one; a 503 adds that re-sending is safe.
+   */
+  static AggregatedHttpResponse refusal(IngestOutcome.Refused refused) {
+    String message =
+        refused.httpStatus() == 503
+            ? refused.message() + " (sending the same traces again is safe: ids are deterministic)"
+            : refused.message();
+    return HttpIngest.refusal(
+        refused,
+        MediaType.JSON_UTF_8,
+        errorBody(message).toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** 429 with {@code Retry-After}, when the project is over its rate limit. */
-  static HttpResponse rateLimited(String message, long retryAfterSeconds) {
-    ObjectNode body = NODES.objectNode();
-    body.put("error", message);
-    return HttpResponse.of(
-        ResponseHeaders.builder(HttpStatus.TOO_MANY_REQUESTS)
-            .contentType(MediaType.JSON_UTF_8)
-            .set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds))
-            .build(),
-        HttpData.ofUtf8(body.toString()));
+  /** {@code {"error": message}} with {@code status}. */
+  static AggregatedHttpResponse error(HttpStatus status, String message) {
+    return json(status, errorBody(message));
   }
 
-  /** 503 with {@code Retry-After}, when Kafka did not acknowledge in time. */
-  static HttpResponse unavailable(String message) {
+  private static ObjectNode errorBody(String message) {
     ObjectNode body = NODES.objectNode();
-    body.put(
-        "error",
-        message + "; retry later (sending the same traces again is safe: ids are deterministic)");
-    return HttpResponse.of(
-        ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
-            .contentType(MediaType.JSON_UTF_8)
-            .set(HttpHeaderNames.RETRY_AFTER, Integer.toString(OtlpHttpService.RETRY_AFTER_SECONDS))
-            .build(),
-        HttpData.ofUtf8(body.toString()));
+    body.put("error", message);
+    return body;
   }
 
   private static ObjectNode error(ItemError error) {
@@ -113,7 +99,7 @@ final class NativeResponses {
     return node;
   }
 
-  private static HttpResponse json(HttpStatus status, ObjectNode body) {
-    return HttpResponse.of(status, MediaType.JSON_UTF_8, body.toString());
+  private static AggregatedHttpResponse json(HttpStatus status, ObjectNode body) {
+    return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, body.toString());
   }
 }

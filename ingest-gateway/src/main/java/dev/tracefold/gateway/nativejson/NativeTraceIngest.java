@@ -1,11 +1,10 @@
 package dev.tracefold.gateway.nativejson;
 
 import dev.tracefold.gateway.ingest.IngestLimits;
-import dev.tracefold.gateway.ingest.IngestMetrics;
+import dev.tracefold.gateway.ingest.IngestRequest;
 import dev.tracefold.gateway.ingest.IngestResult;
 import dev.tracefold.gateway.ingest.NormalizedBatch;
 import dev.tracefold.gateway.ingest.RejectionReason;
-import dev.tracefold.gateway.ingest.SpanIngester;
 import dev.tracefold.gateway.ingest.SpanRejection;
 import dev.tracefold.gateway.nativejson.NativeTraceConverter.ConvertedTrace;
 import dev.tracefold.gateway.nativejson.TraceItemReader.TraceItem;
@@ -16,18 +15,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The native-trace path from read traces to Kafka: validates each trace against the schema,
- * converts the valid ones ({@link NativeTraceConverter}) and hands their spans to the shared {@link
- * SpanIngester} in batches of at most {@link IngestLimits#maxSpansPerRequest()} spans, one batch
- * after the other. A trace is stored whole or not at all (except a single span too large for a
- * Kafka record, which is reported and skipped); invalid traces become {@link ItemError}s and do not
- * stop the others.
+ * The native-trace path between read traces and the {@link
+ * dev.tracefold.gateway.ingest.IngestPipeline}: validates each trace against the schema, converts
+ * the valid ones ({@link NativeTraceConverter}), groups their spans into batches ({@link
+ * Request#normalize()}), and tells what was stored once Kafka acknowledged them ({@link #stored}).
+ * A trace is stored whole or not at all (except a single span too large for a Kafka record, which
+ * is reported and skipped); invalid traces become {@link ItemError}s and do not stop the others.
  *
  * <p>Thread-safe.
  */
@@ -38,40 +36,29 @@ final class NativeTraceIngest {
   /** SpanIngester names a too-large span by id at the start of its message. */
   private static final Pattern TOO_LARGE_SPAN = Pattern.compile("^span ([0-9a-f]{16}) ");
 
-  private final SpanIngester ingester;
-  private final IngestMetrics metrics;
   private final IngestLimits limits;
   private final Clock clock;
   private final TraceSchemaValidator validator = new TraceSchemaValidator();
   private final NativeTraceConverter converter;
 
   /**
-   * @param ingester produces the spans
-   * @param metrics counts accepted and rejected traces
-   * @param limits spans per batch and per trace
+   * @param limits spans per trace and per upload batch
    * @param values reads typed values (shares the reader's JSON limits)
    * @param clock wall clock of {@code ingestedEpochMillis}
    */
-  NativeTraceIngest(
-      SpanIngester ingester,
-      IngestMetrics metrics,
-      IngestLimits limits,
-      NativeValues values,
-      Clock clock) {
-    this.ingester = Objects.requireNonNull(ingester, "ingester");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  NativeTraceIngest(IngestLimits limits, NativeValues values, Clock clock) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.converter = new NativeTraceConverter(values);
   }
 
   /**
-   * Validates and converts every read trace; produces nothing.
+   * Validates and converts every read trace.
    *
    * @param projectId project of the spans
    * @param items the traces of one request or file, in order
    */
-  Prepared prepare(String projectId, List<TraceItem> items) {
+  private Prepared prepare(String projectId, List<TraceItem> items) {
     long ingestedEpochMillis = clock.millis();
     List<Accepted> accepted = new ArrayList<>();
     List<ItemError> errors = new ArrayList<>();
@@ -107,54 +94,45 @@ final class NativeTraceIngest {
   }
 
   /**
-   * Produces the accepted traces, batch after batch; completes after Kafka acknowledged the last
-   * batch, or exceptionally with the first batch's {@code IngestUnavailableException}.
+   * The request of {@code POST /api/v1/traces}: its traces form one batch, which the pipeline
+   * refuses (413) when it carries more than {@link IngestLimits#maxSpansPerRequest()} spans.
    */
-  CompletableFuture<Outcome> ingest(Prepared prepared) {
-    metrics.nativeTraces("rejected", prepared.rejectedTraces());
-    List<List<Accepted>> batches = batches(prepared.accepted());
-    CompletableFuture<Outcome> outcome =
-        CompletableFuture.completedFuture(
-            new Outcome(List.of(), 0, prepared.errors(), prepared.rejectedTraces()));
-    for (List<Accepted> batch : batches) {
-      outcome = outcome.thenCompose(sofar -> ingestBatch(batch).thenApply(sofar::plus));
-    }
-    return outcome.whenComplete(
-        (result, error) -> {
-          if (error == null) {
-            metrics.nativeTraces("accepted", result.traceIds().size());
-          } else {
-            metrics.nativeTraces("rejected", prepared.accepted().size());
-          }
-        });
+  Request post(String projectId, long bodyBytes, List<TraceItem> items) {
+    return new Request(projectId, bodyBytes, prepare(projectId, items), Integer.MAX_VALUE);
   }
 
-  private CompletableFuture<Outcome> ingestBatch(List<Accepted> batch) {
-    List<Span> spans = new ArrayList<>();
-    List<String> traceIds = new ArrayList<>(batch.size());
-    Map<String, Integer> documentSpanCounts = new HashMap<>();
-    for (Accepted trace : batch) {
-      spans.addAll(trace.trace().spans());
-      traceIds.add(trace.trace().traceId());
-      // a document holds its whole trace: the stream completes it once these spans arrived
-      documentSpanCounts.merge(trace.trace().traceId(), trace.trace().spans().size(), Integer::sum);
-    }
-    return ingester
-        .ingest(PROTOCOL, new NormalizedBatch(spans, List.of(), documentSpanCounts))
-        .thenApply(
-            result ->
-                new Outcome(traceIds, result.acceptedSpans(), tooLargeErrors(batch, result), 0));
+  /**
+   * The request of an upload: its traces are produced in batches of at most {@link
+   * IngestLimits#maxSpansPerRequest()} spans (a trace never splits; a larger one is an item error).
+   */
+  Request upload(String projectId, long bodyBytes, List<TraceItem> items) {
+    return new Request(
+        projectId, bodyBytes, prepare(projectId, items), limits.maxSpansPerRequest());
   }
 
-  /** Splits the traces into runs of at most maxSpansPerRequest spans; a trace never splits. */
-  private List<List<Accepted>> batches(List<Accepted> traces) {
-    List<List<Accepted>> batches = new ArrayList<>();
+  /**
+   * What was stored of an admitted request once Kafka acknowledged its batches.
+   *
+   * @param prepared the request's traces
+   * @param result the accepted spans and the spans rejected as too large for Kafka
+   */
+  Outcome stored(Prepared prepared, IngestResult result) {
+    List<String> traceIds = new ArrayList<>(prepared.accepted().size());
+    prepared.accepted().forEach(trace -> traceIds.add(trace.trace().traceId()));
+    List<ItemError> errors = new ArrayList<>(prepared.errors());
+    errors.addAll(tooLargeErrors(prepared.accepted(), result));
+    return new Outcome(traceIds, result.acceptedSpans(), errors, prepared.rejectedTraces());
+  }
+
+  /** Splits the traces into runs of at most {@code maxSpans} spans; a trace never splits. */
+  private static List<NormalizedBatch> batches(List<Accepted> traces, int maxSpans) {
+    List<NormalizedBatch> batches = new ArrayList<>();
     List<Accepted> current = new ArrayList<>();
-    int spans = 0;
+    long spans = 0;
     for (Accepted trace : traces) {
       int size = trace.trace().spans().size();
-      if (!current.isEmpty() && spans + size > limits.maxSpansPerRequest()) {
-        batches.add(current);
+      if (!current.isEmpty() && spans + size > maxSpans) {
+        batches.add(batch(current));
         current = new ArrayList<>();
         spans = 0;
       }
@@ -162,12 +140,23 @@ final class NativeTraceIngest {
       spans += size;
     }
     if (!current.isEmpty()) {
-      batches.add(current);
+      batches.add(batch(current));
     }
     return batches;
   }
 
-  private static List<ItemError> tooLargeErrors(List<Accepted> batch, IngestResult result) {
+  private static NormalizedBatch batch(List<Accepted> traces) {
+    List<Span> spans = new ArrayList<>();
+    Map<String, Integer> documentSpanCounts = new HashMap<>();
+    for (Accepted trace : traces) {
+      spans.addAll(trace.trace().spans());
+      // a document holds its whole trace: the stream completes it once these spans arrived
+      documentSpanCounts.merge(trace.trace().traceId(), trace.trace().spans().size(), Integer::sum);
+    }
+    return new NormalizedBatch(spans, List.of(), documentSpanCounts);
+  }
+
+  private static List<ItemError> tooLargeErrors(List<Accepted> traces, IngestResult result) {
     List<ItemError> errors = new ArrayList<>();
     for (SpanRejection rejection : result.rejections()) {
       if (rejection.reason() != RejectionReason.SPAN_TOO_LARGE) {
@@ -175,7 +164,7 @@ final class NativeTraceIngest {
       }
       Matcher id = TOO_LARGE_SPAN.matcher(rejection.message());
       String spanId = id.find() ? id.group(1) : null;
-      for (Accepted trace : batch) {
+      for (Accepted trace : traces) {
         String pointer = trace.trace().pointers().get(spanId);
         if (pointer != null) {
           TraceItem item = trace.item();
@@ -231,10 +220,21 @@ final class NativeTraceIngest {
       accepted = List.copyOf(accepted);
       errors = List.copyOf(errors);
     }
+  }
 
-    /** Spans of all accepted traces. */
-    int spanCount() {
-      return accepted.stream().mapToInt(a -> a.trace().spans().size()).sum();
+  /**
+   * A native request as the pipeline sees it. Immutable.
+   *
+   * @param projectId the project of the request's key
+   * @param bodyBytes the decoded body's (or file's) size in bytes
+   * @param prepared its validated and converted traces
+   * @param maxBatchSpans the most spans {@link #normalize()} puts in one batch
+   */
+  record Request(String projectId, long bodyBytes, Prepared prepared, int maxBatchSpans)
+      implements IngestRequest {
+    @Override
+    public List<NormalizedBatch> normalize() {
+      return batches(prepared.accepted(), maxBatchSpans);
     }
   }
 
@@ -251,15 +251,6 @@ final class NativeTraceIngest {
     Outcome {
       traceIds = List.copyOf(traceIds);
       errors = List.copyOf(errors);
-    }
-
-    Outcome plus(Outcome more) {
-      List<String> ids = new ArrayList<>(traceIds);
-      ids.addAll(more.traceIds);
-      List<ItemError> allErrors = new ArrayList<>(errors);
-      allErrors.addAll(more.errors);
-      return new Outcome(
-          ids, acceptedSpans + more.acceptedSpans, allErrors, rejectedTraces + more.rejectedTraces);
     }
   }
 }

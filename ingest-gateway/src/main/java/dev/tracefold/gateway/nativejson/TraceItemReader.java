@@ -1,6 +1,7 @@
 package dev.tracefold.gateway.nativejson;
 
 import dev.tracefold.gateway.ingest.IngestLimits;
+import dev.tracefold.gateway.ingest.RequestRefusedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,9 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  * nesting depth and string length are bounded by {@link IngestLimits} (Jackson {@code
  * StreamReadConstraints}).
  *
- * <p>A JSON body that cannot be parsed is refused as a whole ({@link NativeRequestException}, 400);
- * a JSONL line that cannot be parsed becomes an {@link ItemError} of that line (rule {@code json})
- * and the other lines are read. Whether a value is a valid trace is left to the schema.
+ * <p>A JSON body that cannot be parsed is refused as a whole ({@link RequestRefusedException},
+ * 400); a JSONL line that cannot be parsed becomes an {@link ItemError} of that line (rule {@code
+ * json}) and the other lines are read. Whether a value is a valid trace is left to the schema.
  *
  * <p>Immutable and thread-safe.
  */
@@ -57,7 +58,7 @@ final class TraceItemReader {
   /**
    * Reads a JSON body: one trace object, or an array whose elements are traces.
    *
-   * @throws NativeRequestException (400) if the body is empty, is not JSON, breaks a JSON limit or
+   * @throws RequestRefusedException (400) if the body is empty, is not JSON, breaks a JSON limit or
    *     has trailing content
    */
   List<TraceItem> readJson(byte[] body) {
@@ -65,7 +66,7 @@ final class TraceItemReader {
     try (JsonParser parser = json.createParser(body)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
-        throw new NativeRequestException(
+        throw new RequestRefusedException(
             400, "body is empty; send one trace object or a JSON array of traces");
       }
       if (first == JsonToken.START_ARRAY) {
@@ -80,16 +81,16 @@ final class TraceItemReader {
                 0, parser.currentTokenLocation().getLineNr(), json.readTree(parser), null));
       }
       if (parser.nextToken() != null) {
-        throw new NativeRequestException(
+        throw new RequestRefusedException(
             400,
             "body has content after its JSON value"
                 + at(parser.currentTokenLocation())
                 + "; send one trace object or one JSON array (or use JSONL)");
       }
     } catch (StreamConstraintsException e) {
-      throw new NativeRequestException(400, limits.jsonLimitMessage(e.getOriginalMessage()));
+      throw new RequestRefusedException(400, limits.jsonLimitMessage(e.getOriginalMessage()));
     } catch (JacksonException e) {
-      throw new NativeRequestException(
+      throw new RequestRefusedException(
           400, "body is not valid JSON: " + e.getOriginalMessage() + at(e.getLocation()));
     }
     return items;

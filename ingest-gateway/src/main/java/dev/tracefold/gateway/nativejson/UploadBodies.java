@@ -9,8 +9,8 @@ import com.linecorp.armeria.common.multipart.AggregatedMultipart;
 import com.linecorp.armeria.common.multipart.Multipart;
 import com.linecorp.armeria.common.stream.StreamMessage;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.tracefold.gateway.otlp.OtlpRequestException;
-import dev.tracefold.gateway.otlp.RequestBodies;
+import dev.tracefold.gateway.http.RequestBodies;
+import dev.tracefold.gateway.ingest.RequestRefusedException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +58,7 @@ final class UploadBodies {
    * Extracts the file from an aggregated request; decompression and multipart parsing run on the
    * request's blocking executor.
    *
-   * @return the file; fails with {@link NativeRequestException} (400, 413 or 415) when there is no
+   * @return the file; fails with {@link RequestRefusedException} (400, 413 or 415) when there is no
    *     usable file
    */
   static CompletableFuture<UploadFile> read(
@@ -96,7 +96,7 @@ final class UploadBodies {
   private static UploadFile file(AggregatedMultipart parts, Format forced, int maxUploadBytes) {
     AggregatedBodyPart part = parts.field(FIELD);
     if (part == null) {
-      throw new NativeRequestException(
+      throw new RequestRefusedException(
           400,
           "multipart body has no '"
               + FIELD
@@ -117,17 +117,10 @@ final class UploadBodies {
   }
 
   private static byte[] decode(byte[] body, String encoding, int cap, int maxUploadBytes) {
-    if (!RequestBodies.isSupported(encoding)) {
-      throw new NativeRequestException(
-          415, "Content-Encoding '" + encoding + "' is not supported; use gzip or none");
-    }
     try {
       return RequestBodies.decode(body, encoding, cap);
-    } catch (OtlpRequestException e) {
-      if (e.httpStatus() == 413) {
-        throw tooLarge(maxUploadBytes);
-      }
-      throw new NativeRequestException(e.httpStatus(), e.getMessage());
+    } catch (RequestRefusedException e) {
+      throw e.httpStatus() == 413 ? tooLarge(maxUploadBytes) : e;
     }
   }
 
@@ -157,7 +150,7 @@ final class UploadBodies {
       case "json" -> Format.JSON;
       case "jsonl", "ndjson" -> Format.JSONL;
       default ->
-          throw new NativeRequestException(
+          throw new RequestRefusedException(
               400, "query parameter format must be json or jsonl, got '" + text + "'");
     };
   }
@@ -165,13 +158,13 @@ final class UploadBodies {
   private static String boundary(MediaType contentType) {
     List<String> boundary = contentType.parameters().get("boundary");
     if (boundary == null || boundary.isEmpty() || boundary.get(0).isEmpty()) {
-      throw new NativeRequestException(400, "multipart/form-data body has no boundary parameter");
+      throw new RequestRefusedException(400, "multipart/form-data body has no boundary parameter");
     }
     return boundary.get(0);
   }
 
-  private static NativeRequestException tooLarge(int maxUploadBytes) {
-    return new NativeRequestException(
+  private static RequestRefusedException tooLarge(int maxUploadBytes) {
+    return new RequestRefusedException(
         413,
         "file exceeds "
             + maxUploadBytes
@@ -179,8 +172,8 @@ final class UploadBodies {
             + " split it into smaller files");
   }
 
-  private static NativeRequestException unknownFormat(String what) {
-    return new NativeRequestException(
+  private static RequestRefusedException unknownFormat(String what) {
+    return new RequestRefusedException(
         415,
         "cannot tell whether the upload is JSON or JSONL ("
             + what

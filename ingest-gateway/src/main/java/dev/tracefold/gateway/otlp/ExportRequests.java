@@ -1,38 +1,49 @@
 package dev.tracefold.gateway.otlp;
 
-import dev.tracefold.gateway.ingest.IngestResult;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tracefold.gateway.ingest.IngestOutcome;
+import dev.tracefold.gateway.ingest.RequestRefusedException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 
-/** Facts about decoded OTLP export requests, and their answers. Stateless and thread-safe. */
+/**
+ * Decoding of protobuf OTLP export requests and the export answers, shared by OTLP/HTTP and
+ * OTLP/gRPC. Stateless and thread-safe.
+ */
 final class ExportRequests {
   private ExportRequests() {}
 
-  /** The number of spans the request carries, over every resource and scope. */
-  static int spanCount(ExportTraceServiceRequest request) {
-    int spans = 0;
-    for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-      for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-        spans += scopeSpans.getSpansCount();
-      }
+  /**
+   * Parses a protobuf {@code ExportTraceServiceRequest}.
+   *
+   * @param bytes the (decompressed) request
+   * @param what how the client calls it in the error message: {@code body} or {@code message}
+   * @throws RequestRefusedException 400, {@code <what> is not a valid protobuf
+   *     ExportTraceServiceRequest: <parser message>}
+   */
+  static ExportTraceServiceRequest parse(byte[] bytes, String what) {
+    try {
+      return ExportTraceServiceRequest.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new RequestRefusedException(
+          400, what + " is not a valid protobuf ExportTraceServiceRequest: " + e.getMessage());
     }
-    return spans;
   }
 
   /**
-   * The answer to an ingested request: empty on full success, else with {@code partial_success}
-   * ({@code rejected_spans}, {@code error_message}).
+   * The answer to an accepted request: empty when every span was accepted, else with {@code
+   * partial_success} ({@code rejected_spans}, {@code error_message}).
+   *
+   * @param outcome {@link IngestOutcome.Accepted} or {@link IngestOutcome.PartiallyAccepted}
    */
-  static ExportTraceServiceResponse response(IngestResult result) {
+  static ExportTraceServiceResponse response(IngestOutcome outcome) {
     ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
-    if (!result.fullSuccess()) {
+    if (outcome instanceof IngestOutcome.PartiallyAccepted partial) {
       response.setPartialSuccess(
           ExportTracePartialSuccess.newBuilder()
-              .setRejectedSpans(result.rejectedSpans())
-              .setErrorMessage(result.errorMessage()));
+              .setRejectedSpans(partial.rejectedSpans())
+              .setErrorMessage(partial.message()));
     }
     return response.build();
   }

@@ -4,23 +4,23 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServiceConfig;
+import dev.tracefold.gateway.http.StatusErrorHandler;
 import dev.tracefold.gateway.ingest.IngestMetrics;
-import dev.tracefold.gateway.otlp.OtlpHttpService.OtlpFormat;
 import java.util.Objects;
 
 /**
  * Renders the 413 Armeria answers by itself (a {@code Content-Length} above the server's {@code
  * maxRequestLength}, before {@link OtlpHttpService} sees the request) as OTLP does: a {@code
  * google.rpc.Status} body in the request's content type, counted in {@code
- * tracefold_gateway_requests_total}. Every other error is left to Armeria's default handler.
- * Thread-safe.
+ * tracefold_gateway_requests_total} under the request's format ({@code unknown} for other types).
+ * Every other error is left to Armeria's default handler. Thread-safe.
  */
 public final class OtlpErrorHandler extends StatusErrorHandler {
   private final IngestMetrics metrics;
   private final int maxRequestBytes;
 
   /**
-   * @param metrics counts the 413 answers
+   * @param metrics supplies the meters that count the 413 answers
    * @param maxRequestBytes the server's request size cap, quoted in the message
    */
   public OtlpErrorHandler(IngestMetrics metrics, int maxRequestBytes) {
@@ -35,9 +35,12 @@ public final class OtlpErrorHandler extends StatusErrorHandler {
       return null;
     }
     OtlpFormat format = OtlpFormat.of(headers.contentType());
-    OtlpFormat answerFormat = format == null ? OtlpFormat.JSON : format;
-    metrics.request(format == null ? OtlpHttpService.UNKNOWN_PROTOCOL : format.source, 413);
+    metrics
+        .forTransport(format == null ? IngestMetrics.UNKNOWN_PROTOCOL : format.source)
+        .requestAnswered(413);
     return OtlpHttpService.errorResponse(
-        answerFormat, 413, OtlpHttpService.tooLargeMessage(maxRequestBytes));
+        OtlpFormat.answering(headers.contentType()),
+        status,
+        OtlpHttpService.tooLargeMessage(maxRequestBytes));
   }
 }

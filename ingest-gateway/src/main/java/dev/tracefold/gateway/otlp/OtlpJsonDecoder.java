@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.tracefold.gateway.ingest.IngestLimits;
+import dev.tracefold.gateway.ingest.RequestRefusedException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.util.Base64;
@@ -60,7 +61,7 @@ final class OtlpJsonDecoder {
   /**
    * Decodes one request body (UTF-8 JSON).
    *
-   * @throws OtlpRequestException (400) naming the problem, if the body is not valid OTLP/JSON or
+   * @throws RequestRefusedException (400) naming the problem, if the body is not valid OTLP/JSON or
    *     breaks a JSON limit
    */
   ExportTraceServiceRequest decode(byte[] body) {
@@ -165,7 +166,7 @@ final class OtlpJsonDecoder {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  private static OtlpRequestException badRequest(String message) {
-    return new OtlpRequestException(400, message);
+  private static RequestRefusedException badRequest(String message) {
+    return new RequestRefusedException(400, message);
   }
 }

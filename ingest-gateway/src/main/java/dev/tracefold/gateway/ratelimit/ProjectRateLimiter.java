@@ -15,14 +15,10 @@ import java.util.function.LongSupplier;
  * request larger than a bucket's capacity is admitted when that bucket is full (so no request is
  * refused forever) and leaves it in debt.
  *
- * <p>Every transport calls it once per request, after decoding and before producing:
- *
- * <pre>{@code
- * limiter.tryAcquire(projectId, spans, bytes)
- *     .ifPresent(retryAfter -> answer 429 / RESOURCE_EXHAUSTED with Retry-After);
- * }</pre>
- *
- * or {@link #acquire}, which throws a {@link RateLimitedException} with the message to send.
+ * <p>The gateway's {@code IngestPipeline} calls {@link #acquire} once per request of every
+ * transport, after decoding and before producing; it throws a {@link RateLimitedException} with the
+ * message to send (429 / {@code RESOURCE_EXHAUSTED} with {@code Retry-After}). {@link #tryAcquire}
+ * answers the wait instead of throwing.
  *
  * <p>Buckets are created on a project's first request and kept while the limiter lives (one pair
  * per project: the projects are the authenticated ones, so bounded by the stored projects). Time

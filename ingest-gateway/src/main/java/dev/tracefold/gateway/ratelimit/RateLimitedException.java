@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A project is over its ingest rate. Transports answer it with HTTP 429 and {@code Retry-After:}
- * {@link #retryAfterSeconds()} (gRPC: {@code RESOURCE_EXHAUSTED}); nothing of the request was
- * produced.
+ * A project is over its ingest rate. The {@code IngestPipeline} refuses the request with HTTP 429
+ * and {@code Retry-After:} {@link #retryAfterSeconds()} (gRPC: {@code RESOURCE_EXHAUSTED}); nothing
+ * of the request was produced.
  */
 public final class RateLimitedException extends RuntimeException {
   private final Duration retryAfter;

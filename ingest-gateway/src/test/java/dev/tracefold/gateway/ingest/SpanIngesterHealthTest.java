@@ -42,17 +42,15 @@ class SpanIngesterHealthTest {
     try (KafkaProducer<String, Span> producer =
         new KafkaProducer<>(
             config, Topics.SPANS.keySerde().serializer(), Topics.SPANS.valueSerde().serializer())) {
+      IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
       SpanIngester ingester =
           new SpanIngester(
-              producer,
-              Duration.ofMillis(500),
-              new IngestMetrics(new SimpleMeterRegistry()),
-              sends,
-              clock);
+              producer, Duration.ofMillis(500), metrics, sends, clock, IngestLimits.defaults());
       assertThat(ingester.health()).isEqualTo(HealthCheck.Result.up("no spans produced yet"));
 
       NormalizedBatch batch = new NormalizedBatch(List.of(span()), List.of());
-      assertThatThrownBy(() -> ingester.ingest("otlp-http-protobuf", batch).join())
+      assertThatThrownBy(
+              () -> ingester.ingest(metrics.forTransport("otlp-http-protobuf"), batch).join())
           .hasCauseInstanceOf(IngestUnavailableException.class);
 
       HealthCheck.Result down = ingester.health();

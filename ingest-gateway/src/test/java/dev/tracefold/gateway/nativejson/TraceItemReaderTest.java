@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.tracefold.gateway.ingest.IngestLimits;
+import dev.tracefold.gateway.ingest.RequestRefusedException;
 import dev.tracefold.gateway.nativejson.TraceItemReader.TraceItem;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,7 +36,7 @@ class TraceItemReaderTest {
   @Test
   void refusesUnreadableJsonBodiesAsAWhole() {
     assertThatThrownBy(() -> reader.readJson(utf8("  ")))
-        .isInstanceOf(NativeRequestException.class)
+        .isInstanceOf(RequestRefusedException.class)
         .hasMessage("body is empty; send one trace object or a JSON array of traces");
     assertThatThrownBy(() -> reader.readJson(utf8("{\"id\": \"a\"} {\"id\": \"b\"}")))
         .hasMessage(
@@ -73,7 +74,7 @@ class TraceItemReaderTest {
     TraceItemReader strict = new TraceItemReader(IngestLimits.defaults().withJsonLimits(3, 5));
 
     assertThatThrownBy(() -> strict.readJson(utf8("{\"spans\": [{\"spans\": []}]}")))
-        .isInstanceOf(NativeRequestException.class)
+        .isInstanceOf(RequestRefusedException.class)
         .hasMessage(
             "JSON nesting is deeper than the limit of 3"
                 + " (tracefold.gateway.max-json-nesting-depth)");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracefold.gateway.ingest.IngestLimits;
+import dev.tracefold.gateway.ingest.RequestRefusedException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -140,7 +141,7 @@ class OtlpJsonDecoderTest {
                     {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"xyz!","name":"n"}]}]}]}
                     """))
         .isInstanceOfSatisfying(
-            OtlpRequestException.class, e -> assertThat(e.httpStatus()).isEqualTo(400))
+            RequestRefusedException.class, e -> assertThat(e.httpStatus()).isEqualTo(400))
         .hasMessage(
             "resourceSpans[0].scopeSpans[0].spans[0].traceId must be a hex string"
                 + " (32 hex characters), got 'xyz!'");
@@ -150,7 +151,7 @@ class OtlpJsonDecoderTest {
   void rejectsMalformedJson() {
     assertThatThrownBy(() -> decode("{\"resourceSpans\": ["))
         .isInstanceOfSatisfying(
-            OtlpRequestException.class, e -> assertThat(e.httpStatus()).isEqualTo(400))
+            RequestRefusedException.class, e -> assertThat(e.httpStatus()).isEqualTo(400))
         .hasMessageStartingWith("body is not valid JSON: ");
     assertThatThrownBy(() -> decode("{} {}")).hasMessageStartingWith("body is not valid JSON: ");
     assertThatThrownBy(() -> decode("[1,2]"))
@@ -169,7 +170,7 @@ class OtlpJsonDecoderTest {
                       "startTimeUnixNano":"soon"}]}]}]}
                     """))
         .isInstanceOfSatisfying(
-            OtlpRequestException.class, e -> assertThat(e.httpStatus()).isEqualTo(400))
+            RequestRefusedException.class, e -> assertThat(e.httpStatus()).isEqualTo(400))
         .hasMessageStartingWith("body is not a valid OTLP/JSON ExportTraceServiceRequest: ");
   }
 
@@ -186,10 +187,10 @@ class OtlpJsonDecoderTest {
 
     assertThatThrownBy(
             () -> decode(limits, "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[]}]}]}"))
-        .isInstanceOf(OtlpRequestException.class)
+        .isInstanceOf(RequestRefusedException.class)
         .hasMessage(
             "JSON nesting is deeper than the limit of 4 (tracefold.gateway.max-json-nesting-depth)")
-        .satisfies(e -> assertThat(((OtlpRequestException) e).httpStatus()).isEqualTo(400));
+        .satisfies(e -> assertThat(((RequestRefusedException) e).httpStatus()).isEqualTo(400));
   }
 
   @Test
@@ -198,7 +199,7 @@ class OtlpJsonDecoderTest {
     String longName = "x".repeat(11);
 
     assertThatThrownBy(() -> decode(limits, "{\"resourceSpans\":[],\"k\":\"" + longName + "\"}"))
-        .isInstanceOf(OtlpRequestException.class)
+        .isInstanceOf(RequestRefusedException.class)
         .hasMessage(
             "a JSON string is longer than the limit of 10 characters"
                 + " (tracefold.gateway.max-json-string-length)");

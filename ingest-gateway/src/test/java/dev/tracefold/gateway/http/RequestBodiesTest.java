@@ -1,8 +1,9 @@
-package dev.tracefold.gateway.otlp;
+package dev.tracefold.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracefold.gateway.ingest.RequestRefusedException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class RequestBodiesTest {
 
     assertThatThrownBy(() -> RequestBodies.decode(compressed, "gzip", 100_000))
         .isInstanceOfSatisfying(
-            OtlpRequestException.class, e -> assertThat(e.httpStatus()).isEqualTo(413))
+            RequestRefusedException.class, e -> assertThat(e.httpStatus()).isEqualTo(413))
         .hasMessage(
             "request body exceeds 100000 bytes (after decompression); send fewer spans per"
                 + " request");
@@ -54,7 +55,7 @@ class RequestBodiesTest {
   void refusesPlainBodiesLargerThanTheCap() {
     assertThatThrownBy(() -> RequestBodies.decode(new byte[11], null, 10))
         .isInstanceOfSatisfying(
-            OtlpRequestException.class, e -> assertThat(e.httpStatus()).isEqualTo(413));
+            RequestRefusedException.class, e -> assertThat(e.httpStatus()).isEqualTo(413));
   }
 
   @Test
@@ -63,11 +64,11 @@ class RequestBodiesTest {
 
     assertThatThrownBy(() -> RequestBodies.decode("not gzip".getBytes(), "gzip", 100))
         .isInstanceOfSatisfying(
-            OtlpRequestException.class, e -> assertThat(e.httpStatus()).isEqualTo(400))
+            RequestRefusedException.class, e -> assertThat(e.httpStatus()).isEqualTo(400))
         .hasMessageStartingWith("body is not valid gzip (Content-Encoding: gzip): ");
     assertThatThrownBy(() -> RequestBodies.decode(truncated, "gzip", 100_000))
         .isInstanceOfSatisfying(
-            OtlpRequestException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
+            RequestRefusedException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
   }
 
   @Test
@@ -75,7 +76,7 @@ class RequestBodiesTest {
     assertThat(RequestBodies.isSupported("br")).isFalse();
     assertThatThrownBy(() -> RequestBodies.decode(new byte[1], "br", 100))
         .isInstanceOfSatisfying(
-            OtlpRequestException.class, e -> assertThat(e.httpStatus()).isEqualTo(415))
+            RequestRefusedException.class, e -> assertThat(e.httpStatus()).isEqualTo(415))
         .hasMessage("Content-Encoding 'br' is not supported; use gzip or none");
   }
 }

@@ -1,4 +1,4 @@
-package dev.tracefold.gateway.otlp;
+package dev.tracefold.gateway.http;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpResponse;

@@ -1,0 +1,300 @@
+package dev.tracefold.gateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracefold.gateway.ratelimit.ProjectRateLimiter;
+import dev.tracefold.gateway.ratelimit.RateLimit;
+import dev.tracefold.gateway.ratelimit.RateLimitSettings;
+import dev.tracefold.schemas.Span;
+import dev.tracefold.schemas.SpanKind;
+import dev.tracefold.schemas.SpanStatus;
+import dev.tracefold.schemas.topic.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one ingest path every transport uses, driven without a transport: limits, rate limits,
+ * producing (Kafka's {@link MockProducer}), the outcome of every failure, and the request metrics.
+ */
+class IngestPipelineTest {
+  private static final String PROTOCOL = "test-protocol";
+  private static final long SECOND = 1_000_000_000L;
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final IngestMetrics metrics = new IngestMetrics(registry);
+  private final TransportMetrics transport = metrics.forTransport(PROTOCOL);
+  private final MockProducer<String, Span> producer =
+      new MockProducer<>(
+          true, null, Topics.SPANS.keySerde().serializer(), Topics.SPANS.valueSerde().serializer());
+  private final AtomicLong nanoTime = new AtomicLong(7 * SECOND);
+  private final IngestPipeline pipeline =
+      new IngestPipeline(
+          new SpanIngester(
+              producer,
+              Duration.ofSeconds(5),
+              metrics,
+              Runnable::run,
+              Clock.systemUTC(),
+              IngestLimits.defaults()),
+          new ProjectRateLimiter(
+              new RateLimitSettings(
+                  new RateLimit(5, 0),
+                  Duration.ofSeconds(1),
+                  Map.of("unlimited", RateLimit.UNLIMITED)),
+              nanoTime::get),
+          IngestLimits.defaults().withMaxSpansPerRequest(3));
+
+  /** What the responder saw, for the assertions. */
+  private final List<Object> answeredRequests = new ArrayList<>();
+
+  @Test
+  void acceptedSpansAreProducedAndTheAnswerCounted() {
+    IngestOutcome outcome = ingest(request("unlimited", 10, batch(2, 0)));
+
+    assertThat(outcome).isEqualTo(new IngestOutcome.Accepted(new IngestResult(2, List.of())));
+    assertThat(producer.history()).hasSize(2);
+    assertThat(count("tracefold.gateway.spans.accepted")).isEqualTo(2);
+    assertThat(requests(200)).isEqualTo(1);
+  }
+
+  @Test
+  void invalidSpansArePartiallyAcceptedWithTheOtlpSummary() {
+    IngestOutcome outcome = ingest(request("unlimited", 10, batch(2, 1)));
+
+    assertThat(outcome).isInstanceOf(IngestOutcome.PartiallyAccepted.class);
+    IngestOutcome.PartiallyAccepted partial = (IngestOutcome.PartiallyAccepted) outcome;
+    assertThat(partial.rejectedSpans()).isEqualTo(1);
+    assertThat(partial.message()).isEqualTo("1 of 3 spans rejected: span #0: name is missing");
+    assertThat(partial.httpStatus()).isEqualTo(200);
+    assertThat(producer.history()).hasSize(2);
+    assertThat(requests(200)).isEqualTo(1);
+  }
+
+  @Test
+  void batchesAreProducedInOrderAndTheirResultsAdded() {
+    IngestOutcome outcome = ingest(request("unlimited", 10, batch(3, 0), batch(1, 1)));
+
+    assertThat(outcome).isInstanceOf(IngestOutcome.PartiallyAccepted.class);
+    assertThat(((IngestOutcome.PartiallyAccepted) outcome).result().acceptedSpans()).isEqualTo(4);
+    assertThat(producer.history()).hasSize(4);
+  }
+
+  @Test
+  void everyBatchIsCheckedAgainstTheSpanLimitBeforeAnythingIsProduced() {
+    // an upload-shaped request: the second batch is over the limit, so nothing is produced
+    IngestOutcome outcome = ingest(request("unlimited", 10, batch(3, 0), batch(3, 1)));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new IngestOutcome.Refused(
+                413,
+                "request carries 4 spans, more than the limit of 3"
+                    + " (tracefold.gateway.max-spans-per-request); send at most 3 spans per"
+                    + " request",
+                0));
+    assertThat(producer.history()).isEmpty();
+    assertThat(requests(413)).isEqualTo(1);
+  }
+
+  @Test
+  void overTheRateLimitIs429WithTheWaitAndNothingIsProduced() {
+    assertThat(ingest(request("p", 10, batch(3, 0))).httpStatus()).isEqualTo(200);
+
+    IngestOutcome outcome = ingest(request("p", 10, batch(3, 0)));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new IngestOutcome.Refused(
+                429,
+                "project 'p' is over its rate limit of 5 spans/s and unlimited bytes/s (burst 1s);"
+                    + " retry after 1 s",
+                1));
+    assertThat(((IngestOutcome.Refused) outcome).hasRetryAfter()).isTrue();
+    assertThat(producer.history()).hasSize(3);
+    assertThat(count("tracefold.gateway.rate.limited")).isEqualTo(1);
+    assertThat(requests(429)).isEqualTo(1);
+  }
+
+  @Test
+  void kafkaRefusingIs503WithRetryAfterFiveSeconds() {
+    producer.sendException = new KafkaException("broker down");
+
+    IngestOutcome outcome = ingest(request("unlimited", 10, batch(1, 0)));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new IngestOutcome.Refused(
+                503,
+                "Kafka refused 1 span: org.apache.kafka.common.KafkaException: broker down;"
+                    + " retry later",
+                IngestPipeline.UNAVAILABLE_RETRY_AFTER_SECONDS));
+    assertThat(requests(503)).isEqualTo(1);
+    assertThat(
+            registry
+                .get("tracefold.gateway.spans.rejected")
+                .tags("protocol", PROTOCOL, "reason", "kafka_unavailable")
+                .counter()
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aSpanTooLargeForKafkaIsRejectedNotRetried() {
+    producer.sendException = new RecordTooLargeException("1048577 bytes");
+
+    IngestOutcome outcome = ingest(request("unlimited", 10, batch(1, 0)));
+
+    assertThat(outcome).isInstanceOf(IngestOutcome.PartiallyAccepted.class);
+    assertThat(((IngestOutcome.PartiallyAccepted) outcome).message())
+        .isEqualTo(
+            "1 of 1 spans rejected: span 00000000000000a0 'span 0' is too large for Kafka:"
+                + " 1048577 bytes");
+  }
+
+  @Test
+  void aRefusalWhileDecodingKeepsItsStatusAndMessage() {
+    IngestOutcome outcome =
+        ingest(
+            CompletableFuture.failedFuture(
+                new RequestRefusedException(415, "Content-Type 'text/plain' is not supported")));
+
+    assertThat(outcome)
+        .isEqualTo(new IngestOutcome.Refused(415, "Content-Type 'text/plain' is not supported", 0));
+    assertThat(answeredRequests).containsExactly("no request");
+    assertThat(requests(415)).isEqualTo(1);
+  }
+
+  @Test
+  void anUnexpectedFailureIs500NamingItsClass() {
+    IngestOutcome outcome =
+        ingest(
+            request(
+                "unlimited",
+                10,
+                () -> {
+                  throw new IllegalStateException("bug");
+                }));
+
+    assertThat(outcome)
+        .isEqualTo(new IngestOutcome.Refused(500, "internal error: IllegalStateException", 0));
+    assertThat(requests(500)).isEqualTo(1);
+  }
+
+  @Test
+  void theAnswerIsCountedUnderTheStatusTheTransportRendered() {
+    IngestPipeline.Responder<IngestRequest, String> nothingStored =
+        new IngestPipeline.Responder<>() {
+          @Override
+          public String answer(IngestRequest request, IngestOutcome outcome) {
+            return "400 every trace was invalid";
+          }
+
+          @Override
+          public int httpStatus(String answer) {
+            return 400;
+          }
+        };
+
+    pipeline
+        .ingest(
+            transport, CompletableFuture.completedFuture(request("unlimited", 10)), nothingStored)
+        .join();
+
+    assertThat(requests(400)).isEqualTo(1);
+    assertThat(registry.find("tracefold.gateway.requests").tag("status", "200").counter()).isNull();
+  }
+
+  private IngestOutcome ingest(IngestRequest request) {
+    return ingest(CompletableFuture.completedFuture(request));
+  }
+
+  private IngestOutcome ingest(CompletableFuture<IngestRequest> request) {
+    IngestPipeline.Responder<IngestRequest, IngestOutcome> responder =
+        new IngestPipeline.Responder<>() {
+          @Override
+          public IngestOutcome answer(IngestRequest request, IngestOutcome outcome) {
+            answeredRequests.add(request == null ? "no request" : request);
+            return outcome;
+          }
+
+          @Override
+          public int httpStatus(IngestOutcome answer) {
+            return answer.httpStatus();
+          }
+        };
+    return pipeline.ingest(transport, request, responder).join();
+  }
+
+  private static IngestRequest request(String projectId, long bytes, NormalizedBatch... batches) {
+    return request(projectId, bytes, () -> List.of(batches));
+  }
+
+  private static IngestRequest request(
+      String projectId, long bytes, Supplier<List<NormalizedBatch>> batches) {
+    return new IngestRequest() {
+      @Override
+      public String projectId() {
+        return projectId;
+      }
+
+      @Override
+      public long bodyBytes() {
+        return bytes;
+      }
+
+      @Override
+      public List<NormalizedBatch> normalize() {
+        return batches.get();
+      }
+    };
+  }
+
+  private static NormalizedBatch batch(int valid, int invalid) {
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < valid; i++) {
+      spans.add(span(i));
+    }
+    List<SpanRejection> rejections = new ArrayList<>();
+    for (int i = 0; i < invalid; i++) {
+      rejections.add(
+          new SpanRejection(RejectionReason.MISSING_NAME, "span #" + i + ": name is missing"));
+    }
+    return new NormalizedBatch(spans, rejections);
+  }
+
+  private static Span span(int index) {
+    return Span.newBuilder()
+        .setProjectId("p")
+        .setTraceId("0af7651916cd43dd8448eb211c80319c")
+        .setSpanId(String.format("%016x", 0xa0 + index))
+        .setName("span " + index)
+        .setKind(SpanKind.AGENT)
+        .setStartEpochNanos(1L)
+        .setEndEpochNanos(2L)
+        .setStatus(SpanStatus.OK)
+        .build();
+  }
+
+  private double requests(int status) {
+    return registry
+        .get("tracefold.gateway.requests")
+        .tags("protocol", PROTOCOL, "status", Integer.toString(status))
+        .counter()
+        .count();
+  }
+
+  private double count(String name) {
+    return registry.get(name).tag("protocol", PROTOCOL).counter().count();
+  }
+}
