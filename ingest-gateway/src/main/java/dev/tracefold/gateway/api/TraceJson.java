@@ -7,6 +7,7 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanEvent;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.store.FiredTrigger;
+import dev.tracefold.store.SpanPage;
 import dev.tracefold.store.StoredTrace;
 import dev.tracefold.store.TraceAnnotation;
 import dev.tracefold.store.TraceScore;
@@ -80,7 +81,7 @@ final class TraceJson {
   }
 
   /**
-   * A trace with its fired triggers, annotations, scores and every span, as {@code GET
+   * A trace with its fired triggers, annotations, scores and its first spans, as {@code GET
    * /api/v1/traces/{id}} shows it: spans nested by parent ({@code tree}: root-level spans, each
    * with {@code children}) or in start order ({@code flat}); see {@link SpanTree}.
    */
@@ -93,13 +94,28 @@ final class TraceJson {
     ArrayNode scores = json.putArray("scores");
     trace.allScores().forEach(score -> scores.add(score(score)));
     json.put("format", flat ? "flat" : "tree");
-    SpanTree tree = SpanTree.of(trace.spans());
+    List<Span> shown = trace.spans();
+    json.put(
+        "spans_next_cursor",
+        shown.isEmpty() || shown.size() >= trace.rollup().getSpanCount()
+            ? null
+            : SpanCursor.encode(SpanPage.Position.of(shown.get(shown.size() - 1))));
+    SpanTree tree = SpanTree.of(shown);
     ArrayNode spans = json.putArray("spans");
     if (flat) {
       tree.inStartOrder().forEach(node -> spans.add(node(node, false)));
     } else {
       tree.roots().forEach(node -> spans.add(node(node, true)));
     }
+    return json;
+  }
+
+  /** A page of a trace's spans, flat in start order, as {@code GET .../spans} shows it. */
+  static ObjectNode spanPage(SpanPage page) {
+    ObjectNode json = NODES.objectNode();
+    ArrayNode spans = json.putArray("spans");
+    page.spans().forEach(span -> spans.add(span(span)));
+    json.put("next_cursor", page.next() == null ? null : SpanCursor.encode(page.next()));
     return json;
   }
 
