@@ -133,6 +133,40 @@ class StandalonePipelineIT {
     assertThat(health.statusCode()).isEqualTo(200);
   }
 
+  /**
+   * Issue #12: a span with a 6,000-character session id was answered 200, then refused by the
+   * store (the session index holds at most ~2,700 bytes): its trace kept the wrong root and never
+   * completed. The gateway now bounds the indexed fields, so what it acknowledges is stored.
+   */
+  @Test
+  void aTraceWithAnOverlongSessionIdIsStoredAndCompletes() throws Exception {
+    String session = "s".repeat(6_000);
+    String body =
+        "{\"id\": \"long-session-run\", \"name\": \"answer\", \"session_id\": \""
+            + session
+            + "\", \"tags\": [\""
+            + "t".repeat(3_000)
+            + "\"], \"spans\": [{\"name\": \"step\", \"duration_ms\": 5}]}";
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + pipeline.apiPort() + "/api/v1/traces"))
+                .header("Authorization", "Bearer " + developmentKey())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    String traceId = JSON.readTree(response.body()).get("trace_ids").get(0).asText();
+
+    JsonNode trace = awaitTrace(traceId, "complete");
+
+    assertThat(trace.get("span_count").asInt()).isEqualTo(2);
+    String stored = trace.get("session_id").asText();
+    assertThat(stored).hasSize(256).startsWith("s".repeat(200)).matches(".*~[0-9a-f]{16}");
+    assertThat(trace.get("tags").get(0).asText()).hasSize(256);
+  }
+
   private static final long AGENT_START_NANOS = Instant.parse("2026-11-21T09:00:00Z").toEpochMilli() * 1_000_000L;
   private static final long AGENT_DURATION_NANOS = 2_000_000_000L;
 

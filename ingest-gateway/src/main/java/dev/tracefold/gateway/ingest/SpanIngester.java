@@ -144,7 +144,7 @@ public final class SpanIngester {
     for (Span span : spans) {
       AttributeLimiter.Cut cut = attributeLimiter.apply(span);
       dropped += cut.droppedAttributes();
-      truncated += cut.truncatedValues();
+      truncated += cut.truncatedValues() + IndexedFields.apply(span);
     }
     transport.attributesLimited(dropped, truncated);
   }
