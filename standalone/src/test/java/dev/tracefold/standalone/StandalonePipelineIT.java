@@ -134,37 +134,46 @@ class StandalonePipelineIT {
   }
 
   /**
-   * Issue #12: a span with a 6,000-character session id was answered 200, then refused by the
-   * store (the session index holds at most ~2,700 bytes): its trace kept the wrong root and never
-   * completed. The gateway now bounds the indexed fields, so what it acknowledges is stored.
+   * Issue #12: an OTLP span with a 6,000-character {@code session.id} was answered 200, then
+   * refused by the store (the session index holds at most ~2,700 bytes): the root went to the dead
+   * letters and the trace never completed. The gateway now bounds the indexed fields, so what it
+   * acknowledges is stored.
    */
   @Test
-  void aTraceWithAnOverlongSessionIdIsStoredAndCompletes() throws Exception {
-    String session = "s".repeat(6_000);
-    String body =
-        "{\"id\": \"long-session-run\", \"name\": \"answer\", \"session_id\": \""
-            + session
-            + "\", \"tags\": [\""
-            + "t".repeat(3_000)
-            + "\"], \"spans\": [{\"name\": \"step\", \"duration_ms\": 5}]}";
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + pipeline.apiPort() + "/api/v1/traces"))
-                .header("Authorization", "Bearer " + developmentKey())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    String traceId = JSON.readTree(response.body()).get("trace_ids").get(0).asText();
+  void anOtlpTraceWithAnOverlongSessionIdIsStoredAndCompletes() throws Exception {
+    OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
+        .setEndpoint("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces")
+        .addHeader("Authorization", "Bearer " + developmentKey())
+        .build();
+    SdkTracerProvider provider = SdkTracerProvider.builder()
+        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+        .build();
+    String traceId;
+    try {
+      Tracer tracer = provider.get("tracefold-e2e");
+      var root = tracer.spanBuilder("long session run")
+          .setAttribute("session.id", "s".repeat(6_000))
+          .setAttribute("user.id", "u".repeat(3_000))
+          .startSpan();
+      tracer.spanBuilder("step").setParent(Context.current().with(root)).startSpan().end();
+      root.end();
+      assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess())
+          .as("OTLP export acknowledged")
+          .isTrue();
+      traceId = root.getSpanContext().getTraceId();
+    } finally {
+      provider.shutdown().join(10, TimeUnit.SECONDS);
+    }
 
     JsonNode trace = awaitTrace(traceId, "complete");
 
     assertThat(trace.get("span_count").asInt()).isEqualTo(2);
-    String stored = trace.get("session_id").asText();
-    assertThat(stored).hasSize(256).startsWith("s".repeat(200)).matches(".*~[0-9a-f]{16}");
-    assertThat(trace.get("tags").get(0).asText()).hasSize(256);
+    assertThat(trace.get("name").asText()).isEqualTo("long session run");
+    assertThat(trace.get("session_id").asText())
+        .hasSize(256)
+        .startsWith("s".repeat(200))
+        .matches(".*~[0-9a-f]{16}");
+    assertThat(trace.get("user_id").asText()).hasSize(256);
   }
 
   private static final long AGENT_START_NANOS = Instant.parse("2026-11-21T09:00:00Z").toEpochMilli() * 1_000_000L;
