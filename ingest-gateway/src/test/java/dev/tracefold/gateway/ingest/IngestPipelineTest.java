@@ -18,28 +18,106 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
+import dev.tracefold.embedded.EmbeddedKafkaBroker;
+import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.service.TopicProvisioner;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The one ingest path every transport uses, driven without a transport: limits, rate limits,
- * producing (Kafka's {@link MockProducer}), the outcome of every failure, and the request metrics.
+ * producing to a real embedded broker, the outcome of every failure (a broker that cannot be
+ * reached, a record over the producer's size limit), and the request metrics.
  */
 class IngestPipelineTest {
+  @TempDir static Path dataDir;
+
+  private static EmbeddedKafkaBroker broker;
+  private static KafkaSettings kafka;
+
   private static final String PROTOCOL = "test-protocol";
   private static final long SECOND = 1_000_000_000L;
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final IngestMetrics metrics = new IngestMetrics(registry);
   private final TransportMetrics transport = metrics.forTransport(PROTOCOL);
-  private final MockProducer<String, Span> producer =
-      new MockProducer<>(
-          true, null, Topics.SPANS.keySerde().serializer(), Topics.SPANS.valueSerde().serializer());
+  private final List<Producer<String, Span>> producers = new ArrayList<>();
+  private Producer<String, Span> producer = producer(Map.of());
   private final AtomicLong nanoTime = new AtomicLong(7 * SECOND);
-  private final IngestPipeline pipeline =
-      new IngestPipeline(
+  private IngestPipeline pipeline = pipeline();
+  private long offsetsBefore = spanRecords();
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.builder().dataDir(dataDir.resolve("kafka")).build();
+    broker.start();
+    kafka = new KafkaSettings(broker.bootstrapServers(), 2, (short) 1, 8 * 1024 * 1024);
+    TopicProvisioner.ensureTopics(kafka);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @AfterEach
+  void closeProducers() {
+    producers.forEach(Producer::close);
+  }
+
+  /** A producer of the gateway's configuration on the embedded broker, with {@code overrides}. */
+  private Producer<String, Span> producer(Map<String, Object> overrides) {
+    Map<String, Object> config =
+        new HashMap<>(KafkaSpanProducers.config(kafka, Duration.ofSeconds(5)));
+    config.putAll(overrides);
+    Producer<String, Span> created =
+        new KafkaProducer<>(
+            config, Topics.SPANS.keySerde().serializer(), Topics.SPANS.valueSerde().serializer());
+    producers.add(created);
+    return created;
+  }
+
+  /** Records on tracefold.spans produced since the test started. */
+  private long produced() {
+    return spanRecords() - offsetsBefore;
+  }
+
+  private static long spanRecords() {
+    if (kafka == null) {
+      return 0;
+    }
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.SPANS.name()).stream()
+              .map(PartitionInfo::partition)
+              .map(p -> new TopicPartition(Topics.SPANS.name(), p))
+              .collect(Collectors.toList());
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private IngestPipeline pipeline() {
+    return new IngestPipeline(
           new SpanIngester(
               producer,
               Duration.ofSeconds(5),
@@ -54,6 +132,7 @@ class IngestPipelineTest {
                   Map.of("unlimited", RateLimit.UNLIMITED)),
               nanoTime::get),
           IngestLimits.defaults().withMaxSpansPerRequest(3));
+  }
 
   /** What the responder saw, for the assertions. */
   private final List<Object> answeredRequests = new ArrayList<>();
@@ -63,7 +142,7 @@ class IngestPipelineTest {
     IngestOutcome outcome = ingest(request("unlimited", 10, batch(2, 0)));
 
     assertThat(outcome).isEqualTo(new IngestOutcome.Accepted(new IngestResult(2, List.of())));
-    assertThat(producer.history()).hasSize(2);
+    assertThat(produced()).isEqualTo(2);
     assertThat(count("tracefold.gateway.spans.accepted")).isEqualTo(2);
     assertThat(requests(200)).isEqualTo(1);
   }
@@ -77,7 +156,7 @@ class IngestPipelineTest {
     assertThat(partial.rejectedSpans()).isEqualTo(1);
     assertThat(partial.message()).isEqualTo("1 of 3 spans rejected: span #0: name is missing");
     assertThat(partial.httpStatus()).isEqualTo(200);
-    assertThat(producer.history()).hasSize(2);
+    assertThat(produced()).isEqualTo(2);
     assertThat(requests(200)).isEqualTo(1);
   }
 
@@ -87,7 +166,7 @@ class IngestPipelineTest {
 
     assertThat(outcome).isInstanceOf(IngestOutcome.PartiallyAccepted.class);
     assertThat(((IngestOutcome.PartiallyAccepted) outcome).result().acceptedSpans()).isEqualTo(4);
-    assertThat(producer.history()).hasSize(4);
+    assertThat(produced()).isEqualTo(4);
   }
 
   @Test
@@ -103,7 +182,7 @@ class IngestPipelineTest {
                     + " (tracefold.gateway.max-spans-per-request); send at most 3 spans per"
                     + " request",
                 0));
-    assertThat(producer.history()).isEmpty();
+    assertThat(produced()).isZero();
     assertThat(requests(413)).isEqualTo(1);
   }
 
@@ -121,24 +200,31 @@ class IngestPipelineTest {
                     + " retry after 1 s",
                 1));
     assertThat(((IngestOutcome.Refused) outcome).hasRetryAfter()).isTrue();
-    assertThat(producer.history()).hasSize(3);
+    assertThat(produced()).isEqualTo(3);
     assertThat(count("tracefold.gateway.rate.limited")).isEqualTo(1);
     assertThat(requests(429)).isEqualTo(1);
   }
 
   @Test
-  void kafkaRefusingIs503WithRetryAfterFiveSeconds() {
-    producer.sendException = new KafkaException("broker down");
+  void kafkaUnreachableIs503WithRetryAfterFiveSeconds() {
+    // nothing listens there: the send waits max.block.ms for metadata, then fails
+    producer =
+        producer(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 500));
+    pipeline = pipeline();
 
     IngestOutcome outcome = ingest(request("unlimited", 10, batch(1, 0)));
 
-    assertThat(outcome)
-        .isEqualTo(
-            new IngestOutcome.Refused(
-                503,
-                "Kafka refused 1 span: org.apache.kafka.common.KafkaException: broker down;"
-                    + " retry later",
-                IngestPipeline.UNAVAILABLE_RETRY_AFTER_SECONDS));
+    assertThat(outcome).isInstanceOf(IngestOutcome.Refused.class);
+    IngestOutcome.Refused refused = (IngestOutcome.Refused) outcome;
+    assertThat(refused.httpStatus()).isEqualTo(503);
+    assertThat(refused.message())
+        .startsWith("Kafka did not acknowledge 1 span within 5000ms: ")
+        .endsWith("; retry later");
+    assertThat(refused.retryAfterSeconds())
+        .isEqualTo(IngestPipeline.UNAVAILABLE_RETRY_AFTER_SECONDS);
     assertThat(requests(503)).isEqualTo(1);
     assertThat(
             registry
@@ -151,15 +237,17 @@ class IngestPipelineTest {
 
   @Test
   void aSpanTooLargeForKafkaIsRejectedNotRetried() {
-    producer.sendException = new RecordTooLargeException("1048577 bytes");
+    producer = producer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 200));
+    pipeline = pipeline();
 
     IngestOutcome outcome = ingest(request("unlimited", 10, batch(1, 0)));
 
     assertThat(outcome).isInstanceOf(IngestOutcome.PartiallyAccepted.class);
     assertThat(((IngestOutcome.PartiallyAccepted) outcome).message())
-        .isEqualTo(
-            "1 of 1 spans rejected: span 00000000000000a0 'span 0' is too large for Kafka:"
-                + " 1048577 bytes");
+        .startsWith(
+            "1 of 1 spans rejected: span 00000000000000a0 'span 0' is too large for Kafka: ")
+        .contains("max.request.size");
+    assertThat(produced()).isZero();
   }
 
   @Test
