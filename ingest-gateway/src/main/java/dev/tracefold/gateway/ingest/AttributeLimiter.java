@@ -14,7 +14,9 @@ import java.util.Map;
  *
  * <p>What was cut is recorded on the map it happened in: {@value #DROPPED_KEY} (attributes dropped)
  * and {@value #TRUNCATED_KEY} (values truncated), both {@code long}, added after limiting (so a
- * limited map holds up to two attributes more than the limit). Resource attributes are not limited.
+ * limited map holds up to two attributes more than the limit). Resource attributes are limited the
+ * same way (issue #12: every span carries its resource's attributes, so one 500 KB resource
+ * attribute shared by 200 spans of a 510 KB request grew Kafka by 82 MB).
  *
  * <p>Immutable and thread-safe; {@link #apply} mutates the span it is given.
  */
@@ -47,6 +49,10 @@ public final class AttributeLimiter {
     Map<String, Object> attributes = limit(span.getAttributes(), counter);
     if (attributes != null) {
       span.setAttributes(attributes);
+    }
+    Map<String, Object> resourceAttributes = limit(span.getResourceAttributes(), counter);
+    if (resourceAttributes != null) {
+      span.setResourceAttributes(resourceAttributes);
     }
     for (SpanEvent event : span.getEvents()) {
       Map<String, Object> eventAttributes = limit(event.getAttributes(), counter);

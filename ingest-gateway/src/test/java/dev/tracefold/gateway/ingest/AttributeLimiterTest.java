@@ -45,6 +45,23 @@ class AttributeLimiterTest {
             Map.entry(AttributeLimiter.TRUNCATED_KEY, 2L));
   }
 
+  /** Issue #12: resource attributes, copied into every span of the resource, were not limited. */
+  @Test
+  void limitsResourceAttributesLikeSpanAttributes() {
+    Span span = span(ordered("short", "abc"));
+    span.setResourceAttributes(ordered("service.name", "svc", "huge", "x".repeat(500_000)));
+
+    AttributeLimiter.Cut cut = limiter.apply(span);
+
+    assertThat(cut).isEqualTo(new AttributeLimiter.Cut(0, 1));
+    assertThat(span.getResourceAttributes())
+        .containsExactly(
+            Map.entry("service.name", "svc"),
+            Map.entry("huge", "xxxxx"),
+            Map.entry(AttributeLimiter.TRUNCATED_KEY, 1L));
+    assertThat(span.getAttributes()).containsExactly(Map.entry("short", "abc"));
+  }
+
   @Test
   void neverSplitsASurrogatePair() {
     Span span = span(ordered("emoji", "abcd\uD83D\uDE00z"));
