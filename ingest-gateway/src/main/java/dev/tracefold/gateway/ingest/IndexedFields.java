@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Bounds the span fields the trace store indexes (session id, user id, model, provider, service
@@ -34,32 +35,12 @@ public final class IndexedFields {
    * @return how many values were shortened
    */
   public static int apply(Span span) {
-    int shortened = 0;
-    String session = bound(span.getSessionId());
-    if (session != null && !session.contentEquals(span.getSessionId())) {
-      span.setSessionId(session);
-      shortened++;
-    }
-    String user = bound(span.getUserId());
-    if (user != null && !user.contentEquals(span.getUserId())) {
-      span.setUserId(user);
-      shortened++;
-    }
-    String model = bound(span.getModel());
-    if (model != null && !model.contentEquals(span.getModel())) {
-      span.setModel(model);
-      shortened++;
-    }
-    String provider = bound(span.getProvider());
-    if (provider != null && !provider.contentEquals(span.getProvider())) {
-      span.setProvider(provider);
-      shortened++;
-    }
-    String service = bound(span.getServiceName());
-    if (service != null && !service.contentEquals(span.getServiceName())) {
-      span.setServiceName(service);
-      shortened++;
-    }
+    int shortened =
+        bound(span.getSessionId(), span::setSessionId)
+            + bound(span.getUserId(), span::setUserId)
+            + bound(span.getModel(), span::setModel)
+            + bound(span.getProvider(), span::setProvider)
+            + bound(span.getServiceName(), span::setServiceName);
     if (span.getTags().stream().anyMatch(tag -> tag.length() > MAX_CHARS)) {
       List<String> tags = new ArrayList<>(span.getTags().size());
       for (CharSequence tag : span.getTags()) {
@@ -69,6 +50,15 @@ public final class IndexedFields {
       span.setTags(tags);
     }
     return shortened;
+  }
+
+  /** Sets the bound value when {@code value} is too long; returns 1 if it was, else 0. */
+  private static int bound(CharSequence value, Consumer<String> set) {
+    if (value == null || value.length() <= MAX_CHARS) {
+      return 0;
+    }
+    set.accept(bound(value));
+    return 1;
   }
 
   /** The value as stored: itself when short enough, else a prefix and a digest; null for null. */
