@@ -10,8 +10,10 @@ import java.util.Objects;
 /**
  * Counts requests refused for their API key: {@code tracefold_gateway_auth_failures_total{reason}}
  * with {@code reason} = {@link Failure#label()} ({@code missing}, {@code malformed}, {@code
- * invalid}, {@code unavailable}). Shared by {@link ApiKeyAuthService} and the OTLP/gRPC key check.
- * A reason's counter is registered on its first refusal. Thread-safe.
+ * invalid}, {@code unavailable}). Shared by {@link ApiKeyAuthService} and the OTLP/gRPC key check;
+ * ingest-gateway and trace-api both count under this name (kept from when the gateway served the
+ * read API too; the process is the {@code instance} label). A reason's counter is registered on its
+ * first refusal. Thread-safe.
  */
 public final class AuthMetrics {
   private final MeterRegistry registry;

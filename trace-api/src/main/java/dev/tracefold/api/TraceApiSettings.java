@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Settings of the trace-api server ({@code tracefold.api.port}, {@code
+ * Settings of the trace-api server ({@code tracefold.api.http-port}, {@code
  * tracefold.api.api-key-cache-ttl} in this module's reference.conf). Immutable. The API's jobs have
  * their own settings ({@link ApiSettings}).
  *
@@ -29,7 +29,7 @@ public record TraceApiSettings(int port, Duration apiKeyCacheTtl) {
   public TraceApiSettings {
     Objects.requireNonNull(apiKeyCacheTtl, "apiKeyCacheTtl");
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("tracefold.api.port must be 0..65535, was " + port);
+      throw new IllegalArgumentException("tracefold.api.http-port must be 0..65535, was " + port);
     }
     if (apiKeyCacheTtl.toMillis() < 1) {
       throw new IllegalArgumentException(
@@ -43,7 +43,7 @@ public record TraceApiSettings(int port, Duration apiKeyCacheTtl) {
   }
 
   /**
-   * Reads {@code tracefold.api.port} and {@code tracefold.api.api-key-cache-ttl} (environment
+   * Reads {@code tracefold.api.http-port} and {@code tracefold.api.api-key-cache-ttl} (environment
    * {@code TRACEFOLD_API_PORT}, {@code TRACEFOLD_API_KEY_CACHE_TTL}).
    *
    * @throws com.typesafe.config.ConfigException if a setting is missing or malformed
@@ -51,7 +51,7 @@ public record TraceApiSettings(int port, Duration apiKeyCacheTtl) {
    */
   public static TraceApiSettings from(Config config) {
     return new TraceApiSettings(
-        config.getInt("tracefold.api.port"),
+        config.getInt("tracefold.api.http-port"),
         Durations.get(config, "tracefold.api.api-key-cache-ttl"));
   }
 

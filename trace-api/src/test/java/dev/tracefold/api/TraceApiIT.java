@@ -110,7 +110,8 @@ class TraceApiIT {
     assertThat(list.statusCode()).isEqualTo(401);
     assertThat(list.headers().firstValue("content-type"))
         .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-    assertThat(list.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"tracefold\"");
+    assertThat(list.headers().firstValue("www-authenticate"))
+        .hasValue("Bearer realm=\"tracefold\"");
     assertThat(JSON.readTree(list.body()).get("error").asText())
         .isEqualTo(
             "missing API key: send the header \"Authorization: Bearer <key>\" (create a key with:"
@@ -185,11 +186,12 @@ class TraceApiIT {
     assertThat(
             TraceApiSettings.from(
                 ConfigFactory.parseMap(
-                    Map.of("tracefold.api.port", "0", "tracefold.api.api-key-cache-ttl", "1m"))))
+                    Map.of(
+                        "tracefold.api.http-port", "0", "tracefold.api.api-key-cache-ttl", "1m"))))
         .isEqualTo(new TraceApiSettings(0, Duration.ofMinutes(1)));
     assertThatThrownBy(() -> new TraceApiSettings(65536, Duration.ofSeconds(5)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("tracefold.api.port must be 0..65535, was 65536");
+        .hasMessage("tracefold.api.http-port must be 0..65535, was 65536");
     assertThatThrownBy(() -> new TraceApiSettings(8083, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("tracefold.api.api-key-cache-ttl must be at least 1ms, was PT0S");
