@@ -1,8 +1,8 @@
 package dev.tracefold.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.linecorp.armeria.server.Server;
 import com.typesafe.config.ConfigFactory;
+import dev.tracefold.api.TraceApi;
 import dev.tracefold.store.ApiKeys;
 import dev.tracefold.store.StoreSettings;
 import java.io.IOException;
@@ -25,7 +25,7 @@ import java.util.Locale;
  * error).
  *
  * <p>Loads {@code --traces} traces of one project into an embedded PostgreSQL through the real
- * schema ({@link TraceTableLoader}), serves the read API over it as the gateway does ({@link
+ * schema ({@link TraceTableLoader}), serves the read API over it as trace-api does ({@link
  * ReadApiServer}, API key check on), then measures each {@link ReadQuery} in turn over HTTP with
  * the key: {@code --clients} closed-loop clients for {@code --warmup}, then for the measured
  * {@code --duration} (stretched for slow queries until it holds {@value #MIN_REQUESTS} requests, at
@@ -76,9 +76,8 @@ public final class ReadApiBench {
           TraceTableLoader.load(postgres, PROJECT, options.traces(), options.detailTraces());
       String settings = serverSettings(postgres);
       String apiKey = ApiKeys.generate();
-      Server server = ReadApiServer.start(postgres.store(), apiKey, PROJECT);
-      try {
-        ReadApiClient client = new ReadApiClient(server.activeLocalPort(), apiKey);
+      try (TraceApi server = ReadApiServer.start(postgres.store(), apiKey, PROJECT)) {
+        ReadApiClient client = new ReadApiClient(server.port(), apiKey);
         List<ReadApiBenchReport.QueryResult> results = new ArrayList<>();
         for (ReadQuery query : queries(loaded, client)) {
           String rows = rows(client.json(query.path().apply(0)));
@@ -89,8 +88,6 @@ public final class ReadApiBench {
         }
         return new ReadApiBenchReport(options, started, Instant.now(), loadAtStart, ReportSections.loadAverage(),
             loaded, poolSize, settings, results);
-      } finally {
-        server.stop().join();
       }
     } finally {
       ScenarioRunner.deleteRecursively(dir);

@@ -10,8 +10,8 @@ import java.util.Objects;
  * Settings of the ingest gateway ({@code tracefold.gateway.*} in reference.conf). Immutable.
  *
  * @param otlpHttpPort port of the OTLP/HTTP receiver (default 4318); 0 binds any free port
- * @param apiPort port of the read API, {@code /metrics} and {@code /health} (default 8080); 0 binds
- *     any free port
+ * @param apiPort port of the native trace endpoints ({@code /api/v1/traces}, uploads, the JSON
+ *     Schema), {@code /metrics} and {@code /health} (default 8080); 0 binds any free port
  * @param maxRequestBytes largest accepted request body in bytes, as sent and after decompression
  *     (default 16 MiB)
  * @param produceTimeout how long a request waits for Kafka to acknowledge its spans before the
@@ -29,7 +29,7 @@ public record GatewaySettings(
   /** Default OTLP/HTTP port. */
   public static final int DEFAULT_OTLP_HTTP_PORT = 4318;
 
-  /** Default read API port. */
+  /** Default API port (native traces, {@code /metrics}, {@code /health}). */
   public static final int DEFAULT_API_PORT = 8080;
 
   /** Default request size cap: 16 MiB. */

@@ -3,10 +3,9 @@ package dev.tracefold.gateway;
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
-import dev.tracefold.gateway.api.ReadApiService;
-import dev.tracefold.gateway.auth.ApiKeyAuthService;
-import dev.tracefold.gateway.auth.ApiKeyAuthenticator;
-import dev.tracefold.gateway.auth.AuthMetrics;
+import dev.tracefold.auth.ApiKeyAuthService;
+import dev.tracefold.auth.ApiKeyAuthenticator;
+import dev.tracefold.auth.AuthMetrics;
 import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.ingest.IngestPipeline;
 import dev.tracefold.gateway.ingest.KafkaSpanProducers;
@@ -21,6 +20,7 @@ import dev.tracefold.gateway.otlp.SpanNormalizer;
 import dev.tracefold.gateway.ratelimit.ProjectRateLimiter;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.service.HealthCheck;
+import dev.tracefold.service.HttpRoutes;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.OpsEndpoints;
 import dev.tracefold.store.ApiKeyStore;
@@ -41,12 +41,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingest gateway: the OTLP/HTTP receiver ({@code POST /v1/traces}, port {@link
  * GatewaySettings#otlpHttpPort()}), the OTLP/gRPC receiver (port {@link
- * GatewaySettings#otlpGrpcPort()}) and the native trace endpoints (API port) in front of one {@link
- * IngestPipeline} and {@link SpanIngester} that produces to {@code tracefold.spans}, and the read
- * API ({@code GET /api/v1/traces...}), {@code /metrics} and {@code /health} (port {@link
- * GatewaySettings#apiPort()}) over a {@link TraceStore}. A thin shell: the ingest core, the
- * transports and the read API are separate classes that tests drive directly; it builds the ingest
- * meters ({@link IngestMetrics}, {@link AuthMetrics}) once and hands them to every transport.
+ * GatewaySettings#otlpGrpcPort()}) and the native trace endpoints in front of one {@link
+ * IngestPipeline} and {@link SpanIngester} that produces to {@code tracefold.spans}, with {@code
+ * /metrics} and {@code /health} beside the native endpoints (port {@link
+ * GatewaySettings#apiPort()}). A thin shell: the ingest core and the transports are separate
+ * classes that tests drive directly; it builds the ingest meters ({@link IngestMetrics}, {@link
+ * AuthMetrics}) once and hands them to every transport. The read API is trace-api's; a process
+ * that runs both (standalone) can mount its routes on the API port ({@link HttpRoutes}).
  *
  * <p>{@code /health} reports the gateway's checks {@code kafka} (the producer is open and the
  * latest request's spans were acknowledged) and {@code store} (PostgreSQL answers), then any extra
@@ -55,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every request but {@code /health} and {@code /metrics} needs an API key ({@code Authorization:
  * Bearer <key>}) of the store's {@code api_keys}; the request's project is the key's ({@link
  * ApiKeyAuthService}). Ingest is limited per project ({@link ProjectRateLimiter}). On start the
- * keys of {@link TenancySettings#apiKeys()} are stored ({@link ApiKeyStore#syncConfigKeys}).
+ * keys of {@link TenancySettings#apiKeys()} are stored ({@link ApiKeyStore#syncConfigKeys}). The
+ * {@link TraceStore} serves the API keys only (and the {@code store} check: a gateway that cannot
+ * reach PostgreSQL cannot verify new keys).
  *
  * <p>Thread-safe. {@link #close()} is idempotent; it does not close the store, which the caller
  * owns.
@@ -146,17 +149,34 @@ public final class IngestGateway implements AutoCloseable {
   }
 
   /**
+   * Same as {@link #start(GatewaySettings, TenancySettings, KafkaSettings, TraceStore,
+   * PrometheusMeterRegistry, List, List)} with no extra routes on the API port.
+   */
+  public static IngestGateway start(
+      GatewaySettings settings,
+      TenancySettings tenancy,
+      KafkaSettings kafka,
+      TraceStore store,
+      PrometheusMeterRegistry registry,
+      List<HealthCheck> extraHealthChecks) {
+    return start(settings, tenancy, kafka, store, registry, extraHealthChecks, List.of());
+  }
+
+  /**
    * Stores the configuration's API keys, creates the Kafka producer and starts both HTTP servers;
    * returns once they listen.
    *
    * @param settings ports, size cap and produce timeout
    * @param tenancy API keys from configuration, key cache time, rate limits
    * @param kafka where {@code tracefold.spans} lives (the topic must exist)
-   * @param store the trace store the read API reads; stays owned by the caller
+   * @param store the trace store whose {@code api_keys} verify the requests; stays owned by the
+   *     caller
    * @param registry where the gateway's meters go; {@code /metrics} shows it
    * @param extraHealthChecks checks of other components in this process (e.g. the completion stream
    *     and the sink in standalone mode) that {@code /health} reports after the gateway's own
    *     {@code kafka} and {@code store}
+   * @param extraApiRoutes routes of other services in this process served on the API port behind
+   *     the same API key check (standalone: trace-api's read API)
    * @return the running gateway
    * @throws IllegalArgumentException if a configuration key is already a key of another project
    * @throws RuntimeException if a port cannot be bound ({@code CompletionException} for the HTTP
@@ -168,26 +188,29 @@ public final class IngestGateway implements AutoCloseable {
       KafkaSettings kafka,
       TraceStore store,
       PrometheusMeterRegistry registry,
-      List<HealthCheck> extraHealthChecks) {
+      List<HealthCheck> extraHealthChecks,
+      List<HttpRoutes> extraApiRoutes) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(tenancy, "tenancy");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(registry, "registry");
     List<HealthCheck> extra = List.copyOf(extraHealthChecks);
+    List<HttpRoutes> routes = List.copyOf(extraApiRoutes);
     IngestGateway gateway = new IngestGateway(settings, tenancy, kafka, store, registry);
     try {
       gateway.storeConfigKeys();
-      gateway.startServers(store, registry, extra);
+      gateway.startServers(registry, extra, routes);
     } catch (RuntimeException e) {
       gateway.close();
       throw e;
     }
     log.info(
-        "Ingest gateway: OTLP/HTTP on port {}, OTLP/gRPC on port {}, native traces, read API,"
-            + " /metrics and /health on port {}",
+        "Ingest gateway: OTLP/HTTP on port {}, OTLP/gRPC on port {}, native traces{}, /metrics and"
+            + " /health on port {}",
         gateway.otlpHttpPort(),
         gateway.otlpGrpcPort(),
+        routes.isEmpty() ? "" : " and " + routes.size() + " mounted route set(s)",
         gateway.apiPort());
     return gateway;
   }
@@ -206,7 +229,9 @@ public final class IngestGateway implements AutoCloseable {
   }
 
   private void startServers(
-      TraceStore store, PrometheusMeterRegistry registry, List<HealthCheck> extraHealthChecks) {
+      PrometheusMeterRegistry registry,
+      List<HealthCheck> extraHealthChecks,
+      List<HttpRoutes> extraApiRoutes) {
     Duration requestTimeout = settings.produceTimeout().plus(REQUEST_TIMEOUT_MARGIN);
     SpanNormalizer normalizer = new SpanNormalizer(Clock.systemUTC());
     OtlpHttpService otlp =
@@ -235,7 +260,7 @@ public final class IngestGateway implements AutoCloseable {
             .http(settings.apiPort())
             .requestTimeout(requestTimeout)
             .errorHandler(new NativeErrorHandler(metrics));
-    new ReadApiService(store).addTo(apiBuilder);
+    extraApiRoutes.forEach(routes -> routes.addTo(apiBuilder));
     new NativeTraceService(
             pipeline, metrics, settings.limits(), settings.maxRequestBytes(), Clock.systemUTC())
         .addTo(apiBuilder);
@@ -243,7 +268,7 @@ public final class IngestGateway implements AutoCloseable {
     allChecks.addAll(extraHealthChecks);
     new OpsEndpoints(registry, allChecks).addTo(apiBuilder);
     apiBuilder.decorator(
-        ApiKeyAuthService.decorator(authenticator, ReadApiService::errorFor, authMetrics));
+        ApiKeyAuthService.decorator(authenticator, NativeTraceService::errorFor, authMetrics));
     apiServer = apiBuilder.build();
     apiServer.start().join();
   }
@@ -258,7 +283,7 @@ public final class IngestGateway implements AutoCloseable {
     return otlpGrpcServer.port();
   }
 
-  /** The bound read API port (the real one when configured as 0). */
+  /** The bound API port: native traces, /metrics, /health (the real one when configured as 0). */
   public int apiPort() {
     return apiServer.activeLocalPort();
   }

@@ -2,14 +2,10 @@ package dev.tracefold.gateway;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.tracefold.gateway.api.ApiSettings;
-import dev.tracefold.gateway.api.ScorePendingMonitor;
 import dev.tracefold.service.KafkaLagMonitor;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
-import dev.tracefold.store.RetentionJob;
-import dev.tracefold.store.RetentionSettings;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the ingest gateway on its own: loads the configuration ({@code tracefold.gateway.*}, {@code
  * tracefold.kafka.*}, {@code tracefold.store.*}, each overridable by environment variables),
- * creates the topics if missing, opens the trace store, starts the gateway, the retention job and
- * the score-pending gauge ({@link ScorePendingMonitor}), and closes everything on JVM shutdown.
+ * creates the topics if missing, opens the trace store (for its API keys), starts the gateway, and
+ * closes everything on JVM shutdown. The read API and its jobs (retention, the score-pending
+ * gauge) run in trace-api's process.
  */
 public final class IngestGatewayMain {
   private static final Logger log = LoggerFactory.getLogger(IngestGatewayMain.class);
@@ -62,17 +59,10 @@ public final class IngestGatewayMain {
       store.close();
       throw e;
     }
-    // the read API's owner deletes expired traces (tracefold.store.retention-*) and counts the
-    // triggers waiting for a score (tracefold.api.score-pending-age)
-    RetentionJob retention = RetentionJob.start(store, RetentionSettings.from(config));
-    ScorePendingMonitor scorePending =
-        ScorePendingMonitor.start(store, registry, ApiSettings.from(config));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  scorePending.close();
-                  retention.close();
                   gateway.close();
                   kafkaMonitor.close();
                   store.close();

@@ -1,6 +1,9 @@
 package dev.tracefold.standalone;
 
 import com.typesafe.config.Config;
+import dev.tracefold.api.ApiSettings;
+import dev.tracefold.api.ScorePendingMonitor;
+import dev.tracefold.api.TraceApi;
 import dev.tracefold.completion.CompletionSettings;
 import dev.tracefold.completion.CompletionStream;
 import dev.tracefold.embedded.EmbeddedKafkaBroker;
@@ -8,8 +11,6 @@ import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.gateway.GatewaySettings;
 import dev.tracefold.gateway.IngestGateway;
 import dev.tracefold.gateway.TenancySettings;
-import dev.tracefold.gateway.api.ApiSettings;
-import dev.tracefold.gateway.api.ScorePendingMonitor;
 import dev.tracefold.service.HealthCheck;
 import dev.tracefold.service.KafkaLagMonitor;
 import dev.tracefold.service.KafkaSettings;
@@ -33,8 +34,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline in one JVM: an embedded single-node KRaft broker and an embedded PostgreSQL
- * (unless external ones are configured), the completion stream, the rollup sink and the ingest
- * gateway, sharing one Prometheus registry. Used by {@link StandaloneMain} and the end-to-end test.
+ * (unless external ones are configured), the completion stream, the rollup sink, the ingest
+ * gateway and the trace API, sharing one Prometheus registry. The trace API's routes are mounted
+ * on the gateway's API port ({@link TraceApi#routes}), so native traces, the read API, {@code
+ * /metrics} and {@code /health} share one port as before the API was a service of its own; its
+ * jobs (retention, the score-pending gauge) run here too. Used by {@link StandaloneMain} and the
+ * end-to-end test.
  * {@link #close()} stops everything in reverse start order, PostgreSQL's processes included; it
  * is idempotent and thread-safe.
  */
@@ -156,11 +161,12 @@ public final class StandalonePipeline implements AutoCloseable {
     checks.addAll(sink.healthChecks());
     checks.add(lag.healthCheck());
     gateway = IngestGateway.start(GatewaySettings.from(config), TenancySettings.from(config), kafka,
-        traceStore, registry, checks);
+        traceStore, registry, checks, List.of(TraceApi.routes(traceStore)));
     track(gateway);
     DevelopmentApiKey.Outcome devKey = DevelopmentApiKey.ensure(gateway.apiKeys(), standalone.dataDir());
     developmentApiKey = devKey.key();
     track(RetentionJob.start(traceStore, RetentionSettings.from(config)));
+    // the trace API's jobs, as TraceApiMain runs them
     track(ScorePendingMonitor.start(traceStore, registry, ApiSettings.from(config)));
 
     log.info("Tracefold standalone is running (data in {})", standalone.dataDir().toAbsolutePath());

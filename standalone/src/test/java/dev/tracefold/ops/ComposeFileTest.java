@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * {@code docker-compose.yml} parses and is consistent with the code: every Tracefold service is a
  * runnable module whose image tag is the project version, sets only environment variables that
  * module reads and publishes only ports it listens on; every service named elsewhere (depends_on,
- * scrape targets, URLs) exists; shared settings (database, Kafka address) agree; every mounted
- * file exists.
+ * scrape targets, URLs) exists; shared settings (database, Kafka address) agree, and only the
+ * services that use Kafka are given it; every mounted file exists.
  */
 class ComposeFileTest {
   private static final Pattern TRACEFOLD_IMAGE = Pattern.compile("tracefold/([a-z-]+):(.+)");
@@ -31,7 +31,7 @@ class ComposeFileTest {
   @Test
   void tracefoldServicesAreRunnableModulesWhoseImageTheBuildConfiguresTaggedWithTheVersion() {
     assertThat(tracefoldServices().keySet())
-        .containsExactlyInAnyOrder("ingest-gateway", "completion-stream", "rollup-sink");
+        .containsExactlyInAnyOrder("ingest-gateway", "completion-stream", "rollup-sink", "trace-api");
     String version = RepositoryFiles.projectVersion();
     tracefoldServices()
         .forEach(
@@ -115,12 +115,16 @@ class ComposeFileTest {
     Map<String, String> postgres = ComposeFiles.environment(services().get("postgres"));
     String kafkaListeners =
         ComposeFiles.environment(services().get("kafka")).get("KAFKA_ADVERTISED_LISTENERS");
+    Set<String> kafkaClients = new TreeSet<>();
     tracefoldServices()
         .forEach(
             (service, module) -> {
               Map<String, String> env = ComposeFiles.environment(services().get(service));
-              assertThat(kafkaListeners).contains("PLAINTEXT://" + env.get("TRACEFOLD_KAFKA_BOOTSTRAP_SERVERS"));
-              assertThat(services().get(service).path("depends_on").has("kafka")).isTrue();
+              if (env.containsKey("TRACEFOLD_KAFKA_BOOTSTRAP_SERVERS")) {
+                kafkaClients.add(service);
+                assertThat(kafkaListeners).contains("PLAINTEXT://" + env.get("TRACEFOLD_KAFKA_BOOTSTRAP_SERVERS"));
+                assertThat(services().get(service).path("depends_on").has("kafka")).isTrue();
+              }
               if (env.containsKey("TRACEFOLD_STORE_JDBC_URL")) {
                 assertThat(env.get("TRACEFOLD_STORE_JDBC_URL"))
                     .isEqualTo("jdbc:postgresql://postgres:5432/" + postgres.get("POSTGRES_DB"));
@@ -129,6 +133,8 @@ class ComposeFileTest {
                 assertThat(services().get(service).path("depends_on").has("postgres")).isTrue();
               }
             });
+    // trace-api reads and writes PostgreSQL only
+    assertThat(kafkaClients).containsExactlyInAnyOrder("ingest-gateway", "completion-stream", "rollup-sink");
   }
 
   @Test

@@ -51,14 +51,15 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void workloadsRunTheThreeServicesAsNonRootWithResourceRequests() {
+  void workloadsRunTheFourServicesAsNonRootWithResourceRequests() {
     Map<String, String> modules = new HashMap<>();
     workloads().forEach((name, workload) -> modules.put(name, module(container(workload))));
     assertThat(modules)
         .containsEntry("ingest-gateway", "ingest-gateway")
         .containsEntry("completion-stream", "completion-stream")
         .containsEntry("rollup-sink", "rollup-sink")
-        .hasSize(3);
+        .containsEntry("trace-api", "trace-api")
+        .hasSize(4);
     workloads()
         .forEach(
             (name, workload) -> {

@@ -30,7 +30,7 @@ class LoggingConfigurationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @ParameterizedTest
-  @ValueSource(strings = {"ingest-gateway", "completion-stream", "rollup-sink", "standalone"})
+  @ValueSource(strings = {"ingest-gateway", "completion-stream", "rollup-sink", "trace-api", "standalone"})
   void textByDefaultJsonOnRequestOneLinePerEvent(String module) throws Exception {
     assertThat(ServiceModules.isRunnable(module)).isTrue();
     assertThat(RepositoryFiles.text(module + "/pom.xml"))

@@ -6,9 +6,10 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.tracefold.gateway.auth.AuthenticatedProject;
+import dev.tracefold.auth.AuthenticatedProject;
 import dev.tracefold.gateway.http.HttpIngest;
 import dev.tracefold.gateway.http.RequestBodies;
 import dev.tracefold.gateway.ingest.IngestLimits;
@@ -119,6 +120,15 @@ public final class NativeTraceService {
         .route()
         .get(SCHEMA_PATH)
         .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, SCHEMA_MEDIA_TYPE, schemaText));
+  }
+
+  /**
+   * An error answer of the API port, {@code {"error": message}}: renders the refusals decided
+   * before this service runs (401 and 503 of the API key check), for native traces and any other
+   * path of the port.
+   */
+  public static HttpResponse errorFor(RequestHeaders headers, HttpStatus status, String message) {
+    return NativeResponses.error(status, message).toHttpResponse();
   }
 
   private HttpResponse postTraces(ServiceRequestContext ctx, HttpRequest req) {

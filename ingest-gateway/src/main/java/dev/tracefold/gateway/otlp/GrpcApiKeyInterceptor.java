@@ -1,8 +1,8 @@
 package dev.tracefold.gateway.otlp;
 
-import dev.tracefold.gateway.auth.ApiKeyAuthenticator;
-import dev.tracefold.gateway.auth.AuthMetrics;
-import dev.tracefold.gateway.auth.AuthOutcome;
+import dev.tracefold.auth.ApiKeyAuthenticator;
+import dev.tracefold.auth.AuthMetrics;
+import dev.tracefold.auth.AuthOutcome;
 import dev.tracefold.gateway.ingest.TransportMetrics;
 import io.grpc.Context;
 import io.grpc.Contexts;

@@ -1,7 +1,7 @@
 package dev.tracefold.gateway.otlp;
 
-import dev.tracefold.gateway.auth.ApiKeyAuthenticator;
-import dev.tracefold.gateway.auth.AuthMetrics;
+import dev.tracefold.auth.ApiKeyAuthenticator;
+import dev.tracefold.auth.AuthMetrics;
 import dev.tracefold.gateway.ingest.IngestLimits;
 import dev.tracefold.gateway.ingest.IngestMetrics;
 import dev.tracefold.gateway.ingest.IngestOutcome;

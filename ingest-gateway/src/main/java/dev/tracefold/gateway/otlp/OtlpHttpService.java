@@ -9,7 +9,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.tracefold.gateway.auth.AuthenticatedProject;
+import dev.tracefold.auth.AuthenticatedProject;
 import dev.tracefold.gateway.http.HttpIngest;
 import dev.tracefold.gateway.http.HttpResponder;
 import dev.tracefold.gateway.http.RequestBodies;
