@@ -45,11 +45,13 @@ import org.apache.kafka.streams.state.SessionStore;
 final class BaselineTopology {
   /** Where the baseline's completed traces go. */
   static final String OUTPUT_TOPIC = "bench.baseline.completed";
+
   /** The session store. */
   static final String SESSION_STORE = "baseline-trace-sessions";
 
   private static final AvroSerde<Span> SPAN_SERDE = AvroSerde.of(Span.class);
-  private static final AvroSerde<CompletedTrace> COMPLETED_SERDE = AvroSerde.of(CompletedTrace.class);
+  private static final AvroSerde<CompletedTrace> COMPLETED_SERDE =
+      AvroSerde.of(CompletedTrace.class);
 
   private BaselineTopology() {}
 
@@ -71,7 +73,9 @@ final class BaselineTopology {
             Materialized.<String, SpanBuffer, SessionStore<Bytes, byte[]>>as(SESSION_STORE)
                 .withKeySerde(Serdes.String())
                 .withValueSerde(SpanBuffer.SERDE))
-        .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("baseline-until-closed"))
+        .suppress(
+            Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
+                .withName("baseline-until-closed"))
         .toStream()
         .filter((window, buffer) -> buffer != null)
         .map((window, buffer) -> KeyValue.pair(window.key(), completed(window, buffer)))
@@ -86,18 +90,19 @@ final class BaselineTopology {
       spans.add(SPAN_SERDE.decode(span));
     }
     spans.sort(Comparator.comparingLong(Span::getStartEpochNanos).thenComparing(Span::getSpanId));
-    CompletedTrace trace = CompletedTrace.newBuilder()
-        .setProjectId(key.projectId())
-        .setTraceId(key.traceId())
-        .setRevision(1)
-        .setCompletionReason(CompletionReason.QUIET)
-        .setPartial(false)
-        .setFirstArrivalEpochMillis(buffer.firstArrivalEpochMillis())
-        .setLastArrivalEpochMillis(buffer.lastArrivalEpochMillis())
-        .setCompletedEpochMillis(System.currentTimeMillis())
-        .setRollup(TraceRollups.compute(key.projectId(), key.traceId(), spans))
-        .setSpans(spans)
-        .build();
+    CompletedTrace trace =
+        CompletedTrace.newBuilder()
+            .setProjectId(key.projectId())
+            .setTraceId(key.traceId())
+            .setRevision(1)
+            .setCompletionReason(CompletionReason.QUIET)
+            .setPartial(false)
+            .setFirstArrivalEpochMillis(buffer.firstArrivalEpochMillis())
+            .setLastArrivalEpochMillis(buffer.lastArrivalEpochMillis())
+            .setCompletedEpochMillis(System.currentTimeMillis())
+            .setRollup(TraceRollups.compute(key.projectId(), key.traceId(), spans))
+            .setSpans(spans)
+            .build();
     return COMPLETED_SERDE.encode(trace);
   }
 }

@@ -16,8 +16,8 @@ import java.util.Properties;
  * The settings conventions every benchmark of this module shares. Each setting is read from, in
  * increasing precedence: the defaults of the full run (or of the smoke run with {@code --quick}),
  * the system property {@code bench.<key>}, the argument {@code --<key>=<value>}. Durations accept
- * {@code 300ms}, {@code 5s}, {@code 5m} or ISO-8601; counts accept {@code _} separators
- * ({@code 1_000_000}). The typed readers' messages name the key. Stateless.
+ * {@code 300ms}, {@code 5s}, {@code 5m} or ISO-8601; counts accept {@code _} separators ({@code
+ * 1_000_000}). The typed readers' messages name the key. Stateless.
  */
 final class BenchArgs {
   /** Prefix of the system properties: {@code -Dbench.<key>=<value>}. */
@@ -52,13 +52,18 @@ final class BenchArgs {
    *     --key=value}
    */
   static Resolved resolve(
-      List<String> args, Properties systemProperties, Map<String, String> full, Map<String, String> quick) {
+      List<String> args,
+      Properties systemProperties,
+      Map<String, String> full,
+      Map<String, String> quick) {
     Objects.requireNonNull(args, "args");
     if (args.contains("--help") || args.contains("-h")) {
       return null;
     }
-    boolean isQuick = args.contains("--quick")
-        || Boolean.parseBoolean(systemProperties.getProperty(PROPERTY_PREFIX + "quick", "false"));
+    boolean isQuick =
+        args.contains("--quick")
+            || Boolean.parseBoolean(
+                systemProperties.getProperty(PROPERTY_PREFIX + "quick", "false"));
     Map<String, String> values = new LinkedHashMap<>(isQuick ? quick : full);
     for (String key : values.keySet()) {
       String property = systemProperties.getProperty(PROPERTY_PREFIX + key);
@@ -84,7 +89,9 @@ final class BenchArgs {
     return new Resolved(isQuick, values, args);
   }
 
-  /** The values without the {@code hidden} keys, in their order: the effective settings to print. */
+  /**
+   * The values without the {@code hidden} keys, in their order: the effective settings to print.
+   */
   static Map<String, String> visible(Map<String, String> ordered, Collection<String> hidden) {
     Map<String, String> shown = new LinkedHashMap<>(ordered);
     hidden.forEach(shown::remove);
@@ -92,22 +99,34 @@ final class BenchArgs {
   }
 
   /** The help text of {@code benchName}: every visible key with its full and quick default. */
-  static String usage(String benchName, Map<String, String> full, Map<String, String> quick,
+  static String usage(
+      String benchName,
+      Map<String, String> full,
+      Map<String, String> quick,
       Collection<String> hidden) {
     StringBuilder text = new StringBuilder();
-    text.append("Usage: ").append(benchName).append(" [--quick] [--key=value ...]  (or -Dbench.<key>=<value>)\n");
+    text.append("Usage: ")
+        .append(benchName)
+        .append(" [--quick] [--key=value ...]  (or -Dbench.<key>=<value>)\n");
     text.append(String.format("  %-28s %-22s %s%n", "key", "default", "--quick default"));
     for (Map.Entry<String, String> entry : full.entrySet()) {
       if (!hidden.contains(entry.getKey())) {
-        text.append(String.format("  --%-26s %-22s %s%n", entry.getKey(), entry.getValue(), quick.get(entry.getKey())));
+        text.append(
+            String.format(
+                "  --%-26s %-22s %s%n",
+                entry.getKey(), entry.getValue(), quick.get(entry.getKey())));
       }
     }
     return text.toString();
   }
 
-  /** {@code bench/target/bench-work} when run from the project root, else {@code target/bench-work}. */
+  /**
+   * {@code bench/target/bench-work} when run from the project root, else {@code target/bench-work}.
+   */
   static String defaultWorkDir() {
-    return Files.isDirectory(Path.of("bench", "target")) ? "bench/target/bench-work" : "target/bench-work";
+    return Files.isDirectory(Path.of("bench", "target"))
+        ? "bench/target/bench-work"
+        : "target/bench-work";
   }
 
   /** The value of {@code key}, a positive integer. */
@@ -119,7 +138,8 @@ final class BenchArgs {
       }
       return value;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + key + " must be a positive integer, got '" + v.get(key) + "'", e);
+      throw new IllegalArgumentException(
+          "--" + key + " must be a positive integer, got '" + v.get(key) + "'", e);
     }
   }
 
@@ -146,7 +166,8 @@ final class BenchArgs {
   static Duration positiveDuration(Map<String, String> v, String key) {
     Duration value = duration(v, key);
     if (value.isZero()) {
-      throw new IllegalArgumentException("--" + key + " must be positive, got '" + v.get(key) + "'");
+      throw new IllegalArgumentException(
+          "--" + key + " must be positive, got '" + v.get(key) + "'");
     }
     return value;
   }

@@ -44,8 +44,10 @@ final class BenchCluster implements AutoCloseable {
     this.broker = broker;
     this.kafka = kafka;
     this.admin = admin;
-    this.spanPartitions = IntStream.range(0, kafka.partitions())
-        .mapToObj(p -> new TopicPartition(Topics.SPANS.name(), p)).collect(Collectors.toList());
+    this.spanPartitions =
+        IntStream.range(0, kafka.partitions())
+            .mapToObj(p -> new TopicPartition(Topics.SPANS.name(), p))
+            .collect(Collectors.toList());
   }
 
   /**
@@ -59,15 +61,21 @@ final class BenchCluster implements AutoCloseable {
   static BenchCluster start(Path dataDir, KafkaSettings base) {
     // Internal topics as wide as the benchmark's (Kafka's 50 partitions each cost seconds to create
     // on a busy 2-core machine), created before anything is timed.
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dataDir).port(0)
-        .brokerConfig("offsets.topic.num.partitions", Integer.toString(base.partitions()))
-        .brokerConfig("transaction.state.log.num.partitions", Integer.toString(base.partitions()))
-        .build();
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder()
+            .dataDir(dataDir)
+            .port(0)
+            .brokerConfig("offsets.topic.num.partitions", Integer.toString(base.partitions()))
+            .brokerConfig(
+                "transaction.state.log.num.partitions", Integer.toString(base.partitions()))
+            .build();
     broker.start();
     Admin admin = null;
     try {
       KafkaSettings kafka = base.withBootstrapServers(broker.bootstrapServers());
-      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+      admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
       BenchCluster cluster = new BenchCluster(broker, kafka, admin);
       cluster.createTopics();
       cluster.createInternalTopics();
@@ -83,14 +91,19 @@ final class BenchCluster implements AutoCloseable {
 
   private void createTopics() {
     TopicProvisioner.ensureTopics(kafka);
-    NewTopic baselineOutput = new NewTopic(BaselineTopology.OUTPUT_TOPIC, kafka.partitions(), kafka.replicationFactor())
-        .configs(Map.of(
-            TopicConfig.COMPRESSION_TYPE_CONFIG, "zstd",
-            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(kafka.completedMaxMessageBytes())));
+    NewTopic baselineOutput =
+        new NewTopic(BaselineTopology.OUTPUT_TOPIC, kafka.partitions(), kafka.replicationFactor())
+            .configs(
+                Map.of(
+                    TopicConfig.COMPRESSION_TYPE_CONFIG,
+                    "zstd",
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    Integer.toString(kafka.completedMaxMessageBytes())));
     try {
       admin.createTopics(List.of(baselineOutput)).all().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot create " + BaselineTopology.OUTPUT_TOPIC + ": " + e, e);
+      throw new IllegalStateException(
+          "Cannot create " + BaselineTopology.OUTPUT_TOPIC + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted", e);
@@ -104,7 +117,10 @@ final class BenchCluster implements AutoCloseable {
    */
   private void createInternalTopics() {
     try {
-      admin.listConsumerGroupOffsets("bench-warm-up").partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+      admin
+          .listConsumerGroupOffsets("bench-warm-up")
+          .partitionsToOffsetAndMetadata()
+          .get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("Cannot create __consumer_offsets: " + e, e);
     } catch (InterruptedException e) {
@@ -131,14 +147,22 @@ final class BenchCluster implements AutoCloseable {
   void resetTopics() {
     try {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (String topic : List.of(Topics.SPANS.name(), Topics.COMPLETED_TRACES.name(), Topics.EVALUATION_TRIGGERS.name(),
-          Topics.SPANS_DLQ.name(), BaselineTopology.OUTPUT_TOPIC)) {
+      for (String topic :
+          List.of(
+              Topics.SPANS.name(),
+              Topics.COMPLETED_TRACES.name(),
+              Topics.EVALUATION_TRIGGERS.name(),
+              Topics.SPANS_DLQ.name(),
+              BaselineTopology.OUTPUT_TOPIC)) {
         for (int p = 0; p < kafka.partitions(); p++) {
           latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
       }
       Map<TopicPartition, RecordsToDelete> deletions = new HashMap<>();
-      admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS)
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(60, TimeUnit.SECONDS)
           .forEach((tp, info) -> deletions.put(tp, RecordsToDelete.beforeOffset(info.offset())));
       admin.deleteRecords(deletions).all().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
@@ -156,12 +180,13 @@ final class BenchCluster implements AutoCloseable {
    */
   static KafkaSettings sizing(int partitions) {
     KafkaSettings defaults = KafkaSettings.from(ConfigFactory.load());
-    return new KafkaSettings("localhost:0", partitions, (short) 1, defaults.completedMaxMessageBytes());
+    return new KafkaSettings(
+        "localhost:0", partitions, (short) 1, defaults.completedMaxMessageBytes());
   }
 
   /**
-   * Records on {@code topic}: the sum over its partitions of end offset minus start offset (as
-   * many as were produced, without transactions).
+   * Records on {@code topic}: the sum over its partitions of end offset minus start offset (as many
+   * as were produced, without transactions).
    *
    * @throws IllegalStateException if the offsets cannot be read within 60 s
    */
@@ -221,7 +246,10 @@ final class BenchCluster implements AutoCloseable {
   boolean inputConsumed(String applicationId) {
     try {
       Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+          admin
+              .listConsumerGroupOffsets(applicationId)
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       spanPartitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
       ListOffsetsResult ends = admin.listOffsets(latest);

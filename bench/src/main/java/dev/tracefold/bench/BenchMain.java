@@ -28,7 +28,8 @@ final class BenchMain {
    * @param usage the usage text
    * @param run runs the benchmark and returns its Markdown report
    */
-  static <O> void run(String[] args, Parser<O> parser, Supplier<String> usage, Function<O, String> run) {
+  static <O> void run(
+      String[] args, Parser<O> parser, Supplier<String> usage, Function<O, String> run) {
     O options;
     try {
       options = parser.parse(List.of(args), System.getProperties());

@@ -14,8 +14,8 @@ import java.util.Properties;
  * Settings of one {@link CompletionBench} run. Immutable.
  *
  * <p>Settings are read as every benchmark of this module reads them ({@link BenchArgs}: arguments
- * over {@code bench.<key>} system properties over the full or {@code --quick} defaults). See
- * {@link #usage()} for the keys.
+ * over {@code bench.<key>} system properties over the full or {@code --quick} defaults). See {@link
+ * #usage()} for the keys.
  *
  * @param quick tiny sizes for a smoke run
  * @param scenarios scenarios to run, in report order
@@ -77,6 +77,7 @@ record BenchOptions(
 
   static final int MAX_AUTO_LAG_RATE = 20_000;
   static final int FALLBACK_LAG_RATE = 5_000;
+
   /** Project of the idle traces of the lag scenario. */
   static final String IDLE_PROJECT = "bench-idle";
 
@@ -124,8 +125,8 @@ record BenchOptions(
    *     {@code --fork} alone means {@code --fork=true}
    * @param systemProperties where {@code bench.<key>} properties are looked up
    * @return the options, or null if {@code --help} was given
-   * @throws IllegalArgumentException naming the key and the accepted form, for an unknown key or
-   *     a bad value
+   * @throws IllegalArgumentException naming the key and the accepted form, for an unknown key or a
+   *     bad value
    */
   static BenchOptions parse(List<String> args, Properties systemProperties) {
     BenchArgs.Resolved resolved = BenchArgs.resolve(args, systemProperties, FULL, QUICK);
@@ -146,41 +147,54 @@ record BenchOptions(
     String runScenario = v.get("run-scenario");
     String resultFile = v.get("result-file");
     Map<String, String> effective = BenchArgs.visible(v, HIDDEN);
-    BenchOptions options = new BenchOptions(
-        quick,
-        scenarios,
-        BenchArgs.positiveInt(v, "partitions"),
-        BenchArgs.positiveInt(v, "stream-threads"),
-        BenchArgs.positiveDuration(v, "punctuation-interval"),
-        BenchArgs.positiveInt(v, "throughput-traces"),
-        BenchArgs.positiveInt(v, "throughput-spans-per-trace"),
-        BenchArgs.positiveDuration(v, "throughput-quiet-window"),
-        v.get("lag-spans-per-second").trim().equals("auto") ? 0 : BenchArgs.positiveInt(v, "lag-spans-per-second"),
-        BenchArgs.positiveInt(v, "lag-spans-per-trace"),
-        BenchArgs.duration(v, "lag-span-gap"),
-        BenchArgs.positiveDuration(v, "lag-quiet-window"),
-        BenchArgs.duration(v, "lag-warmup"),
-        BenchArgs.positiveDuration(v, "lag-measure"),
-        BenchArgs.nonNegativeInt(v, "lag-buffered-traces"),
-        BenchArgs.positiveInt(v, "memory-traces"),
-        BenchArgs.positiveDuration(v, "memory-quiet-window"),
-        BenchArgs.duration(v, "after-input-wait"),
-        BenchArgs.positiveDuration(v, "timeout"),
-        Path.of(v.get("work-dir")),
-        Boolean.parseBoolean(v.get("fork")),
-        runScenario.isEmpty() ? null : Scenario.byId(runScenario),
-        resultFile.isEmpty() ? null : Path.of(resultFile),
-        args,
-        effective);
+    BenchOptions options =
+        new BenchOptions(
+            quick,
+            scenarios,
+            BenchArgs.positiveInt(v, "partitions"),
+            BenchArgs.positiveInt(v, "stream-threads"),
+            BenchArgs.positiveDuration(v, "punctuation-interval"),
+            BenchArgs.positiveInt(v, "throughput-traces"),
+            BenchArgs.positiveInt(v, "throughput-spans-per-trace"),
+            BenchArgs.positiveDuration(v, "throughput-quiet-window"),
+            v.get("lag-spans-per-second").trim().equals("auto")
+                ? 0
+                : BenchArgs.positiveInt(v, "lag-spans-per-second"),
+            BenchArgs.positiveInt(v, "lag-spans-per-trace"),
+            BenchArgs.duration(v, "lag-span-gap"),
+            BenchArgs.positiveDuration(v, "lag-quiet-window"),
+            BenchArgs.duration(v, "lag-warmup"),
+            BenchArgs.positiveDuration(v, "lag-measure"),
+            BenchArgs.nonNegativeInt(v, "lag-buffered-traces"),
+            BenchArgs.positiveInt(v, "memory-traces"),
+            BenchArgs.positiveDuration(v, "memory-quiet-window"),
+            BenchArgs.duration(v, "after-input-wait"),
+            BenchArgs.positiveDuration(v, "timeout"),
+            Path.of(v.get("work-dir")),
+            Boolean.parseBoolean(v.get("fork")),
+            runScenario.isEmpty() ? null : Scenario.byId(runScenario),
+            resultFile.isEmpty() ? null : Path.of(resultFile),
+            args,
+            effective);
     for (String quiet : List.of("throughput-quiet-window", "lag-quiet-window")) {
       if (options.afterInputWait.compareTo(Durations.parse(v.get(quiet))) <= 0) {
-        throw new IllegalArgumentException("--after-input-wait (" + v.get("after-input-wait") + ") must exceed --"
-            + quiet + " (" + v.get(quiet) + "), or Tracefold's last traces cannot complete in it");
+        throw new IllegalArgumentException(
+            "--after-input-wait ("
+                + v.get("after-input-wait")
+                + ") must exceed --"
+                + quiet
+                + " ("
+                + v.get(quiet)
+                + "), or Tracefold's last traces cannot complete in it");
       }
     }
     if (options.lagSpanGap.compareTo(options.lagQuietWindow) >= 0) {
-      throw new IllegalArgumentException("--lag-span-gap (" + options.lagSpanGap
-          + ") must be below --lag-quiet-window (" + options.lagQuietWindow + "), or traces complete between spans");
+      throw new IllegalArgumentException(
+          "--lag-span-gap ("
+              + options.lagSpanGap
+              + ") must be below --lag-quiet-window ("
+              + options.lagQuietWindow
+              + "), or traces complete between spans");
     }
     return options;
   }
@@ -188,15 +202,42 @@ record BenchOptions(
   /** A copy whose lag rate is {@code spansPerSecond} (resolving {@code auto}). */
   BenchOptions withLagSpansPerSecond(int spansPerSecond) {
     Map<String, String> changed = new LinkedHashMap<>(effective);
-    changed.put("lag-spans-per-second", effective.get("lag-spans-per-second").equals("auto")
-        ? "auto (resolved to " + spansPerSecond + ")" : Integer.toString(spansPerSecond));
-    return new BenchOptions(quick, scenarios, partitions, streamThreads, punctuationInterval, throughputTraces,
-        throughputSpansPerTrace, throughputQuietWindow, spansPerSecond, lagSpansPerTrace, lagSpanGap,
-        lagQuietWindow, lagWarmup, lagMeasure, lagBufferedTraces, memoryTraces, memoryQuietWindow, afterInputWait,
-        timeout, workDir, fork, runScenario, resultFile, args, changed);
+    changed.put(
+        "lag-spans-per-second",
+        effective.get("lag-spans-per-second").equals("auto")
+            ? "auto (resolved to " + spansPerSecond + ")"
+            : Integer.toString(spansPerSecond));
+    return new BenchOptions(
+        quick,
+        scenarios,
+        partitions,
+        streamThreads,
+        punctuationInterval,
+        throughputTraces,
+        throughputSpansPerTrace,
+        throughputQuietWindow,
+        spansPerSecond,
+        lagSpansPerTrace,
+        lagSpanGap,
+        lagQuietWindow,
+        lagWarmup,
+        lagMeasure,
+        lagBufferedTraces,
+        memoryTraces,
+        memoryQuietWindow,
+        afterInputWait,
+        timeout,
+        workDir,
+        fork,
+        runScenario,
+        resultFile,
+        args,
+        changed);
   }
 
-  /** Traces open at once in the lag scenarios once warm: trace rate x (span spread + quiet window). */
+  /**
+   * Traces open at once in the lag scenarios once warm: trace rate x (span spread + quiet window).
+   */
   long expectedOpenLagTraces() {
     double tracesPerSecond = (double) lagSpansPerSecond / lagSpansPerTrace;
     Duration open = lagSpanGap.multipliedBy(lagSpansPerTrace - 1L).plus(lagQuietWindow);

@@ -33,7 +33,8 @@ final class BenchPostgres implements AutoCloseable {
     EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().dataDir(dataDir).build();
     server.start();
     try {
-      StoreSettings settings = new StoreSettings(server.jdbcUrl(), server.username(), server.password(), poolSize);
+      StoreSettings settings =
+          new StoreSettings(server.jdbcUrl(), server.username(), server.password(), poolSize);
       return new BenchPostgres(server, settings, TraceStore.open(settings));
     } catch (RuntimeException e) {
       server.close();

@@ -43,16 +43,22 @@ record BenchReport(
   String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("# Tracefold completion-stream benchmark\n\n");
-    md.append(String.format(Locale.ROOT, "Run %s, %s mode, %s in total; %s, with its own application id and"
-            + " state directory.%n%n",
-        startedAt.truncatedTo(ChronoUnit.SECONDS), options.quick() ? "quick (smoke)" : "full",
-        ReportSections.human(Duration.between(startedAt, finishedAt)), options.fork()
-            ? "every scenario ran in a fresh JVM on its own in-process Kafka broker"
-            : "every scenario ran in one JVM on one shared in-process Kafka broker (topics recreated in between;"
-                + " memory figures then include earlier scenarios' leftovers)"));
-    md.append("| scenario | topology | spans | traces | duration s | spans/s | traces/s | open traces"
-        + " | emit lag p50 / p99 / max ms | visible lag p50 / p99 / max ms | heap MB (Δ) | RSS MB (Δ)"
-        + " | traces not emitted |\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Run %s, %s mode, %s in total; %s, with its own application id and"
+                + " state directory.%n%n",
+            startedAt.truncatedTo(ChronoUnit.SECONDS),
+            options.quick() ? "quick (smoke)" : "full",
+            ReportSections.human(Duration.between(startedAt, finishedAt)),
+            options.fork()
+                ? "every scenario ran in a fresh JVM on its own in-process Kafka broker"
+                : "every scenario ran in one JVM on one shared in-process Kafka broker (topics recreated in between;"
+                    + " memory figures then include earlier scenarios' leftovers)"));
+    md.append(
+        "| scenario | topology | spans | traces | duration s | spans/s | traces/s | open traces"
+            + " | emit lag p50 / p99 / max ms | visible lag p50 / p99 / max ms | heap MB (Δ) | RSS MB (Δ)"
+            + " | traces not emitted |\n");
     md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (ScenarioResult r : results) {
       md.append(row(r)).append('\n');
@@ -66,7 +72,9 @@ record BenchReport(
       r.notes().forEach(note -> md.append("- ").append(note).append('\n'));
       md.append('\n');
     }
-    md.append("## Machine\n\n").append(ReportSections.machine(loadAverageAtStart, loadAverageAtEnd)).append('\n');
+    md.append("## Machine\n\n")
+        .append(ReportSections.machine(loadAverageAtStart, loadAverageAtEnd))
+        .append('\n');
     md.append(ReportSections.reproduce(CompletionBench.class, options.args(), options.effective()));
     return md.toString();
   }
@@ -74,20 +82,41 @@ record BenchReport(
   private static String row(ScenarioResult r) {
     String topology = r.scenario().kind == Scenario.Kind.TRACEFOLD ? "Tracefold" : "baseline";
     if (!r.ok()) {
-      return "| " + r.scenario().id + " | " + topology + " | FAILED: " + r.failure().replace('|', '/')
+      return "| "
+          + r.scenario().id
+          + " | "
+          + topology
+          + " | FAILED: "
+          + r.failure().replace('|', '/')
           + " | | | | | | | | | | |";
     }
-    return String.join(" | ", "| " + r.scenario().id, topology, count(r.spans()), count(r.traces()),
-        r.durationMillis() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", r.durationMillis() / 1000.0),
-        rate(r.spansPerSecond()), rate(r.tracesPerSecond()), count(r.bufferedTraces()),
-        r.emitLag() == null ? "n/a" : r.emitLag().format(), r.visibleLag() == null ? "n/a" : r.visibleLag().format(),
-        memory(r.before() == null ? -1 : r.before().heapUsedBytes(), r.after() == null ? -1 : r.after().heapUsedBytes()),
-        memory(r.before() == null ? -1 : r.before().rssBytes(), r.after() == null ? -1 : r.after().rssBytes()),
-        count(r.tracesNotEmitted())) + " |";
+    return String.join(
+            " | ",
+            "| " + r.scenario().id,
+            topology,
+            count(r.spans()),
+            count(r.traces()),
+            r.durationMillis() < 0
+                ? "n/a"
+                : String.format(Locale.ROOT, "%.1f", r.durationMillis() / 1000.0),
+            rate(r.spansPerSecond()),
+            rate(r.tracesPerSecond()),
+            count(r.bufferedTraces()),
+            r.emitLag() == null ? "n/a" : r.emitLag().format(),
+            r.visibleLag() == null ? "n/a" : r.visibleLag().format(),
+            memory(
+                r.before() == null ? -1 : r.before().heapUsedBytes(),
+                r.after() == null ? -1 : r.after().heapUsedBytes()),
+            memory(
+                r.before() == null ? -1 : r.before().rssBytes(),
+                r.after() == null ? -1 : r.after().rssBytes()),
+            count(r.tracesNotEmitted()))
+        + " |";
   }
 
   private String legend() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "- **throughput**: spans pre-loaded on `tracefold.spans`, then the stream started; duration = start until"
             + " the last trace arrived at a `read_committed` consumer (includes the stream's start-up and the last"
             + " quiet window; the broker's internal topics exist beforehand); spans/s = spans / duration.",
@@ -103,7 +132,8 @@ record BenchReport(
             + " (MemoryMXBean), RSS = `VmRSS`, both for the whole JVM (broker included), Δ = minus the same figure"
             + " just before the stream started. RocksDB state lives off the Java heap.",
         "- **traces not emitted**: traces still missing once the input was fully consumed and "
-            + ScenarioRunner.text(options.afterInputWait()) + " more of wall time had passed.",
+            + ScenarioRunner.text(options.afterInputWait())
+            + " more of wall time had passed.",
         "- The baseline is `BaselineTopology`: `groupByKey().windowedBy(SessionWindows.ofInactivityGapWithNoGrace)"
             + ".aggregate(...).suppress(untilWindowCloses(unbounded()))`, with the same gap as Tracefold's quiet"
             + " window; its windows close on stream time.",

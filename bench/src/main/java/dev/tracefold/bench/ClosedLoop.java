@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Closed-loop load: N client threads ({@code bench-client-<i>}), each sending its next request as
  * soon as the previous one answered, through a warm-up and then a measured window of fixed length.
- * A request counts when it completes inside the window: requests/s and items/s are over the
- * window, latencies (µs) are those of the counted requests. Used by one thread at a time; requests
- * still in flight when the window closes are awaited, not counted.
+ * A request counts when it completes inside the window: requests/s and items/s are over the window,
+ * latencies (µs) are those of the counted requests. Used by one thread at a time; requests still in
+ * flight when the window closes are awaited, not counted.
  */
 final class ClosedLoop {
   private static final Logger log = LoggerFactory.getLogger(ClosedLoop.class);
@@ -67,10 +67,18 @@ final class ClosedLoop {
    * @param items items of the successful ones
    * @param firstFailure the first failure seen in the whole run (warm-up included), null if none
    * @param failuresAll failed requests in the whole run
-   * @param latencyMicros latencies of the requests completed in the window (all, failed ones too), µs
+   * @param latencyMicros latencies of the requests completed in the window (all, failed ones too),
+   *     µs
    */
-  record Result(int clients, long windowNanos, long requests, long ok, long items, String firstFailure,
-      long failuresAll, LatencySamples latencyMicros) {
+  record Result(
+      int clients,
+      long windowNanos,
+      long requests,
+      long ok,
+      long items,
+      String firstFailure,
+      long failuresAll,
+      LatencySamples latencyMicros) {
     /** Successful requests per second of the window. */
     double requestsPerSecond() {
       return ok * 1e9 / windowNanos;
@@ -104,7 +112,8 @@ final class ClosedLoop {
    * Runs the load and returns the window's figures; same as {@link #run(String, int, Duration,
    * Duration, int, Duration, Request, Window)} with no minimum of requests.
    */
-  static Result run(String name, int clients, Duration warmup, Duration window, Request request, Window edges) {
+  static Result run(
+      String name, int clients, Duration warmup, Duration window, Request request, Window edges) {
     return run(name, clients, warmup, window, 0, window, request, edges);
   }
 
@@ -123,8 +132,15 @@ final class ClosedLoop {
    * @param edges called when the window opens and closes
    * @throws IllegalStateException if a client does not stop within a minute of the window's end
    */
-  static Result run(String name, int clients, Duration warmup, Duration window, int minRequests, Duration maxWindow,
-      Request request, Window edges) {
+  static Result run(
+      String name,
+      int clients,
+      Duration warmup,
+      Duration window,
+      int minRequests,
+      Duration maxWindow,
+      Request request,
+      Window edges) {
     LatencySamples latencies = new LatencySamples();
     AtomicLong requests = new AtomicLong();
     AtomicLong ok = new AtomicLong();
@@ -136,32 +152,35 @@ final class ClosedLoop {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       int client = i;
-      Thread thread = new Thread(() -> {
-        for (long sequence = 0; !closed.get(); sequence++) {
-          long sent = System.nanoTime();
-          Outcome outcome;
-          try {
-            outcome = request.send(client, sequence);
-          } catch (Exception e) {
-            outcome = Outcome.failed(e.toString());
-          }
-          long done = System.nanoTime();
-          if (!outcome.ok()) {
-            failures.incrementAndGet();
-            if (firstFailure.compareAndSet(null, outcome.failure())) {
-              log.warn("{}: request failed: {}", name, outcome.failure());
-            }
-          }
-          if (open.get() && !closed.get()) {
-            requests.incrementAndGet();
-            latencies.add(TimeUnit.NANOSECONDS.toMicros(done - sent));
-            if (outcome.ok()) {
-              ok.incrementAndGet();
-              items.addAndGet(outcome.items());
-            }
-          }
-        }
-      }, "bench-client-" + i);
+      Thread thread =
+          new Thread(
+              () -> {
+                for (long sequence = 0; !closed.get(); sequence++) {
+                  long sent = System.nanoTime();
+                  Outcome outcome;
+                  try {
+                    outcome = request.send(client, sequence);
+                  } catch (Exception e) {
+                    outcome = Outcome.failed(e.toString());
+                  }
+                  long done = System.nanoTime();
+                  if (!outcome.ok()) {
+                    failures.incrementAndGet();
+                    if (firstFailure.compareAndSet(null, outcome.failure())) {
+                      log.warn("{}: request failed: {}", name, outcome.failure());
+                    }
+                  }
+                  if (open.get() && !closed.get()) {
+                    requests.incrementAndGet();
+                    latencies.add(TimeUnit.NANOSECONDS.toMicros(done - sent));
+                    if (outcome.ok()) {
+                      ok.incrementAndGet();
+                      items.addAndGet(outcome.items());
+                    }
+                  }
+                }
+              },
+              "bench-client-" + i);
       thread.setDaemon(true);
       threads.add(thread);
       thread.start();
@@ -187,12 +206,24 @@ final class ClosedLoop {
         throw new IllegalStateException("Interrupted", e);
       }
       if (thread.isAlive()) {
-        throw new IllegalStateException(name + ": client " + thread.getName() + " did not stop within 60 s");
+        throw new IllegalStateException(
+            name + ": client " + thread.getName() + " did not stop within 60 s");
       }
     }
-    log.info("{}: {} requests in the {} ms window, {} ok", name, requests.get(),
-        TimeUnit.NANOSECONDS.toMillis(windowNanos), ok.get());
-    return new Result(clients, windowNanos, requests.get(), ok.get(), items.get(), firstFailure.get(),
-        failures.get(), latencies);
+    log.info(
+        "{}: {} requests in the {} ms window, {} ok",
+        name,
+        requests.get(),
+        TimeUnit.NANOSECONDS.toMillis(windowNanos),
+        ok.get());
+    return new Result(
+        clients,
+        windowNanos,
+        requests.get(),
+        ok.get(),
+        items.get(),
+        firstFailure.get(),
+        failures.get(),
+        latencies);
   }
 }

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *       transaction commit (exactly-once) and the fetch.
  * </ul>
  *
- * Only records received inside the {@linkplain #measureBetween(long, long) measurement window}
- * give samples. Counters are thread-safe; {@link #close()} stops and joins the thread.
+ * Only records received inside the {@linkplain #measureBetween(long, long) measurement window} give
+ * samples. Counters are thread-safe; {@link #close()} stops and joins the thread.
  */
 final class CompletedTraceReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CompletedTraceReader.class);
@@ -85,7 +85,8 @@ final class CompletedTraceReader implements AutoCloseable {
    * @param measureLag decode each record and take lag samples (else only keys are counted)
    * @param quietWindowMillis the quiet window (or inactivity gap) the topology uses
    */
-  CompletedTraceReader(String bootstrapServers, String topic, boolean measureLag, long quietWindowMillis) {
+  CompletedTraceReader(
+      String bootstrapServers, String topic, boolean measureLag, long quietWindowMillis) {
     this(bootstrapServers, topic, measureLag, quietWindowMillis, null);
   }
 
@@ -93,7 +94,11 @@ final class CompletedTraceReader implements AutoCloseable {
    * Starts reading, and hands every record, decoded, to {@code listener} (when not null) besides
    * counting it.
    */
-  CompletedTraceReader(String bootstrapServers, String topic, boolean measureLag, long quietWindowMillis,
+  CompletedTraceReader(
+      String bootstrapServers,
+      String topic,
+      boolean measureLag,
+      long quietWindowMillis,
       Listener listener) {
     this.listener = listener;
     Properties props = new Properties();
@@ -102,7 +107,8 @@ final class CompletedTraceReader implements AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
     this.measureLag = measureLag;
     this.quietWindowMillis = quietWindowMillis;
@@ -111,10 +117,13 @@ final class CompletedTraceReader implements AutoCloseable {
     while (partitions.isEmpty()) { // a topic created a moment ago may not be in the metadata yet
       if (System.nanoTime() > deadline) {
         consumer.close();
-        throw new IllegalStateException("Topic " + topic + " has no partitions in the metadata after 30 s");
+        throw new IllegalStateException(
+            "Topic " + topic + " has no partitions in the metadata after 30 s");
       }
-      partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).collect(Collectors.toList());
+      partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .collect(Collectors.toList());
       if (partitions.isEmpty()) {
         Pause.millis(100);
       }
@@ -159,16 +168,19 @@ final class CompletedTraceReader implements AutoCloseable {
     if (!measureLag) {
       return;
     }
-    if (record.timestampType() == TimestampType.CREATE_TIME && record.timestamp() == trace.getCompletedEpochMillis()) {
+    if (record.timestampType() == TimestampType.CREATE_TIME
+        && record.timestamp() == trace.getCompletedEpochMillis()) {
       timestampIsEmitTime.incrementAndGet();
     } else {
       timestampIsNotEmitTime.incrementAndGet();
     }
-    if (receivedEpochMillis >= windowStartEpochMillis && receivedEpochMillis < windowEndEpochMillis) {
+    if (receivedEpochMillis >= windowStartEpochMillis
+        && receivedEpochMillis < windowEndEpochMillis) {
       long dueEpochMillis = trace.getLastArrivalEpochMillis() + quietWindowMillis;
       emitLag.add(record.timestamp() - dueEpochMillis);
       visibleLag.add(receivedEpochMillis - dueEpochMillis);
-      long lastSentEpochMillis = trace.getSpans().stream().mapToLong(Span::getIngestedEpochMillis).max().orElse(0);
+      long lastSentEpochMillis =
+          trace.getSpans().stream().mapToLong(Span::getIngestedEpochMillis).max().orElse(0);
       arrivalDelay.add(trace.getLastArrivalEpochMillis() - lastSentEpochMillis);
     }
   }
@@ -194,7 +206,9 @@ final class CompletedTraceReader implements AutoCloseable {
     return lastNewTraceEpochMillis.get();
   }
 
-  /** Decoded records whose timestamp is a {@code CreateTime} equal to {@code completedEpochMillis}. */
+  /**
+   * Decoded records whose timestamp is a {@code CreateTime} equal to {@code completedEpochMillis}.
+   */
   long timestampIsEmitTime() {
     return timestampIsEmitTime.get();
   }

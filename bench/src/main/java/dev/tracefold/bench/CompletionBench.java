@@ -16,11 +16,12 @@ import org.slf4j.LoggerFactory;
  * standard error).
  *
  * <p>Scenarios ({@code --scenarios}, all by default): Tracefold's completion stream and the
- * textbook {@link BaselineTopology} each measured for throughput (pre-loaded spans, time until every
- * trace is emitted), completion lag at a steady paced load, and memory with many traces buffered.
- * Each scenario runs in a fresh child JVM with the same JVM options ({@code --fork=false}: in this
- * JVM, one after the other), on its own in-process {@code EmbeddedKafkaBroker} under the work
- * directory. See {@link BenchOptions#usage()} for the settings and bench/README.md for the command.
+ * textbook {@link BaselineTopology} each measured for throughput (pre-loaded spans, time until
+ * every trace is emitted), completion lag at a steady paced load, and memory with many traces
+ * buffered. Each scenario runs in a fresh child JVM with the same JVM options ({@code
+ * --fork=false}: in this JVM, one after the other), on its own in-process {@code
+ * EmbeddedKafkaBroker} under the work directory. See {@link BenchOptions#usage()} for the settings
+ * and bench/README.md for the command.
  *
  * <p>Exit status: 0 when every scenario produced figures, 1 when one failed, 2 for bad arguments.
  */
@@ -72,8 +73,10 @@ public final class CompletionBench {
         shared = new ScenarioRunner(options).startCluster(sharedDir);
       }
       for (Scenario scenario : options.scenarios()) {
-        ScenarioResult result = current.fork() ? runForked(current, scenario)
-            : new ScenarioRunner(current).run(scenario, shared);
+        ScenarioResult result =
+            current.fork()
+                ? runForked(current, scenario)
+                : new ScenarioRunner(current).run(scenario, shared);
         results.add(result);
         if (scenario == Scenario.THROUGHPUT && current.lagSpansPerSecond() == 0 && result.ok()) {
           current = current.withLagSpansPerSecond(autoLagRate(result.spansPerSecond()));
@@ -95,7 +98,8 @@ public final class CompletionBench {
         ScenarioRunner.deleteRecursively(sharedDir);
       }
     }
-    return new BenchReport(current, started, Instant.now(), loadAtStart, ReportSections.loadAverage(), results);
+    return new BenchReport(
+        current, started, Instant.now(), loadAtStart, ReportSections.loadAverage(), results);
   }
 
   /** Half the measured throughput, rounded down to 100 spans/s, within [100, MAX_AUTO_LAG_RATE]. */
@@ -107,10 +111,19 @@ public final class CompletionBench {
   /** In a child JVM: runs its one scenario and writes the result file. */
   private static int runChild(BenchOptions options) {
     // a child outliving its parent would hold a broker and a core for nothing
-    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-      log.error("The parent JVM exited; stopping scenario {}", options.runScenario().id);
-      Runtime.getRuntime().halt(3);
-    }));
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(
+            parent ->
+                parent
+                    .onExit()
+                    .thenRun(
+                        () -> {
+                          log.error(
+                              "The parent JVM exited; stopping scenario {}",
+                              options.runScenario().id);
+                          Runtime.getRuntime().halt(3);
+                        }));
     ScenarioResult result = new ScenarioRunner(options).run(options.runScenario());
     try {
       result.writeTo(options.resultFile());
@@ -128,8 +141,11 @@ public final class CompletionBench {
       Files.createDirectories(options.workDir());
       resultFile = Files.createTempFile(options.workDir(), scenario.id + "-", ".properties");
       List<String> command = new ArrayList<>();
-      command.add(ProcessHandle.current().info().command()
-          .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      command.add(
+          ProcessHandle.current()
+              .info()
+              .command()
+              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
@@ -150,10 +166,12 @@ public final class CompletionBench {
       Runtime.getRuntime().removeShutdownHook(stopChild);
       if (!finished) {
         child.destroyForcibly();
-        return ScenarioResult.failed(scenario, "child JVM did not finish within " + limitMinutes + " min");
+        return ScenarioResult.failed(
+            scenario, "child JVM did not finish within " + limitMinutes + " min");
       }
       if (Files.size(resultFile) == 0) {
-        return ScenarioResult.failed(scenario, "child JVM exited with status " + child.exitValue() + " and no result");
+        return ScenarioResult.failed(
+            scenario, "child JVM exited with status " + child.exitValue() + " and no result");
       }
       return ScenarioResult.readFrom(resultFile);
     } catch (IOException | RuntimeException e) {

@@ -51,7 +51,9 @@ final class CpuMeter {
       return byCategory.getOrDefault(category, 0L);
     }
 
-    /** Process CPU not seen on any Java thread (GC, JIT, threads that ended between samples), ns. */
+    /**
+     * Process CPU not seen on any Java thread (GC, JIT, threads that ended between samples), ns.
+     */
     long unattributedNanos() {
       return processNanos - byCategory.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -68,12 +70,15 @@ final class CpuMeter {
     if (threadCpuSupported()) {
       sample(baseline);
       running = true;
-      sampler = new Thread(() -> {
-        while (running) {
-          Pause.millis(SAMPLE_MILLIS);
-          sample(latest);
-        }
-      }, "bench-cpu-sampler");
+      sampler =
+          new Thread(
+              () -> {
+                while (running) {
+                  Pause.millis(SAMPLE_MILLIS);
+                  sample(latest);
+                }
+              },
+              "bench-cpu-sampler");
       sampler.setDaemon(true);
       sampler.start();
     }
@@ -93,8 +98,12 @@ final class CpuMeter {
       }
       sample(latest);
       synchronized (this) {
-        latest.forEach((id, cpu) -> byCategory.merge(categoryOf.apply(names.get(id)),
-            Math.max(0, cpu - baseline.getOrDefault(id, 0L)), Long::sum));
+        latest.forEach(
+            (id, cpu) ->
+                byCategory.merge(
+                    categoryOf.apply(names.get(id)),
+                    Math.max(0, cpu - baseline.getOrDefault(id, 0L)),
+                    Long::sum));
       }
     }
     return new Usage(processNanos, byCategory);

@@ -51,26 +51,54 @@ record GatewayBenchReport(
   String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("# Tracefold ingest-gateway benchmark\n\n");
-    md.append(String.format(Locale.ROOT, "Run %s, %s mode, %s in total. The ingest gateway (OTLP/HTTP, API key"
-            + " authentication on) in this JVM on an in-process Kafka broker, loaded by %d closed-loop clients"
-            + " sending %,d-span protobuf requests for %s after a %s warm-up; then the raw producer ceiling with the"
-            + " same number of spans.%n%n",
-        startedAt.truncatedTo(ChronoUnit.SECONDS), options.quick() ? "quick (smoke)" : "full",
-        ReportSections.human(Duration.between(startedAt, finishedAt)), options.clients(), options.spansPerRequest(),
-        ScenarioRunner.text(options.duration()), ScenarioRunner.text(options.warmup())));
-    md.append("| path | spans | time s | spans/s | requests/s | latency p50 / p99 / max ms"
-        + " | process CPU ms per 10k spans |\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Run %s, %s mode, %s in total. The ingest gateway (OTLP/HTTP, API key"
+                + " authentication on) in this JVM on an in-process Kafka broker, loaded by %d closed-loop clients"
+                + " sending %,d-span protobuf requests for %s after a %s warm-up; then the raw producer ceiling with the"
+                + " same number of spans.%n%n",
+            startedAt.truncatedTo(ChronoUnit.SECONDS),
+            options.quick() ? "quick (smoke)" : "full",
+            ReportSections.human(Duration.between(startedAt, finishedAt)),
+            options.clients(),
+            options.spansPerRequest(),
+            ScenarioRunner.text(options.duration()),
+            ScenarioRunner.text(options.warmup())));
+    md.append(
+        "| path | spans | time s | spans/s | requests/s | latency p50 / p99 / max ms"
+            + " | process CPU ms per 10k spans |\n");
     md.append("|---|--:|--:|--:|--:|--:|--:|\n");
-    md.append(String.format(Locale.ROOT, "| gateway: OTLP/HTTP protobuf → Kafka | %,d | %.1f | %,.0f | %,.1f | %s | %,.0f |%n",
-        gateway.items(), gateway.windowNanos() / 1e9, gatewaySpansPerSecond(), gateway.requestsPerSecond(),
-        gateway.p50p99max(), perTenThousand(gatewayCpu.processNanos(), gateway.items())));
-    md.append(String.format(Locale.ROOT, "| raw: KafkaProducer → Kafka | %,d | %.1f | %,.0f | n/a | n/a | %,.0f |%n%n",
-        raw.spans(), raw.nanos() / 1e9, raw.spansPerSecond(), perTenThousand(raw.cpu().processNanos(), raw.spans())));
-    md.append(String.format(Locale.ROOT, "**gateway / raw: %.0f%%** (the issue's target: at least %.0f%%; %s).%n%n",
-        ratio() * 100, TARGET_RATIO * 100, ratio() >= TARGET_RATIO ? "met" : "not met in this run"));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| gateway: OTLP/HTTP protobuf → Kafka | %,d | %.1f | %,.0f | %,.1f | %s | %,.0f |%n",
+            gateway.items(),
+            gateway.windowNanos() / 1e9,
+            gatewaySpansPerSecond(),
+            gateway.requestsPerSecond(),
+            gateway.p50p99max(),
+            perTenThousand(gatewayCpu.processNanos(), gateway.items())));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| raw: KafkaProducer → Kafka | %,d | %.1f | %,.0f | n/a | n/a | %,.0f |%n%n",
+            raw.spans(),
+            raw.nanos() / 1e9,
+            raw.spansPerSecond(),
+            perTenThousand(raw.cpu().processNanos(), raw.spans())));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "**gateway / raw: %.0f%%** (the issue's target: at least %.0f%%; %s).%n%n",
+            ratio() * 100,
+            TARGET_RATIO * 100,
+            ratio() >= TARGET_RATIO ? "met" : "not met in this run"));
     md.append(cpuTable());
     md.append("## Notes\n\n").append(notes()).append('\n');
-    md.append("## Machine\n\n").append(ReportSections.machine(loadAverageAtStart, loadAverageAtEnd)).append('\n');
+    md.append("## Machine\n\n")
+        .append(ReportSections.machine(loadAverageAtStart, loadAverageAtEnd))
+        .append('\n');
     md.append(ReportSections.reproduce(GatewayBench.class, options.args(), options.effective()));
     return md.toString();
   }
@@ -78,11 +106,15 @@ record GatewayBenchReport(
   private String cpuTable() {
     StringBuilder md = new StringBuilder();
     double seconds = gateway.windowNanos() / 1e9;
-    md.append("CPU of the gateway's window, by thread group (`ThreadMXBean` per-thread CPU time; the whole process"
-        + " from `OperatingSystemMXBean#getProcessCpuTime`):\n\n");
-    md.append("| threads | CPU ms per 10k accepted spans | cores busy on average |\n|---|--:|--:|\n");
-    for (String group : new String[] {GatewayBench.GATEWAY_THREADS, GatewayBench.LOAD_THREADS,
-        GatewayBench.OTHER_THREADS}) {
+    md.append(
+        "CPU of the gateway's window, by thread group (`ThreadMXBean` per-thread CPU time; the whole process"
+            + " from `OperatingSystemMXBean#getProcessCpuTime`):\n\n");
+    md.append(
+        "| threads | CPU ms per 10k accepted spans | cores busy on average |\n|---|--:|--:|\n");
+    for (String group :
+        new String[] {
+          GatewayBench.GATEWAY_THREADS, GatewayBench.LOAD_THREADS, GatewayBench.OTHER_THREADS
+        }) {
       md.append(cpuRow(group, gatewayCpu.of(group), seconds));
     }
     md.append(cpuRow("GC, JIT and not attributed", gatewayCpu.unattributedNanos(), seconds));
@@ -91,38 +123,66 @@ record GatewayBenchReport(
   }
 
   private String cpuRow(String what, long nanos, double seconds) {
-    return String.format(Locale.ROOT, "| %s | %,.0f | %.2f |%n", what, perTenThousand(nanos, gateway.items()),
+    return String.format(
+        Locale.ROOT,
+        "| %s | %,.0f | %.2f |%n",
+        what,
+        perTenThousand(nanos, gateway.items()),
         nanos / 1e9 / seconds);
   }
 
   private String notes() {
     double[] ms = gateway.latencyMillis();
-    return String.join("\n",
-        String.format(Locale.ROOT, "- Gateway window: %,d requests completed, %,d answered 200 without rejected spans"
+    return String.join(
+        "\n",
+        String.format(
+            Locale.ROOT,
+            "- Gateway window: %,d requests completed, %,d answered 200 without rejected spans"
                 + " (only those count); %,d requests failed in the whole run%s. Latency p50 / p95 / p99 / max:"
                 + " %.1f / %.1f / %.1f / %.1f ms (send to response, in the client).",
-            gateway.requests(), gateway.ok(), gateway.failuresAll(),
-            gateway.firstFailure() == null ? "" : " (first: " + gateway.firstFailure().replace('|', '/') + ")",
-            ms[0], ms[1], ms[2], ms[3]),
-        String.format(Locale.ROOT, "- Authentication on: a request without an API key was answered %d; every counted"
-            + " request carried `Authorization: Bearer <key>` of a key given as configuration (`TRACEFOLD_API_KEYS`),"
-            + " stored hashed in PostgreSQL and cached by the gateway (5 s).", statusWithoutKey),
+            gateway.requests(),
+            gateway.ok(),
+            gateway.failuresAll(),
+            gateway.firstFailure() == null
+                ? ""
+                : " (first: " + gateway.firstFailure().replace('|', '/') + ")",
+            ms[0],
+            ms[1],
+            ms[2],
+            ms[3]),
+        String.format(
+            Locale.ROOT,
+            "- Authentication on: a request without an API key was answered %d; every counted"
+                + " request carried `Authorization: Bearer <key>` of a key given as configuration (`TRACEFOLD_API_KEYS`),"
+                + " stored hashed in PostgreSQL and cached by the gateway (5 s).",
+            statusWithoutKey),
         "- Rate limits off (`RateLimitSettings.unlimited()`): with the defaults one project is capped at 50,000"
             + " spans/s per gateway replica, which would measure the limit instead of the gateway.",
-        String.format(Locale.ROOT, "- Requests: %,d distinct `ExportTraceServiceRequest`s cycled through, %,d bytes"
+        String.format(
+            Locale.ROOT,
+            "- Requests: %,d distinct `ExportTraceServiceRequest`s cycled through, %,d bytes"
                 + " each (%,d per span), not compressed; traces of %d spans (an `invoke_agent` root, `chat`,"
                 + " `execute_tool` and `retrieval` children with GenAI attributes, session and user ids, short"
                 + " input/output messages).",
-            GatewayBench.REQUEST_POOL, requestBytes, requestBytes / Math.max(1, options.spansPerRequest()),
+            GatewayBench.REQUEST_POOL,
+            requestBytes,
+            requestBytes / Math.max(1, options.spansPerRequest()),
             OtlpRequestFactory.SPANS_PER_TRACE),
-        String.format(Locale.ROOT, "- Raw: the same requests normalised by the gateway's `SpanNormalizer` into Avro"
+        String.format(
+            Locale.ROOT,
+            "- Raw: the same requests normalised by the gateway's `SpanNormalizer` into Avro"
                 + " `Span` records, keyed by trace as the gateway keys them, sent by %d threads through one"
                 + " producer with the gateway's own configuration (`KafkaSpanProducers`: acks=all, idempotent, zstd,"
                 + " linger 5 ms, default batch size); time = first send to the last acknowledgement (flush), after"
                 + " a %s warm-up.",
-            raw.threads(), ScenarioRunner.text(options.warmup())),
-        String.format(Locale.ROOT, "- `tracefold.spans` held %,d records at the end (%d partitions; both warm-ups"
-            + " included).", spansOnTopic, options.partitions()),
+            raw.threads(),
+            ScenarioRunner.text(options.warmup())),
+        String.format(
+            Locale.ROOT,
+            "- `tracefold.spans` held %,d records at the end (%d partitions; both warm-ups"
+                + " included).",
+            spansOnTopic,
+            options.partitions()),
         "- One JVM holds the gateway, the broker and the load generator (and, in the raw part, the sending threads);"
             + " PostgreSQL is a separate process, asked only when the key cache expires. The process CPU column is"
             + " therefore everything in the JVM; the thread groups split it. On a machine with few cores the"
@@ -189,8 +249,18 @@ record GatewayBenchReport(
     }
 
     GatewayBenchReport finish(Instant finishedAt, double loadAverageAtEnd) {
-      return new GatewayBenchReport(options, startedAt, finishedAt, loadAverageAtStart, loadAverageAtEnd,
-          requestBytes, statusWithoutKey, gateway, gatewayCpu, raw, spansOnTopic);
+      return new GatewayBenchReport(
+          options,
+          startedAt,
+          finishedAt,
+          loadAverageAtStart,
+          loadAverageAtEnd,
+          requestBytes,
+          statusWithoutKey,
+          gateway,
+          gatewayCpu,
+          raw,
+          spansOnTopic);
     }
   }
 }

@@ -13,13 +13,16 @@ import java.util.List;
 
 /**
  * {@link GatewayBench}'s requests: {@code POST /v1/traces}, {@code application/x-protobuf},
- * uncompressed, {@code Authorization: Bearer <key>}, through one java.net.http client (HTTP/1.1,
- * a connection per concurrent client). A request is ok when answered 200 without rejected spans;
- * it then counts its spans. Thread-safe.
+ * uncompressed, {@code Authorization: Bearer <key>}, through one java.net.http client (HTTP/1.1, a
+ * connection per concurrent client). A request is ok when answered 200 without rejected spans; it
+ * then counts its spans. Thread-safe.
  */
 final class OtlpHttpLoad implements ClosedLoop.Request {
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private final URI uri;
   private final String apiKey;
   private final List<byte[]> requests;
@@ -41,7 +44,8 @@ final class OtlpHttpLoad implements ClosedLoop.Request {
   /** The status of one request without an API key (authentication on: 401). */
   int statusWithoutKey() {
     try {
-      return http.send(post(requests.get(0)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(post(requests.get(0)).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -53,23 +57,27 @@ final class OtlpHttpLoad implements ClosedLoop.Request {
   @Override
   public ClosedLoop.Outcome send(int client, long sequence) throws Exception {
     byte[] body = requests.get((int) ((client * 7L + sequence) % requests.size()));
-    HttpResponse<byte[]> response = http.send(post(body).header("Authorization", "Bearer " + apiKey).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        http.send(
+            post(body).header("Authorization", "Bearer " + apiKey).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       String text = new String(response.body(), StandardCharsets.UTF_8);
-      return ClosedLoop.Outcome.failed("HTTP " + response.statusCode() + ": "
-          + text.substring(0, Math.min(200, text.length())));
+      return ClosedLoop.Outcome.failed(
+          "HTTP " + response.statusCode() + ": " + text.substring(0, Math.min(200, text.length())));
     }
     ExportTraceServiceResponse answer = ExportTraceServiceResponse.parseFrom(response.body());
     long rejected = answer.getPartialSuccess().getRejectedSpans();
     if (rejected > 0) {
-      return ClosedLoop.Outcome.failed(rejected + " spans rejected: " + answer.getPartialSuccess().getErrorMessage());
+      return ClosedLoop.Outcome.failed(
+          rejected + " spans rejected: " + answer.getPartialSuccess().getErrorMessage());
     }
     return ClosedLoop.Outcome.ok(spansPerRequest);
   }
 
   private HttpRequest.Builder post(byte[] body) {
-    return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+    return HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/x-protobuf")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
   }

@@ -46,8 +46,12 @@ final class OtlpRequestFactory {
    * @param endEpochNanos when the traces ended, ns since the Unix epoch
    */
   ExportTraceServiceRequest request(int spans, long endEpochNanos) {
-    ScopeSpans.Builder scope = ScopeSpans.newBuilder()
-        .setScope(InstrumentationScope.newBuilder().setName("opentelemetry.instrumentation.genai").setVersion("0.9b0"));
+    ScopeSpans.Builder scope =
+        ScopeSpans.newBuilder()
+            .setScope(
+                InstrumentationScope.newBuilder()
+                    .setName("opentelemetry.instrumentation.genai")
+                    .setVersion("0.9b0"));
     for (int first = 0; first < spans; first += SPANS_PER_TRACE) {
       addTrace(scope, Math.min(SPANS_PER_TRACE, spans - first), endEpochNanos);
     }
@@ -59,18 +63,22 @@ final class OtlpRequestFactory {
    * #request}: what an SDK's batch exporter sends.
    */
   static ExportTraceServiceRequest request(List<Span> spans) {
-    return wrap(ScopeSpans.newBuilder()
-        .setScope(InstrumentationScope.newBuilder().setName("opentelemetry.instrumentation.genai").setVersion("0.9b0"))
-        .addAllSpans(spans));
+    return wrap(
+        ScopeSpans.newBuilder()
+            .setScope(
+                InstrumentationScope.newBuilder()
+                    .setName("opentelemetry.instrumentation.genai")
+                    .setVersion("0.9b0"))
+            .addAllSpans(spans));
   }
 
   /**
    * The spans of one agent trace in the order an SDK exports them (a span is exported when it
-   * ends): {@code spans - 1} children, one every {@code spanGapNanos} from {@code firstEndEpochNanos},
-   * then the {@code invoke_agent} root last. Children cycle through {@code chat} (LLM, with model,
-   * provider and token counts), {@code execute_tool} and {@code retrieval}; a retrieval is nested
-   * under the tool call two spans before it (that tool runs it), the others are children of the
-   * root.
+   * ends): {@code spans - 1} children, one every {@code spanGapNanos} from {@code
+   * firstEndEpochNanos}, then the {@code invoke_agent} root last. Children cycle through {@code
+   * chat} (LLM, with model, provider and token counts), {@code execute_tool} and {@code retrieval};
+   * a retrieval is nested under the tool call two spans before it (that tool runs it), the others
+   * are children of the root.
    *
    * @param traceId the trace's 16-byte id
    * @param spans spans of the trace, at least 1
@@ -95,10 +103,14 @@ final class OtlpRequestFactory {
       ByteString spanId = randomId(8);
       ids.add(spanId);
       boolean nested = index % 4 == 0;
-      Span.Builder child = Span.newBuilder()
-          .setTraceId(traceId).setSpanId(spanId).setParentSpanId(nested ? ids.get(index - 2) : rootId)
-          .setStartTimeUnixNano(start).setEndTimeUnixNano(end)
-          .addAttributes(attr("session.id", session));
+      Span.Builder child =
+          Span.newBuilder()
+              .setTraceId(traceId)
+              .setSpanId(spanId)
+              .setParentSpanId(nested ? ids.get(index - 2) : rootId)
+              .setStartTimeUnixNano(start)
+              .setEndTimeUnixNano(end)
+              .addAttributes(attr("session.id", session));
       switch (index % 4) {
         case 1, 3 -> llm(child, model, question, answer);
         case 2 -> tool(child, ref);
@@ -106,31 +118,53 @@ final class OtlpRequestFactory {
       }
       out.add(child.build());
     }
-    out.add(root(traceId, rootId, traceStart, rootEnd, model, session, "user-" + (ref % 1_000),
-        question, answer).build());
+    out.add(
+        root(
+                traceId,
+                rootId,
+                traceStart,
+                rootEnd,
+                model,
+                session,
+                "user-" + (ref % 1_000),
+                question,
+                answer)
+            .build());
     return out;
   }
 
   private static ExportTraceServiceRequest wrap(ScopeSpans.Builder scope) {
-    Resource resource = Resource.newBuilder()
-        .addAttributes(attr("service.name", "support-agent"))
-        .addAttributes(attr("service.version", "2.14.0"))
-        .addAttributes(attr("deployment.environment.name", "bench"))
-        .addAttributes(attr("telemetry.sdk.name", "opentelemetry"))
-        .addAttributes(attr("telemetry.sdk.language", "python"))
-        .build();
+    Resource resource =
+        Resource.newBuilder()
+            .addAttributes(attr("service.name", "support-agent"))
+            .addAttributes(attr("service.version", "2.14.0"))
+            .addAttributes(attr("deployment.environment.name", "bench"))
+            .addAttributes(attr("telemetry.sdk.name", "opentelemetry"))
+            .addAttributes(attr("telemetry.sdk.language", "python"))
+            .build();
     return ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(ResourceSpans.newBuilder().setResource(resource).addScopeSpans(scope))
         .build();
   }
 
   /** The {@code invoke_agent} root span of an agent trace. */
-  private static Span.Builder root(ByteString traceId, ByteString rootId, long startEpochNanos,
-      long endEpochNanos, int model, String session, String user, String question, String answer) {
+  private static Span.Builder root(
+      ByteString traceId,
+      ByteString rootId,
+      long startEpochNanos,
+      long endEpochNanos,
+      int model,
+      String session,
+      String user,
+      String question,
+      String answer) {
     return Span.newBuilder()
-        .setTraceId(traceId).setSpanId(rootId).setName("invoke_agent support-agent")
+        .setTraceId(traceId)
+        .setSpanId(rootId)
+        .setName("invoke_agent support-agent")
         .setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
-        .setStartTimeUnixNano(startEpochNanos).setEndTimeUnixNano(endEpochNanos)
+        .setStartTimeUnixNano(startEpochNanos)
+        .setEndTimeUnixNano(endEpochNanos)
         .addAttributes(attr("gen_ai.operation.name", "invoke_agent"))
         .addAttributes(attr("gen_ai.agent.name", "support-agent"))
         .addAttributes(attr("gen_ai.provider.name", SpanFactory.PROVIDERS[model]))
@@ -152,14 +186,20 @@ final class OtlpRequestFactory {
     long traceStart = endEpochNanos - 1_000_000_000L - random.nextInt(4_000_000) * 1_000L;
     long childStart = traceStart + 5_000_000L;
     long childSlot = (endEpochNanos - childStart) / SPANS_PER_TRACE;
-    scope.addSpans(root(traceId, rootId, traceStart, endEpochNanos, model, session, user, question, answer));
+    scope.addSpans(
+        root(traceId, rootId, traceStart, endEpochNanos, model, session, user, question, answer));
     for (int index = 1; index < spans; index++) {
       long start = childStart + (index - 1) * childSlot;
-      long end = start + childSlot / 2 + random.nextInt((int) Math.max(1, childSlot / 2_000)) * 1_000L;
-      Span.Builder child = Span.newBuilder()
-          .setTraceId(traceId).setSpanId(randomId(8)).setParentSpanId(rootId)
-          .setStartTimeUnixNano(start).setEndTimeUnixNano(end)
-          .addAttributes(attr("session.id", session));
+      long end =
+          start + childSlot / 2 + random.nextInt((int) Math.max(1, childSlot / 2_000)) * 1_000L;
+      Span.Builder child =
+          Span.newBuilder()
+              .setTraceId(traceId)
+              .setSpanId(randomId(8))
+              .setParentSpanId(rootId)
+              .setStartTimeUnixNano(start)
+              .setEndTimeUnixNano(end)
+              .addAttributes(attr("session.id", session));
       switch (index % 4) {
         case 1, 3 -> llm(child, model, question, answer);
         case 2 -> tool(child, ref);
@@ -172,15 +212,23 @@ final class OtlpRequestFactory {
   private void llm(Span.Builder span, int model, String question, String answer) {
     long input = 200 + random.nextInt(3_000);
     long output = 20 + random.nextInt(600);
-    span.setName("chat " + SpanFactory.MODELS[model]).setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+    span.setName("chat " + SpanFactory.MODELS[model])
+        .setKind(Span.SpanKind.SPAN_KIND_CLIENT)
         .addAttributes(attr("gen_ai.operation.name", "chat"))
         .addAttributes(attr("gen_ai.provider.name", SpanFactory.PROVIDERS[model]))
         .addAttributes(attr("gen_ai.request.model", SpanFactory.MODELS[model]))
         .addAttributes(attr("gen_ai.response.model", SpanFactory.MODELS[model]))
-        .addAttributes(attr("gen_ai.request.temperature", AnyValue.newBuilder().setDoubleValue(0.2).build()))
+        .addAttributes(
+            attr("gen_ai.request.temperature", AnyValue.newBuilder().setDoubleValue(0.2).build()))
         .addAttributes(attr("gen_ai.request.max_tokens", 1024))
-        .addAttributes(attr("gen_ai.response.finish_reasons", AnyValue.newBuilder().setArrayValue(
-            ArrayValue.newBuilder().addValues(AnyValue.newBuilder().setStringValue("stop"))).build()))
+        .addAttributes(
+            attr(
+                "gen_ai.response.finish_reasons",
+                AnyValue.newBuilder()
+                    .setArrayValue(
+                        ArrayValue.newBuilder()
+                            .addValues(AnyValue.newBuilder().setStringValue("stop")))
+                    .build()))
         .addAttributes(attr("gen_ai.usage.input_tokens", input))
         .addAttributes(attr("gen_ai.usage.output_tokens", output))
         .addAttributes(attr("gen_ai.usage.cache_read.input_tokens", input / 4))
@@ -189,20 +237,27 @@ final class OtlpRequestFactory {
   }
 
   private void tool(Span.Builder span, int ref) {
-    span.setName("execute_tool search_kb").setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
+    span.setName("execute_tool search_kb")
+        .setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
         .addAttributes(attr("gen_ai.operation.name", "execute_tool"))
         .addAttributes(attr("gen_ai.tool.name", "search_kb"))
         .addAttributes(attr("gen_ai.tool.call.id", "call_" + Long.toHexString(random.nextLong())))
-        .addAttributes(attr("gen_ai.tool.call.arguments", "{\"query\":\"ref " + ref + "\",\"top_k\":8}"));
+        .addAttributes(
+            attr("gen_ai.tool.call.arguments", "{\"query\":\"ref " + ref + "\",\"top_k\":8}"));
     if (random.nextInt(50) == 0) {
-      span.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage("kb timeout"));
+      span.setStatus(
+          Status.newBuilder()
+              .setCode(Status.StatusCode.STATUS_CODE_ERROR)
+              .setMessage("kb timeout"));
     } else {
-      span.addAttributes(attr("gen_ai.tool.call.result", "[{\"doc\":\"kb-" + (ref % 997) + "\",\"score\":0.82}]"));
+      span.addAttributes(
+          attr("gen_ai.tool.call.result", "[{\"doc\":\"kb-" + (ref % 997) + "\",\"score\":0.82}]"));
     }
   }
 
   private static void retrieval(Span.Builder span, String question) {
-    span.setName("retrieval kb-index").setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+    span.setName("retrieval kb-index")
+        .setKind(Span.SpanKind.SPAN_KIND_CLIENT)
         .addAttributes(attr("gen_ai.operation.name", "retrieval"))
         .addAttributes(attr("gen_ai.data_source.id", "kb-index"))
         .addAttributes(attr("gen_ai.retrieval.query.text", question))
@@ -210,7 +265,11 @@ final class OtlpRequestFactory {
   }
 
   private static String messages(String role, String text) {
-    return "[{\"role\":\"" + role + "\",\"parts\":[{\"type\":\"text\",\"content\":\"" + text + "\"}]}]";
+    return "[{\"role\":\""
+        + role
+        + "\",\"parts\":[{\"type\":\"text\",\"content\":\""
+        + text
+        + "\"}]}]";
   }
 
   private ByteString randomId(int bytes) {

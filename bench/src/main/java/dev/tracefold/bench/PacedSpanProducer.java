@@ -51,7 +51,11 @@ final class PacedSpanProducer implements AutoCloseable {
    * @param spansPerTrace spans of each trace
    * @param spanGapNanos wall-clock gap between two spans of a trace
    */
-  PacedSpanProducer(Producer<byte[], byte[]> producer, SpanFactory factory, int spansPerSecond, int spansPerTrace,
+  PacedSpanProducer(
+      Producer<byte[], byte[]> producer,
+      SpanFactory factory,
+      int spansPerSecond,
+      int spansPerTrace,
       long spanGapNanos) {
     this.producer = producer;
     this.factory = factory;
@@ -64,7 +68,8 @@ final class PacedSpanProducer implements AutoCloseable {
   }
 
   private void run() {
-    PriorityQueue<Pending> pending = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
+    PriorityQueue<Pending> pending =
+        new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
     long nextTraceNanos = System.nanoTime();
     try {
       while (!abort) {
@@ -105,13 +110,20 @@ final class PacedSpanProducer implements AutoCloseable {
   }
 
   private void send(Pending due) {
-    byte[] value = factory.span(due.trace, due.index, spansPerTrace, System.currentTimeMillis() * 1_000_000L);
-    producer.send(new ProducerRecord<>(Topics.SPANS.name(), null, due.trace.key(), value,
-        SpanFactory.headers(due.trace, due.index, spansPerTrace)), (metadata, error) -> {
-      if (error != null) {
-        failure.compareAndSet(null, error);
-      }
-    });
+    byte[] value =
+        factory.span(due.trace, due.index, spansPerTrace, System.currentTimeMillis() * 1_000_000L);
+    producer.send(
+        new ProducerRecord<>(
+            Topics.SPANS.name(),
+            null,
+            due.trace.key(),
+            value,
+            SpanFactory.headers(due.trace, due.index, spansPerTrace)),
+        (metadata, error) -> {
+          if (error != null) {
+            failure.compareAndSet(null, error);
+          }
+        });
     spansSent.incrementAndGet();
   }
 

@@ -31,6 +31,7 @@ final class PipelineSampler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipelineSampler.class);
   private static final Pattern LAG =
       Pattern.compile("^tracefold_consumer_lag_records\\{([^}]*)\\}\\s+([0-9.eE+-]+)");
+
   /** How often the pipeline's lag monitor refreshes its consumer lag gauges, ms. */
   private static final long LAG_REFRESH_MILLIS = 10_000;
 

@@ -55,20 +55,35 @@ final class RawSpanProducer {
    * @param cpu measures the measured part's CPU
    * @throws IllegalStateException if Kafka refused a record
    */
-  static Result run(KafkaSettings kafka, List<Span> spans, Duration warmup, long measuredSpans, int threads,
+  static Result run(
+      KafkaSettings kafka,
+      List<Span> spans,
+      Duration warmup,
+      long measuredSpans,
+      int threads,
       CpuMeter cpu) {
     List<String> keys = new ArrayList<>(spans.size());
-    spans.forEach(span -> keys.add(new TraceKey(span.getProjectId(), span.getTraceId()).toString()));
+    spans.forEach(
+        span -> keys.add(new TraceKey(span.getProjectId(), span.getTraceId()).toString()));
     AtomicReference<Exception> failure = new AtomicReference<>();
-    Callback callback = (metadata, error) -> {
-      if (error != null) {
-        failure.compareAndSet(null, error);
-      }
-    };
-    try (KafkaProducer<String, Span> producer = KafkaSpanProducers.create(kafka, Duration.ofSeconds(30))) {
+    Callback callback =
+        (metadata, error) -> {
+          if (error != null) {
+            failure.compareAndSet(null, error);
+          }
+        };
+    try (KafkaProducer<String, Span> producer =
+        KafkaSpanProducers.create(kafka, Duration.ofSeconds(30))) {
       long warmupEnd = System.nanoTime() + warmup.toNanos();
-      long warmedUp = sendInParallel(threads, index -> System.nanoTime() < warmupEnd, producer, spans, keys,
-          callback, Long.MAX_VALUE);
+      long warmedUp =
+          sendInParallel(
+              threads,
+              index -> System.nanoTime() < warmupEnd,
+              producer,
+              spans,
+              keys,
+              callback,
+              Long.MAX_VALUE);
       producer.flush();
       log.info("Raw producer: warm-up sent {} spans; measuring {} spans", warmedUp, measuredSpans);
       cpu.start();
@@ -84,23 +99,39 @@ final class RawSpanProducer {
     }
   }
 
-  /** While {@code more} holds and fewer than {@code limit} were sent in all, sends; returns how many were sent. */
-  private static long sendInParallel(int threads, LongPredicate more,
-      KafkaProducer<String, Span> producer, List<Span> spans, List<String> keys, Callback callback, long limit) {
+  /**
+   * While {@code more} holds and fewer than {@code limit} were sent in all, sends; returns how many
+   * were sent.
+   */
+  private static long sendInParallel(
+      int threads,
+      LongPredicate more,
+      KafkaProducer<String, Span> producer,
+      List<Span> spans,
+      List<String> keys,
+      Callback callback,
+      long limit) {
     AtomicLong next = new AtomicLong();
     List<Thread> senders = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      Thread sender = new Thread(() -> {
-        for (long index = next.getAndIncrement(); index < limit && more.test(index); index = next.getAndIncrement()) {
-          int i = (int) (index % spans.size());
-          try {
-            producer.send(new ProducerRecord<>(Topics.SPANS.name(), keys.get(i), spans.get(i)), callback);
-          } catch (RuntimeException e) {
-            callback.onCompletion(null, e);
-            return;
-          }
-        }
-      }, "bench-raw-sender-" + t);
+      Thread sender =
+          new Thread(
+              () -> {
+                for (long index = next.getAndIncrement();
+                    index < limit && more.test(index);
+                    index = next.getAndIncrement()) {
+                  int i = (int) (index % spans.size());
+                  try {
+                    producer.send(
+                        new ProducerRecord<>(Topics.SPANS.name(), keys.get(i), spans.get(i)),
+                        callback);
+                  } catch (RuntimeException e) {
+                    callback.onCompletion(null, e);
+                    return;
+                  }
+                }
+              },
+              "bench-raw-sender-" + t);
       senders.add(sender);
       sender.start();
     }

@@ -64,19 +64,24 @@ record ReadApiBenchOptions(
       return null;
     }
     Map<String, String> v = r.values();
-    ReadApiBenchOptions options = new ReadApiBenchOptions(
-        r.quick(),
-        BenchArgs.positiveInt(v, "traces"),
-        BenchArgs.positiveInt(v, "detail-traces"),
-        BenchArgs.positiveInt(v, "clients"),
-        BenchArgs.duration(v, "warmup"),
-        BenchArgs.positiveDuration(v, "duration"),
-        Path.of(v.get("work-dir")),
-        r.args(),
-        BenchArgs.visible(v, List.of()));
+    ReadApiBenchOptions options =
+        new ReadApiBenchOptions(
+            r.quick(),
+            BenchArgs.positiveInt(v, "traces"),
+            BenchArgs.positiveInt(v, "detail-traces"),
+            BenchArgs.positiveInt(v, "clients"),
+            BenchArgs.duration(v, "warmup"),
+            BenchArgs.positiveDuration(v, "duration"),
+            Path.of(v.get("work-dir")),
+            r.args(),
+            BenchArgs.visible(v, List.of()));
     if (options.detailTraces > options.traces) {
-      throw new IllegalArgumentException("--detail-traces (" + options.detailTraces + ") must not exceed --traces ("
-          + options.traces + ")");
+      throw new IllegalArgumentException(
+          "--detail-traces ("
+              + options.detailTraces
+              + ") must not exceed --traces ("
+              + options.traces
+              + ")");
     }
     return options;
   }

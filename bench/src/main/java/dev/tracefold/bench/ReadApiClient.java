@@ -19,8 +19,11 @@ import java.time.Duration;
 final class ReadApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private final String base;
   private final String apiKey;
 
@@ -40,9 +43,11 @@ final class ReadApiClient {
    */
   JsonNode json(String path) {
     try {
-      HttpResponse<String> response = http.send(request(path), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request(path), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        throw new IllegalStateException(
+            "GET " + path + " answered " + response.statusCode() + ": " + response.body());
       }
       return JSON.readTree(response.body());
     } catch (IOException e) {
@@ -60,16 +65,25 @@ final class ReadApiClient {
    */
   ClosedLoop.Request requests(ReadQuery query) {
     return (client, sequence) -> {
-      HttpResponse<byte[]> response = http.send(request(query.path().apply(sequence * 64 + client)),
-          HttpResponse.BodyHandlers.ofByteArray());
-      return response.statusCode() == 200 ? ClosedLoop.Outcome.ok(1)
-          : ClosedLoop.Outcome.failed("HTTP " + response.statusCode() + ": "
-              + new String(response.body(), StandardCharsets.UTF_8));
+      HttpResponse<byte[]> response =
+          http.send(
+              request(query.path().apply(sequence * 64 + client)),
+              HttpResponse.BodyHandlers.ofByteArray());
+      return response.statusCode() == 200
+          ? ClosedLoop.Outcome.ok(1)
+          : ClosedLoop.Outcome.failed(
+              "HTTP "
+                  + response.statusCode()
+                  + ": "
+                  + new String(response.body(), StandardCharsets.UTF_8));
     };
   }
 
   private HttpRequest request(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + apiKey).GET().build();
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(60))
+        .header("Authorization", "Bearer " + apiKey)
+        .GET()
+        .build();
   }
 }

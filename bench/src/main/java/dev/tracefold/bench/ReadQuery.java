@@ -7,15 +7,18 @@ import java.util.function.LongFunction;
 
 /**
  * One read API query of {@link ReadApiBench}: a name, the request as the report shows it, and the
- * path of the n-th request (queries whose value rotates, e.g. through session ids, send a
- * different one each time). Immutable.
+ * path of the n-th request (queries whose value rotates, e.g. through session ids, send a different
+ * one each time). Immutable.
  *
  * @param name what is measured, e.g. {@code filter: status=ERROR}
  * @param shown the request line shown in the report
  * @param path path and query of request number n, from 0
  */
 record ReadQuery(String name, String shown, LongFunction<String> path) {
-  /** The list path with {@code page_size=50} and {@code parameters} ({@code &}-joined, already encoded). */
+  /**
+   * The list path with {@code page_size=50} and {@code parameters} ({@code &}-joined, already
+   * encoded).
+   */
   static String list(String parameters) {
     return "/api/v1/traces?page_size=50" + (parameters.isEmpty() ? "" : "&" + parameters);
   }

@@ -17,6 +17,7 @@ import java.util.Map;
 final class ReportSections {
   /** The command that builds the jars, as in bench/README.md. */
   static final String BUILD_COMMAND = "./mvnw -B -DskipTests package -pl bench -am";
+
   /** The classpath of the run command, relative to the project root. */
   static final String CLASSPATH = "bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*";
 
@@ -27,20 +28,41 @@ final class ReportSections {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
-  /** The machine as a Markdown bullet list, with the 1-minute load averages of the run's start and end. */
+  /**
+   * The machine as a Markdown bullet list, with the 1-minute load averages of the run's start and
+   * end.
+   */
   static String machine(double loadAverageAtStart, double loadAverageAtEnd) {
     Runtime runtime = Runtime.getRuntime();
-    return String.join("\n",
+    return String.join(
+        "\n",
         "- cores: " + runtime.availableProcessors() + " (" + cpuModel() + ")",
-        "- max heap: " + runtime.maxMemory() / (1024 * 1024) + " MB per JVM (JVM options: "
-            + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()) + ")",
-        "- Java: " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name") + ", "
-            + System.getProperty("java.vendor") + ")",
-        "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-            + System.getProperty("os.arch") + ", " + totalMemory(),
-        String.format(Locale.ROOT, "- 1-minute load average: %.2f at the start, %.2f at the end. The machine may be"
-            + " shared: compare figures from one run, and re-run on a quiet machine for absolute numbers.",
-            loadAverageAtStart, loadAverageAtEnd),
+        "- max heap: "
+            + runtime.maxMemory() / (1024 * 1024)
+            + " MB per JVM (JVM options: "
+            + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
+            + ")",
+        "- Java: "
+            + System.getProperty("java.runtime.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ", "
+            + System.getProperty("java.vendor")
+            + ")",
+        "- OS: "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch")
+            + ", "
+            + totalMemory(),
+        String.format(
+            Locale.ROOT,
+            "- 1-minute load average: %.2f at the start, %.2f at the end. The machine may be"
+                + " shared: compare figures from one run, and re-run on a quiet machine for absolute numbers.",
+            loadAverageAtStart,
+            loadAverageAtEnd),
         "");
   }
 
@@ -50,9 +72,13 @@ final class ReportSections {
    */
   static String reproduce(Class<?> main, List<String> args, Map<String, String> effective) {
     StringBuilder md = new StringBuilder();
-    md.append("## Reproduce\n\nFrom the project root:\n\n```\n").append(BUILD_COMMAND).append('\n')
-        .append(runCommand(main, args)).append("\n```\n\n");
-    md.append("Effective settings (`--key=value` or `-Dbench.key=value`):\n\n| key | value |\n|---|---|\n");
+    md.append("## Reproduce\n\nFrom the project root:\n\n```\n")
+        .append(BUILD_COMMAND)
+        .append('\n')
+        .append(runCommand(main, args))
+        .append("\n```\n\n");
+    md.append(
+        "Effective settings (`--key=value` or `-Dbench.key=value`):\n\n| key | value |\n|---|---|\n");
     for (Map.Entry<String, String> e : effective.entrySet()) {
       md.append("| ").append(e.getKey()).append(" | ").append(e.getValue()).append(" |\n");
     }
@@ -62,7 +88,9 @@ final class ReportSections {
   /** {@code java <this JVM's options> -cp <CLASSPATH> <main> <args>}, shell-quoted. */
   static String runCommand(Class<?> main, List<String> args) {
     StringBuilder command = new StringBuilder("java");
-    ManagementFactory.getRuntimeMXBean().getInputArguments().forEach(arg -> command.append(' ').append(quote(arg)));
+    ManagementFactory.getRuntimeMXBean()
+        .getInputArguments()
+        .forEach(arg -> command.append(' ').append(quote(arg)));
     command.append(" -cp \"").append(CLASSPATH).append("\" ").append(main.getName());
     args.forEach(arg -> command.append(' ').append(quote(arg)));
     return command.toString();
@@ -92,8 +120,11 @@ final class ReportSections {
 
   private static String firstValue(Path file, String key, String fallback) {
     try (var lines = Files.lines(file)) {
-      return lines.filter(line -> line.startsWith(key)).map(line -> line.substring(line.indexOf(':') + 1).trim())
-          .findFirst().orElse(fallback);
+      return lines
+          .filter(line -> line.startsWith(key))
+          .map(line -> line.substring(line.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse(fallback);
     } catch (IOException | RuntimeException e) {
       return fallback;
     }

@@ -19,7 +19,8 @@ import java.util.Properties;
  * @param spans spans produced
  * @param traces traces produced
  * @param durationMillis measured duration (its meaning per scenario is in {@code notes})
- * @param spansPerSecond spans per second over {@code durationMillis} (lag: the offered rate achieved)
+ * @param spansPerSecond spans per second over {@code durationMillis} (lag: the offered rate
+ *     achieved)
  * @param tracesPerSecond traces emitted per second over {@code durationMillis}
  * @param bufferedTraces traces held open at once (lag: average over the measurement window)
  * @param emitLag lag by the completed record's timestamp, or null where that is not the emit time
@@ -112,7 +113,9 @@ record ScenarioResult(
 
   private static void putLag(Properties p, String name, LagSummary lag) {
     if (lag != null) {
-      p.setProperty(name, lag.count() + "," + lag.p50Millis() + "," + lag.p99Millis() + "," + lag.maxMillis());
+      p.setProperty(
+          name,
+          lag.count() + "," + lag.p50Millis() + "," + lag.p99Millis() + "," + lag.maxMillis());
     }
   }
 
@@ -122,7 +125,8 @@ record ScenarioResult(
       return null;
     }
     String[] f = value.split(",");
-    return new LagSummary(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
+    return new LagSummary(
+        Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
   }
 
   private static void putMemory(Properties p, String name, MemorySnapshot memory) {
@@ -176,7 +180,10 @@ record ScenarioResult(
       return this;
     }
 
-    /** Sets the duration and derives spans/s from {@code spans} and traces/s from {@code emittedTraces}. */
+    /**
+     * Sets the duration and derives spans/s from {@code spans} and traces/s from {@code
+     * emittedTraces}.
+     */
     Builder duration(long millis, long emittedTraces) {
       durationMillis = millis;
       double seconds = Math.max(1, millis) / 1000.0;
@@ -225,8 +232,21 @@ record ScenarioResult(
     }
 
     ScenarioResult build() {
-      return new ScenarioResult(scenario, failure, spans, traces, durationMillis, spansPerSecond,
-          tracesPerSecond, bufferedTraces, emitLag, visibleLag, before, after, tracesNotEmitted, notes);
+      return new ScenarioResult(
+          scenario,
+          failure,
+          spans,
+          traces,
+          durationMillis,
+          spansPerSecond,
+          tracesPerSecond,
+          bufferedTraces,
+          emitLag,
+          visibleLag,
+          before,
+          after,
+          tracesNotEmitted,
+          notes);
     }
   }
 }

@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ScenarioRunner {
   private static final Logger log = LoggerFactory.getLogger(ScenarioRunner.class);
-  /** Traces whose spans are interleaved in the pre-load: spans of one trace stay a few hundred records apart. */
+
+  /**
+   * Traces whose spans are interleaved in the pre-load: spans of one trace stay a few hundred
+   * records apart.
+   */
   private static final int PRELOAD_WAVE_TRACES = 100;
 
   private final BenchOptions options;
@@ -34,7 +38,10 @@ final class ScenarioRunner {
     this.options = options;
   }
 
-  /** Runs {@code scenario} on a broker of its own; a failure is returned as a failed result, not thrown. */
+  /**
+   * Runs {@code scenario} on a broker of its own; a failure is returned as a failed result, not
+   * thrown.
+   */
   ScenarioResult run(Scenario scenario) {
     return run(scenario, null);
   }
@@ -51,7 +58,8 @@ final class ScenarioRunner {
       Files.createDirectories(options.workDir());
       dir = Files.createTempDirectory(options.workDir(), scenario.id + "-");
     } catch (IOException e) {
-      return ScenarioResult.failed(scenario, "Cannot create a directory under " + options.workDir() + ": " + e);
+      return ScenarioResult.failed(
+          scenario, "Cannot create a directory under " + options.workDir() + ": " + e);
     }
     BenchCluster cluster = null;
     try {
@@ -61,11 +69,12 @@ final class ScenarioRunner {
         shared.resetTopics();
       }
       BenchCluster used = shared == null ? cluster : shared;
-      ScenarioResult result = switch (scenario.load) {
-        case THROUGHPUT -> throughput(scenario, used, dir.resolve("state"));
-        case LAG -> lag(scenario, used, dir.resolve("state"));
-        case MEMORY -> memory(scenario, used, dir.resolve("state"));
-      };
+      ScenarioResult result =
+          switch (scenario.load) {
+            case THROUGHPUT -> throughput(scenario, used, dir.resolve("state"));
+            case LAG -> lag(scenario, used, dir.resolve("state"));
+            case MEMORY -> memory(scenario, used, dir.resolve("state"));
+          };
       log.info("Scenario {} done", scenario.id);
       return result;
     } catch (RuntimeException e) {
@@ -93,33 +102,53 @@ final class ScenarioRunner {
     int traces = options.throughputTraces();
     Duration quiet = options.throughputQuietWindow();
     Preload preload = preload(cluster, traces, options.throughputSpansPerTrace());
-    ScenarioResult.Builder result = new ScenarioResult.Builder(scenario).spans(preload.spans()).traces(traces);
+    ScenarioResult.Builder result =
+        new ScenarioResult.Builder(scenario).spans(preload.spans()).traces(traces);
     preload.describeInto(result);
     String topic = outputTopic(scenario);
-    try (CompletedTraceReader reader = new CompletedTraceReader(cluster.bootstrapServers(), topic, false, quiet.toMillis())) {
+    try (CompletedTraceReader reader =
+        new CompletedTraceReader(cluster.bootstrapServers(), topic, false, quiet.toMillis())) {
       MemorySnapshot before = MemorySnapshot.take();
       long startEpochMillis = System.currentTimeMillis();
-      try (StreamUnderTest stream = StreamUnderTest.start(scenario.kind, quiet, Map.of(), options, cluster,
-          applicationId(scenario), stateDir)) {
+      try (StreamUnderTest stream =
+          StreamUnderTest.start(
+              scenario.kind,
+              quiet,
+              Map.of(),
+              options,
+              cluster,
+              applicationId(scenario),
+              stateDir)) {
         long runningEpochMillis = System.currentTimeMillis();
         Outcome outcome = awaitEmitted(stream, reader, cluster, traces);
         long emitted = reader.distinctTraces();
-        long endEpochMillis = emitted == traces ? reader.lastNewTraceEpochMillis()
-            : Math.max(reader.lastNewTraceEpochMillis(), outcome.inputConsumedEpochMillis());
-        result.duration(endEpochMillis - startEpochMillis, emitted)
+        long endEpochMillis =
+            emitted == traces
+                ? reader.lastNewTraceEpochMillis()
+                : Math.max(reader.lastNewTraceEpochMillis(), outcome.inputConsumedEpochMillis());
+        result
+            .duration(endEpochMillis - startEpochMillis, emitted)
             .tracesNotEmitted(traces - emitted)
             .memory(before, MemorySnapshot.take())
-            .note(emitted == traces
+            .note(
+                emitted == traces
                     ? "duration: from starting the stream (RUNNING after %.1f s) until the last trace was received by a"
                         + " read_committed consumer; it includes the %s quiet window of the last traces"
                     : "duration: from starting the stream (RUNNING after %.1f s) until the input was consumed or the"
                         + " last trace received, whichever came later (quiet window %s)",
-                seconds(runningEpochMillis - startEpochMillis), text(quiet))
-            .note("excluding the start-up (from RUNNING until the last trace): %,.0f spans/s",
+                seconds(runningEpochMillis - startEpochMillis),
+                text(quiet))
+            .note(
+                "excluding the start-up (from RUNNING until the last trace): %,.0f spans/s",
                 preload.spans() * 1000.0 / Math.max(1, endEpochMillis - runningEpochMillis))
-            .note("%,d traces emitted in %,d records%s", emitted, reader.records(), reader.records() > emitted
-                ? " (extra revisions: a trace completed before its last span was processed, more than the quiet"
-                    + " window after the one before)" : "");
+            .note(
+                "%,d traces emitted in %,d records%s",
+                emitted,
+                reader.records(),
+                reader.records() > emitted
+                    ? " (extra revisions: a trace completed before its last span was processed, more than the quiet"
+                        + " window after the one before)"
+                    : "");
         outcome.describeInto(result, options.afterInputWait());
       }
     }
@@ -137,36 +166,58 @@ final class ScenarioRunner {
     int rate = options.lagSpansPerSecond();
     if (rate == 0) {
       rate = BenchOptions.FALLBACK_LAG_RATE;
-      result.note("--lag-spans-per-second=auto without a throughput scenario in the run: %,d spans/s", rate);
+      result.note(
+          "--lag-spans-per-second=auto without a throughput scenario in the run: %,d spans/s",
+          rate);
     }
     BenchOptions sized = options.withLagSpansPerSecond(rate);
-    long idleTraces = scenario.kind == Scenario.Kind.TRACEFOLD
-        ? Math.max(0, options.lagBufferedTraces() - sized.expectedOpenLagTraces()) : 0;
+    long idleTraces =
+        scenario.kind == Scenario.Kind.TRACEFOLD
+            ? Math.max(0, options.lagBufferedTraces() - sized.expectedOpenLagTraces())
+            : 0;
     if (idleTraces > 0) {
       preload(cluster, (int) idleTraces, 1, BenchOptions.IDLE_PROJECT).describeInto(result);
     }
     try (CompletedTraceReader reader =
-            new CompletedTraceReader(cluster.bootstrapServers(), outputTopic(scenario), true, quiet.toMillis());
+            new CompletedTraceReader(
+                cluster.bootstrapServers(), outputTopic(scenario), true, quiet.toMillis());
         KafkaProducer<byte[], byte[]> producer = cluster.newProducer("bench-paced")) {
       MemorySnapshot before = MemorySnapshot.take();
-      try (StreamUnderTest stream = StreamUnderTest.start(scenario.kind, quiet,
-          Map.of(BenchOptions.IDLE_PROJECT, options.memoryQuietWindow()), options, cluster,
-          applicationId(scenario), stateDir)) {
+      try (StreamUnderTest stream =
+          StreamUnderTest.start(
+              scenario.kind,
+              quiet,
+              Map.of(BenchOptions.IDLE_PROJECT, options.memoryQuietWindow()),
+              options,
+              cluster,
+              applicationId(scenario),
+              stateDir)) {
         if (idleTraces > 0) {
           long idleStart = System.currentTimeMillis();
-          boolean idle = Pause.until(() -> {
-            stream.checkRunning();
-            return stream.bufferedTraces().orElse(0) >= idleTraces && cluster.inputConsumed(stream.applicationId());
-          }, options.timeout(), 200);
+          boolean idle =
+              Pause.until(
+                  () -> {
+                    stream.checkRunning();
+                    return stream.bufferedTraces().orElse(0) >= idleTraces
+                        && cluster.inputConsumed(stream.applicationId());
+                  },
+                  options.timeout(),
+                  200);
           if (!idle) {
-            throw new IllegalStateException("The " + idleTraces + " idle traces were not in state within " + options.timeout());
+            throw new IllegalStateException(
+                "The " + idleTraces + " idle traces were not in state within " + options.timeout());
           }
-          result.note("%,d idle one-span traces (project %s, quiet window %s) were in state %.1f s after the start;"
-                  + " then the paced load began", idleTraces, BenchOptions.IDLE_PROJECT,
-              text(options.memoryQuietWindow()), seconds(System.currentTimeMillis() - idleStart));
+          result.note(
+              "%,d idle one-span traces (project %s, quiet window %s) were in state %.1f s after the start;"
+                  + " then the paced load began",
+              idleTraces,
+              BenchOptions.IDLE_PROJECT,
+              text(options.memoryQuietWindow()),
+              seconds(System.currentTimeMillis() - idleStart));
         } else if (scenario.kind == Scenario.Kind.BASELINE) {
-          result.note("no idle traces: the baseline has one inactivity gap for every key, on stream time, so it"
-              + " cannot hold idle traces open while the load advances stream time");
+          result.note(
+              "no idle traces: the baseline has one inactivity gap for every key, on stream time, so it"
+                  + " cannot hold idle traces open while the load advances stream time");
         }
         measureLag(sized, stream, reader, producer, cluster, result);
         result.memory(before, MemorySnapshot.take());
@@ -178,12 +229,22 @@ final class ScenarioRunner {
     return result.build();
   }
 
-  private void measureLag(BenchOptions sized, StreamUnderTest stream, CompletedTraceReader reader,
-      KafkaProducer<byte[], byte[]> producer, BenchCluster cluster, ScenarioResult.Builder result)
+  private void measureLag(
+      BenchOptions sized,
+      StreamUnderTest stream,
+      CompletedTraceReader reader,
+      KafkaProducer<byte[], byte[]> producer,
+      BenchCluster cluster,
+      ScenarioResult.Builder result)
       throws InterruptedException {
     int rate = sized.lagSpansPerSecond();
-    try (PacedSpanProducer load = new PacedSpanProducer(producer, new SpanFactory(rate), rate,
-        sized.lagSpansPerTrace(), sized.lagSpanGap().toNanos())) {
+    try (PacedSpanProducer load =
+        new PacedSpanProducer(
+            producer,
+            new SpanFactory(rate),
+            rate,
+            sized.lagSpansPerTrace(),
+            sized.lagSpanGap().toNanos())) {
       long loadStart = System.currentTimeMillis();
       long windowStart = loadStart + sized.lagWarmup().toMillis();
       long windowEnd = windowStart + sized.lagMeasure().toMillis();
@@ -214,90 +275,157 @@ final class ScenarioRunner {
       long spansInWindow = load.spansSent() - spansAtStart;
       long emittedInWindow = reader.distinctTraces() - emittedAtStart;
       load.stopNewTraces();
-      long drainMillis = sized.lagSpanGap().multipliedBy(sized.lagSpansPerTrace()).plus(sized.timeout()).toMillis();
+      long drainMillis =
+          sized
+              .lagSpanGap()
+              .multipliedBy(sized.lagSpansPerTrace())
+              .plus(sized.timeout())
+              .toMillis();
       if (!load.awaitFinished(drainMillis)) {
-        throw new IllegalStateException("The paced producer did not finish its open traces within " + drainMillis + " ms");
+        throw new IllegalStateException(
+            "The paced producer did not finish its open traces within " + drainMillis + " ms");
       }
       load.checkHealthy();
       Outcome outcome = awaitEmitted(stream, reader, cluster, load.tracesStarted());
       double windowSeconds = sized.lagMeasure().toMillis() / 1000.0;
       long openAverage = samples == 0 ? 0 : openSum / samples;
       long gaugeAverage = samples == 0 ? 0 : gaugeSum / samples;
-      result.spans(load.spansSent()).traces(load.tracesStarted())
-          .rates(sized.lagMeasure().toMillis(), spansInWindow / windowSeconds, emittedInWindow / windowSeconds)
+      result
+          .spans(load.spansSent())
+          .traces(load.tracesStarted())
+          .rates(
+              sized.lagMeasure().toMillis(),
+              spansInWindow / windowSeconds,
+              emittedInWindow / windowSeconds)
           .bufferedTraces(stream.bufferedTraces().isPresent() ? gaugeAverage : openAverage)
           .visibleLag(reader.visibleLag())
           .tracesNotEmitted(load.tracesStarted() - reader.distinctTraces())
-          .note("offered %,d spans/s (%d spans per trace, %s apart); achieved %,.0f spans/s in the window;"
+          .note(
+              "offered %,d spans/s (%d spans per trace, %s apart); achieved %,.0f spans/s in the window;"
                   + " the producer was at worst %,d ms behind its schedule",
-              rate, sized.lagSpansPerTrace(), text(sized.lagSpanGap()), spansInWindow / windowSeconds,
+              rate,
+              sized.lagSpansPerTrace(),
+              text(sized.lagSpanGap()),
+              spansInWindow / windowSeconds,
               load.maxSendDelayMillis())
-          .note("window: completions received %s to %s after the load started; lag = time - (lastArrivalEpochMillis"
-                  + " + %s)", text(sized.lagWarmup()), text(sized.lagWarmup().plus(sized.lagMeasure())),
+          .note(
+              "window: completions received %s to %s after the load started; lag = time - (lastArrivalEpochMillis"
+                  + " + %s)",
+              text(sized.lagWarmup()),
+              text(sized.lagWarmup().plus(sized.lagMeasure())),
               text(sized.lagQuietWindow()))
-          .note("traces of the load open in the window (started - emitted): average %,d, max %,d (expected ~%,d)%s",
-              openAverage, openMax, sized.expectedOpenLagTraces(), stream.bufferedTraces().isPresent()
-                  ? String.format(Locale.ROOT, "; Tracefold's buffered-traces gauge (idle traces included)"
-                      + " averaged %,d: the open traces column", gaugeAverage)
+          .note(
+              "traces of the load open in the window (started - emitted): average %,d, max %,d (expected ~%,d)%s",
+              openAverage,
+              openMax,
+              sized.expectedOpenLagTraces(),
+              stream.bufferedTraces().isPresent()
+                  ? String.format(
+                      Locale.ROOT,
+                      "; Tracefold's buffered-traces gauge (idle traces included)"
+                          + " averaged %,d: the open traces column",
+                      gaugeAverage)
                   : "");
       if (reader.timestampIsNotEmitTime() == 0 && reader.timestampIsEmitTime() > 0) {
-        result.emitLag(reader.emitLag())
-            .note("all %,d completed records carry CreateTime = completedEpochMillis: emit lag uses the record"
-                + " timestamp", reader.timestampIsEmitTime());
+        result
+            .emitLag(reader.emitLag())
+            .note(
+                "all %,d completed records carry CreateTime = completedEpochMillis: emit lag uses the record"
+                    + " timestamp",
+                reader.timestampIsEmitTime());
       } else {
-        result.note("%,d of %,d completed records carry a timestamp other than their emit time (the baseline's is"
+        result.note(
+            "%,d of %,d completed records carry a timestamp other than their emit time (the baseline's is"
                 + " the session end, in event time): no emit lag, only the consumer-side lag",
-            reader.timestampIsNotEmitTime(), reader.timestampIsNotEmitTime() + reader.timestampIsEmitTime());
+            reader.timestampIsNotEmitTime(),
+            reader.timestampIsNotEmitTime() + reader.timestampIsEmitTime());
       }
       LagSummary delay = reader.arrivalDelay();
-      result.note("processing delay of the last span of each trace (lastArrivalEpochMillis - its send time),"
-          + " p50 / p99 / max: %s ms", delay.format());
+      result.note(
+          "processing delay of the last span of each trace (lastArrivalEpochMillis - its send time),"
+              + " p50 / p99 / max: %s ms",
+          delay.format());
       if (reader.records() > reader.distinctTraces()) {
-        result.note("%,d extra revisions: traces completed before their last span was processed. Arrival is the"
-            + " stream's wall clock when it processes a span, so when its processing delay varies by more than"
-            + " quiet window - span gap (%s), a trace splits", reader.records() - reader.distinctTraces(),
+        result.note(
+            "%,d extra revisions: traces completed before their last span was processed. Arrival is the"
+                + " stream's wall clock when it processes a span, so when its processing delay varies by more than"
+                + " quiet window - span gap (%s), a trace splits",
+            reader.records() - reader.distinctTraces(),
             text(sized.lagQuietWindow().minus(sized.lagSpanGap())));
       }
       outcome.describeInto(result, sized.afterInputWait());
     }
   }
 
-  /** Buffers one-span traces under a quiet window long enough that none completes, then measures memory. */
+  /**
+   * Buffers one-span traces under a quiet window long enough that none completes, then measures
+   * memory.
+   */
   private ScenarioResult memory(Scenario scenario, BenchCluster cluster, Path stateDir) {
     int traces = options.memoryTraces();
     Duration quiet = options.memoryQuietWindow();
     Preload preload = preload(cluster, traces, 1);
-    ScenarioResult.Builder result = new ScenarioResult.Builder(scenario).spans(preload.spans()).traces(traces);
+    ScenarioResult.Builder result =
+        new ScenarioResult.Builder(scenario).spans(preload.spans()).traces(traces);
     preload.describeInto(result);
     try (CompletedTraceReader reader =
-        new CompletedTraceReader(cluster.bootstrapServers(), outputTopic(scenario), false, quiet.toMillis())) {
+        new CompletedTraceReader(
+            cluster.bootstrapServers(), outputTopic(scenario), false, quiet.toMillis())) {
       MemorySnapshot before = MemorySnapshot.take();
       long startEpochMillis = System.currentTimeMillis();
-      try (StreamUnderTest stream = StreamUnderTest.start(scenario.kind, quiet, Map.of(), options, cluster,
-          applicationId(scenario), stateDir)) {
-        boolean loaded = Pause.until(() -> {
-          stream.checkRunning();
-          return stream.bufferedTraces().orElse(traces) >= traces && cluster.inputConsumed(stream.applicationId());
-        }, options.timeout(), 200);
+      try (StreamUnderTest stream =
+          StreamUnderTest.start(
+              scenario.kind,
+              quiet,
+              Map.of(),
+              options,
+              cluster,
+              applicationId(scenario),
+              stateDir)) {
+        boolean loaded =
+            Pause.until(
+                () -> {
+                  stream.checkRunning();
+                  return stream.bufferedTraces().orElse(traces) >= traces
+                      && cluster.inputConsumed(stream.applicationId());
+                },
+                options.timeout(),
+                200);
         if (!loaded) {
-          throw new IllegalStateException("Not all " + traces + " traces were in state within " + options.timeout()
-              + " (buffered-traces gauge: " + stream.bufferedTraces() + ")");
+          throw new IllegalStateException(
+              "Not all "
+                  + traces
+                  + " traces were in state within "
+                  + options.timeout()
+                  + " (buffered-traces gauge: "
+                  + stream.bufferedTraces()
+                  + ")");
         }
         long loadedEpochMillis = System.currentTimeMillis();
         MemorySnapshot after = MemorySnapshot.take();
         long buffered = stream.bufferedTraces().orElse(traces - reader.distinctTraces());
-        result.rates(loadedEpochMillis - startEpochMillis, preload.spans() * 1000.0 / (loadedEpochMillis - startEpochMillis),
+        result
+            .rates(
+                loadedEpochMillis - startEpochMillis,
+                preload.spans() * 1000.0 / (loadedEpochMillis - startEpochMillis),
                 Double.NaN)
             .bufferedTraces(buffered)
             .memory(before, after)
-            .note("duration: from starting the stream until all %,d spans were consumed and committed (%s),"
-                + " with nothing completing (quiet window %s)", preload.spans(),
-                stream.bufferedTraces().isPresent() ? "and the buffered-traces gauge read " + buffered
-                    : "every session open", text(quiet))
-            .note("heap after System.gc() and RSS, before the stream started (broker and pre-loaded topic"
-                + " only): %,d MB heap, %,d MB RSS", mb(before.heapUsedBytes()), mb(before.rssBytes()))
-            .note("state directory on disk: %.1f MB (RocksDB keeps state off the Java heap; its memtables, which"
-                + " hold the newest writes before they reach disk, and its block caches count in RSS)",
+            .note(
+                "duration: from starting the stream until all %,d spans were consumed and committed (%s),"
+                    + " with nothing completing (quiet window %s)",
+                preload.spans(),
+                stream.bufferedTraces().isPresent()
+                    ? "and the buffered-traces gauge read " + buffered
+                    : "every session open",
+                text(quiet))
+            .note(
+                "heap after System.gc() and RSS, before the stream started (broker and pre-loaded topic"
+                    + " only): %,d MB heap, %,d MB RSS",
+                mb(before.heapUsedBytes()), mb(before.rssBytes()))
+            .note(
+                "state directory on disk: %.1f MB (RocksDB keeps state off the Java heap; its memtables, which"
+                    + " hold the newest writes before they reach disk, and its block caches count in RSS)",
                 directoryBytes(stateDir) / (1024.0 * 1024.0))
             .note("traces emitted meanwhile: %,d", reader.distinctTraces());
       }
@@ -306,17 +434,21 @@ final class ScenarioRunner {
   }
 
   private static String outputTopic(Scenario scenario) {
-    return scenario.kind == Scenario.Kind.TRACEFOLD ? Topics.COMPLETED_TRACES.name() : BaselineTopology.OUTPUT_TOPIC;
+    return scenario.kind == Scenario.Kind.TRACEFOLD
+        ? Topics.COMPLETED_TRACES.name()
+        : BaselineTopology.OUTPUT_TOPIC;
   }
 
   /** How the wait for the output ended. */
-  private record Outcome(long inputConsumedEpochMillis, boolean timedOut, long expected, long emitted) {
+  private record Outcome(
+      long inputConsumedEpochMillis, boolean timedOut, long expected, long emitted) {
     void describeInto(ScenarioResult.Builder result, Duration afterInputWait) {
       if (timedOut) {
         result.note("timed out: %,d of %,d traces emitted", emitted, expected);
       } else if (emitted < expected) {
-        result.note("%,d traces never emitted: input fully consumed, then %s of wall time granted", expected - emitted,
-            text(afterInputWait));
+        result.note(
+            "%,d traces never emitted: input fully consumed, then %s of wall time granted",
+            expected - emitted, text(afterInputWait));
       }
     }
   }
@@ -325,7 +457,8 @@ final class ScenarioRunner {
    * Waits until {@code expected} distinct traces were read, or the input was consumed and {@link
    * BenchOptions#afterInputWait()} passed since, or the timeout.
    */
-  private Outcome awaitEmitted(StreamUnderTest stream, CompletedTraceReader reader, BenchCluster cluster, long expected) {
+  private Outcome awaitEmitted(
+      StreamUnderTest stream, CompletedTraceReader reader, BenchCluster cluster, long expected) {
     long deadline = System.currentTimeMillis() + options.timeout().toMillis();
     long consumedAt = -1;
     long nextProgress = System.currentTimeMillis() + 5_000;
@@ -334,22 +467,32 @@ final class ScenarioRunner {
       reader.checkHealthy();
       long now = System.currentTimeMillis();
       if (now >= nextProgress) {
-        log.info("{}: {} of {} traces emitted, {} buffered", stream.applicationId(), reader.distinctTraces(), expected,
+        log.info(
+            "{}: {} of {} traces emitted, {} buffered",
+            stream.applicationId(),
+            reader.distinctTraces(),
+            expected,
             stream.bufferedTraces().isPresent() ? stream.bufferedTraces().getAsLong() : "?");
         nextProgress = now + 5_000;
       }
       if (reader.distinctTraces() >= expected) {
-        return new Outcome(consumedAt < 0 ? now : consumedAt, false, expected, reader.distinctTraces());
+        return new Outcome(
+            consumedAt < 0 ? now : consumedAt, false, expected, reader.distinctTraces());
       }
       if (consumedAt < 0 && cluster.inputConsumed(stream.applicationId())) {
         consumedAt = now;
-        log.info("{}: input consumed, {} of {} traces emitted", stream.applicationId(), reader.distinctTraces(), expected);
+        log.info(
+            "{}: input consumed, {} of {} traces emitted",
+            stream.applicationId(),
+            reader.distinctTraces(),
+            expected);
       }
       if (consumedAt >= 0 && now - consumedAt >= options.afterInputWait().toMillis()) {
         return new Outcome(consumedAt, false, expected, reader.distinctTraces());
       }
       if (now > deadline) {
-        return new Outcome(consumedAt < 0 ? now : consumedAt, true, expected, reader.distinctTraces());
+        return new Outcome(
+            consumedAt < 0 ? now : consumedAt, true, expected, reader.distinctTraces());
       }
       Pause.millis(200);
     }
@@ -358,7 +501,8 @@ final class ScenarioRunner {
   /** What {@link #preload} sent. */
   private record Preload(long spans, long bytes, long millis) {
     void describeInto(ScenarioResult.Builder result) {
-      result.note("pre-loaded %,d spans (%,d B encoded on average) in %.1f s (%,.0f spans/s) before the stream started",
+      result.note(
+          "pre-loaded %,d spans (%,d B encoded on average) in %.1f s (%,.0f spans/s) before the stream started",
           spans, bytes / Math.max(1, spans), seconds(millis), spans * 1000.0 / Math.max(1, millis));
     }
   }
@@ -381,18 +525,27 @@ final class ScenarioRunner {
         long nowNanos = System.currentTimeMillis() * 1_000_000L;
         for (int i = 0; i < count; i++) {
           long startNanos = nowNanos - TimeUnit.SECONDS.toNanos(5);
-          wave[i] = projectId == null ? factory.newTrace(startNanos) : factory.newTrace(projectId, startNanos);
+          wave[i] =
+              projectId == null
+                  ? factory.newTrace(startNanos)
+                  : factory.newTrace(projectId, startNanos);
         }
         for (int span = 0; span < spansPerTrace; span++) {
           for (int i = 0; i < count; i++) {
             byte[] value = factory.span(wave[i], span, spansPerTrace, nowNanos);
             bytes += value.length;
-            producer.send(new ProducerRecord<>(Topics.SPANS.name(), null, wave[i].key(), value,
-                SpanFactory.headers(wave[i], span, spansPerTrace)), (metadata, error) -> {
-              if (error != null) {
-                failure.compareAndSet(null, error);
-              }
-            });
+            producer.send(
+                new ProducerRecord<>(
+                    Topics.SPANS.name(),
+                    null,
+                    wave[i].key(),
+                    value,
+                    SpanFactory.headers(wave[i], span, spansPerTrace)),
+                (metadata, error) -> {
+                  if (error != null) {
+                    failure.compareAndSet(null, error);
+                  }
+                });
           }
         }
         if (failure.get() != null) {
@@ -429,13 +582,17 @@ final class ScenarioRunner {
 
   private static long directoryBytes(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).mapToLong(file -> {
-        try {
-          return Files.size(file);
-        } catch (IOException e) {
-          return 0; // RocksDB may delete a file while we walk
-        }
-      }).sum();
+      return files
+          .filter(Files::isRegularFile)
+          .mapToLong(
+              file -> {
+                try {
+                  return Files.size(file);
+                } catch (IOException e) {
+                  return 0; // RocksDB may delete a file while we walk
+                }
+              })
+          .sum();
     } catch (IOException | UncheckedIOException e) {
       return -1;
     }
@@ -443,13 +600,16 @@ final class ScenarioRunner {
 
   static void deleteRecursively(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          log.warn("Cannot delete {}: {}", path, e.toString());
-        }
-      });
+      files
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.deleteIfExists(path);
+                } catch (IOException e) {
+                  log.warn("Cannot delete {}: {}", path, e.toString());
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       log.warn("Cannot delete {}: {}", dir, e.toString());
     }

@@ -27,9 +27,10 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 record SpanBuffer(long firstArrivalEpochMillis, long lastArrivalEpochMillis, List<byte[]> spans) {
   /** Serde of {@link SpanBuffer}; null stays null. */
-  static final Serde<SpanBuffer> SERDE = Serdes.serdeFrom(
-      (topic, buffer) -> buffer == null ? null : buffer.encode(),
-      (topic, bytes) -> bytes == null ? null : decode(bytes));
+  static final Serde<SpanBuffer> SERDE =
+      Serdes.serdeFrom(
+          (topic, buffer) -> buffer == null ? null : buffer.encode(),
+          (topic, bytes) -> bytes == null ? null : decode(bytes));
 
   SpanBuffer {
     spans = List.copyOf(spans);
@@ -43,16 +44,20 @@ record SpanBuffer(long firstArrivalEpochMillis, long lastArrivalEpochMillis, Lis
     List<byte[]> more = new ArrayList<>(spans.size() + 1);
     more.addAll(spans);
     more.add(span);
-    return new SpanBuffer(Math.min(firstArrivalEpochMillis, arrivalEpochMillis),
-        Math.max(lastArrivalEpochMillis, arrivalEpochMillis), more);
+    return new SpanBuffer(
+        Math.min(firstArrivalEpochMillis, arrivalEpochMillis),
+        Math.max(lastArrivalEpochMillis, arrivalEpochMillis),
+        more);
   }
 
   SpanBuffer merge(SpanBuffer other) {
     List<byte[]> all = new ArrayList<>(spans.size() + other.spans.size());
     all.addAll(spans);
     all.addAll(other.spans);
-    return new SpanBuffer(Math.min(firstArrivalEpochMillis, other.firstArrivalEpochMillis),
-        Math.max(lastArrivalEpochMillis, other.lastArrivalEpochMillis), all);
+    return new SpanBuffer(
+        Math.min(firstArrivalEpochMillis, other.firstArrivalEpochMillis),
+        Math.max(lastArrivalEpochMillis, other.lastArrivalEpochMillis),
+        all);
   }
 
   private byte[] encode() {

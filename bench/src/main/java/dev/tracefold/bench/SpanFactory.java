@@ -6,17 +6,17 @@ import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.serde.AvroSerde;
 import dev.tracefold.schemas.topic.SpanHeaders;
 import dev.tracefold.schemas.topic.TraceKey;
-import org.apache.kafka.common.header.Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Generates realistic agent traces as Kafka-ready bytes: a root {@code AGENT} span and children
- * cycling through {@code LLM}, {@code TOOL}, {@code RETRIEVAL}, with GenAI attributes, token counts,
- * costs and short prompt/completion texts; 350-450 encoded bytes per span. The root is the last
- * span of a trace, as OpenTelemetry exporters send it (a parent ends after its children).
+ * cycling through {@code LLM}, {@code TOOL}, {@code RETRIEVAL}, with GenAI attributes, token
+ * counts, costs and short prompt/completion texts; 350-450 encoded bytes per span. The root is the
+ * last span of a trace, as OpenTelemetry exporters send it (a parent ends after its children).
  *
  * <p>Not thread-safe: one instance per producing thread.
  */
@@ -24,9 +24,12 @@ final class SpanFactory {
   private static final AvroSerde<Span> SERDE = AvroSerde.of(Span.class);
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final int PROJECTS = 8;
+
   /** Models of the LLM spans; {@link #PROVIDERS} holds each one's provider at the same index. */
   static final String[] MODELS = {"gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash"};
+
   static final String[] PROVIDERS = {"openai", "anthropic", "gcp.gemini"};
+
   /** Prompt templates ({@code %d}: a reference number); the other benchmarks reuse them. */
   static final String[] QUESTIONS = {
     "How do I rotate the API key of workspace %d without downtime?",
@@ -34,6 +37,7 @@ final class SpanFactory {
     "Which invoices of account %d are overdue, and by how much?",
     "Find the runbook for alert %d and list the first three steps."
   };
+
   /** Completion templates, one per prompt template. */
   static final String[] ANSWERS = {
     "Create a second key, deploy it, then revoke the first (ref %d).",
@@ -43,7 +47,8 @@ final class SpanFactory {
   };
 
   /** One trace being generated: its key and ids. Immutable. */
-  record BenchTrace(String projectId, String traceId, String rootSpanId, byte[] key, long startEpochNanos) {}
+  record BenchTrace(
+      String projectId, String traceId, String rootSpanId, byte[] key, long startEpochNanos) {}
 
   private final SplittableRandom random;
   private final Span root;
@@ -54,31 +59,55 @@ final class SpanFactory {
   /** A factory whose ids and figures derive from {@code seed}. */
   SpanFactory(long seed) {
     this.random = new SplittableRandom(seed);
-    this.root = template("agent.run", SpanKind.AGENT, "INTERNAL", null)
-        .setAttributes(Map.of("gen_ai.operation.name", "invoke_agent", "gen_ai.agent.name", "support-agent"))
-        .build();
-    this.llm = template("chat", SpanKind.LLM, "CLIENT", "opentelemetry.instrumentation.openai")
-        .setAttributes(Map.of(
-            "gen_ai.operation.name", "chat",
-            "gen_ai.request.temperature", 0.2,
-            "gen_ai.request.max_tokens", 1024L,
-            "gen_ai.response.finish_reasons", "[\"stop\"]"))
-        .build();
-    this.tool = template("execute_tool search_kb", SpanKind.TOOL, "INTERNAL", null)
-        .setAttributes(Map.of("gen_ai.operation.name", "execute_tool", "gen_ai.tool.name", "search_kb"))
-        .build();
-    this.retrieval = template("retrieve", SpanKind.RETRIEVAL, "CLIENT", null)
-        .setAttributes(Map.of("db.system", "pgvector", "retrieval.top_k", 8L))
-        .build();
+    this.root =
+        template("agent.run", SpanKind.AGENT, "INTERNAL", null)
+            .setAttributes(
+                Map.of(
+                    "gen_ai.operation.name", "invoke_agent", "gen_ai.agent.name", "support-agent"))
+            .build();
+    this.llm =
+        template("chat", SpanKind.LLM, "CLIENT", "opentelemetry.instrumentation.openai")
+            .setAttributes(
+                Map.of(
+                    "gen_ai.operation.name",
+                    "chat",
+                    "gen_ai.request.temperature",
+                    0.2,
+                    "gen_ai.request.max_tokens",
+                    1024L,
+                    "gen_ai.response.finish_reasons",
+                    "[\"stop\"]"))
+            .build();
+    this.tool =
+        template("execute_tool search_kb", SpanKind.TOOL, "INTERNAL", null)
+            .setAttributes(
+                Map.of("gen_ai.operation.name", "execute_tool", "gen_ai.tool.name", "search_kb"))
+            .build();
+    this.retrieval =
+        template("retrieve", SpanKind.RETRIEVAL, "CLIENT", null)
+            .setAttributes(Map.of("db.system", "pgvector", "retrieval.top_k", 8L))
+            .build();
   }
 
   private static Span.Builder template(String name, SpanKind kind, String otelKind, String scope) {
     return Span.newBuilder()
-        .setProjectId("p").setTraceId("t").setSpanId("s").setName(name).setKind(kind)
-        .setOtelSpanKind(otelKind).setStartEpochNanos(0).setEndEpochNanos(0).setStatus(SpanStatus.OK)
-        .setServiceName("support-agent").setScopeName(scope).setSessionId("s").setUserId("u")
-        .setTags(List.of("bench")).setSource("otlp-http-protobuf")
-        .setResourceAttributes(Map.of("service.name", "support-agent", "deployment.environment", "bench"));
+        .setProjectId("p")
+        .setTraceId("t")
+        .setSpanId("s")
+        .setName(name)
+        .setKind(kind)
+        .setOtelSpanKind(otelKind)
+        .setStartEpochNanos(0)
+        .setEndEpochNanos(0)
+        .setStatus(SpanStatus.OK)
+        .setServiceName("support-agent")
+        .setScopeName(scope)
+        .setSessionId("s")
+        .setUserId("u")
+        .setTags(List.of("bench"))
+        .setSource("otlp-http-protobuf")
+        .setResourceAttributes(
+            Map.of("service.name", "support-agent", "deployment.environment", "bench"));
   }
 
   /** Starts a new trace: a random 128-bit trace id in one of a few projects. */
@@ -102,25 +131,33 @@ final class SpanFactory {
    */
   byte[] span(BenchTrace trace, int index, int spansPerTrace, long endEpochNanos) {
     boolean isRoot = index == spansPerTrace - 1;
-    Span span = isRoot ? root : switch (index % 4) {
-      case 0, 2 -> llm;
-      case 1 -> tool;
-      default -> retrieval;
-    };
+    Span span =
+        isRoot
+            ? root
+            : switch (index % 4) {
+              case 0, 2 -> llm;
+              case 1 -> tool;
+              default -> retrieval;
+            };
     int ref = random.nextInt(100_000);
     span.setProjectId(trace.projectId());
     span.setTraceId(trace.traceId());
     span.setSpanId(spanId(trace, index, spansPerTrace));
     span.setParentSpanId(isRoot ? null : trace.rootSpanId());
-    long durationNanos = isRoot ? Math.max(1_000_000, endEpochNanos - trace.startEpochNanos())
-        : 20_000_000L + random.nextInt(900_000_000);
+    long durationNanos =
+        isRoot
+            ? Math.max(1_000_000, endEpochNanos - trace.startEpochNanos())
+            : 20_000_000L + random.nextInt(900_000_000);
     span.setStartEpochNanos(endEpochNanos - durationNanos);
     span.setEndEpochNanos(endEpochNanos);
     span.setSessionId("session-" + (ref % 5_000));
     span.setUserId("user-" + (ref % 1_000));
     span.setIngestedEpochMillis(endEpochNanos / 1_000_000);
     span.setInput(String.format(QUESTIONS[ref % QUESTIONS.length], ref));
-    span.setOutput(span == tool || span == retrieval ? null : String.format(ANSWERS[ref % ANSWERS.length], ref));
+    span.setOutput(
+        span == tool || span == retrieval
+            ? null
+            : String.format(ANSWERS[ref % ANSWERS.length], ref));
     if (span == llm) {
       int model = ref % MODELS.length;
       long input = 200 + random.nextInt(3_000);

@@ -36,22 +36,53 @@ final class StoredTraceFactory {
   static final int DAYS = 30;
   static final int ERROR_PERCENT = 5;
   static final int AGENT_COUNT = 5;
+
   /** Models, most used first; {@link #PROVIDERS} at the same index. */
-  static final String[] MODELS = {"gpt-4o-mini", "claude-sonnet-4-5", "gpt-4.1", "gemini-2.5-flash",
-      "claude-haiku-4-5", "o4-mini", "gemini-2.5-pro", "llama-3.3-70b"};
-  static final String[] PROVIDERS = {"openai", "anthropic", "openai", "gcp.gemini", "anthropic", "openai",
-      "gcp.gemini", "groq"};
+  static final String[] MODELS = {
+    "gpt-4o-mini",
+    "claude-sonnet-4-5",
+    "gpt-4.1",
+    "gemini-2.5-flash",
+    "claude-haiku-4-5",
+    "o4-mini",
+    "gemini-2.5-pro",
+    "llama-3.3-70b"
+  };
+
+  static final String[] PROVIDERS = {
+    "openai", "anthropic", "openai", "gcp.gemini", "anthropic", "openai", "gcp.gemini", "groq"
+  };
+
   /** Feature tags, one per trace, uniformly. */
-  static final String[] FEATURES = {"feature:refunds", "feature:search", "feature:onboarding", "feature:billing",
-      "feature:chat", "feature:reports"};
+  static final String[] FEATURES = {
+    "feature:refunds",
+    "feature:search",
+    "feature:onboarding",
+    "feature:billing",
+    "feature:chat",
+    "feature:reports"
+  };
+
   private static final int[] MODEL_WEIGHTS = {35, 25, 10, 10, 8, 5, 4, 3};
+
   /** Price per million input and output tokens, in microcents (1 USD = 100,000,000). */
-  private static final long[][] PRICES = {{15_000_000, 60_000_000}, {300_000_000, 1_500_000_000},
-      {200_000_000, 800_000_000}, {30_000_000, 250_000_000}, {100_000_000, 500_000_000},
-      {110_000_000, 440_000_000}, {125_000_000, 1_000_000_000}, {59_000_000, 79_000_000}};
-  private static final String[] AGENTS = {"support-agent", "billing-agent", "triage-agent", "research-agent",
-      "onboarding-agent"};
-  private static final String[] TOOLS = {"search_kb", "lookup_invoice", "create_ticket", "send_email"};
+  private static final long[][] PRICES = {
+    {15_000_000, 60_000_000},
+    {300_000_000, 1_500_000_000},
+    {200_000_000, 800_000_000},
+    {30_000_000, 250_000_000},
+    {100_000_000, 500_000_000},
+    {110_000_000, 440_000_000},
+    {125_000_000, 1_000_000_000},
+    {59_000_000, 79_000_000}
+  };
+
+  private static final String[] AGENTS = {
+    "support-agent", "billing-agent", "triage-agent", "research-agent", "onboarding-agent"
+  };
+  private static final String[] TOOLS = {
+    "search_kb", "lookup_invoice", "create_ticket", "send_email"
+  };
 
   /**
    * One generated trace.
@@ -83,8 +114,9 @@ final class StoredTraceFactory {
   /** The next trace. */
   Generated next() {
     String traceId = SpanFactory.hex(random.nextLong()) + SpanFactory.hex(random.nextLong());
-    long startNanos = TimeUnit.MILLISECONDS.toNanos(nowEpochMillis - TimeUnit.DAYS.toMillis(DAYS))
-        + (long) (random.nextDouble() * TimeUnit.DAYS.toNanos(DAYS));
+    long startNanos =
+        TimeUnit.MILLISECONDS.toNanos(nowEpochMillis - TimeUnit.DAYS.toMillis(DAYS))
+            + (long) (random.nextDouble() * TimeUnit.DAYS.toNanos(DAYS));
     int agent = random.nextInt(AGENT_COUNT);
     int model = weighted(MODEL_WEIGHTS);
     int ref = random.nextInt(100_000);
@@ -98,7 +130,8 @@ final class StoredTraceFactory {
     String session = random.nextInt(10) == 0 ? null : "sess-" + random.nextInt(sessions);
     String user = "user-" + random.nextInt(20_000);
     int source = random.nextInt(10);
-    String sourceName = source < 8 ? "otlp-http-protobuf" : source == 8 ? "otlp-grpc" : "native-json";
+    String sourceName =
+        source < 8 ? "otlp-http-protobuf" : source == 8 ? "otlp-grpc" : "native-json";
     int children = 1 + Math.min(8, (int) (-Math.log(1 - random.nextDouble()) * 3));
     int failing = random.nextInt(100) < ERROR_PERCENT ? 1 + random.nextInt(children) : -1;
 
@@ -106,28 +139,51 @@ final class StoredTraceFactory {
     List<Span> spans = new ArrayList<>(children + 1);
     long cursor = startNanos + 2_000_000L;
     for (int i = 1; i <= children; i++) {
-      long duration = TimeUnit.MILLISECONDS.toNanos(20 + (long) (-Math.log(1 - random.nextDouble()) * 1_500));
-      Span child = span(traceId, SpanFactory.hex(random.nextLong()), rootId, cursor, cursor + duration,
-          AGENTS[agent], tags, session, user, sourceName);
+      long duration =
+          TimeUnit.MILLISECONDS.toNanos(20 + (long) (-Math.log(1 - random.nextDouble()) * 1_500));
+      Span child =
+          span(
+              traceId,
+              SpanFactory.hex(random.nextLong()),
+              rootId,
+              cursor,
+              cursor + duration,
+              AGENTS[agent],
+              tags,
+              session,
+              user,
+              sourceName);
       switch (i % 3) {
         case 1 -> llm(child, model, duration);
         case 2 -> child.setKind(SpanKind.TOOL);
         default -> child.setKind(SpanKind.RETRIEVAL);
       }
-      child.setName(switch (child.getKind()) {
-        case LLM -> "chat " + MODELS[model];
-        case TOOL -> "execute_tool " + TOOLS[(ref + i) % TOOLS.length];
-        default -> "retrieval kb-index";
-      });
+      child.setName(
+          switch (child.getKind()) {
+            case LLM -> "chat " + MODELS[model];
+            case TOOL -> "execute_tool " + TOOLS[(ref + i) % TOOLS.length];
+            default -> "retrieval kb-index";
+          });
       if (i == failing) {
         child.setStatus(SpanStatus.ERROR);
-        child.setStatusMessage(child.getKind() == SpanKind.LLM ? "429 rate limited by provider" : "timeout after 30s");
+        child.setStatusMessage(
+            child.getKind() == SpanKind.LLM ? "429 rate limited by provider" : "timeout after 30s");
       }
       spans.add(child);
       cursor += duration + 1_000_000L;
     }
-    Span root = span(traceId, rootId, null, startNanos, cursor + 3_000_000L, AGENTS[agent], tags, session, user,
-        sourceName);
+    Span root =
+        span(
+            traceId,
+            rootId,
+            null,
+            startNanos,
+            cursor + 3_000_000L,
+            AGENTS[agent],
+            tags,
+            session,
+            user,
+            sourceName);
     root.setKind(SpanKind.AGENT);
     root.setName("invoke_agent " + AGENTS[agent]);
     root.setInput(String.format(SpanFactory.QUESTIONS[text], ref));
@@ -137,8 +193,17 @@ final class StoredTraceFactory {
     return new Generated(spans, rollup, TimeUnit.NANOSECONDS.toMillis(root.getEndEpochNanos()));
   }
 
-  private Span span(String traceId, String spanId, String parentId, long start, long end, String service,
-      List<String> tags, String session, String user, String source) {
+  private Span span(
+      String traceId,
+      String spanId,
+      String parentId,
+      long start,
+      long end,
+      String service,
+      List<String> tags,
+      String session,
+      String user,
+      String source) {
     Span span = new Span();
     span.setProjectId(projectId);
     span.setTraceId(traceId);
@@ -152,7 +217,8 @@ final class StoredTraceFactory {
     span.setUserId(user);
     span.setTags(tags);
     span.setAttributes(Map.of());
-    span.setResourceAttributes(Map.of("service.name", service, "deployment.environment.name", tags.get(0).substring(4)));
+    span.setResourceAttributes(
+        Map.of("service.name", service, "deployment.environment.name", tags.get(0).substring(4)));
     span.setEvents(List.of());
     span.setSource(source);
     span.setIngestedEpochMillis(TimeUnit.NANOSECONDS.toMillis(end));

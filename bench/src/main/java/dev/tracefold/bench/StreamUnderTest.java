@@ -37,8 +37,13 @@ final class StreamUnderTest implements AutoCloseable {
   private final KafkaStreams baseline;
   private boolean closed;
 
-  private StreamUnderTest(String applicationId, String outputTopic, Path stateDir, CompletionStream tracefold,
-      SimpleMeterRegistry registry, KafkaStreams baseline) {
+  private StreamUnderTest(
+      String applicationId,
+      String outputTopic,
+      Path stateDir,
+      CompletionStream tracefold,
+      SimpleMeterRegistry registry,
+      KafkaStreams baseline) {
     this.applicationId = applicationId;
     this.outputTopic = outputTopic;
     this.stateDir = stateDir;
@@ -56,37 +61,66 @@ final class StreamUnderTest implements AutoCloseable {
    * @param stateDir a fresh, empty state directory
    * @throws IllegalStateException if it is not RUNNING within {@code options.timeout()}
    */
-  static StreamUnderTest start(Scenario.Kind kind, Duration quietWindow, Map<String, Duration> projectQuietWindows,
-      BenchOptions options, BenchCluster cluster, String applicationId, Path stateDir) {
+  static StreamUnderTest start(
+      Scenario.Kind kind,
+      Duration quietWindow,
+      Map<String, Duration> projectQuietWindows,
+      BenchOptions options,
+      BenchCluster cluster,
+      String applicationId,
+      Path stateDir) {
     if (kind == Scenario.Kind.TRACEFOLD) {
       CompletionSettings defaults = CompletionSettings.from(ConfigFactory.load());
-      CompletionSettings settings = new CompletionSettings(quietWindow, projectQuietWindows,
-          dev.tracefold.completion.RootAwareSettings.OFF, options.punctuationInterval(),
-          defaults.endOffsetsInterval(), defaults.clockGrace(), defaults.maxTraceLifetime(), defaults.maxSpansPerTrace(), defaults.maxTraceBytes(),
-          defaults.completedRetention(), defaults.tombstoneRetention(), applicationId, stateDir,
-          options.streamThreads(), 0);
+      CompletionSettings settings =
+          new CompletionSettings(
+              quietWindow,
+              projectQuietWindows,
+              dev.tracefold.completion.RootAwareSettings.OFF,
+              options.punctuationInterval(),
+              defaults.endOffsetsInterval(),
+              defaults.clockGrace(),
+              defaults.maxTraceLifetime(),
+              defaults.maxSpansPerTrace(),
+              defaults.maxTraceBytes(),
+              defaults.completedRetention(),
+              defaults.tombstoneRetention(),
+              applicationId,
+              stateDir,
+              options.streamThreads(),
+              0);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      CompletionStream stream = CompletionStream.start(settings, cluster.kafka(), registry, options.timeout());
-      return new StreamUnderTest(applicationId, Topics.COMPLETED_TRACES.name(), stateDir, stream, registry, null);
+      CompletionStream stream =
+          CompletionStream.start(settings, cluster.kafka(), registry, options.timeout());
+      return new StreamUnderTest(
+          applicationId, Topics.COMPLETED_TRACES.name(), stateDir, stream, registry, null);
     }
-    KafkaStreams streams = new KafkaStreams(BaselineTopology.build(quietWindow),
-        properties(applicationId, stateDir, options, cluster));
-    streams.setUncaughtExceptionHandler(error -> {
-      log.error("Baseline stream thread failed", error);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
-    StreamUnderTest under = new StreamUnderTest(applicationId, BaselineTopology.OUTPUT_TOPIC, stateDir, null, null, streams);
+    KafkaStreams streams =
+        new KafkaStreams(
+            BaselineTopology.build(quietWindow),
+            properties(applicationId, stateDir, options, cluster));
+    streams.setUncaughtExceptionHandler(
+        error -> {
+          log.error("Baseline stream thread failed", error);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    StreamUnderTest under =
+        new StreamUnderTest(
+            applicationId, BaselineTopology.OUTPUT_TOPIC, stateDir, null, null, streams);
     streams.start();
     long deadline = System.nanoTime() + options.timeout().toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
       if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
         KafkaStreams.State state = streams.state();
         under.close();
-        throw new IllegalStateException("Baseline stream not RUNNING within " + options.timeout() + " (state " + state + ")");
+        throw new IllegalStateException(
+            "Baseline stream not RUNNING within " + options.timeout() + " (state " + state + ")");
       }
       Pause.millis(50);
     }
-    log.info("Baseline stream RUNNING (application id {}, inactivity gap {})", applicationId, quietWindow);
+    log.info(
+        "Baseline stream RUNNING (application id {}, inactivity gap {})",
+        applicationId,
+        quietWindow);
     return under;
   }
 
@@ -95,7 +129,8 @@ final class StreamUnderTest implements AutoCloseable {
    * sized requests, earliest offsets; DSL defaults otherwise (10 MiB record cache, 100 ms commits
    * under exactly-once).
    */
-  private static Properties properties(String applicationId, Path stateDir, BenchOptions options, BenchCluster cluster) {
+  private static Properties properties(
+      String applicationId, Path stateDir, BenchOptions options, BenchCluster cluster) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
@@ -103,7 +138,9 @@ final class StreamUnderTest implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) cluster.kafka().replicationFactor());
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), cluster.kafka().completedMaxMessageBytes());
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        cluster.kafka().completedMaxMessageBytes());
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.put("processing.exception.handler.global.enabled", true);
@@ -134,8 +171,10 @@ final class StreamUnderTest implements AutoCloseable {
   /** Throws if Kafka Streams stopped or failed. */
   void checkRunning() {
     KafkaStreams.State state = tracefold != null ? tracefold.state() : baseline.state();
-    if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
-        || state == KafkaStreams.State.PENDING_SHUTDOWN || state == KafkaStreams.State.PENDING_ERROR) {
+    if (state == KafkaStreams.State.ERROR
+        || state == KafkaStreams.State.NOT_RUNNING
+        || state == KafkaStreams.State.PENDING_SHUTDOWN
+        || state == KafkaStreams.State.PENDING_ERROR) {
       throw new IllegalStateException(applicationId + " stopped: Kafka Streams state " + state);
     }
   }
@@ -149,8 +188,9 @@ final class StreamUnderTest implements AutoCloseable {
     if (tracefold != null) {
       tracefold.close();
     } else {
-      baseline.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-          .withTimeout(Duration.ofSeconds(30)));
+      baseline.close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(Duration.ofSeconds(30)));
     }
   }
 }

@@ -38,11 +38,11 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>the first traces (the "detail" sample, which the single-trace query reads) through {@link
  *       TraceStore#writeCompleted}, spans included;
- *   <li>the others with {@code COPY traces FROM STDIN (FORMAT csv)}: one row per trace, the rollup's
- *       columns as {@code TraceRows} binds them, state {@code complete}, revision 1, reason {@code
- *       QUIET}, {@code created_epoch_millis} = end + the default 5-minute quiet window; no spans.
- *       The table's secondary indexes are dropped before and re-created from their own definitions
- *       ({@code pg_indexes}) after, then the table is analysed;
+ *   <li>the others with {@code COPY traces FROM STDIN (FORMAT csv)}: one row per trace, the
+ *       rollup's columns as {@code TraceRows} binds them, state {@code complete}, revision 1,
+ *       reason {@code QUIET}, {@code created_epoch_millis} = end + the default 5-minute quiet
+ *       window; no spans. The table's secondary indexes are dropped before and re-created from
+ *       their own definitions ({@code pg_indexes}) after, then the table is analysed;
  *   <li>a check that traces read back through {@link TraceStore#findTrace} carry exactly the
  *       generated rollups.
  * </ol>
@@ -50,13 +50,45 @@ import org.slf4j.LoggerFactory;
  * Stateless.
  */
 final class TraceTableLoader {
-  /** The COPY columns: TraceRows' rollup columns in TraceRollup field order, then the state columns. */
-  static final List<String> COLUMNS = List.of("project_id", "trace_id", "root_span_id", "root_span_name", "status",
-      "start_epoch_nanos", "end_epoch_nanos", "duration_nanos", "span_count", "error_count", "input_tokens",
-      "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "total_tokens",
-      "cost_microcents", "cost_is_estimated", "time_to_first_token_nanos", "models", "providers", "service_names",
-      "session_id", "user_id", "tags", "metadata", "input", "output", "source", "state", "revision",
-      "completion_reason", "created_epoch_millis");
+  /**
+   * The COPY columns: TraceRows' rollup columns in TraceRollup field order, then the state columns.
+   */
+  static final List<String> COLUMNS =
+      List.of(
+          "project_id",
+          "trace_id",
+          "root_span_id",
+          "root_span_name",
+          "status",
+          "start_epoch_nanos",
+          "end_epoch_nanos",
+          "duration_nanos",
+          "span_count",
+          "error_count",
+          "input_tokens",
+          "output_tokens",
+          "cache_read_tokens",
+          "cache_write_tokens",
+          "reasoning_tokens",
+          "total_tokens",
+          "cost_microcents",
+          "cost_is_estimated",
+          "time_to_first_token_nanos",
+          "models",
+          "providers",
+          "service_names",
+          "session_id",
+          "user_id",
+          "tags",
+          "metadata",
+          "input",
+          "output",
+          "source",
+          "state",
+          "revision",
+          "completion_reason",
+          "created_epoch_millis");
+
   /** What a live pipeline adds between a trace's end and its storage: the default quiet window. */
   static final long QUIET_WINDOW_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
@@ -79,8 +111,16 @@ final class TraceTableLoader {
    * @param indexes secondary indexes re-created
    * @param tableBytes size of the table with its indexes and TOAST, bytes
    */
-  record Loaded(int traces, List<String> detailTraceIds, List<String> sessionIds, long[] costBand,
-      long writeCompletedMillis, long copyMillis, long indexMillis, int indexes, long tableBytes) {}
+  record Loaded(
+      int traces,
+      List<String> detailTraceIds,
+      List<String> sessionIds,
+      long[] costBand,
+      long writeCompletedMillis,
+      long copyMillis,
+      long indexMillis,
+      int indexes,
+      long tableBytes) {}
 
   private TraceTableLoader() {}
 
@@ -88,12 +128,14 @@ final class TraceTableLoader {
    * Loads {@code traces} traces of {@code projectId}.
    *
    * @param postgres the server and its store (schema migrated, traces table empty)
-   * @param detailTraces how many of them go through writeCompleted with their spans (at most traces)
+   * @param detailTraces how many of them go through writeCompleted with their spans (at most
+   *     traces)
    * @throws IllegalStateException if a trace read back differs from the generated one
    * @throws dev.tracefold.store.TraceStoreException if writeCompleted fails
    */
   static Loaded load(BenchPostgres postgres, String projectId, int traces, int detailTraces) {
-    StoredTraceFactory factory = new StoredTraceFactory(traces, projectId, System.currentTimeMillis(), traces);
+    StoredTraceFactory factory =
+        new StoredTraceFactory(traces, projectId, System.currentTimeMillis(), traces);
     List<String> detailIds = new ArrayList<>();
     List<String> sessions = new ArrayList<>();
     List<Long> costs = new ArrayList<>();
@@ -107,21 +149,30 @@ final class TraceTableLoader {
       sample(trace.rollup(), sessions, costs);
     }
     long writeCompletedMillis = millisSince(started);
-    log.info("{} traces stored with their spans through writeCompleted in {} ms", detail, writeCompletedMillis);
+    log.info(
+        "{} traces stored with their spans through writeCompleted in {} ms",
+        detail,
+        writeCompletedMillis);
     long copyMillis;
     long indexMillis;
     int indexes;
     long tableBytes;
-    try (Connection connection = DriverManager.getConnection(postgres.settings().jdbcUrl(),
-        postgres.settings().username(), postgres.settings().password())) {
+    try (Connection connection =
+        DriverManager.getConnection(
+            postgres.settings().jdbcUrl(),
+            postgres.settings().username(),
+            postgres.settings().password())) {
       Map<String, String> dropped = dropSecondaryIndexes(connection);
       started = System.nanoTime();
       int rest = traces - detail;
       int checkEvery = Math.max(1, rest / CHECKED_TRACES);
       String copy = "COPY traces (" + String.join(", ", COLUMNS) + ") FROM STDIN (FORMAT csv)";
-      try (Writer out = new BufferedWriter(new OutputStreamWriter(
-          new PGCopyOutputStream(connection.unwrap(PGConnection.class), copy, 1 << 20), StandardCharsets.UTF_8),
-          1 << 20)) {
+      try (Writer out =
+          new BufferedWriter(
+              new OutputStreamWriter(
+                  new PGCopyOutputStream(connection.unwrap(PGConnection.class), copy, 1 << 20),
+                  StandardCharsets.UTF_8),
+              1 << 20)) {
         for (int i = 0; i < rest; i++) {
           StoredTraceFactory.Generated trace = factory.next();
           writeRow(out, trace);
@@ -140,7 +191,8 @@ final class TraceTableLoader {
       createIndexes(connection, dropped);
       indexMillis = millisSince(started);
       indexes = dropped.size();
-      log.info("{} secondary indexes re-created and the table analysed in {} ms", indexes, indexMillis);
+      log.info(
+          "{} secondary indexes re-created and the table analysed in {} ms", indexes, indexMillis);
       tableBytes = singleLong(connection, "SELECT pg_total_relation_size('traces')");
     } catch (SQLException e) {
       throw new IllegalStateException("Loading the traces table failed: " + e.getMessage(), e);
@@ -148,18 +200,33 @@ final class TraceTableLoader {
       throw new UncheckedIOException("Loading the traces table failed", e);
     }
     check(postgres.store(), projectId, checks);
-    return new Loaded(traces, detailIds, sessions, band(costs), writeCompletedMillis, copyMillis, indexMillis,
-        indexes, tableBytes);
+    return new Loaded(
+        traces,
+        detailIds,
+        sessions,
+        band(costs),
+        writeCompletedMillis,
+        copyMillis,
+        indexMillis,
+        indexes,
+        tableBytes);
   }
 
   private static CompletedTrace completed(StoredTraceFactory.Generated trace) {
     long stored = trace.endEpochMillis() + QUIET_WINDOW_MILLIS;
     return CompletedTrace.newBuilder()
-        .setProjectId(trace.rollup().getProjectId()).setTraceId(trace.rollup().getTraceId())
-        .setRevision(1).setCompletionReason(CompletionReason.QUIET).setPartial(false)
-        .setFirstArrivalEpochMillis(TimeUnit.NANOSECONDS.toMillis(trace.rollup().getStartEpochNanos()))
-        .setLastArrivalEpochMillis(trace.endEpochMillis()).setCompletedEpochMillis(stored)
-        .setRollup(trace.rollup()).setSpans(trace.spans()).build();
+        .setProjectId(trace.rollup().getProjectId())
+        .setTraceId(trace.rollup().getTraceId())
+        .setRevision(1)
+        .setCompletionReason(CompletionReason.QUIET)
+        .setPartial(false)
+        .setFirstArrivalEpochMillis(
+            TimeUnit.NANOSECONDS.toMillis(trace.rollup().getStartEpochNanos()))
+        .setLastArrivalEpochMillis(trace.endEpochMillis())
+        .setCompletedEpochMillis(stored)
+        .setRollup(trace.rollup())
+        .setSpans(trace.spans())
+        .build();
   }
 
   private static void sample(TraceRollup rollup, List<String> sessions, List<Long> costs) {
@@ -182,14 +249,41 @@ final class TraceTableLoader {
   /** One CSV row of {@link #COLUMNS}; an unquoted empty field is NULL. */
   private static void writeRow(Writer out, StoredTraceFactory.Generated trace) throws IOException {
     TraceRollup r = trace.rollup();
-    Object[] values = {r.getProjectId(), r.getTraceId(), r.getRootSpanId(), r.getRootSpanName(), r.getStatus().name(),
-        r.getStartEpochNanos(), r.getEndEpochNanos(), r.getDurationNanos(), r.getSpanCount(), r.getErrorCount(),
-        r.getInputTokens(), r.getOutputTokens(), r.getCacheReadTokens(), r.getCacheWriteTokens(),
-        r.getReasoningTokens(), r.getTotalTokens(), r.getCostMicrocents(), r.getCostIsEstimated(),
-        r.getTimeToFirstTokenNanos(), textArray(r.getModels()), textArray(r.getProviders()),
-        textArray(r.getServiceNames()), r.getSessionId(), r.getUserId(), textArray(r.getTags()), json(r.getMetadata()),
-        r.getInput(), r.getOutput(), r.getSource(), "complete", 1, CompletionReason.QUIET.name(),
-        trace.endEpochMillis() + QUIET_WINDOW_MILLIS};
+    Object[] values = {
+      r.getProjectId(),
+      r.getTraceId(),
+      r.getRootSpanId(),
+      r.getRootSpanName(),
+      r.getStatus().name(),
+      r.getStartEpochNanos(),
+      r.getEndEpochNanos(),
+      r.getDurationNanos(),
+      r.getSpanCount(),
+      r.getErrorCount(),
+      r.getInputTokens(),
+      r.getOutputTokens(),
+      r.getCacheReadTokens(),
+      r.getCacheWriteTokens(),
+      r.getReasoningTokens(),
+      r.getTotalTokens(),
+      r.getCostMicrocents(),
+      r.getCostIsEstimated(),
+      r.getTimeToFirstTokenNanos(),
+      textArray(r.getModels()),
+      textArray(r.getProviders()),
+      textArray(r.getServiceNames()),
+      r.getSessionId(),
+      r.getUserId(),
+      textArray(r.getTags()),
+      json(r.getMetadata()),
+      r.getInput(),
+      r.getOutput(),
+      r.getSource(),
+      "complete",
+      1,
+      CompletionReason.QUIET.name(),
+      trace.endEpochMillis() + QUIET_WINDOW_MILLIS
+    };
     for (int i = 0; i < values.length; i++) {
       if (i > 0) {
         out.write(',');
@@ -215,7 +309,10 @@ final class TraceTableLoader {
       if (literal.length() > 1) {
         literal.append(',');
       }
-      literal.append('"').append(value.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      literal
+          .append('"')
+          .append(value.toString().replace("\\", "\\\\").replace("\"", "\\\""))
+          .append('"');
     }
     return literal.append('}').toString();
   }
@@ -231,12 +328,15 @@ final class TraceTableLoader {
   }
 
   /** Drops the table's indexes but its primary key; returns their definitions by name, in order. */
-  private static Map<String, String> dropSecondaryIndexes(Connection connection) throws SQLException {
+  private static Map<String, String> dropSecondaryIndexes(Connection connection)
+      throws SQLException {
     Map<String, String> definitions = new LinkedHashMap<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT i.indexname, i.indexdef FROM pg_indexes i"
-            + " WHERE i.schemaname = current_schema() AND i.tablename = 'traces' AND i.indexname <> 'traces_pkey'"
-            + " ORDER BY i.indexname")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+                    + " WHERE i.schemaname = current_schema() AND i.tablename = 'traces' AND i.indexname <> 'traces_pkey'"
+                    + " ORDER BY i.indexname")) {
       while (rows.next()) {
         definitions.put(rows.getString(1), rows.getString(2));
       }
@@ -249,7 +349,8 @@ final class TraceTableLoader {
     return definitions;
   }
 
-  private static void createIndexes(Connection connection, Map<String, String> definitions) throws SQLException {
+  private static void createIndexes(Connection connection, Map<String, String> definitions)
+      throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("SET maintenance_work_mem = '256MB'");
       for (Map.Entry<String, String> index : definitions.entrySet()) {
@@ -264,19 +365,36 @@ final class TraceTableLoader {
   /** Reads the traces back through the store and compares them with what was generated. */
   private static void check(TraceStore store, String projectId, Map<String, TraceRollup> expected) {
     for (Map.Entry<String, TraceRollup> trace : expected.entrySet()) {
-      StoredTrace stored = store.findTrace(projectId, trace.getKey())
-          .orElseThrow(() -> new IllegalStateException("Trace " + trace.getKey() + " was not loaded"));
-      if (!Objects.equals(stored.rollup(), trace.getValue()) || stored.state() != TraceState.COMPLETE
-          || stored.revision() != 1 || stored.completionReason() != CompletionReason.QUIET) {
-        throw new IllegalStateException("Trace " + trace.getKey() + " reads back as " + stored.rollup() + " "
-            + stored.state() + " revision " + stored.revision() + ", not as generated: " + trace.getValue());
+      StoredTrace stored =
+          store
+              .findTrace(projectId, trace.getKey())
+              .orElseThrow(
+                  () -> new IllegalStateException("Trace " + trace.getKey() + " was not loaded"));
+      if (!Objects.equals(stored.rollup(), trace.getValue())
+          || stored.state() != TraceState.COMPLETE
+          || stored.revision() != 1
+          || stored.completionReason() != CompletionReason.QUIET) {
+        throw new IllegalStateException(
+            "Trace "
+                + trace.getKey()
+                + " reads back as "
+                + stored.rollup()
+                + " "
+                + stored.state()
+                + " revision "
+                + stored.revision()
+                + ", not as generated: "
+                + trace.getValue());
       }
     }
-    log.info("{} COPY-loaded traces read back through TraceStore#findTrace exactly as generated", expected.size());
+    log.info(
+        "{} COPY-loaded traces read back through TraceStore#findTrace exactly as generated",
+        expected.size());
   }
 
   private static long singleLong(Connection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
       rows.next();
       return rows.getLong(1);
     }

@@ -15,7 +15,8 @@ class BenchOptionsTest {
     system.setProperty("bench.throughput-traces", "7");
     system.setProperty("bench.partitions", "2");
 
-    BenchOptions options = BenchOptions.parse(List.of("--partitions=4", "--scenarios=memory,throughput"), system);
+    BenchOptions options =
+        BenchOptions.parse(List.of("--partitions=4", "--scenarios=memory,throughput"), system);
 
     assertThat(options.throughputTraces()).isEqualTo(7);
     assertThat(options.partitions()).isEqualTo(4);
@@ -30,7 +31,8 @@ class BenchOptionsTest {
     BenchOptions options = BenchOptions.parse(List.of("--quick"), new Properties());
 
     assertThat(options.quick()).isTrue();
-    assertThat((long) options.throughputTraces() * options.throughputSpansPerTrace()).isLessThan(10_000);
+    assertThat((long) options.throughputTraces() * options.throughputSpansPerTrace())
+        .isLessThan(10_000);
     assertThat(options.memoryTraces()).isLessThan(10_000);
   }
 
@@ -43,13 +45,15 @@ class BenchOptionsTest {
   @Test
   void rejectsUnknownKeysAndBadValuesWithTheKeyInTheMessage() {
     assertThatThrownBy(() -> BenchOptions.parse(List.of("--nope=1"), new Properties()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("Unknown option --nope; try --help");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Unknown option --nope; try --help");
     assertThatThrownBy(() -> BenchOptions.parse(List.of("--partitions=zero"), new Properties()))
         .hasMessage("--partitions must be a positive integer, got 'zero'");
     assertThatThrownBy(() -> BenchOptions.parse(List.of("--lag-span-gap=6s"), new Properties()))
         .hasMessageStartingWith("--lag-span-gap (PT6S) must be below --lag-quiet-window (PT5S)");
     assertThatThrownBy(() -> BenchOptions.parse(List.of("--after-input-wait=1s"), new Properties()))
-        .hasMessageStartingWith("--after-input-wait (1s) must exceed --throughput-quiet-window (2s)");
+        .hasMessageStartingWith(
+            "--after-input-wait (1s) must exceed --throughput-quiet-window (2s)");
     assertThatThrownBy(() -> BenchOptions.parse(List.of("--scenarios=fast"), new Properties()))
         .hasMessageStartingWith("Unknown scenario 'fast'");
   }
@@ -63,7 +67,8 @@ class BenchOptionsTest {
 
   @Test
   void expectedOpenTracesIsTraceRateTimesOpenTime() {
-    BenchOptions options = BenchOptions.parse(List.of(), new Properties()).withLagSpansPerSecond(20_000);
+    BenchOptions options =
+        BenchOptions.parse(List.of(), new Properties()).withLagSpansPerSecond(20_000);
 
     // 4,000 traces/s, open for 4 x 4 s + 5 s
     assertThat(options.expectedOpenLagTraces()).isEqualTo(84_000);

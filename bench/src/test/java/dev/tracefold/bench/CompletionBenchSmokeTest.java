@@ -18,16 +18,19 @@ class CompletionBenchSmokeTest {
   @Test
   void quickRunEmitsEveryTraceAndReportsEveryFigure() {
     BenchOptions options =
-        BenchOptions.parse(List.of("--quick", "--fork=false", "--work-dir=" + workDir), new Properties());
+        BenchOptions.parse(
+            List.of("--quick", "--fork=false", "--work-dir=" + workDir), new Properties());
 
     BenchReport report = CompletionBench.run(options);
 
     assertThat(report.results()).extracting(r -> r.scenario()).containsExactly(Scenario.values());
-    assertThat(report.results()).allSatisfy(r -> assertThat(r.failure()).as(r.scenario().id).isNull());
+    assertThat(report.results())
+        .allSatisfy(r -> assertThat(r.failure()).as(r.scenario().id).isNull());
 
     ScenarioResult throughput = report.result(Scenario.THROUGHPUT);
     assertThat(throughput.traces()).isEqualTo(options.throughputTraces());
-    assertThat(throughput.spans()).isEqualTo((long) options.throughputTraces() * options.throughputSpansPerTrace());
+    assertThat(throughput.spans())
+        .isEqualTo((long) options.throughputTraces() * options.throughputSpansPerTrace());
     assertThat(throughput.tracesNotEmitted()).isZero();
     assertThat(throughput.spansPerSecond()).isPositive();
     assertThat(throughput.tracesPerSecond()).isPositive();
@@ -36,7 +39,9 @@ class CompletionBenchSmokeTest {
     assertThat(lag.tracesNotEmitted()).isZero();
     assertThat(lag.spansPerSecond()).isPositive();
     assertThat(lag.bufferedTraces()).isPositive();
-    assertThat(lag.emitLag()).as("Tracefold stamps completed records with their emit time").isNotNull();
+    assertThat(lag.emitLag())
+        .as("Tracefold stamps completed records with their emit time")
+        .isNotNull();
     assertSane(lag.emitLag());
     assertSane(lag.visibleLag());
 
@@ -50,7 +55,8 @@ class CompletionBenchSmokeTest {
     assertThat(baseline.spansPerSecond()).isPositive();
     ScenarioResult baselineLag = report.result(Scenario.BASELINE_LAG);
     assertThat(baselineLag.tracesNotEmitted()).isBetween(0L, baselineLag.traces());
-    assertThat(report.result(Scenario.BASELINE_MEMORY).bufferedTraces()).isEqualTo(options.memoryTraces());
+    assertThat(report.result(Scenario.BASELINE_MEMORY).bufferedTraces())
+        .isEqualTo(options.memoryTraces());
 
     assertThat(report.markdown())
         .contains("| throughput | Tracefold | 3,000 | 600 |")

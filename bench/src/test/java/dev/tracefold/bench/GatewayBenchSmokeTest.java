@@ -32,10 +32,13 @@ class GatewayBenchSmokeTest {
     assertThat(latency[0]).isPositive();
     assertThat(latency).isSorted();
 
-    assertThat(report.raw().spans()).as("the raw producer sends as many spans").isEqualTo(gateway.items());
+    assertThat(report.raw().spans())
+        .as("the raw producer sends as many spans")
+        .isEqualTo(gateway.items());
     assertThat(report.raw().spansPerSecond()).isPositive();
     assertThat(report.ratio()).isPositive().isFinite();
-    assertThat(report.spansOnTopic()).isGreaterThanOrEqualTo(gateway.items() + report.raw().spans());
+    assertThat(report.spansOnTopic())
+        .isGreaterThanOrEqualTo(gateway.items() + report.raw().spans());
 
     assertThat(report.gatewayCpu().processNanos()).isPositive();
     assertThat(report.gatewayCpu().of(GatewayBench.GATEWAY_THREADS)).isPositive();

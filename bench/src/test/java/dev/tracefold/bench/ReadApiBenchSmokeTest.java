@@ -28,16 +28,23 @@ class ReadApiBenchSmokeTest {
     assertThat(report.loaded().detailTraceIds()).hasSize(options.detailTraces());
     assertThat(report.loaded().indexes()).as("secondary indexes re-created").isGreaterThan(10);
     assertThat(report.queries()).hasSize(13);
-    assertThat(report.queries()).allSatisfy(q -> {
-      ClosedLoop.Result result = q.result();
-      assertThat(result.ok()).as(q.query().name()).isPositive().isEqualTo(result.requests());
-      assertThat(result.failuresAll()).as(q.query().name() + " answered 200").isZero();
-      assertThat(result.requestsPerSecond()).isPositive();
-      double[] latency = result.latencyMillis();
-      assertThat(latency[0]).isPositive();
-      assertThat(latency).as(q.query().name() + " p50 <= p95 <= p99 <= max").isSorted();
-    });
-    assertThat(report.queries().get(1).rows()).as("status=ERROR matches some traces").doesNotStartWith("0 of");
+    assertThat(report.queries())
+        .allSatisfy(
+            q -> {
+              ClosedLoop.Result result = q.result();
+              assertThat(result.ok())
+                  .as(q.query().name())
+                  .isPositive()
+                  .isEqualTo(result.requests());
+              assertThat(result.failuresAll()).as(q.query().name() + " answered 200").isZero();
+              assertThat(result.requestsPerSecond()).isPositive();
+              double[] latency = result.latencyMillis();
+              assertThat(latency[0]).isPositive();
+              assertThat(latency).as(q.query().name() + " p50 <= p95 <= p99 <= max").isSorted();
+            });
+    assertThat(report.queries().get(1).rows())
+        .as("status=ERROR matches some traces")
+        .doesNotStartWith("0 of");
     assertThat(report.markdown())
         .contains("| filter: status=ERROR | `GET /api/v1/traces?page_size=50&status=ERROR` |")
         .contains("| keyset paging: page 2 by cursor |")

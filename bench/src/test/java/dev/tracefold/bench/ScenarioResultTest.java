@@ -11,10 +11,18 @@ class ScenarioResultTest {
 
   @Test
   void roundTripsThroughAFile() throws Exception {
-    ScenarioResult result = new ScenarioResult.Builder(Scenario.LAG).spans(1_000).traces(200)
-        .rates(5_000, 200.5, 40.25).bufferedTraces(123).emitLag(new LagSummary(10, 1, 2, 3))
-        .visibleLag(new LagSummary(10, 4, 5, 6)).memory(new MemorySnapshot(1, 2), new MemorySnapshot(3, -1))
-        .tracesNotEmitted(0).note("a note with = and : and %s", "%").build();
+    ScenarioResult result =
+        new ScenarioResult.Builder(Scenario.LAG)
+            .spans(1_000)
+            .traces(200)
+            .rates(5_000, 200.5, 40.25)
+            .bufferedTraces(123)
+            .emitLag(new LagSummary(10, 1, 2, 3))
+            .visibleLag(new LagSummary(10, 4, 5, 6))
+            .memory(new MemorySnapshot(1, 2), new MemorySnapshot(3, -1))
+            .tracesNotEmitted(0)
+            .note("a note with = and : and %s", "%")
+            .build();
     Path file = dir.resolve("result.properties");
 
     result.writeTo(file);
@@ -24,7 +32,8 @@ class ScenarioResultTest {
 
   @Test
   void failedResultsRoundTripWithoutFigures() throws Exception {
-    ScenarioResult failed = ScenarioResult.failed(Scenario.BASELINE_MEMORY, "child exited with status 1");
+    ScenarioResult failed =
+        ScenarioResult.failed(Scenario.BASELINE_MEMORY, "child exited with status 1");
     Path file = dir.resolve("failed.properties");
 
     failed.writeTo(file);

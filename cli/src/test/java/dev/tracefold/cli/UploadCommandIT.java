@@ -171,7 +171,13 @@ class UploadCommandIT {
     Path file = write("nokey.jsonl", "{\"id\": \"" + newTraceId() + "\", \"name\": \"x\"}\n");
 
     Run run =
-        run("upload", "--url", url(), "--api-key", "tf_notAValidKey000000000000000000", "--no-progress",
+        run(
+            "upload",
+            "--url",
+            url(),
+            "--api-key",
+            "tf_notAValidKey000000000000000000",
+            "--no-progress",
             file.toString());
 
     assertThat(run.exitCode).isEqualTo(1);

@@ -23,6 +23,7 @@ import org.apache.avro.io.BinaryData;
 final class CompletedTraceEncoding {
   private static final AvroSerde<CompletedTrace> COMPLETED_SERDE =
       (AvroSerde<CompletedTrace>) Topics.COMPLETED_TRACES.valueSerde();
+
   /** Marker (2 bytes) + CRC-64-AVRO fingerprint (8 bytes) of single-object encoding. */
   static final int HEADER_BYTES = 10;
 
@@ -56,7 +57,8 @@ final class CompletedTraceEncoding {
       out.write(count, 0, BinaryData.encodeLong(values.size(), count, 0));
       for (byte[] value : values) {
         if (!hasHeader(value, SPAN_HEADER)) {
-          throw new IllegalArgumentException("A span value not written with the current Span schema");
+          throw new IllegalArgumentException(
+              "A span value not written with the current Span schema");
         }
         out.write(value, HEADER_BYTES, value.length - HEADER_BYTES);
       }

@@ -10,16 +10,16 @@ package dev.tracefold.completion;
  *       partition's LogAppendTime timestamps never go back, and every span of a trace is on one
  *       partition). A task that runs behind its input, restarts or was stopped for an hour
  *       therefore decides on the same timeline as in real time.
- *   <li>Once the task has processed everything its partition held at some wall-clock time T
- *       ({@link InputProgress}), it is at least {@code T - grace}: so a quiet partition still
- *       completes its last trace on time. {@code grace} covers the skew between the brokers'
- *       clocks (which stamp the records) and this host's.
+ *   <li>Once the task has processed everything its partition held at some wall-clock time T ({@link
+ *       InputProgress}), it is at least {@code T - grace}: so a quiet partition still completes its
+ *       last trace on time. {@code grace} covers the skew between the brokers' clocks (which stamp
+ *       the records) and this host's.
  * </ul>
  *
  * Before the first record and the first progress sample after a (re)start the clock stands at
- * {@link Long#MIN_VALUE}. Arrival times are clamped to the wall clock, so a producer's clock running
- * ahead (CreateTime topics) cannot move the clock into the future. Not thread-safe: one per task,
- * called from its stream thread.
+ * {@link Long#MIN_VALUE}. Arrival times are clamped to the wall clock, so a producer's clock
+ * running ahead (CreateTime topics) cannot move the clock into the future. Not thread-safe: one per
+ * task, called from its stream thread.
  */
 final class CompletionClock {
   private final long graceMillis;

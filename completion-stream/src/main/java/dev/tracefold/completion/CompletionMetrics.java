@@ -18,11 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code tracefold_completion_buffered_traces}, {@code tracefold_completion_buffered_spans}:
  *       open traces and their spans held in state, over this process's tasks;
  *   <li>{@code tracefold_completion_state_span_bytes}: encoded bytes of every span held in state
- *       (open traces and completed ones kept for late spans); RocksDB's own figures come with
- *       Kafka Streams' metrics ({@code kafka_stream_state_*});
+ *       (open traces and completed ones kept for late spans); RocksDB's own figures come with Kafka
+ *       Streams' metrics ({@code kafka_stream_state_*});
  *   <li>{@code tracefold_completion_completions_total{reason}}: emitted revisions by reason;
- *   <li>{@code tracefold_completion_late_spans_total}, {@code tracefold_completion_reopened_traces_total},
- *       {@code tracefold_completion_duplicate_spans_total}, {@code tracefold_completion_dlq_records_total};
+ *   <li>{@code tracefold_completion_late_spans_total}, {@code
+ *       tracefold_completion_reopened_traces_total}, {@code
+ *       tracefold_completion_duplicate_spans_total}, {@code
+ *       tracefold_completion_dlq_records_total};
  *   <li>{@code tracefold_completion_lag_seconds}: histogram of emit time - the time the trace was
  *       due (last span arrival + quiet window for QUIET, the later of root and last arrival + root
  *       grace for ROOT completions);
@@ -70,25 +72,37 @@ public final class CompletionMetrics {
               .tag("reason", reason.name())
               .register(registry));
     }
-    lateSpans = Counter.builder("tracefold.completion.late.spans")
-        .description("Spans that arrived for an already completed trace").register(registry);
-    reopenedTraces = Counter.builder("tracefold.completion.reopened.traces")
-        .description("Completed traces reopened by a late span").register(registry);
-    duplicateSpans = Counter.builder("tracefold.completion.duplicate.spans")
-        .description("Spans dropped because their span id was already buffered").register(registry);
-    dlqRecords = Counter.builder("tracefold.completion.dlq.records")
-        .description("Undecodable records sent to tracefold.spans.dlq").register(registry);
-    rootWaits = Counter.builder("tracefold.completion.root.waits")
-        .description("Root-aware completions held back because a span's parent had not arrived")
-        .register(registry);
-    completionLag = Timer.builder("tracefold.completion.lag")
-        .description("Emit time minus the time the trace was due (QUIET and ROOT completions)")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(1))
-        .register(registry);
-    punctuation = Timer.builder("tracefold.completion.punctuation")
-        .description("Duration of one wall-clock punctuation").register(registry);
+    lateSpans =
+        Counter.builder("tracefold.completion.late.spans")
+            .description("Spans that arrived for an already completed trace")
+            .register(registry);
+    reopenedTraces =
+        Counter.builder("tracefold.completion.reopened.traces")
+            .description("Completed traces reopened by a late span")
+            .register(registry);
+    duplicateSpans =
+        Counter.builder("tracefold.completion.duplicate.spans")
+            .description("Spans dropped because their span id was already buffered")
+            .register(registry);
+    dlqRecords =
+        Counter.builder("tracefold.completion.dlq.records")
+            .description("Undecodable records sent to tracefold.spans.dlq")
+            .register(registry);
+    rootWaits =
+        Counter.builder("tracefold.completion.root.waits")
+            .description("Root-aware completions held back because a span's parent had not arrived")
+            .register(registry);
+    completionLag =
+        Timer.builder("tracefold.completion.lag")
+            .description("Emit time minus the time the trace was due (QUIET and ROOT completions)")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(1))
+            .register(registry);
+    punctuation =
+        Timer.builder("tracefold.completion.punctuation")
+            .description("Duration of one wall-clock punctuation")
+            .register(registry);
     Gauge.builder("tracefold.completion.clock.behind", this, CompletionMetrics::clockBehindSeconds)
         .description("Wall clock minus the completion clock of the most lagging task")
         .baseUnit("seconds")

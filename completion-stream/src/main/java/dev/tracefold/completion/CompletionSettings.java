@@ -64,7 +64,8 @@ public record CompletionSettings(
       throw new IllegalArgumentException("tracefold.completion.quiet-window must be positive");
     }
     if (punctuationInterval.toMillis() < 1) {
-      throw new IllegalArgumentException("tracefold.completion.punctuation-interval must be at least 1ms");
+      throw new IllegalArgumentException(
+          "tracefold.completion.punctuation-interval must be at least 1ms");
     }
     if (endOffsetsInterval.toMillis() < 10 || clockGrace.isNegative()) {
       throw new IllegalArgumentException(
@@ -72,7 +73,8 @@ public record CompletionSettings(
               + " negative");
     }
     if (maxSpansPerTrace < 1 || maxTraceBytes < 1) {
-      throw new IllegalArgumentException("max-spans-per-trace and max-trace-bytes must be positive");
+      throw new IllegalArgumentException(
+          "max-spans-per-trace and max-trace-bytes must be positive");
     }
   }
 
@@ -110,20 +112,61 @@ public record CompletionSettings(
 
   /** A copy with another quiet window (tests, benchmarks). */
   public CompletionSettings withQuietWindow(Duration window) {
-    return new CompletionSettings(window, projectQuietWindows, rootAware, punctuationInterval, endOffsetsInterval, clockGrace, maxTraceLifetime,
-        maxSpansPerTrace, maxTraceBytes, completedRetention, tombstoneRetention, applicationId, stateDir, streamThreads, opsPort);
+    return new CompletionSettings(
+        window,
+        projectQuietWindows,
+        rootAware,
+        punctuationInterval,
+        endOffsetsInterval,
+        clockGrace,
+        maxTraceLifetime,
+        maxSpansPerTrace,
+        maxTraceBytes,
+        completedRetention,
+        tombstoneRetention,
+        applicationId,
+        stateDir,
+        streamThreads,
+        opsPort);
   }
 
   /** A copy with other root-aware settings (tests, benchmarks). */
   public CompletionSettings withRootAware(RootAwareSettings settings) {
-    return new CompletionSettings(quietWindow, projectQuietWindows, settings, punctuationInterval,
-        endOffsetsInterval, clockGrace, maxTraceLifetime, maxSpansPerTrace, maxTraceBytes, completedRetention,
-        tombstoneRetention, applicationId, stateDir, streamThreads, opsPort);
+    return new CompletionSettings(
+        quietWindow,
+        projectQuietWindows,
+        settings,
+        punctuationInterval,
+        endOffsetsInterval,
+        clockGrace,
+        maxTraceLifetime,
+        maxSpansPerTrace,
+        maxTraceBytes,
+        completedRetention,
+        tombstoneRetention,
+        applicationId,
+        stateDir,
+        streamThreads,
+        opsPort);
   }
 
   /** A copy with another state directory (tests, standalone). */
   public CompletionSettings withStateDir(Path dir) {
-    return new CompletionSettings(quietWindow, projectQuietWindows, rootAware, punctuationInterval, endOffsetsInterval, clockGrace, maxTraceLifetime,
-        maxSpansPerTrace, maxTraceBytes, completedRetention, tombstoneRetention, applicationId, dir, streamThreads, opsPort);
+    return new CompletionSettings(
+        quietWindow,
+        projectQuietWindows,
+        rootAware,
+        punctuationInterval,
+        endOffsetsInterval,
+        clockGrace,
+        maxTraceLifetime,
+        maxSpansPerTrace,
+        maxTraceBytes,
+        completedRetention,
+        tombstoneRetention,
+        applicationId,
+        dir,
+        streamThreads,
+        opsPort);
   }
 }

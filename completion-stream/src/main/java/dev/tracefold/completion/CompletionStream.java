@@ -59,21 +59,33 @@ public final class CompletionStream implements AutoCloseable {
    * @throws IllegalStateException if it is not RUNNING within {@code startTimeout} (it is closed)
    */
   public static CompletionStream start(
-      CompletionSettings settings, KafkaSettings kafka, MeterRegistry registry, Duration startTimeout) {
+      CompletionSettings settings,
+      KafkaSettings kafka,
+      MeterRegistry registry,
+      Duration startTimeout) {
     Objects.requireNonNull(settings, "settings");
     checkFitsCompletedTopic(settings, kafka);
-    EndOffsetsPoller progress = new EndOffsetsPoller(
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            AdminClientConfig.CLIENT_ID_CONFIG, settings.applicationId() + "-end-offsets")),
-        settings.applicationId(), settings.endOffsetsInterval());
-    KafkaStreams streams = new KafkaStreams(
-        CompletionTopology.build(settings, new CompletionMetrics(registry), progress), properties(settings, kafka));
+    EndOffsetsPoller progress =
+        new EndOffsetsPoller(
+            Admin.create(
+                Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG,
+                    settings.applicationId() + "-end-offsets")),
+            settings.applicationId(),
+            settings.endOffsetsInterval());
+    KafkaStreams streams =
+        new KafkaStreams(
+            CompletionTopology.build(settings, new CompletionMetrics(registry), progress),
+            properties(settings, kafka));
     StreamThreadFailures failures = new StreamThreadFailures(registry, Clock.systemUTC());
-    streams.setUncaughtExceptionHandler(error -> {
-      log.error("Completion stream thread failed; replacing it", error);
-      failures.failed(error);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    streams.setUncaughtExceptionHandler(
+        error -> {
+          log.error("Completion stream thread failed; replacing it", error);
+          failures.failed(error);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     CompletionStream stream = new CompletionStream(streams, streamsMetrics, progress, failures);
@@ -83,7 +95,8 @@ public final class CompletionStream implements AutoCloseable {
       if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
         KafkaStreams.State state = streams.state();
         stream.close();
-        throw new IllegalStateException("Completion stream not RUNNING within " + startTimeout + " (state " + state + ")");
+        throw new IllegalStateException(
+            "Completion stream not RUNNING within " + startTimeout + " (state " + state + ")");
       }
       try {
         Thread.sleep(50);
@@ -93,7 +106,10 @@ public final class CompletionStream implements AutoCloseable {
         throw new IllegalStateException("Interrupted while starting the completion stream", e);
       }
     }
-    log.info("Completion stream RUNNING (application id {}, quiet window {})", settings.applicationId(), settings.quietWindow());
+    log.info(
+        "Completion stream RUNNING (application id {}, quiet window {})",
+        settings.applicationId(),
+        settings.quietWindow());
     return stream;
   }
 
@@ -109,10 +125,13 @@ public final class CompletionStream implements AutoCloseable {
   static void checkFitsCompletedTopic(CompletionSettings settings, KafkaSettings kafka) {
     long worstCase = settings.maxTraceBytes() + 2 * LARGEST_SPAN_BYTES + 64 * 1024;
     if (worstCase > kafka.completedMaxMessageBytes()) {
-      throw new IllegalArgumentException("tracefold.completion.max-trace-bytes (" + settings.maxTraceBytes()
-          + ") + 2 MiB of headroom for the last span and the rollup exceeds"
-          + " tracefold.kafka.completed-max-message-bytes (" + kafka.completedMaxMessageBytes()
-          + "): lower the first or raise the second");
+      throw new IllegalArgumentException(
+          "tracefold.completion.max-trace-bytes ("
+              + settings.maxTraceBytes()
+              + ") + 2 MiB of headroom for the last span and the rollup exceeds"
+              + " tracefold.kafka.completed-max-message-bytes ("
+              + kafka.completedMaxMessageBytes()
+              + "): lower the first or raise the second");
     }
   }
 
@@ -125,7 +144,9 @@ public final class CompletionStream implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), kafka.completedMaxMessageBytes());
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        kafka.completedMaxMessageBytes());
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     // the behaviour Kafka Streams 5.0 makes default; setting it now silences its start-up warning
@@ -138,17 +159,18 @@ public final class CompletionStream implements AutoCloseable {
    * threads are not failing again and again (see {@link StreamThreadFailures}).
    */
   public List<HealthCheck> healthChecks() {
-    return List.of(new HealthCheck() {
-      @Override
-      public String name() {
-        return "completion-stream";
-      }
+    return List.of(
+        new HealthCheck() {
+          @Override
+          public String name() {
+            return "completion-stream";
+          }
 
-      @Override
-      public Result check() {
-        return health(streams.state(), failures.failing());
-      }
-    });
+          @Override
+          public Result check() {
+            return health(streams.state(), failures.failing());
+          }
+        });
   }
 
   /** The health of a stream in {@code state} whose threads are failing for {@code failing}. */
@@ -170,9 +192,11 @@ public final class CompletionStream implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       // Leave the consumer group: the partitions move to the remaining (or a restarted) instance at
-      // once instead of after the session timeout, so no buffered trace misses its deadline by that.
-      streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-          .withTimeout(Duration.ofSeconds(30)));
+      // once instead of after the session timeout, so no buffered trace misses its deadline by
+      // that.
+      streams.close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(Duration.ofSeconds(30)));
       streamsMetrics.close();
       progress.close();
       log.info("Completion stream closed");

@@ -18,8 +18,10 @@ import org.apache.kafka.streams.state.Stores;
 public final class CompletionTopology {
   /** Spans buffered per trace; key {@code projectId/traceId/spanId}, value the record value. */
   public static final String SPANS_STORE = "trace-spans";
+
   /** Per-trace state; key {@code projectId/traceId}. */
   public static final String STATES_STORE = "trace-states";
+
   /** Deadline index; key deadline (8 bytes big-endian epoch ms) + trace key. */
   public static final String DEADLINES_STORE = "trace-deadlines";
 
@@ -42,24 +44,42 @@ public final class CompletionTopology {
   public static Topology build(
       CompletionSettings settings, CompletionMetrics metrics, InputProgress progress) {
     Topology topology = new Topology();
-    topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+    topology.addSource(
+        SOURCE,
+        Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer(),
         Topics.SPANS.name());
-    topology.addProcessor(PROCESSOR, () -> new TraceCompletionProcessor(settings, metrics, progress), SOURCE);
+    topology.addProcessor(
+        PROCESSOR, () -> new TraceCompletionProcessor(settings, metrics, progress), SOURCE);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SPANS_STORE), Serdes.String(),
-            Serdes.ByteArray()), PROCESSOR);
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SPANS_STORE), Serdes.String(), Serdes.ByteArray()),
+        PROCESSOR);
     // cached: a trace's state changes with each of its spans; the cache writes it to RocksDB and
     // its changelog once per commit interval
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE), Serdes.String(),
-            new TraceBufferSerde()).withCachingEnabled(), PROCESSOR);
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STATES_STORE),
+                Serdes.String(),
+                new TraceBufferSerde())
+            .withCachingEnabled(),
+        PROCESSOR);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE), Serdes.Bytes(),
-            Serdes.ByteArray()), PROCESSOR);
-    topology.addSink(COMPLETED_SINK, Topics.COMPLETED_TRACES.name(), Serdes.ByteArray().serializer(),
-        Serdes.ByteArray().serializer(), PROCESSOR);
-    topology.addSink(DLQ_SINK, Topics.SPANS_DLQ.name(), Serdes.ByteArray().serializer(),
-        Serdes.ByteArray().serializer(), PROCESSOR);
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DEADLINES_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+        PROCESSOR);
+    topology.addSink(
+        COMPLETED_SINK,
+        Topics.COMPLETED_TRACES.name(),
+        Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer(),
+        PROCESSOR);
+    topology.addSink(
+        DLQ_SINK,
+        Topics.SPANS_DLQ.name(),
+        Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer(),
+        PROCESSOR);
     return topology;
   }
 }

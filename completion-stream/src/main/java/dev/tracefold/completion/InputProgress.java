@@ -15,12 +15,12 @@ public interface InputProgress {
   InputProgress SYNCHRONOUS = (partition, position) -> Long.MAX_VALUE;
 
   /**
-   * The latest wall-clock time (epoch ms) at which the partition held no record at or beyond
-   * {@code position}: every record appended to it before that time has been processed.
+   * The latest wall-clock time (epoch ms) at which the partition held no record at or beyond {@code
+   * position}: every record appended to it before that time has been processed.
    *
    * @param partition the partition of {@code tracefold.spans}
-   * @param position the offset after the last record the task processed, or -1 if it processed
-   *     none since it started (the application's committed offset is used then)
+   * @param position the offset after the last record the task processed, or -1 if it processed none
+   *     since it started (the application's committed offset is used then)
    * @return epoch ms; {@link Long#MIN_VALUE} when unknown; {@link Long#MAX_VALUE} for "now"
    */
   long caughtUpAtMillis(int partition, long position);

@@ -3,8 +3,8 @@ package dev.tracefold.completion;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.serde.AvroSerde;
 import dev.tracefold.schemas.topic.SpanHeaders;
-import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.schemas.topic.Topics;
+import dev.tracefold.schemas.topic.TraceKey;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Record;
@@ -50,8 +50,7 @@ record SpanRecord(
     TraceKey key = spanId == null ? null : parseKey(record.key());
     if (key != null && (value[0] & 0xff) == 0xC3 && value[1] == 0x01) {
       boolean root = SpanHeaders.isRoot(record.headers());
-      return new SpanRecord(
-          key.projectId(), key.traceId(), spanId, root, documentSpanCount, value);
+      return new SpanRecord(key.projectId(), key.traceId(), spanId, root, documentSpanCount, value);
     }
     Span span = SERDE.decode(value);
     try {

@@ -10,8 +10,8 @@ import java.util.Deque;
 /**
  * The stream threads Kafka Streams replaced after an uncaught error, for {@code /health} and the
  * counter {@code tracefold.completion.thread.failures}. A thread that fails once (a broker hiccup)
- * is replaced and carries on; one that fails again and again on the same record (a poison record,
- * a full disk) holds its partitions back while Kafka Streams still reports RUNNING: {@link
+ * is replaced and carries on; one that fails again and again on the same record (a poison record, a
+ * full disk) holds its partitions back while Kafka Streams still reports RUNNING: {@link
  * #failing()} says so once {@link #FAILING_COUNT} failures fall within {@link #FAILING_WINDOW}.
  * Thread-safe.
  */

@@ -17,10 +17,10 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Serde of the {@code trace-states} values: {@link TraceBuffer} in a fixed 59-byte layout (format
  * byte {@code 1}, then phase ordinal, revision, opened, last arrival, deadline, span count, span
- * bytes, partial, root arrival, root-checked span count, document span count; big-endian), read
- * and written on every span, where Avro's encoder cost more than the rest of the state update.
- * Values written by earlier versions in Avro single-object encoding (first byte {@code 0xC3}, the
- * schema of {@code TraceBuffer-v1.avsc}) are still read. Stateless; thread-safe.
+ * bytes, partial, root arrival, root-checked span count, document span count; big-endian), read and
+ * written on every span, where Avro's encoder cost more than the rest of the state update. Values
+ * written by earlier versions in Avro single-object encoding (first byte {@code 0xC3}, the schema
+ * of {@code TraceBuffer-v1.avsc}) are still read. Stateless; thread-safe.
  */
 final class TraceBufferSerde implements Serde<TraceBuffer> {
   private static final byte FORMAT = 1;

@@ -8,8 +8,8 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.serde.AvroSerde;
-import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.schemas.topic.Topics;
+import dev.tracefold.schemas.topic.TraceKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * Buffers spans per trace and emits a {@link CompletedTrace} once the trace has been quiet for its
  * quiet window, measured in <b>ingest time</b> (when Kafka accepted each span: the record timestamp
  * of {@code tracefold.spans}) against the task's {@link CompletionClock}, which follows the wall
- * clock only as far as {@link InputProgress} shows the task has processed its partition. One instance per stream
- * task (= one partition of {@code tracefold.spans}); not thread-safe (Kafka Streams calls it from
- * one thread).
+ * clock only as far as {@link InputProgress} shows the task has processed its partition. One
+ * instance per stream task (= one partition of {@code tracefold.spans}); not thread-safe (Kafka
+ * Streams calls it from one thread).
  *
  * <p>Stores (all persistent RocksDB with changelogs, so a crash or rebalance restores them):
  *
@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value CompletionTopology#DEADLINES_STORE}: key time (8 bytes big-endian epoch ms, ingest
  *       time) + trace key, value empty: the deadline index, so a punctuation visits only due
  *       traces. An open trace's entry is written once per open period, at its first possible
- *       deadline, and moved only when the punctuation finds that later spans pushed the deadline
- *       on (a lazy timer): a span costs no index write.
+ *       deadline, and moved only when the punctuation finds that later spans pushed the deadline on
+ *       (a lazy timer): a span costs no index write.
  * </ul>
  *
  * <p><b>Root-aware completion</b> ({@link RootAwareSettings}): once a trace's root span (no parent)
@@ -70,9 +70,9 @@ import org.slf4j.LoggerFactory;
  * completes that trace before it is taken as a late span, even when both are processed in one go,
  * so the decisions never depend on when the punctuator happens to run.
  *
- * <p>Per span: one read and one write of {@code trace-spans} (the raw bytes, no Avro decode when the
- * record carries the {@link dev.tracefold.schemas.topic.SpanHeaders} the gateway sets), one read and
- * one write of {@code trace-states} (cached: written through once per commit).
+ * <p>Per span: one read and one write of {@code trace-spans} (the raw bytes, no Avro decode when
+ * the record carries the {@link dev.tracefold.schemas.topic.SpanHeaders} the gateway sets), one
+ * read and one write of {@code trace-states} (cached: written through once per commit).
  *
  * <p>The punctuator is {@link PunctuationType#WALL_CLOCK_TIME}: a trace completes even when no
  * further record arrives on its partition (its completion clock then follows the wall clock).
@@ -90,8 +90,10 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   private final CompletionSettings settings;
   private final CompletionMetrics metrics;
   private final InputProgress progress;
+
   /** The offset after the last record processed since start; -1 before the first. */
   private long position = -1;
+
   private int partition;
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<String, byte[]> spans;
@@ -103,6 +105,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   private long ownOpenTraces;
   private long ownOpenSpans;
   private long ownStateSpanBytes;
+
   /**
    * Where the next punctuation starts its deadline scan: every index entry below it was deleted by
    * an earlier punctuation, unless {@link #moveDeadline} lowered it. Starting there instead of at 0
@@ -185,7 +188,8 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
               .build();
       adjustOpen(1, 0);
     } else if (buffer.getPhase() != TracePhase.OPEN) {
-      // a late span: COMPLETED still holds the earlier spans; EXPIRED purged them (partial revision)
+      // a late span: COMPLETED still holds the earlier spans; EXPIRED purged them (partial
+      // revision)
       metrics.lateSpans.increment();
       metrics.reopenedTraces.increment();
       if (buffer.getPhase() == TracePhase.EXPIRED) {
@@ -280,13 +284,14 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
 
   /**
    * Completes a due open trace at {@code atMillis}, unless it is due on its root and one of its
-   * spans' parents has not arrived (an orphan): then the root-aware attempt is marked failed for the
-   * spans it holds, and the trace waits for its quiet window or a new span. The caller stores
+   * spans' parents has not arrived (an orphan): then the root-aware attempt is marked failed for
+   * the spans it holds, and the trace waits for its quiet window or a new span. The caller stores
    * {@code buffer}.
    *
    * @return whether a revision was emitted (the trace is COMPLETED)
    */
-  private boolean tryComplete(String traceKey, TraceBuffer buffer, String projectId, long atMillis) {
+  private boolean tryComplete(
+      String traceKey, TraceBuffer buffer, String projectId, long atMillis) {
     CompletionReason reason = dueReason(projectId, buffer, atMillis);
     List<BufferedSpan> buffered = load(traceKey);
     if (reason == CompletionReason.ROOT && hasOrphan(buffered)) {
@@ -355,8 +360,8 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   }
 
   /**
-   * Drops a completed trace's buffered spans (phase EXPIRED, counts reset): a late span then opens a
-   * partial revision holding only the spans after it. The state itself is deleted a tombstone
+   * Drops a completed trace's buffered spans (phase EXPIRED, counts reset): a late span then opens
+   * a partial revision holding only the spans after it. The state itself is deleted a tombstone
    * retention after {@code clockMillis}. The caller stores {@code buffer}.
    */
   private void expire(String traceKey, TraceBuffer buffer, long clockMillis) {
@@ -443,9 +448,9 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   }
 
   /**
-   * Decodes one buffered span into {@code into}; a span that does not decode, or belongs to
-   * another trace (a producer that keyed it wrongly), goes to the dead-letter topic instead, so one
-   * bad record never holds its trace back.
+   * Decodes one buffered span into {@code into}; a span that does not decode, or belongs to another
+   * trace (a producer that keyed it wrongly), goes to the dead-letter topic instead, so one bad
+   * record never holds its trace back.
    */
   private void decodeInto(List<BufferedSpan> into, TraceKey key, byte[] value) {
     try {
@@ -534,8 +539,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
         new Record<>(key, value == null ? EMPTY : value, timestamp, headers),
         CompletionTopology.DLQ_SINK);
     metrics.dlqRecords.increment();
-    log.warn(
-        "Undecodable span record sent to {}: {}", Topics.SPANS_DLQ.name(), error.getMessage());
+    log.warn("Undecodable span record sent to {}: {}", Topics.SPANS_DLQ.name(), error.getMessage());
   }
 
   private void adjustOpen(long traces, long spanCount) {

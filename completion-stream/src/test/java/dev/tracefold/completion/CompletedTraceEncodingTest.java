@@ -19,19 +19,36 @@ class CompletedTraceEncodingTest {
   private static final AvroSerde<CompletedTrace> TRACES = AvroSerde.of(CompletedTrace.class);
 
   private static Span span(int i) {
-    return Span.newBuilder().setProjectId("p").setTraceId("t".repeat(32)).setSpanId(String.format("%016x", i))
-        .setParentSpanId(i == 0 ? null : String.format("%016x", 0)).setName("op " + i).setKind(SpanKind.LLM)
-        .setStartEpochNanos(1_000L * i).setEndEpochNanos(1_000L * i + 500).setStatus(SpanStatus.OK)
-        .setInputTokens(10L * i).setAttributes(Map.of("k" + i, "v".repeat(i * 50), "n", (long) i, "metadata.team", "t" + i))
-        .setInput("é€ input " + i).build();
+    return Span.newBuilder()
+        .setProjectId("p")
+        .setTraceId("t".repeat(32))
+        .setSpanId(String.format("%016x", i))
+        .setParentSpanId(i == 0 ? null : String.format("%016x", 0))
+        .setName("op " + i)
+        .setKind(SpanKind.LLM)
+        .setStartEpochNanos(1_000L * i)
+        .setEndEpochNanos(1_000L * i + 500)
+        .setStatus(SpanStatus.OK)
+        .setInputTokens(10L * i)
+        .setAttributes(Map.of("k" + i, "v".repeat(i * 50), "n", (long) i, "metadata.team", "t" + i))
+        .setInput("é€ input " + i)
+        .build();
   }
 
   private static CompletedTrace trace(List<Span> spans) {
-    return CompletedTrace.newBuilder().setProjectId("p").setTraceId("t".repeat(32)).setRevision(3)
-        .setCompletionReason(CompletionReason.QUIET).setPartial(false).setFirstArrivalEpochMillis(1)
-        .setLastArrivalEpochMillis(2).setCompletedEpochMillis(3)
-        .setRollup(TraceRollups.compute("p", "t".repeat(32), spans.isEmpty() ? List.of(span(0)) : spans))
-        .setSpans(spans).build();
+    return CompletedTrace.newBuilder()
+        .setProjectId("p")
+        .setTraceId("t".repeat(32))
+        .setRevision(3)
+        .setCompletionReason(CompletionReason.QUIET)
+        .setPartial(false)
+        .setFirstArrivalEpochMillis(1)
+        .setLastArrivalEpochMillis(2)
+        .setCompletedEpochMillis(3)
+        .setRollup(
+            TraceRollups.compute("p", "t".repeat(32), spans.isEmpty() ? List.of(span(0)) : spans))
+        .setSpans(spans)
+        .build();
   }
 
   @Test
@@ -44,8 +61,11 @@ class CompletedTraceEncodingTest {
         values.add(SPANS.encode(span(i)));
       }
       byte[] expected = TRACES.encode(trace(spans));
-      CompletedTrace withoutSpans = CompletedTrace.newBuilder(trace(spans)).setSpans(List.of()).build();
-      assertThat(CompletedTraceEncoding.encode(withoutSpans, values)).as("%d spans", count).isEqualTo(expected);
+      CompletedTrace withoutSpans =
+          CompletedTrace.newBuilder(trace(spans)).setSpans(List.of()).build();
+      assertThat(CompletedTraceEncoding.encode(withoutSpans, values))
+          .as("%d spans", count)
+          .isEqualTo(expected);
       assertThat(TRACES.decode(expected).getSpans()).isEqualTo(spans);
     }
   }
@@ -54,7 +74,8 @@ class CompletedTraceEncodingTest {
   void aSpanWrittenWithAnotherSchemaIsRefused() {
     byte[] foreign = SPANS.encode(span(2));
     foreign[5] ^= 0x55;
-    CompletedTrace withoutSpans = CompletedTrace.newBuilder(trace(List.of(span(2)))).setSpans(List.of()).build();
+    CompletedTrace withoutSpans =
+        CompletedTrace.newBuilder(trace(List.of(span(2)))).setSpans(List.of()).build();
     org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
         .isThrownBy(() -> CompletedTraceEncoding.encode(withoutSpans, List.of(foreign)));
   }

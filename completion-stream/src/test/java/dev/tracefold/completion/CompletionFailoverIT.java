@@ -36,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly once across failures on a real broker: a completion-stream process killed with SIGKILL
- * mid-run and replaced (on its state directory, and on an empty one restoring from the
- * changelog), and two instances sharing the partitions with one stopped mid-run. In every case
- * each trace revision is emitted exactly once, with every span.
+ * mid-run and replaced (on its state directory, and on an empty one restoring from the changelog),
+ * and two instances sharing the partitions with one stopped mid-run. In every case each trace
+ * revision is emitted exactly once, with every span.
  */
 class CompletionFailoverIT {
   private static final Duration WINDOW = Duration.ofSeconds(3);
@@ -66,7 +66,8 @@ class CompletionFailoverIT {
   }
 
   @Test
-  void aKilledProcessReplacedOnAnEmptyStateDirectoryRestoresAndEmitsEachRevisionOnce() throws Exception {
+  void aKilledProcessReplacedOnAnEmptyStateDirectoryRestoresAndEmitsEachRevisionOnce()
+      throws Exception {
     killAndReplace("kill-empty", false);
   }
 
@@ -102,12 +103,31 @@ class CompletionFailoverIT {
   void twoInstancesShareThePartitionsAndOneStopsMidRun() throws Exception {
     String project = "pair";
     Map<String, Integer> expectedSpans = new HashMap<>();
-    CompletionSettings settings = new CompletionSettings(WINDOW, Map.of(), RootAwareSettings.OFF, Duration.ofMillis(100),
-        Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofHours(1),
-        10_000, 5 << 20, Duration.ofHours(24), Duration.ofDays(7), "failover-pair", work.resolve("a"), 1, 0);
-    CompletionStream a = CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60));
-    try (CompletionStream b = CompletionStream.start(settings.withStateDir(work.resolve("b")), kafka,
-        new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+    CompletionSettings settings =
+        new CompletionSettings(
+            WINDOW,
+            Map.of(),
+            RootAwareSettings.OFF,
+            Duration.ofMillis(100),
+            Duration.ofMillis(100),
+            Duration.ofMillis(100),
+            Duration.ofHours(1),
+            10_000,
+            5 << 20,
+            Duration.ofHours(24),
+            Duration.ofDays(7),
+            "failover-pair",
+            work.resolve("a"),
+            1,
+            0);
+    CompletionStream a =
+        CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60));
+    try (CompletionStream b =
+        CompletionStream.start(
+            settings.withStateDir(work.resolve("b")),
+            kafka,
+            new SimpleMeterRegistry(),
+            Duration.ofSeconds(60))) {
       produce(traces(project, 0, 30, 2), expectedSpans);
       await().atMost(Duration.ofSeconds(60)).until(() -> countCompleted(project) >= 30);
       produce(traces(project, 30, 60, 2), expectedSpans);
@@ -119,38 +139,68 @@ class CompletionFailoverIT {
     }
   }
 
-  private static void assertExactlyOncePerRevision(List<CompletedTrace> completed, Map<String, Integer> expectedSpans) {
-    Map<String, Long> perRevision = completed.stream()
-        .collect(Collectors.groupingBy(t -> t.getTraceId() + "#" + t.getRevision(), Collectors.counting()));
+  private static void assertExactlyOncePerRevision(
+      List<CompletedTrace> completed, Map<String, Integer> expectedSpans) {
+    Map<String, Long> perRevision =
+        completed.stream()
+            .collect(
+                Collectors.groupingBy(
+                    t -> t.getTraceId() + "#" + t.getRevision(), Collectors.counting()));
     assertThat(perRevision.values()).as("emissions per trace revision").containsOnly(1L);
-    Map<String, CompletedTrace> latest = completed.stream().collect(Collectors.toMap(CompletedTrace::getTraceId,
-        Function.identity(), (x, y) -> x.getRevision() > y.getRevision() ? x : y));
+    Map<String, CompletedTrace> latest =
+        completed.stream()
+            .collect(
+                Collectors.toMap(
+                    CompletedTrace::getTraceId,
+                    Function.identity(),
+                    (x, y) -> x.getRevision() > y.getRevision() ? x : y));
     assertThat(latest.keySet()).isEqualTo(expectedSpans.keySet());
-    latest.forEach((traceId, trace) ->
-        assertThat(trace.getSpans()).as("spans of %s revision %d", traceId, trace.getRevision())
-            .hasSize(expectedSpans.get(traceId)));
+    latest.forEach(
+        (traceId, trace) ->
+            assertThat(trace.getSpans())
+                .as("spans of %s revision %d", traceId, trace.getRevision())
+                .hasSize(expectedSpans.get(traceId)));
   }
 
   private Process startChild(String applicationId, Path stateDir, Path log) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), CompletionStreamMain.class.getName());
-    builder.environment().putAll(Map.of(
-        "TRACEFOLD_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-        "TRACEFOLD_KAFKA_PARTITIONS", "3",
-        "TRACEFOLD_COMPLETION_APPLICATION_ID", applicationId,
-        "TRACEFOLD_COMPLETION_STATE_DIR", stateDir.toString(),
-        "TRACEFOLD_COMPLETION_QUIET_WINDOW", WINDOW.toMillis() + "ms",
-        "TRACEFOLD_COMPLETION_PUNCTUATION_INTERVAL", "100ms",
-        "TRACEFOLD_COMPLETION_OPS_PORT", "0"));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            CompletionStreamMain.class.getName());
+    builder
+        .environment()
+        .putAll(
+            Map.of(
+                "TRACEFOLD_KAFKA_BOOTSTRAP_SERVERS",
+                broker.bootstrapServers(),
+                "TRACEFOLD_KAFKA_PARTITIONS",
+                "3",
+                "TRACEFOLD_COMPLETION_APPLICATION_ID",
+                applicationId,
+                "TRACEFOLD_COMPLETION_STATE_DIR",
+                stateDir.toString(),
+                "TRACEFOLD_COMPLETION_QUIET_WINDOW",
+                WINDOW.toMillis() + "ms",
+                "TRACEFOLD_COMPLETION_PUNCTUATION_INTERVAL",
+                "100ms",
+                "TRACEFOLD_COMPLETION_OPS_PORT",
+                "0"));
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     Process process = builder.start();
-    await().atMost(Duration.ofSeconds(90)).until(() -> {
-      if (!process.isAlive()) {
-        throw new AssertionError("completion-stream process exited: " + Files.readString(log));
-      }
-      return Files.exists(log) && Files.readString(log).contains("Completion stream RUNNING");
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError(
+                    "completion-stream process exited: " + Files.readString(log));
+              }
+              return Files.exists(log)
+                  && Files.readString(log).contains("Completion stream RUNNING");
+            });
     return process;
   }
 
@@ -174,20 +224,31 @@ class CompletionFailoverIT {
   }
 
   private static Span span(String project, int trace, int span) {
-    return Span.newBuilder().setProjectId(project).setTraceId(String.format("%032x", trace + 1))
-        .setSpanId(String.format("%016x", span)).setParentSpanId(span == 1 ? null : String.format("%016x", 1))
-        .setName("step " + span).setKind(SpanKind.OTHER).setStartEpochNanos(1_000L * span)
-        .setEndEpochNanos(1_000L * span + 500).setStatus(SpanStatus.OK).build();
+    return Span.newBuilder()
+        .setProjectId(project)
+        .setTraceId(String.format("%032x", trace + 1))
+        .setSpanId(String.format("%016x", span))
+        .setParentSpanId(span == 1 ? null : String.format("%016x", 1))
+        .setName("step " + span)
+        .setKind(SpanKind.OTHER)
+        .setStartEpochNanos(1_000L * span)
+        .setEndEpochNanos(1_000L * span + 500)
+        .setStatus(SpanStatus.OK)
+        .build();
   }
 
-  private static void produce(List<Span> spans, Map<String, Integer> expectedSpans) throws Exception {
+  private static void produce(List<Span> spans, Map<String, Integer> expectedSpans)
+      throws Exception {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, Span> producer = new KafkaProducer<>(props, Topics.SPANS.keySerde().serializer(),
-        Topics.SPANS.valueSerde().serializer())) {
+    try (KafkaProducer<String, Span> producer =
+        new KafkaProducer<>(
+            props, Topics.SPANS.keySerde().serializer(), Topics.SPANS.valueSerde().serializer())) {
       for (Span span : spans) {
-        producer.send(new ProducerRecord<>(Topics.SPANS.name(), span.getProjectId() + "/" + span.getTraceId(), span));
+        producer.send(
+            new ProducerRecord<>(
+                Topics.SPANS.name(), span.getProjectId() + "/" + span.getTraceId(), span));
         expectedSpans.merge(span.getTraceId(), 1, Integer::sum);
       }
       producer.flush();
@@ -200,8 +261,11 @@ class CompletionFailoverIT {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "failover-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<String, CompletedTrace> consumer = new KafkaConsumer<>(props,
-        Topics.COMPLETED_TRACES.keySerde().deserializer(), Topics.COMPLETED_TRACES.valueSerde().deserializer());
+    KafkaConsumer<String, CompletedTrace> consumer =
+        new KafkaConsumer<>(
+            props,
+            Topics.COMPLETED_TRACES.keySerde().deserializer(),
+            Topics.COMPLETED_TRACES.valueSerde().deserializer());
     consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
     return consumer;
   }
@@ -220,25 +284,37 @@ class CompletionFailoverIT {
     }
   }
 
-  /** Reads until {@code expected} revisions of {@code project} arrived, then a quiet window more for any duplicate. */
+  /**
+   * Reads until {@code expected} revisions of {@code project} arrived, then a quiet window more for
+   * any duplicate.
+   */
   private static List<CompletedTrace> readCompleted(String project, int expected) {
     List<CompletedTrace> traces = new ArrayList<>();
     try (KafkaConsumer<String, CompletedTrace> consumer = consumer()) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value().getProjectId().equals(project)) {
-            traces.add(r.value());
-          }
-        });
-        return traces.size() >= expected;
-      });
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(200))
+                    .forEach(
+                        r -> {
+                          if (r.value().getProjectId().equals(project)) {
+                            traces.add(r.value());
+                          }
+                        });
+                return traces.size() >= expected;
+              });
       long until = System.currentTimeMillis() + 2 * WINDOW.toMillis();
       while (System.currentTimeMillis() < until) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value().getProjectId().equals(project)) {
-            traces.add(r.value());
-          }
-        });
+        consumer
+            .poll(Duration.ofMillis(200))
+            .forEach(
+                r -> {
+                  if (r.value().getProjectId().equals(project)) {
+                    traces.add(r.value());
+                  }
+                });
       }
     }
     return traces;

@@ -51,30 +51,58 @@ class CompletionStreamIT {
   }
 
   private CompletionSettings settings(String applicationId, Path dir) {
-    return new CompletionSettings(Duration.ofSeconds(2), Map.of(), RootAwareSettings.OFF, Duration.ofMillis(100), Duration.ofMillis(100),
-        Duration.ofMillis(100), Duration.ofHours(1),
-        10_000, 5 << 20, Duration.ofHours(24), Duration.ofDays(7), applicationId, dir, 1, 0);
+    return new CompletionSettings(
+        Duration.ofSeconds(2),
+        Map.of(),
+        RootAwareSettings.OFF,
+        Duration.ofMillis(100),
+        Duration.ofMillis(100),
+        Duration.ofMillis(100),
+        Duration.ofHours(1),
+        10_000,
+        5 << 20,
+        Duration.ofHours(24),
+        Duration.ofDays(7),
+        applicationId,
+        dir,
+        1,
+        0);
   }
 
   private static Span span(String project, String traceId, String spanId) {
-    return Span.newBuilder().setProjectId(project).setTraceId(traceId).setSpanId(spanId)
-        .setName("op " + spanId).setKind(SpanKind.OTHER).setStartEpochNanos(1_000).setEndEpochNanos(2_000)
-        .setStatus(SpanStatus.OK).build();
+    return Span.newBuilder()
+        .setProjectId(project)
+        .setTraceId(traceId)
+        .setSpanId(spanId)
+        .setName("op " + spanId)
+        .setKind(SpanKind.OTHER)
+        .setStartEpochNanos(1_000)
+        .setEndEpochNanos(2_000)
+        .setStatus(SpanStatus.OK)
+        .build();
   }
 
   private static void produce(List<Span> spans) throws Exception {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, Span> producer = new KafkaProducer<>(props, Topics.SPANS.keySerde().serializer(),
-        Topics.SPANS.valueSerde().serializer())) {
+    try (KafkaProducer<String, Span> producer =
+        new KafkaProducer<>(
+            props, Topics.SPANS.keySerde().serializer(), Topics.SPANS.valueSerde().serializer())) {
       for (Span span : spans) {
-        producer.send(new ProducerRecord<>(Topics.SPANS.name(), span.getProjectId() + "/" + span.getTraceId(), span)).get();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    Topics.SPANS.name(), span.getProjectId() + "/" + span.getTraceId(), span))
+            .get();
       }
     }
   }
 
-  /** Reads completed traces for {@code project} until {@code expected} arrived, then a little longer for extras. */
+  /**
+   * Reads completed traces for {@code project} until {@code expected} arrived, then a little longer
+   * for extras.
+   */
   private static List<CompletedTrace> readCompleted(String project, int expected) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -82,24 +110,36 @@ class CompletionStreamIT {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<CompletedTrace> traces = new ArrayList<>();
-    try (KafkaConsumer<String, CompletedTrace> consumer = new KafkaConsumer<>(props,
-        Topics.COMPLETED_TRACES.keySerde().deserializer(), Topics.COMPLETED_TRACES.valueSerde().deserializer())) {
+    try (KafkaConsumer<String, CompletedTrace> consumer =
+        new KafkaConsumer<>(
+            props,
+            Topics.COMPLETED_TRACES.keySerde().deserializer(),
+            Topics.COMPLETED_TRACES.valueSerde().deserializer())) {
       consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value().getProjectId().equals(project)) {
-            traces.add(r.value());
-          }
-        });
-        return traces.size() >= expected;
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(200))
+                    .forEach(
+                        r -> {
+                          if (r.value().getProjectId().equals(project)) {
+                            traces.add(r.value());
+                          }
+                        });
+                return traces.size() >= expected;
+              });
       long quietUntil = System.currentTimeMillis() + 3_000;
       while (System.currentTimeMillis() < quietUntil) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value().getProjectId().equals(project)) {
-            traces.add(r.value());
-          }
-        });
+        consumer
+            .poll(Duration.ofMillis(200))
+            .forEach(
+                r -> {
+                  if (r.value().getProjectId().equals(project)) {
+                    traces.add(r.value());
+                  }
+                });
       }
     }
     return traces;
@@ -115,36 +155,55 @@ class CompletionStreamIT {
       }
     }
     spans.add(spans.get(0)); // a producer retry: the same span id again
-    try (CompletionStream stream = CompletionStream.start(settings("it-once", stateDir), kafka,
-        new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+    try (CompletionStream stream =
+        CompletionStream.start(
+            settings("it-once", stateDir),
+            kafka,
+            new SimpleMeterRegistry(),
+            Duration.ofSeconds(60))) {
       produce(spans);
       List<CompletedTrace> completed = readCompleted("once", 20);
       assertThat(completed).hasSize(20);
-      assertThat(completed).allSatisfy(trace -> {
-        assertThat(trace.getRevision()).isEqualTo(1);
-        assertThat(trace.getSpans()).hasSize(3);
-      });
+      assertThat(completed)
+          .allSatisfy(
+              trace -> {
+                assertThat(trace.getRevision()).isEqualTo(1);
+                assertThat(trace.getSpans()).hasSize(3);
+              });
       assertThat(completed).extracting(CompletedTrace::getTraceId).doesNotHaveDuplicates();
     }
   }
 
   @Test
-  void bufferedTracesSurviveARestartOnAnEmptyStateDirectoryRestoredFromTheChangelog() throws Exception {
+  void bufferedTracesSurviveARestartOnAnEmptyStateDirectoryRestoredFromTheChangelog()
+      throws Exception {
     String traceId = "0000000000000000000000000000abcd";
     Path firstDir = stateDir.resolve("first");
-    try (CompletionStream stream = CompletionStream.start(settings("it-restore", firstDir), kafka,
-        new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
-      produce(List.of(span("restore", traceId, "0000000000000001"), span("restore", traceId, "0000000000000002")));
+    try (CompletionStream stream =
+        CompletionStream.start(
+            settings("it-restore", firstDir),
+            kafka,
+            new SimpleMeterRegistry(),
+            Duration.ofSeconds(60))) {
+      produce(
+          List.of(
+              span("restore", traceId, "0000000000000001"),
+              span("restore", traceId, "0000000000000002")));
       // wait until the stream has taken the spans into its state (committed under EOS)
       await().atMost(Duration.ofSeconds(30)).until(() -> consumedAll("it-restore"));
       stream.close();
     }
     assertThat(readCompleted("restore", 0)).as("closed before the quiet window ran out").isEmpty();
-    try (CompletionStream restarted = CompletionStream.start(settings("it-restore", stateDir.resolve("second")),
-        kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+    try (CompletionStream restarted =
+        CompletionStream.start(
+            settings("it-restore", stateDir.resolve("second")),
+            kafka,
+            new SimpleMeterRegistry(),
+            Duration.ofSeconds(60))) {
       List<CompletedTrace> completed = readCompleted("restore", 1);
       assertThat(completed).hasSize(1);
-      assertThat(completed.get(0).getSpans()).extracting(Span::getSpanId)
+      assertThat(completed.get(0).getSpans())
+          .extracting(Span::getSpanId)
           .containsExactly("0000000000000001", "0000000000000002");
     }
   }
@@ -154,12 +213,16 @@ class CompletionStreamIT {
     String traceId = "0000000000000000000000000000dead";
     Duration window = Duration.ofSeconds(8);
     CompletionSettings settings = settings("it-restart", stateDir).withQuietWindow(window);
-    try (CompletionStream stream = CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+    try (CompletionStream stream =
+        CompletionStream.start(
+            settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
       produce(List.of(span("restart", traceId, "0000000000000001")));
       await().atMost(Duration.ofSeconds(30)).until(() -> consumedAll("it-restart"));
     }
     long restartEpochMillis = System.currentTimeMillis();
-    try (CompletionStream restarted = CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+    try (CompletionStream restarted =
+        CompletionStream.start(
+            settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
       List<CompletedTrace> completed = readCompleted("restart", 1);
       assertThat(completed).hasSize(1);
       CompletedTrace trace = completed.get(0);
@@ -184,64 +247,102 @@ class CompletionStreamIT {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, Span> producer = new KafkaProducer<>(props, Topics.SPANS.keySerde().serializer(),
-        Topics.SPANS.valueSerde().serializer())) {
+    try (KafkaProducer<String, Span> producer =
+        new KafkaProducer<>(
+            props, Topics.SPANS.keySerde().serializer(), Topics.SPANS.valueSerde().serializer())) {
       long start = System.currentTimeMillis();
       Object[][] plan = {
-          {0L, a, 1}, {0L, b, 1}, {0L, c, 1}, {1_000L, a, 2}, {2_000L, a, 3}, {3_000L, a, 4}, {4_500L, b, 2}};
+        {0L, a, 1},
+        {0L, b, 1},
+        {0L, c, 1},
+        {1_000L, a, 2},
+        {2_000L, a, 3},
+        {3_000L, a, 4},
+        {4_500L, b, 2}
+      };
       for (Object[] step : plan) {
         long due = start + (Long) step[0];
         while (System.currentTimeMillis() < due) {
           Thread.sleep(Math.max(1, due - System.currentTimeMillis()));
         }
         Span span = span("stopped", (String) step[1], String.format("%016x", (Integer) step[2]));
-        var metadata = producer.send(new ProducerRecord<>(Topics.SPANS.name(), null,
-            span.getProjectId() + "/" + span.getTraceId(), span, SpanHeaders.of(span))).get();
-        ingestTimes.computeIfAbsent(span.getTraceId(), k -> new ArrayList<>()).add(metadata.timestamp());
+        var metadata =
+            producer
+                .send(
+                    new ProducerRecord<>(
+                        Topics.SPANS.name(),
+                        null,
+                        span.getProjectId() + "/" + span.getTraceId(),
+                        span,
+                        SpanHeaders.of(span)))
+                .get();
+        ingestTimes
+            .computeIfAbsent(span.getTraceId(), k -> new ArrayList<>())
+            .add(metadata.timestamp());
       }
     }
     // the revisions the ingest times call for: a new one after every gap of a quiet window or more
     Map<String, List<Integer>> expected = new java.util.TreeMap<>();
-    ingestTimes.forEach((trace, times) -> {
-      List<Integer> spanCounts = new ArrayList<>();
-      for (int i = 0; i < times.size(); i++) {
-        if (i > 0 && times.get(i) - times.get(i - 1) < window.toMillis()) {
-          spanCounts.set(spanCounts.size() - 1, i + 1);
-        } else {
-          spanCounts.add(i + 1);
-        }
-      }
-      expected.put(trace, spanCounts);
-    });
-    assertThat(expected).as("the plan's timing held").containsEntry(a, List.of(4)).containsEntry(b, List.of(1, 2));
+    ingestTimes.forEach(
+        (trace, times) -> {
+          List<Integer> spanCounts = new ArrayList<>();
+          for (int i = 0; i < times.size(); i++) {
+            if (i > 0 && times.get(i) - times.get(i - 1) < window.toMillis()) {
+              spanCounts.set(spanCounts.size() - 1, i + 1);
+            } else {
+              spanCounts.add(i + 1);
+            }
+          }
+          expected.put(trace, spanCounts);
+        });
+    assertThat(expected)
+        .as("the plan's timing held")
+        .containsEntry(a, List.of(4))
+        .containsEntry(b, List.of(1, 2));
     Thread.sleep(window.toMillis()); // the stream starts well after the last quiet window ran out
     CompletionSettings settings = settings("it-stopped", stateDir).withQuietWindow(window);
-    try (CompletionStream stream = CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
+    try (CompletionStream stream =
+        CompletionStream.start(
+            settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60))) {
       List<CompletedTrace> completed = readCompleted("stopped", 4);
       Map<String, List<Integer>> actual = new java.util.TreeMap<>();
       completed.stream()
-          .sorted(java.util.Comparator.comparing(CompletedTrace::getTraceId).thenComparing(CompletedTrace::getRevision))
-          .forEach(t -> actual.computeIfAbsent(t.getTraceId(), k -> new ArrayList<>()).add(t.getSpans().size()));
+          .sorted(
+              java.util.Comparator.comparing(CompletedTrace::getTraceId)
+                  .thenComparing(CompletedTrace::getRevision))
+          .forEach(
+              t ->
+                  actual
+                      .computeIfAbsent(t.getTraceId(), k -> new ArrayList<>())
+                      .add(t.getSpans().size()));
       assertThat(actual).isEqualTo(expected);
-      assertThat(completed).allSatisfy(t ->
-          assertThat(t.getLastArrivalEpochMillis()).isEqualTo(ingestTimes.get(t.getTraceId())
-              .get(t.getSpans().size() - 1)));
+      assertThat(completed)
+          .allSatisfy(
+              t ->
+                  assertThat(t.getLastArrivalEpochMillis())
+                      .isEqualTo(ingestTimes.get(t.getTraceId()).get(t.getSpans().size() - 1)));
     }
   }
 
   /** True when the application's committed offsets cover every record on tracefold.spans. */
   private static boolean consumedAll(String applicationId) throws Exception {
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(
-        Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-      var partitions = committed.keySet().stream()
-          .filter(tp -> tp.topic().equals(Topics.SPANS.name()))
-          .collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      var committed =
+          admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+      var partitions =
+          committed.keySet().stream()
+              .filter(tp -> tp.topic().equals(Topics.SPANS.name()))
+              .collect(
+                  java.util.stream.Collectors.toMap(
+                      tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
       if (partitions.size() < kafka.partitions()) {
         return false;
       }
       var ends = admin.listOffsets(partitions).all().get();
-      return partitions.keySet().stream().allMatch(tp -> committed.get(tp).offset() >= ends.get(tp).offset());
+      return partitions.keySet().stream()
+          .allMatch(tp -> committed.get(tp).offset() >= ends.get(tp).offset());
     }
   }
 }

@@ -49,23 +49,50 @@ abstract class CompletionTopologyTestBase {
     return settings(perProject, maxSpans, maxBytes, Duration.ZERO);
   }
 
-  CompletionSettings settings(Map<String, Duration> perProject, int maxSpans, long maxBytes, Duration grace) {
-    return new CompletionSettings(WINDOW, perProject, RootAwareSettings.OFF, Duration.ofSeconds(1),
-        Duration.ofMillis(250), grace,
-        Duration.ofHours(1), maxSpans, maxBytes, Duration.ofHours(24), Duration.ofDays(7),
-        "completion-test", stateDir, 1, 0);
+  CompletionSettings settings(
+      Map<String, Duration> perProject, int maxSpans, long maxBytes, Duration grace) {
+    return new CompletionSettings(
+        WINDOW,
+        perProject,
+        RootAwareSettings.OFF,
+        Duration.ofSeconds(1),
+        Duration.ofMillis(250),
+        grace,
+        Duration.ofHours(1),
+        maxSpans,
+        maxBytes,
+        Duration.ofHours(24),
+        Duration.ofDays(7),
+        "completion-test",
+        stateDir,
+        1,
+        0);
   }
 
   void start(CompletionSettings settings) {
-    driver = new TopologyTestDriver(
-        CompletionTopology.build(settings, new CompletionMetrics(registry),
-            (partition, position) -> caughtUp ? InputProgress.SYNCHRONOUS.caughtUpAtMillis(partition, position)
-                : Long.MIN_VALUE),
-        CompletionStream.properties(settings, new dev.tracefold.service.KafkaSettings("unused:9092", 1, (short) 1, 1 << 20)),
-        T0);
-    spans = driver.createInputTopic(Topics.SPANS.name(), Serdes.String().serializer(), Topics.SPANS.valueSerde().serializer());
-    completed = driver.createOutputTopic(Topics.COMPLETED_TRACES.name(), Serdes.String().deserializer(),
-        Topics.COMPLETED_TRACES.valueSerde().deserializer());
+    driver =
+        new TopologyTestDriver(
+            CompletionTopology.build(
+                settings,
+                new CompletionMetrics(registry),
+                (partition, position) ->
+                    caughtUp
+                        ? InputProgress.SYNCHRONOUS.caughtUpAtMillis(partition, position)
+                        : Long.MIN_VALUE),
+            CompletionStream.properties(
+                settings,
+                new dev.tracefold.service.KafkaSettings("unused:9092", 1, (short) 1, 1 << 20)),
+            T0);
+    spans =
+        driver.createInputTopic(
+            Topics.SPANS.name(),
+            Serdes.String().serializer(),
+            Topics.SPANS.valueSerde().serializer());
+    completed =
+        driver.createOutputTopic(
+            Topics.COMPLETED_TRACES.name(),
+            Serdes.String().deserializer(),
+            Topics.COMPLETED_TRACES.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -76,9 +103,17 @@ abstract class CompletionTopologyTestBase {
   }
 
   static Span span(String project, String trace, String spanId, String parent, long startNanos) {
-    return Span.newBuilder().setProjectId(project).setTraceId(trace).setSpanId(spanId).setParentSpanId(parent)
-        .setName("op-" + spanId).setKind(SpanKind.OTHER).setStartEpochNanos(startNanos)
-        .setEndEpochNanos(startNanos + 1_000).setStatus(SpanStatus.UNSET).build();
+    return Span.newBuilder()
+        .setProjectId(project)
+        .setTraceId(trace)
+        .setSpanId(spanId)
+        .setParentSpanId(parent)
+        .setName("op-" + spanId)
+        .setKind(SpanKind.OTHER)
+        .setStartEpochNanos(startNanos)
+        .setEndEpochNanos(startNanos + 1_000)
+        .setStatus(SpanStatus.UNSET)
+        .build();
   }
 
   /** Sends a span as the gateway does (with its headers), accepted by Kafka now. */
@@ -88,8 +123,9 @@ abstract class CompletionTopologyTestBase {
 
   /** Sends a span as the gateway does, accepted by Kafka at {@code ingestTime}. */
   void send(Span span, Instant ingestTime) {
-    spans.pipeInput(new TestRecord<>(span.getProjectId() + "/" + span.getTraceId(), span,
-        SpanHeaders.of(span), ingestTime));
+    spans.pipeInput(
+        new TestRecord<>(
+            span.getProjectId() + "/" + span.getTraceId(), span, SpanHeaders.of(span), ingestTime));
   }
 
   void advance(Duration duration) {

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The end-offset readings that let caught-up stream tasks follow the wall clock, on a real broker. */
+/**
+ * The end-offset readings that let caught-up stream tasks follow the wall clock, on a real broker.
+ */
 class EndOffsetsPollerIT {
   @TempDir static Path brokerDir;
   private static EmbeddedKafkaBroker broker;
@@ -30,7 +32,8 @@ class EndOffsetsPollerIT {
   static void startBroker() {
     broker = EmbeddedKafkaBroker.builder().dataDir(brokerDir).build();
     broker.start();
-    TopicProvisioner.ensureTopics(new KafkaSettings(broker.bootstrapServers(), 2, (short) 1, 8 << 20));
+    TopicProvisioner.ensureTopics(
+        new KafkaSettings(broker.bootstrapServers(), 2, (short) 1, 8 << 20));
   }
 
   @AfterAll
@@ -40,11 +43,18 @@ class EndOffsetsPollerIT {
 
   @Test
   void aPositionAtTheEndOffsetIsCaughtUpAtTheLatestReadingAndOneBehindIsNot() throws Exception {
-    try (EndOffsetsPoller poller = new EndOffsetsPoller(
-        Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers())), "poller-it", Duration.ofMillis(50))) {
+    try (EndOffsetsPoller poller =
+        new EndOffsetsPoller(
+            Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers())),
+            "poller-it",
+            Duration.ofMillis(50))) {
       long beforeRecords = System.currentTimeMillis();
-      await().atMost(Duration.ofSeconds(30)).until(() -> poller.caughtUpAtMillis(0, 0) >= beforeRecords);
-      assertThat(poller.caughtUpAtMillis(0, -1)).as("no position and nothing committed").isEqualTo(Long.MIN_VALUE);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> poller.caughtUpAtMillis(0, 0) >= beforeRecords);
+      assertThat(poller.caughtUpAtMillis(0, -1))
+          .as("no position and nothing committed")
+          .isEqualTo(Long.MIN_VALUE);
 
       Properties props = new Properties();
       props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -55,10 +65,14 @@ class EndOffsetsPollerIT {
         }
       }
       long afterRecords = System.currentTimeMillis();
-      await().atMost(Duration.ofSeconds(30)).until(() -> poller.caughtUpAtMillis(0, 3) >= afterRecords);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> poller.caughtUpAtMillis(0, 3) >= afterRecords);
       long stuck = poller.caughtUpAtMillis(0, 2);
-      assertThat(stuck).as("a task two records in has not seen the third")
-          .isLessThan(afterRecords).isGreaterThanOrEqualTo(beforeRecords);
+      assertThat(stuck)
+          .as("a task two records in has not seen the third")
+          .isLessThan(afterRecords)
+          .isGreaterThanOrEqualTo(beforeRecords);
       Thread.sleep(300); // more readings: the task that is behind stays where it was
       assertThat(poller.caughtUpAtMillis(0, 2)).isLessThanOrEqualTo(stuck);
     }

@@ -24,7 +24,8 @@ class RootAwareCompletionTest extends CompletionTopologyTestBase {
 
   private void sendDocument(Span span, int documentSpanCount) {
     Headers headers = SpanHeaders.withDocumentSpanCount(SpanHeaders.of(span), documentSpanCount);
-    spans.pipeInput(new TestRecord<>(span.getProjectId() + "/" + span.getTraceId(), span, headers, now));
+    spans.pipeInput(
+        new TestRecord<>(span.getProjectId() + "/" + span.getTraceId(), span, headers, now));
   }
 
   @Test
@@ -42,7 +43,13 @@ class RootAwareCompletionTest extends CompletionTopologyTestBase {
     assertThat(trace.getCompletionReason()).isEqualTo(CompletionReason.ROOT);
     assertThat(trace.getSpans()).hasSize(3);
     assertThat(trace.getRollup().getRootSpanId()).isEqualTo(ROOT);
-    assertThat(registry.get("tracefold.completion.completions").tag("reason", "ROOT").counter().count()).isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("tracefold.completion.completions")
+                .tag("reason", "ROOT")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -119,15 +126,19 @@ class RootAwareCompletionTest extends CompletionTopologyTestBase {
 
   @Test
   void projectsSwitchedBackToTheQuietWindowIgnoreRootsAndDocuments() {
-    startRootAware(new RootAwareSettings(true, GRACE, Map.of("slow", Duration.ofMinutes(2)), Set.of("batch")));
+    startRootAware(
+        new RootAwareSettings(true, GRACE, Map.of("slow", Duration.ofMinutes(2)), Set.of("batch")));
     send(span("batch", TRACE_A, ROOT, null, 100));
     sendDocument(span("batch", TRACE_B, ROOT, null, 100), 1);
     send(span("slow", TRACE_A, ROOT, null, 100));
     advance(Duration.ofMinutes(2));
-    assertThat(completed.readKeyValue().key).as("per-project root grace").isEqualTo("slow/" + TRACE_A);
+    assertThat(completed.readKeyValue().key)
+        .as("per-project root grace")
+        .isEqualTo("slow/" + TRACE_A);
     assertThat(completed.isEmpty()).isTrue();
     advance(WINDOW);
-    assertThat(completed.readValuesToList()).hasSize(2)
+    assertThat(completed.readValuesToList())
+        .hasSize(2)
         .allSatisfy(t -> assertThat(t.getCompletionReason()).isEqualTo(CompletionReason.QUIET));
   }
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * made no difference to {@code /health}, which said UP while Kafka Streams was RUNNING.
  */
 class StreamThreadFailuresTest {
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-03T10:00:00Z"));
+  private final AtomicReference<Instant> now =
+      new AtomicReference<>(Instant.parse("2026-12-03T10:00:00Z"));
   private final Clock clock =
       new Clock() {
         @Override

@@ -39,12 +39,16 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     CompletedTrace trace = record.value();
     assertThat(trace.getRevision()).isEqualTo(1);
     assertThat(trace.getCompletionReason()).isEqualTo(CompletionReason.QUIET);
-    assertThat(trace.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1", "00000000000000a2");
+    assertThat(trace.getSpans())
+        .extracting(Span::getSpanId)
+        .containsExactly("00000000000000a1", "00000000000000a2");
     assertThat(trace.getRollup().getSpanCount()).isEqualTo(2);
     assertThat(trace.getRollup().getRootSpanName()).isEqualTo("op-00000000000000a1");
     assertThat(trace.getFirstArrivalEpochMillis()).isEqualTo(T0.toEpochMilli());
-    assertThat(trace.getLastArrivalEpochMillis()).isEqualTo(T0.plus(Duration.ofMinutes(4)).toEpochMilli());
-    assertThat(trace.getCompletedEpochMillis()).isEqualTo(T0.plus(Duration.ofMinutes(9)).toEpochMilli());
+    assertThat(trace.getLastArrivalEpochMillis())
+        .isEqualTo(T0.plus(Duration.ofMinutes(4)).toEpochMilli());
+    assertThat(trace.getCompletedEpochMillis())
+        .isEqualTo(T0.plus(Duration.ofMinutes(9)).toEpochMilli());
     assertThat(completed.isEmpty()).isTrue();
   }
 
@@ -74,17 +78,28 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     assertThat(trace.getSpans()).hasSize(2);
     assertThat(trace.getRollup().getSpanCount()).isEqualTo(2);
     assertThat(trace.getSpans().get(0).getName()).isEqualTo("op-00000000000000a1");
-    assertThat(registry.get("tracefold.completion.duplicate.spans").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("tracefold.completion.duplicate.spans").counter().count())
+        .isEqualTo(1.0);
   }
 
   @Test
   void rollupFiguresComeFromTheDeduplicatedSpans() {
     start(settings(Map.of(), 10_000, 1 << 20));
-    send(Span.newBuilder(span("p1", TRACE_A, "00000000000000a1", null, 1_000)).setEndEpochNanos(9_000)
-        .setName("agent").setStatus(SpanStatus.OK).build());
-    Span llm = Span.newBuilder(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 2_000))
-        .setKind(SpanKind.LLM).setModel("gpt-4o").setProvider("openai").setInputTokens(120L).setOutputTokens(30L)
-        .setStatus(SpanStatus.ERROR).build();
+    send(
+        Span.newBuilder(span("p1", TRACE_A, "00000000000000a1", null, 1_000))
+            .setEndEpochNanos(9_000)
+            .setName("agent")
+            .setStatus(SpanStatus.OK)
+            .build());
+    Span llm =
+        Span.newBuilder(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 2_000))
+            .setKind(SpanKind.LLM)
+            .setModel("gpt-4o")
+            .setProvider("openai")
+            .setInputTokens(120L)
+            .setOutputTokens(30L)
+            .setStatus(SpanStatus.ERROR)
+            .build();
     send(llm);
     send(llm);
     advance(WINDOW);
@@ -107,15 +122,24 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     assertThat(completed.readValue().getRevision()).isEqualTo(1);
     advance(Duration.ofMinutes(10));
     send(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200));
-    send(span("p1", TRACE_A, "00000000000000a1", null, 100)); // a retry of an emitted span: still once
+    send(
+        span(
+            "p1",
+            TRACE_A,
+            "00000000000000a1",
+            null,
+            100)); // a retry of an emitted span: still once
     advance(WINDOW.minusSeconds(1));
     assertThat(completed.isEmpty()).isTrue();
     advance(Duration.ofSeconds(1));
     CompletedTrace second = completed.readValue();
     assertThat(second.getRevision()).isEqualTo(2);
-    assertThat(second.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1", "00000000000000a2");
+    assertThat(second.getSpans())
+        .extracting(Span::getSpanId)
+        .containsExactly("00000000000000a1", "00000000000000a2");
     assertThat(registry.get("tracefold.completion.late.spans").counter().count()).isEqualTo(1.0);
-    assertThat(registry.get("tracefold.completion.reopened.traces").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("tracefold.completion.reopened.traces").counter().count())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -142,9 +166,9 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
   }
 
   /**
-   * Issue #12: the caps count per revision. Spans after a capped revision make one partial
-   * revision of their own after the quiet window, instead of re-emitting the whole trace (and
-   * growing the record) once per span.
+   * Issue #12: the caps count per revision. Spans after a capped revision make one partial revision
+   * of their own after the quiet window, instead of re-emitting the whole trace (and growing the
+   * record) once per span.
    */
   @Test
   void spansAfterACappedRevisionMakeOnePartialRevisionOfTheirOwn() {
@@ -189,30 +213,44 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
 
   @Test
   void byteCapForcesCompletion() {
-    Span first = Span.newBuilder(span("p1", TRACE_A, "00000000000000a1", null, 1)).setInput("x".repeat(200)).build();
+    Span first =
+        Span.newBuilder(span("p1", TRACE_A, "00000000000000a1", null, 1))
+            .setInput("x".repeat(200))
+            .build();
     int firstBytes = AvroSerde.of(Span.class).encode(first).length;
     start(settings(Map.of(), 10_000, firstBytes + 1));
     send(first);
     assertThat(completed.isEmpty()).isTrue();
-    send(Span.newBuilder(span("p1", TRACE_A, "00000000000000a2", null, 2)).setInput("y".repeat(200)).build());
+    send(
+        Span.newBuilder(span("p1", TRACE_A, "00000000000000a2", null, 2))
+            .setInput("y".repeat(200))
+            .build());
     assertThat(completed.readValue().getCompletionReason()).isEqualTo(CompletionReason.MAX_BYTES);
   }
 
   @Test
   void undecodableRecordsGoToTheDeadLetterTopicAndTheStreamGoesOn() {
     start(settings(Map.of(), 10_000, 1 << 20));
-    TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.SPANS.name(),
-        Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-    raw.pipeInput("p1/broken".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8));
+    TestInputTopic<byte[], byte[]> raw =
+        driver.createInputTopic(
+            Topics.SPANS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    raw.pipeInput(
+        "p1/broken".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8));
     send(span("p1", TRACE_A, "00000000000000a1", null, 100));
-    TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(Topics.SPANS_DLQ.name(),
-        Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    TestOutputTopic<byte[], byte[]> dlq =
+        driver.createOutputTopic(
+            Topics.SPANS_DLQ.name(),
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
     TestRecord<byte[], byte[]> dead = dlq.readRecord();
     assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
     Header errorClass = dead.headers().lastHeader("tracefold.error.class");
     assertThat(new String(errorClass.value(), StandardCharsets.UTF_8))
         .isEqualTo("org.apache.kafka.common.errors.SerializationException");
-    assertThat(new String(dead.headers().lastHeader("tracefold.source.topic").value(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                dead.headers().lastHeader("tracefold.source.topic").value(),
+                StandardCharsets.UTF_8))
         .isEqualTo(Topics.SPANS.name());
     advance(WINDOW);
     assertThat(completed.readKeyValue().key).isEqualTo("p1/" + TRACE_A);
@@ -231,7 +269,13 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     assertThat(completed.readValuesToList()).hasSize(2);
     assertThat(registry.get("tracefold.completion.buffered.traces").gauge().value()).isEqualTo(0.0);
     assertThat(registry.get("tracefold.completion.buffered.spans").gauge().value()).isEqualTo(0.0);
-    assertThat(registry.get("tracefold.completion.completions").tag("reason", "QUIET").counter().count()).isEqualTo(2.0);
+    assertThat(
+            registry
+                .get("tracefold.completion.completions")
+                .tag("reason", "QUIET")
+                .counter()
+                .count())
+        .isEqualTo(2.0);
   }
 
   @Test
@@ -277,7 +321,9 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     CompletedTrace third = completed.readValue();
     assertThat(third.getRevision()).isEqualTo(3);
     assertThat(third.getPartial()).isTrue();
-    assertThat(third.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a3", "00000000000000a4");
+    assertThat(third.getSpans())
+        .extracting(Span::getSpanId)
+        .containsExactly("00000000000000a3", "00000000000000a4");
   }
 
   @Test
@@ -289,29 +335,49 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     advance(Duration.ofMinutes(30));
     java.util.TreeMap<Instant, Span> backlog = new java.util.TreeMap<>();
     for (int i = 0; i <= 90; i++) {
-      backlog.put(T0.plusSeconds(10L * i).plusMillis(1),
+      backlog.put(
+          T0.plusSeconds(10L * i).plusMillis(1),
           span("busy", TRACE_B.replace('1', 'f'), String.format("00000000000f%04d", i), null, i));
     }
     backlog.put(T0, span("p1", TRACE_A, "00000000000000a1", null, 100));
-    backlog.put(T0.plus(Duration.ofMinutes(4)), span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200));
+    backlog.put(
+        T0.plus(Duration.ofMinutes(4)),
+        span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200));
     backlog.put(T0.plus(Duration.ofMinutes(1)), span("p1", TRACE_B, "00000000000000b1", null, 100));
-    backlog.put(T0.plus(Duration.ofMinutes(7)), span("p1", TRACE_B, "00000000000000b2", "00000000000000b1", 200));
-    backlog.forEach((ingestTime, span) -> {
-      send(span, ingestTime);
-      advance(Duration.ofSeconds(30));
-    });
+    backlog.put(
+        T0.plus(Duration.ofMinutes(7)),
+        span("p1", TRACE_B, "00000000000000b2", "00000000000000b1", 200));
+    backlog.forEach(
+        (ingestTime, span) -> {
+          send(span, ingestTime);
+          advance(Duration.ofSeconds(30));
+        });
     List<TestRecord<String, CompletedTrace>> emitted = completed.readRecordsToList();
-    List<CompletedTrace> a = emitted.stream().filter(r -> r.key().equals("p1/" + TRACE_A)).map(TestRecord::value).toList();
-    List<CompletedTrace> b = emitted.stream().filter(r -> r.key().equals("p1/" + TRACE_B)).map(TestRecord::value).toList();
+    List<CompletedTrace> a =
+        emitted.stream()
+            .filter(r -> r.key().equals("p1/" + TRACE_A))
+            .map(TestRecord::value)
+            .toList();
+    List<CompletedTrace> b =
+        emitted.stream()
+            .filter(r -> r.key().equals("p1/" + TRACE_B))
+            .map(TestRecord::value)
+            .toList();
     assertThat(a).as("A's spans arrived 4 minutes apart: one revision").hasSize(1);
-    assertThat(a.get(0).getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1", "00000000000000a2");
-    assertThat(a.get(0).getLastArrivalEpochMillis()).isEqualTo(T0.plus(Duration.ofMinutes(4)).toEpochMilli());
+    assertThat(a.get(0).getSpans())
+        .extracting(Span::getSpanId)
+        .containsExactly("00000000000000a1", "00000000000000a2");
+    assertThat(a.get(0).getLastArrivalEpochMillis())
+        .isEqualTo(T0.plus(Duration.ofMinutes(4)).toEpochMilli());
     assertThat(b).as("B's spans arrived 6 minutes apart: two revisions").hasSize(2);
     assertThat(b.get(0).getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000b1");
     assertThat(b.get(1).getRevision()).isEqualTo(2);
-    assertThat(b.get(1).getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000b1", "00000000000000b2");
+    assertThat(b.get(1).getSpans())
+        .extracting(Span::getSpanId)
+        .containsExactly("00000000000000b1", "00000000000000b2");
     assertThat(registry.get("tracefold.completion.clock.behind").gauge().value())
-        .as("seconds the completion clock is behind the wall clock").isGreaterThan(30 * 60);
+        .as("seconds the completion clock is behind the wall clock")
+        .isGreaterThan(30 * 60);
   }
 
   @Test
@@ -333,7 +399,9 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     assertThat(completed.isEmpty()).as("no newer input, and not caught up").isTrue();
     send(span("p1", TRACE_B, "00000000000000b1", null, 100));
     advance(Duration.ofSeconds(1));
-    assertThat(completed.readKeyValue().key).as("input time moved past A's deadline").isEqualTo("p1/" + TRACE_A);
+    assertThat(completed.readKeyValue().key)
+        .as("input time moved past A's deadline")
+        .isEqualTo("p1/" + TRACE_A);
   }
 
   @Test
@@ -342,7 +410,9 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     send(span("p1", TRACE_A, "00000000000000a1", null, 100));
     send(span("p1", TRACE_B, "00000000000000b1", null, 100), now.plus(Duration.ofHours(2)));
     advance(Duration.ofSeconds(1));
-    assertThat(completed.isEmpty()).as("a producer clock two hours ahead completes nothing").isTrue();
+    assertThat(completed.isEmpty())
+        .as("a producer clock two hours ahead completes nothing")
+        .isTrue();
     advance(WINDOW);
     assertThat(completed.readValuesToList()).hasSize(2);
   }
@@ -352,17 +422,26 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     start(settings(Map.of(), 10_000, 1 << 20));
     Span plain = span("p1", TRACE_A, "00000000000000a1", null, 100);
     spans.pipeInput(new TestRecord<>("p1/" + TRACE_A, plain, null, now));
-    byte[] corrupt = AvroSerde.of(Span.class).encode(span("p1", TRACE_A, "00000000000000a2", null, 200));
+    byte[] corrupt =
+        AvroSerde.of(Span.class).encode(span("p1", TRACE_A, "00000000000000a2", null, 200));
     java.util.Arrays.fill(corrupt, 10, corrupt.length, (byte) 0xff);
-    TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.SPANS.name(),
-        Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-    raw.pipeInput(new TestRecord<>(("p1/" + TRACE_A).getBytes(StandardCharsets.UTF_8), corrupt,
-        SpanHeaders.of("00000000000000a2", null), now));
+    TestInputTopic<byte[], byte[]> raw =
+        driver.createInputTopic(
+            Topics.SPANS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    raw.pipeInput(
+        new TestRecord<>(
+            ("p1/" + TRACE_A).getBytes(StandardCharsets.UTF_8),
+            corrupt,
+            SpanHeaders.of("00000000000000a2", null),
+            now));
     advance(WINDOW);
     CompletedTrace trace = completed.readValue();
     assertThat(trace.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1");
-    TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(Topics.SPANS_DLQ.name(),
-        Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    TestOutputTopic<byte[], byte[]> dlq =
+        driver.createOutputTopic(
+            Topics.SPANS_DLQ.name(),
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
     assertThat(dlq.readRecord().value()).isEqualTo(corrupt);
   }
 
@@ -373,16 +452,21 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     advance(Duration.ofHours(1));
     send(span("p1", TRACE_A, "00000000000000a1", null, 100), T0);
     send(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200), T0.plus(WINDOW));
-    send(span("p1", TRACE_A, "00000000000000a3", "00000000000000a1", 300), T0.plus(WINDOW).plusSeconds(10));
+    send(
+        span("p1", TRACE_A, "00000000000000a3", "00000000000000a1", 300),
+        T0.plus(WINDOW).plusSeconds(10));
     List<CompletedTrace> first = completed.readValuesToList();
     assertThat(first).hasSize(1);
-    assertThat(first.get(0).getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1");
+    assertThat(first.get(0).getSpans())
+        .extracting(Span::getSpanId)
+        .containsExactly("00000000000000a1");
     assertThat(first.get(0).getCompletionReason()).isEqualTo(CompletionReason.QUIET);
     caughtUp = true; // the backlog is processed
     advance(Duration.ofMinutes(11));
     CompletedTrace second = completed.readValue();
     assertThat(second.getRevision()).isEqualTo(2);
-    assertThat(second.getSpans()).extracting(Span::getSpanId)
+    assertThat(second.getSpans())
+        .extracting(Span::getSpanId)
         .containsExactly("00000000000000a1", "00000000000000a2", "00000000000000a3");
   }
 }

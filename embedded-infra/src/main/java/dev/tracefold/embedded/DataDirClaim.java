@@ -67,7 +67,11 @@ final class DataDirClaim implements AutoCloseable {
     if (acquired == null) {
       ch.close();
       throw new IllegalStateException(
-          dir + " is locked by another process (" + lockFile + "): is another " + what
+          dir
+              + " is locked by another process ("
+              + lockFile
+              + "): is another "
+              + what
               + " running on it?");
     }
     channel = ch;

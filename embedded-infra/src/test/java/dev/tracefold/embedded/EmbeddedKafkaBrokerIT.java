@@ -8,8 +8,8 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,9 +67,12 @@ class EmbeddedKafkaBrokerIT {
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all"),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                first.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
             new StringSerializer(),
             new StringSerializer())) {
       for (String value : values) {
@@ -81,9 +84,12 @@ class EmbeddedKafkaBrokerIT {
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-tx-" + UUID.randomUUID(),
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                first.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "it-tx-" + UUID.randomUUID(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                30_000),
             new StringSerializer(),
             new StringSerializer())) {
       producer.initTransactions();

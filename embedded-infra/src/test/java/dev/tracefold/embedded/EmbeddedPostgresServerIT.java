@@ -35,7 +35,8 @@ class EmbeddedPostgresServerIT {
     EmbeddedPostgresServer first =
         EmbeddedPostgresServer.builder().dataDir(dataDir).serverConfig("fsync", "on").build();
     first.start();
-    assertThat(first.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:" + first.port() + "/postgres");
+    assertThat(first.jdbcUrl())
+        .isEqualTo("jdbc:postgresql://localhost:" + first.port() + "/postgres");
     try (Connection c = connect(first);
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE trace (id text PRIMARY KEY, spans int NOT NULL)");
@@ -84,7 +85,8 @@ class EmbeddedPostgresServerIT {
       assertThat(server.port()).isEqualTo(port);
       try (Connection c = connect(server);
           Statement s = c.createStatement()) {
-        assertThat(queryString(s, "SELECT current_setting('port')")).isEqualTo(String.valueOf(port));
+        assertThat(queryString(s, "SELECT current_setting('port')"))
+            .isEqualTo(String.valueOf(port));
       }
     }
   }
@@ -116,7 +118,8 @@ class EmbeddedPostgresServerIT {
     }
     assertThat(PostgresProcesses.running()).as("orphaned postmaster").isNotEmpty();
 
-    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().dataDir(dataDir).build()) {
+    try (EmbeddedPostgresServer server =
+        EmbeddedPostgresServer.builder().dataDir(dataDir).build()) {
       server.start();
       try (Connection c = connect(server);
           Statement s = c.createStatement()) {
@@ -140,14 +143,18 @@ class EmbeddedPostgresServerIT {
 
     // Giving up while PostgreSQL is still starting: what was launched is stopped.
     EmbeddedPostgresServer impatient =
-        EmbeddedPostgresServer.builder().dataDir(dataDir).startupTimeout(Duration.ofMillis(1)).build();
+        EmbeddedPostgresServer.builder()
+            .dataDir(dataDir)
+            .startupTimeout(Duration.ofMillis(1))
+            .build();
     assertThatThrownBy(impatient::start)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("failed to start");
     assertThat(PostgresProcesses.running()).isEmpty();
 
     // The directory is free again (the initdb'd cluster is kept).
-    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().dataDir(dataDir).build()) {
+    try (EmbeddedPostgresServer server =
+        EmbeddedPostgresServer.builder().dataDir(dataDir).build()) {
       server.start();
     }
   }

@@ -15,7 +15,8 @@ public final class OrphaningPostgresMain {
   private OrphaningPostgresMain() {}
 
   public static void main(String[] args) throws Exception {
-    EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().dataDir(Path.of(args[0])).build();
+    EmbeddedPostgresServer server =
+        EmbeddedPostgresServer.builder().dataDir(Path.of(args[0])).build();
     server.start();
     try (Connection c =
             DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * /metrics} and {@code /health} beside the native endpoints (port {@link
  * GatewaySettings#apiPort()}). A thin shell: the ingest core and the transports are separate
  * classes that tests drive directly; it builds the ingest meters ({@link IngestMetrics}, {@link
- * AuthMetrics}) once and hands them to every transport. The read API is trace-api's; a process
- * that runs both (standalone) can mount its routes on the API port ({@link HttpRoutes}).
+ * AuthMetrics}) once and hands them to every transport. The read API is trace-api's; a process that
+ * runs both (standalone) can mount its routes on the API port ({@link HttpRoutes}).
  *
  * <p>{@code /health} reports the gateway's checks {@code kafka} (the producer is open and the
  * latest request's spans were acknowledged) and {@code store} (PostgreSQL answers), then any extra

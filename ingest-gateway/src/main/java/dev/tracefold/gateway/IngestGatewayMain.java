@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Runs the ingest gateway on its own: loads the configuration ({@code tracefold.gateway.*}, {@code
  * tracefold.kafka.*}, {@code tracefold.store.*}, each overridable by environment variables),
  * creates the topics if missing, opens the trace store (for its API keys), starts the gateway, and
- * closes everything on JVM shutdown. The read API and its jobs (retention, the score-pending
- * gauge) run in trace-api's process.
+ * closes everything on JVM shutdown. The read API and its jobs (retention, the score-pending gauge)
+ * run in trace-api's process.
  */
 public final class IngestGatewayMain {
   private static final Logger log = LoggerFactory.getLogger(IngestGatewayMain.class);
@@ -48,12 +48,7 @@ public final class IngestGatewayMain {
     try {
       gateway =
           IngestGateway.start(
-              settings,
-              tenancy,
-              kafka,
-              store,
-              registry,
-              List.of(kafkaMonitor.healthCheck()));
+              settings, tenancy, kafka, store, registry, List.of(kafkaMonitor.healthCheck()));
     } catch (RuntimeException e) {
       kafkaMonitor.close();
       store.close();

@@ -92,7 +92,12 @@ class GatewayTenancyIT {
                     Map.of("limited", new RateLimit(1, 0))));
     gateway =
         IngestGateway.start(
-            GatewaySettings.defaults().withPorts(0, 0, 0), tenancy, kafka, store, registry, List.of());
+            GatewaySettings.defaults().withPorts(0, 0, 0),
+            tenancy,
+            kafka,
+            store,
+            registry,
+            List.of());
     reader = new SpanTopicReader(broker.bootstrapServers());
   }
 

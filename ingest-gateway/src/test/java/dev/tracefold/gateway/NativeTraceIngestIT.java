@@ -360,7 +360,8 @@ class NativeTraceIngestIT {
     HttpResponse<String> text = post(gateway, "/api/v1/traces", "text/plain", utf8("{}"), Map.of());
     HttpResponse<String> unknownFile = postMultipart(gateway, "traces.txt", utf8("{}"), Map.of());
     HttpResponse<String> noKey =
-        post(gateway, "/api/v1/traces", "application/json", utf8("{}"), Map.of("Authorization", ""));
+        post(
+            gateway, "/api/v1/traces", "application/json", utf8("{}"), Map.of("Authorization", ""));
     HttpResponse<String> badKey =
         postMultipart(
             gateway,
@@ -449,9 +450,19 @@ class NativeTraceIngestIT {
     String second = "{\"id\": \"" + refusedId + "\", \"name\": \"second\"}";
 
     HttpResponse<String> admitted =
-        post(gateway, "/api/v1/traces", "application/json", utf8(first), Map.of("Authorization", auth));
+        post(
+            gateway,
+            "/api/v1/traces",
+            "application/json",
+            utf8(first),
+            Map.of("Authorization", auth));
     HttpResponse<String> refused =
-        post(gateway, "/api/v1/traces", "application/json", utf8(second), Map.of("Authorization", auth));
+        post(
+            gateway,
+            "/api/v1/traces",
+            "application/json",
+            utf8(second),
+            Map.of("Authorization", auth));
     HttpResponse<String> refusedUpload =
         postMultipart(gateway, "more.jsonl", utf8(second + "\n"), Map.of("Authorization", auth));
 

@@ -74,6 +74,7 @@ class OtlpGrpcIngestIT {
   private static ManagedChannel channel;
   private static String grpcKey;
   private static String limitedKey;
+
   /** {@link #channel} with {@code authorization: Bearer <grpcKey>} on every call. */
   private static Channel authed;
 
@@ -110,7 +111,8 @@ class OtlpGrpcIngestIT {
     Metadata metadata = new Metadata();
     metadata.put(
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
-    return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
   }
 
   @AfterAll
@@ -251,7 +253,8 @@ class OtlpGrpcIngestIT {
             StatusRuntimeException.class,
             () ->
                 limited.export(
-                    request(span("second", "8888888888888889", null).setTraceId(hex(refusedTrace)))));
+                    request(
+                        span("second", "8888888888888889", null).setTraceId(hex(refusedTrace)))));
 
     assertThat(error).isNotNull();
     assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);

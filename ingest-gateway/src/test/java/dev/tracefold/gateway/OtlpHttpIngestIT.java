@@ -488,8 +488,7 @@ class OtlpHttpIngestIT {
             "tracefold_gateway_requests_total{protocol=\"otlp-http-protobuf\",status=\"200\"}")
         .contains(
             "tracefold_gateway_ingest_latency_seconds_count{protocol=\"otlp-http-protobuf\"}");
-    assertThat(get(gateway.apiPort(), "/api/v1/schemas/trace.schema.json"))
-        .contains("\"$schema\"");
+    assertThat(get(gateway.apiPort(), "/api/v1/schemas/trace.schema.json")).contains("\"$schema\"");
     String health = get(gateway.apiPort(), "/health");
     assertThat(health)
         .contains("\"status\":\"UP\"")

@@ -49,10 +49,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>store the records' revisions with {@link TraceStore#writeCompleted(List,
- *       java.util.function.Function)} (one database transaction for the distinct traces of a
- *       group, up to {@link SinkSettings#completedWriteConcurrency()} groups at once, idempotent),
- *       which stores each revision and, with the trace as stored, asks the {@link RuleEvaluator}
- *       which rules fire and which annotation queues take it, recording the triggers (their ids are
+ *       java.util.function.Function)} (one database transaction for the distinct traces of a group,
+ *       up to {@link SinkSettings#completedWriteConcurrency()} groups at once, idempotent), which
+ *       stores each revision and, with the trace as stored, asks the {@link RuleEvaluator} which
+ *       rules fire and which annotation queues take it, recording the triggers (their ids are
  *       deterministic per rule, trace and revision: {@link Triggers#triggerId}) in the same
  *       transaction;
  *   <li>then, in one Kafka transaction, send the triggers the store returns (key {@code
@@ -102,11 +102,15 @@ final class CompletedTraceWriter extends SinkWorker {
   private final Consumer<byte[], byte[]> consumer;
   private final KafkaClientMetrics consumerMetrics;
   private TriggerProducer producer; // only touched by the worker thread
+
   /** Stores the traces of a poll concurrently; null when the concurrency is 1. */
   private final ExecutorService writers;
+
   private final CrashPoints crashPoints;
+
   /** The batch being stored; only touched by the worker thread. */
   private ConsumerRecords<byte[], byte[]> polled;
+
   /** Whether a Kafka transaction may be open; only touched by the worker thread. */
   private boolean inTransaction;
 
@@ -283,7 +287,8 @@ final class CompletedTraceWriter extends SinkWorker {
         CompletedTrace trace = decode(record);
         traces.add(trace);
         positions.put(
-            trace, new Triggers.RecordPosition(record.topic(), record.partition(), record.offset()));
+            trace,
+            new Triggers.RecordPosition(record.topic(), record.partition(), record.offset()));
       } catch (SerializationException | IllegalArgumentException e) {
         rejected++;
         logRejected(record, "cannot be decoded", e);
@@ -328,8 +333,8 @@ final class CompletedTraceWriter extends SinkWorker {
   }
 
   /**
-   * Writes the records' revisions and triggers to the store one at a time (one database
-   * transaction each), skipping the records that cannot be stored.
+   * Writes the records' revisions and triggers to the store one at a time (one database transaction
+   * each), skipping the records that cannot be stored.
    */
   private StoredBatch storeInOrder(List<ConsumerRecord<byte[], byte[]>> records) {
     List<EvaluationTrigger> triggers = new ArrayList<>();
@@ -376,8 +381,6 @@ final class CompletedTraceWriter extends SinkWorker {
     }
     return new StoredBatch(triggers, written, stale, rejected);
   }
-
-
 
   private static void logRejected(ConsumerRecord<byte[], byte[]> record, String why, Exception e) {
     log.error(
@@ -481,5 +484,4 @@ final class CompletedTraceWriter extends SinkWorker {
       producer = null;
     }
   }
-
 }

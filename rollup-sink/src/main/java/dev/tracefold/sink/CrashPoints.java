@@ -11,15 +11,15 @@ interface CrashPoints {
   /** The points. */
   enum Point {
     /**
-     * The completed-trace writer stored a batch (revisions, fired triggers, queue items) but has not
-     * begun its Kafka transaction.
+     * The completed-trace writer stored a batch (revisions, fired triggers, queue items) but has
+     * not begun its Kafka transaction.
      */
     COMPLETED_AFTER_DATABASE_COMMIT,
     /** It sent the batch's triggers and offsets in a Kafka transaction it has not committed. */
     COMPLETED_BEFORE_KAFKA_COMMIT,
     /**
-     * The turn-last scheduler claimed due triggers and recorded them as fired, but has not begun its
-     * Kafka transaction.
+     * The turn-last scheduler claimed due triggers and recorded them as fired, but has not begun
+     * its Kafka transaction.
      */
     LAST_TURN_AFTER_CLAIM,
     /** It committed the Kafka transaction (triggers and marker) but has not advanced its marker. */

@@ -13,8 +13,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class KafkaClients {
   /**
    * {@code fetch.min.bytes} of a {@link #batchingConsumer}: 1 MiB, about 1,000 compressed spans of
-   * agent traces (the default {@code max-poll-records} is 2,000), so under load a fetch returns full
-   * and otherwise after the batch wait.
+   * agent traces (the default {@code max-poll-records} is 2,000), so under load a fetch returns
+   * full and otherwise after the batch wait.
    */
   static final int BATCH_MIN_BYTES = 1 << 20;
 
@@ -43,7 +43,11 @@ final class KafkaClients {
    * #BATCH_MIN_BYTES} are ready (a backlog returns at once): fewer, larger polls.
    */
   static Map<String, Object> batchingConsumer(
-      KafkaSettings kafka, String groupId, String clientId, int maxPollRecords, Duration batchWait) {
+      KafkaSettings kafka,
+      String groupId,
+      String clientId,
+      int maxPollRecords,
+      Duration batchWait) {
     Map<String, Object> config = consumer(kafka, groupId, clientId, maxPollRecords);
     if (!batchWait.isZero()) {
       config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, BATCH_MIN_BYTES);

@@ -25,26 +25,27 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>on start and after any failure: a new transactional producer ({@code transactional.id} =
  *       {@link SinkSettings#lastTurnTransactionalId()}), whose {@code initTransactions} aborts or
- *       completes a transaction an earlier incarnation left open; then the marker {@code c} is read:
- *       the offset committed by group {@link SinkSettings#lastTurnMarkerGroupId()} on {@code
+ *       completes a transaction an earlier incarnation left open; then the marker {@code c} is
+ *       read: the offset committed by group {@link SinkSettings#lastTurnMarkerGroupId()} on {@code
  *       tracefold.evaluation.triggers} partition 0 (read by a {@code read_committed} consumer of
  *       that group, which never subscribes; 0 when none);
  *   <li>each round: {@link PendingTriggerStore#claim} with sequence {@code c} (drops claims below
  *       {@code c}, re-claims those at or above it, claims the due ones and records them as fired);
  *       then one Kafka transaction sends them (key {@code projectId/traceId}) and commits offset
  *       {@code c + 1} for the marker group ({@code sendOffsetsToTransaction} with that consumer's
- *       group metadata, which has no generation: no consumer ever joins the group); then {@code c = c + 1} and the published claims are deleted.
+ *       group metadata, which has no generation: no consumer ever joins the group); then {@code c =
+ *       c + 1} and the published claims are deleted.
  * </ol>
  *
  * <p><b>Why a trigger is published once.</b> A claim at {@code c} becomes visible to {@code
  * read_committed} readers in the same Kafka transaction as marker {@code c + 1}. If that
- * transaction aborts, or the instance dies before, during or after it, the marker and the
- * triggers go together: after the restart, marker {@code c + 1} means the claims at {@code c}
- * were published (they are dropped, not sent again); marker {@code c} means they were not (they are
- * re-claimed and sent). A zombie incarnation cannot commit after a new one started: {@code
- * initTransactions} fenced its producer epoch. The same instance id must therefore never run twice
- * at once (as for the completed-trace writer); claims of an instance that never comes back stay in
- * the table, recorded as fired but unpublished, until an instance with its id starts.
+ * transaction aborts, or the instance dies before, during or after it, the marker and the triggers
+ * go together: after the restart, marker {@code c + 1} means the claims at {@code c} were published
+ * (they are dropped, not sent again); marker {@code c} means they were not (they are re-claimed and
+ * sent). A zombie incarnation cannot commit after a new one started: {@code initTransactions}
+ * fenced its producer epoch. The same instance id must therefore never run twice at once (as for
+ * the completed-trace writer); claims of an instance that never comes back stay in the table,
+ * recorded as fired but unpublished, until an instance with its id starts.
  *
  * <p>A due trigger whose rule was deleted, disabled or changed to another turn is dropped unfired.
  * Thread-safety: {@link #run()} runs on one thread; {@link #close()} may be called from any.
@@ -134,8 +135,7 @@ final class LastTurnScheduler extends SinkWorker {
     producer.beginTransaction();
     due.forEach(producer::send);
     producer.sendOffsetsToTransaction(
-        Map.of(MARKER_PARTITION, new OffsetAndMetadata(marker + 1)),
-        markerGroup.groupMetadata());
+        Map.of(MARKER_PARTITION, new OffsetAndMetadata(marker + 1)), markerGroup.groupMetadata());
     producer.commitTransaction();
     crashPoints.reached(CrashPoints.Point.LAST_TURN_AFTER_KAFKA_COMMIT);
     marker++;
@@ -152,8 +152,8 @@ final class LastTurnScheduler extends SinkWorker {
 
   /**
    * A consumer of the marker group that never subscribes: its {@code groupMetadata()} (no
-   * generation, no member id) lets the producer commit offsets for the group, and {@code
-   * committed} reads them back ({@code read_committed}: waits for a pending transactional commit).
+   * generation, no member id) lets the producer commit offsets for the group, and {@code committed}
+   * reads them back ({@code read_committed}: waits for a pending transactional commit).
    */
   private Consumer<byte[], byte[]> newMarkerGroupMember() {
     Map<String, Object> config =

@@ -129,8 +129,8 @@ public final class RollupSink implements AutoCloseable {
 
   /**
    * Health checks for {@code /health}: {@code rollup-sink-spans}, {@code rollup-sink-traces} and
-   * {@code rollup-sink-last-turn} (the worker is running and its last batch or round succeeded)
-   * and {@code store} (PostgreSQL answers).
+   * {@code rollup-sink-last-turn} (the worker is running and its last batch or round succeeded) and
+   * {@code store} (PostgreSQL answers).
    */
   public List<HealthCheck> healthChecks() {
     return List.of(

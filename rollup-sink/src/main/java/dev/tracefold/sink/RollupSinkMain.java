@@ -87,7 +87,10 @@ public final class RollupSinkMain {
     }
   }
 
-  /** A started rollup sink process; {@link #close()} stops the ops server, lag monitor, sink and store. */
+  /**
+   * A started rollup sink process; {@link #close()} stops the ops server, lag monitor, sink and
+   * store.
+   */
   record Running(OpsServer ops, KafkaLagMonitor lag, RollupSink sink, TraceStore store)
       implements AutoCloseable {
     @Override

@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The enabled evaluation rules and annotation queues of every project, read from the store on
- * start and again every {@link SinkSettings#rulesRefreshInterval()} on its own thread ({@code
+ * The enabled evaluation rules and annotation queues of every project, read from the store on start
+ * and again every {@link SinkSettings#rulesRefreshInterval()} on its own thread ({@code
  * tracefold-sink-rules}), so that a change made through the API applies within that interval,
  * without a restart. A failed refresh keeps the previous snapshot and is logged. Each filter is
  * parsed when read ({@link TraceFilterParams}: a relative {@code time_range} counts back from that
@@ -126,7 +126,8 @@ final class RuleCache implements AutoCloseable {
             next.put(
                 project,
                 new ProjectSelectors(
-                    List.copyOf(list), List.copyOf(queuesByProject.getOrDefault(project, List.of())))));
+                    List.copyOf(list),
+                    List.copyOf(queuesByProject.getOrDefault(project, List.of())))));
     queuesByProject.forEach(
         (project, list) ->
             next.putIfAbsent(project, new ProjectSelectors(List.of(), List.copyOf(list))));

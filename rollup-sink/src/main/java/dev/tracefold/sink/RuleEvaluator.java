@@ -71,9 +71,7 @@ final class RuleEvaluator {
           long due = now + rule.lastDelayMillis();
           triggers.add(
               new DecidedTrigger(
-                  Triggers.of(ruleId, stored.rollup(), revision, position, due),
-                  rule.turn(),
-                  due));
+                  Triggers.of(ruleId, stored.rollup(), revision, position, due), rule.turn(), due));
         }
       }
     }

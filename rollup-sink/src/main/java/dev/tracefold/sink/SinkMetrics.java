@@ -132,8 +132,7 @@ final class SinkMetrics {
    * @param rejected records skipped (undecodable, invalid, refused)
    * @param triggers the triggers committed with it
    */
-  void completedCommitted(
-      int written, int stale, int rejected, List<EvaluationTrigger> triggers) {
+  void completedCommitted(int written, int stale, int rejected, List<EvaluationTrigger> triggers) {
     completedWritten.increment(written);
     staleRevisionsSkipped.increment(stale);
     completedRejected.increment(rejected);

@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param maxPollRecords most span records per poll (one database transaction each)
  * @param spanBatchWait longest the broker holds the span writer's fetch to fill a batch (its
  *     consumer's {@code fetch.max.wait.ms}, with a {@code fetch.min.bytes} no batch of the default
- *     size reaches first): fewer, larger batches mean fewer updates of each in-progress trace's row,
- *     at the price of that much delay before spans are visible; zero returns what is there at once
+ *     size reaches first): fewer, larger batches mean fewer updates of each in-progress trace's
+ *     row, at the price of that much delay before spans are visible; zero returns what is there at
+ *     once
  * @param completedMaxPollRecords most completed-trace records per poll (one Kafka transaction each)
  * @param completedWriteConcurrency how many groups (by trace) the completed-trace writer splits a
  *     poll into and stores at once (each group in one database transaction; revisions of one trace

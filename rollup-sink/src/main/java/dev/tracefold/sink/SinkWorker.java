@@ -9,13 +9,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loop every sink worker runs on its own thread: {@link #start()}, then {@link #cycle()} until
- * {@link #close()}. A cycle that throws is counted, reported ({@link
- * #status()}: retrying), logged (the first failure with its stack trace, repeats in one line),
- * undone by {@link #afterFailure} and retried after {@code retryBackoff}; the first cycle that
- * succeeds again logs the recovery. A failure {@link #isFatal} stops the worker (status failed,
- * logged as an error), as does any {@link Error} (a crash point in tests). A {@link WakeupException}
- * ends the worker quietly when {@link #close()} caused it, else as a failure. {@link #stop()} runs
- * last, whatever ended the loop.
+ * {@link #close()}. A cycle that throws is counted, reported ({@link #status()}: retrying), logged
+ * (the first failure with its stack trace, repeats in one line), undone by {@link #afterFailure}
+ * and retried after {@code retryBackoff}; the first cycle that succeeds again logs the recovery. A
+ * failure {@link #isFatal} stops the worker (status failed, logged as an error), as does any {@link
+ * Error} (a crash point in tests). A {@link WakeupException} ends the worker quietly when {@link
+ * #close()} caused it, else as a failure. {@link #stop()} runs last, whatever ended the loop.
  *
  * <p>Thread-safety: {@link #run()} runs on one thread; {@link #close()} may be called from any.
  */
@@ -51,8 +50,8 @@ abstract class SinkWorker implements Runnable, AutoCloseable {
   abstract Duration cycle() throws InterruptedException;
 
   /**
-   * Undoes what a failed cycle left behind (rewind the consumer, abort or replace a producer) before
-   * the pause; a fatal failure thrown here stops the worker.
+   * Undoes what a failed cycle left behind (rewind the consumer, abort or replace a producer)
+   * before the pause; a fatal failure thrown here stops the worker.
    */
   abstract void afterFailure(RuntimeException failure);
 

@@ -67,6 +67,7 @@ final class SpanWriter extends SinkWorker {
   private final Producer<byte[], byte[]> dlqProducer;
   private final DeadLetters deadLetters;
   private final List<KafkaClientMetrics> clientMetrics;
+
   /** The batch being written; only touched by the worker thread. */
   private ConsumerRecords<byte[], byte[]> polled;
 

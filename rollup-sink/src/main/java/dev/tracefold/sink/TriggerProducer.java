@@ -12,21 +12,21 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A transactional producer of {@code tracefold.evaluation.triggers} (key {@code
- * projectId/traceId}, value the Avro trigger), with its {@code kafka_producer_*} meters bound while
- * it is open. The completed-trace writer and the turn-last scheduler each own one. Not
- * thread-safe: one worker thread uses it.
+ * A transactional producer of {@code tracefold.evaluation.triggers} (key {@code projectId/traceId},
+ * value the Avro trigger), with its {@code kafka_producer_*} meters bound while it is open. The
+ * completed-trace writer and the turn-last scheduler each own one. Not thread-safe: one worker
+ * thread uses it.
  */
 final class TriggerProducer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TriggerProducer.class);

@@ -40,8 +40,7 @@ public final class Triggers {
       RecordPosition position,
       long firedEpochMillis) {
     return EvaluationTrigger.newBuilder()
-        .setTriggerId(
-            triggerId(ruleId, rollup.getProjectId(), rollup.getTraceId(), revision))
+        .setTriggerId(triggerId(ruleId, rollup.getProjectId(), rollup.getTraceId(), revision))
         .setRuleId(ruleId)
         .setProjectId(rollup.getProjectId())
         .setTraceId(rollup.getTraceId())

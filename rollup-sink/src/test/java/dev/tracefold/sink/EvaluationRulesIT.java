@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanStatus;
@@ -102,7 +101,8 @@ class EvaluationRulesIT {
     String project = newProject();
     EvaluationRule errors = rule(project, Map.of("status", List.of("ERROR")), 100, RuleTurn.EVERY);
     EvaluationRule gpt = rule(project, Map.of("models", List.of("gpt-4o")), 100, RuleTurn.EVERY);
-    EvaluationRule checkout = rule(project, Map.of("tags", List.of("checkout")), 100, RuleTurn.EVERY);
+    EvaluationRule checkout =
+        rule(project, Map.of("tags", List.of("checkout")), 100, RuleTurn.EVERY);
     EvaluationRule costly =
         rule(project, Map.of("min_cost_microcents", List.of("1500")), 100, RuleTurn.EVERY);
     EvaluationRule first = rule(project, Map.of(), 100, RuleTurn.FIRST);
@@ -338,8 +338,7 @@ class EvaluationRulesIT {
       value = CrashPoints.Point.class,
       names = {"COMPLETED_AFTER_DATABASE_COMMIT", "COMPLETED_BEFORE_KAFKA_COMMIT"})
   void aSinkCrashingBetweenTheDatabaseAndKafkaPublishesEachTriggerOnceAfterRestart(
-      CrashPoints.Point point)
-      throws Exception {
+      CrashPoints.Point point) throws Exception {
     String project = newProject();
     EvaluationRule every = rule(project, Map.of(), 100, RuleTurn.EVERY);
     String trace = completeOneTraceCrashingAt(project, point, 1);
@@ -467,8 +466,7 @@ class EvaluationRulesIT {
   }
 
   /** Waits for at least {@code expected} committed triggers; returns (rule id, revision) pairs. */
-  private static List<Tuple> awaitFired(
-      String project, String trace, int expected) {
+  private static List<Tuple> awaitFired(String project, String trace, int expected) {
     List<EvaluationTrigger> triggers =
         await()
             .atMost(WAIT)

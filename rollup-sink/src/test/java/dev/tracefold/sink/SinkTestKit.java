@@ -3,8 +3,6 @@ package dev.tracefold.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.schemas.CompletedTrace;
@@ -16,19 +14,11 @@ import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.topic.Topics;
 import dev.tracefold.schemas.topic.TraceKey;
-import dev.tracefold.service.HealthCheck;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.TopicProvisioner;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.StoredTrace;
-import dev.tracefold.store.TraceState;
 import dev.tracefold.store.TraceStore;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -58,14 +47,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real embedded Kafka broker (topics provisioned) and a real embedded PostgreSQL with a {@link
@@ -181,8 +163,7 @@ final class SinkTestKit implements AutoCloseable {
 
   // ---- reading ----
 
-  StoredTrace awaitTrace(
-      String project, String trace, Predicate<StoredTrace> condition) {
+  StoredTrace awaitTrace(String project, String trace, Predicate<StoredTrace> condition) {
     return await()
         .atMost(WAIT)
         .until(
@@ -374,6 +355,7 @@ final class SinkTestKit implements AutoCloseable {
         .setSpans(spans)
         .build();
   }
+
   /** Waits until both sink groups have committed offsets at the end of their topics. */
   void awaitGroupsCaughtUp(SinkSettings settings) {
     await()
@@ -383,5 +365,4 @@ final class SinkTestKit implements AutoCloseable {
                 caughtUp(settings.spansGroupId(), Topics.SPANS.name())
                     && caughtUp(settings.tracesGroupId(), Topics.COMPLETED_TRACES.name()));
   }
-
 }

@@ -14,8 +14,7 @@ class TriggerProducerTest {
     assertThat(TriggerProducer.isFatal(new ProducerFencedException("fenced"))).isTrue();
     assertThat(TriggerProducer.isFatal(new KafkaException(new ProducerFencedException("f"))))
         .isTrue();
-    assertThat(TriggerProducer.isFatal(new TransactionalIdAuthorizationException("no")))
-        .isTrue();
+    assertThat(TriggerProducer.isFatal(new TransactionalIdAuthorizationException("no"))).isTrue();
   }
 
   @Test

@@ -54,7 +54,8 @@ public final class Durations {
       }
     }
     try {
-      return ConfigFactory.parseString("d = \"" + trimmed.replace("\"", "") + "\"").getDuration("d");
+      return ConfigFactory.parseString("d = \"" + trimmed.replace("\"", "") + "\"")
+          .getDuration("d");
     } catch (ConfigException e) {
       throw new IllegalArgumentException(invalid(trimmed), e);
     }

@@ -5,7 +5,9 @@ package dev.tracefold.service;
  * thread-safe and answer quickly (they run on each {@code /health} request).
  */
 public interface HealthCheck {
-  /** Short stable name shown in {@code /health}, e.g. {@code kafka}, {@code store}, {@code streams}. */
+  /**
+   * Short stable name shown in {@code /health}, e.g. {@code kafka}, {@code store}, {@code streams}.
+   */
   String name();
 
   /** Checks now; must not throw (report a failure as {@link Result#down}). */

@@ -114,10 +114,14 @@ public final class KafkaLagMonitor implements AutoCloseable {
     Admin admin =
         Admin.create(
             Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "tracefold-lag-monitor",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis()));
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "tracefold-lag-monitor",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) CALL_TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) CALL_TIMEOUT.toMillis()));
     KafkaLagMonitor monitor =
         new KafkaLagMonitor(admin, List.copyOf(groupIds), registry, interval, Clock.systemUTC());
     monitor.scheduler.scheduleWithFixedDelay(

@@ -12,11 +12,15 @@ import java.util.Objects;
  * @param completedMaxMessageBytes {@code max.message.bytes} of {@code tracefold.traces.completed}
  */
 public record KafkaSettings(
-    String bootstrapServers, int partitions, short replicationFactor, int completedMaxMessageBytes) {
+    String bootstrapServers,
+    int partitions,
+    short replicationFactor,
+    int completedMaxMessageBytes) {
   public KafkaSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     if (partitions < 1) {
-      throw new IllegalArgumentException("tracefold.kafka.partitions must be >= 1, was " + partitions);
+      throw new IllegalArgumentException(
+          "tracefold.kafka.partitions must be >= 1, was " + partitions);
     }
   }
 

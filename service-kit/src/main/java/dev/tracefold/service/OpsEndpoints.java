@@ -36,7 +36,8 @@ public final class OpsEndpoints {
   /** Adds {@code /metrics} and {@code /health} to an Armeria server under construction. */
   public void addTo(ServerBuilder server) {
     server.service(
-        "/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK, PROMETHEUS_TEXT, registry.scrape()));
+        "/metrics",
+        (ctx, req) -> HttpResponse.of(HttpStatus.OK, PROMETHEUS_TEXT, registry.scrape()));
     server.service("/health", (ctx, req) -> health());
   }
 
@@ -59,6 +60,8 @@ public final class OpsEndpoints {
     body.put("status", allHealthy ? "UP" : "DOWN");
     body.set("checks", byName);
     return HttpResponse.of(
-        allHealthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, MediaType.JSON_UTF_8, body.toString());
+        allHealthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE,
+        MediaType.JSON_UTF_8,
+        body.toString());
   }
 }

@@ -24,7 +24,8 @@ public final class OpsServer implements AutoCloseable {
    *
    * @throws java.util.concurrent.CompletionException if the port cannot be bound
    */
-  public static OpsServer start(int port, PrometheusMeterRegistry registry, List<HealthCheck> checks) {
+  public static OpsServer start(
+      int port, PrometheusMeterRegistry registry, List<HealthCheck> checks) {
     var builder = Server.builder().http(port);
     new OpsEndpoints(registry, checks).addTo(builder);
     Server server = builder.build();

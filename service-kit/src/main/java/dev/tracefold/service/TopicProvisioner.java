@@ -46,7 +46,8 @@ public final class TopicProvisioner {
    */
   public static void ensureTopics(KafkaSettings settings) {
     try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
       Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (NewTopic topic : wanted(settings)) {
@@ -82,7 +83,8 @@ public final class TopicProvisioner {
   private static void ensureLogAppendTime(Admin admin)
       throws InterruptedException, ExecutionException, TimeoutException {
     ConfigResource spans = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SPANS.name());
-    Config config = admin.describeConfigs(List.of(spans)).all().get(60, TimeUnit.SECONDS).get(spans);
+    Config config =
+        admin.describeConfigs(List.of(spans)).all().get(60, TimeUnit.SECONDS).get(spans);
     ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
     if (type != null && LOG_APPEND_TIME.equals(type.value())) {
       return;
@@ -91,10 +93,7 @@ public final class TopicProvisioner {
         new AlterConfigOp(
             new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME),
             AlterConfigOp.OpType.SET);
-    admin
-        .incrementalAlterConfigs(Map.of(spans, List.of(set)))
-        .all()
-        .get(60, TimeUnit.SECONDS);
+    admin.incrementalAlterConfigs(Map.of(spans, List.of(set))).all().get(60, TimeUnit.SECONDS);
     log.info(
         "Set {}={} on the existing topic {} (was {}): quiet windows are measured on ingest time",
         TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
@@ -107,12 +106,16 @@ public final class TopicProvisioner {
     Map<String, String> common = Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, "zstd");
     Map<String, String> spans =
         Map.of(
-            TopicConfig.COMPRESSION_TYPE_CONFIG, "zstd",
-            TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME);
+            TopicConfig.COMPRESSION_TYPE_CONFIG,
+            "zstd",
+            TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+            LOG_APPEND_TIME);
     Map<String, String> completed =
         Map.of(
-            TopicConfig.COMPRESSION_TYPE_CONFIG, "zstd",
-            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.completedMaxMessageBytes()));
+            TopicConfig.COMPRESSION_TYPE_CONFIG,
+            "zstd",
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            Integer.toString(settings.completedMaxMessageBytes()));
     return List.of(
         topic(Topics.SPANS.name(), settings, spans),
         topic(Topics.COMPLETED_TRACES.name(), settings, completed),

@@ -25,7 +25,8 @@ class DurationsTest {
     assertThatThrownBy(() -> Durations.get(config, "tracefold.completion.quiet-window"))
         .isInstanceOf(ConfigException.BadValue.class)
         .hasMessageContaining("tracefold.completion.quiet-window")
-        .hasMessageContaining("'soon' is not a duration; use e.g. 300ms, 5s, 5m, 1h or ISO-8601 PT5M");
+        .hasMessageContaining(
+            "'soon' is not a duration; use e.g. 300ms, 5s, 5m, 1h or ISO-8601 PT5M");
   }
 
   @Test

@@ -12,15 +12,20 @@ class HealthProbeTest {
   @Test
   void healthyOnlyWhenTheUrlAnswers200() throws IOException {
     // the JDK's own server: starts in milliseconds
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/up", exchange -> {
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    server.createContext("/down", exchange -> {
-      exchange.sendResponseHeaders(503, -1);
-      exchange.close();
-    });
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/up",
+        exchange -> {
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    server.createContext(
+        "/down",
+        exchange -> {
+          exchange.sendResponseHeaders(503, -1);
+          exchange.close();
+        });
     server.start();
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
     try {

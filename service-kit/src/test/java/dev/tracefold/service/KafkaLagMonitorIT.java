@@ -35,7 +35,8 @@ class KafkaLagMonitorIT {
     try (broker) {
       KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), 2, (short) 1, 1 << 20);
       try (Admin admin =
-          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic("lagged", 2, (short) 1))).all().get();
         produce(broker, "lagged", 0, 7);
         produce(broker, "lagged", 1, 5);
@@ -52,7 +53,9 @@ class KafkaLagMonitorIT {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (KafkaLagMonitor monitor =
           KafkaLagMonitor.start(kafka, List.of("readers", "never-committed"), registry, INTERVAL)) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> monitor.lag("readers", "lagged").isPresent());
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> monitor.lag("readers", "lagged").isPresent());
         assertThat(monitor.lag("readers", "lagged")).isEqualTo(OptionalLong.of(4 + 5));
         assertThat(
                 registry
@@ -71,7 +74,9 @@ class KafkaLagMonitorIT {
         // first stale (the probe in flight waits up to 5 s), then the probe's own error
         await()
             .atMost(Duration.ofSeconds(30))
-            .until(() -> monitor.healthCheck().check().detail().startsWith("Kafka did not answer at "));
+            .until(
+                () ->
+                    monitor.healthCheck().check().detail().startsWith("Kafka did not answer at "));
         assertThat(monitor.healthCheck().check().healthy()).isFalse();
       }
     }

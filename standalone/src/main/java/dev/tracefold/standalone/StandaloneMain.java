@@ -14,10 +14,14 @@ public final class StandaloneMain {
     StandalonePipeline pipeline = StandalonePipeline.unstarted();
     CountDownLatch stopped = new CountDownLatch(1);
     // registered before anything starts: a SIGTERM during start-up stops what had started
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      pipeline.close();
-      stopped.countDown();
-    }, "tracefold-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  pipeline.close();
+                  stopped.countDown();
+                },
+                "tracefold-shutdown"));
     pipeline.startUp(ConfigFactory.load());
     stopped.await();
   }

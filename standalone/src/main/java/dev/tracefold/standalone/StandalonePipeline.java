@@ -34,14 +34,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline in one JVM: an embedded single-node KRaft broker and an embedded PostgreSQL
- * (unless external ones are configured), the completion stream, the rollup sink, the ingest
- * gateway and the trace API, sharing one Prometheus registry. The trace API's routes are mounted
- * on the gateway's API port ({@link TraceApi#routes}), so native traces, the read API, {@code
- * /metrics} and {@code /health} share one port as before the API was a service of its own; its
- * jobs (retention, the score-pending gauge) run here too. Used by {@link StandaloneMain} and the
- * end-to-end test.
- * {@link #close()} stops everything in reverse start order, PostgreSQL's processes included; it
- * is idempotent and thread-safe.
+ * (unless external ones are configured), the completion stream, the rollup sink, the ingest gateway
+ * and the trace API, sharing one Prometheus registry. The trace API's routes are mounted on the
+ * gateway's API port ({@link TraceApi#routes}), so native traces, the read API, {@code /metrics}
+ * and {@code /health} share one port as before the API was a service of its own; its jobs
+ * (retention, the score-pending gauge) run here too. Used by {@link StandaloneMain} and the
+ * end-to-end test. {@link #close()} stops everything in reverse start order, PostgreSQL's processes
+ * included; it is idempotent and thread-safe.
  */
 public final class StandalonePipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StandalonePipeline.class);
@@ -69,8 +68,8 @@ public final class StandalonePipeline implements AutoCloseable {
   }
 
   /**
-   * A pipeline that has started nothing yet: {@link StandaloneMain} registers its shutdown hook
-   * on it before {@link #startUp}, so that a SIGTERM during start-up stops what had started (the
+   * A pipeline that has started nothing yet: {@link StandaloneMain} registers its shutdown hook on
+   * it before {@link #startUp}, so that a SIGTERM during start-up stops what had started (the
    * embedded PostgreSQL is a child process that would otherwise outlive the JVM).
    */
   static StandalonePipeline unstarted() {
@@ -80,8 +79,8 @@ public final class StandalonePipeline implements AutoCloseable {
   /**
    * Starts every component, in dependency order.
    *
-   * @throws RuntimeException whatever a component throws on start, or {@link
-   *     IllegalStateException} if {@link #close()} was called meanwhile; what had started is closed
+   * @throws RuntimeException whatever a component throws on start, or {@link IllegalStateException}
+   *     if {@link #close()} was called meanwhile; what had started is closed
    */
   void startUp(Config config) {
     try {
@@ -113,10 +112,11 @@ public final class StandalonePipeline implements AutoCloseable {
     if (standalone.externalKafkaBootstrapServers().isPresent()) {
       kafka = kafka.withBootstrapServers(standalone.externalKafkaBootstrapServers().get());
     } else {
-      EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-          .dataDir(standalone.dataDir().resolve("kafka"))
-          .port(standalone.kafkaPort())
-          .build();
+      EmbeddedKafkaBroker broker =
+          EmbeddedKafkaBroker.builder()
+              .dataDir(standalone.dataDir().resolve("kafka"))
+              .port(standalone.kafkaPort())
+              .build();
       track(broker).start();
       kafka = kafka.withBootstrapServers(broker.bootstrapServers());
     }
@@ -125,17 +125,23 @@ public final class StandalonePipeline implements AutoCloseable {
     StoreSettings store = StoreSettings.from(config);
     Optional<String> externalStore = standalone.externalStoreJdbcUrl();
     if (externalStore.isEmpty()) {
-      EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder()
-          .dataDir(standalone.dataDir().resolve("postgres"))
-          .port(standalone.postgresPort())
-          // zonky turns these off for speed; a standalone store must survive an OS crash
-          .serverConfig("fsync", "on")
-          .serverConfig("synchronous_commit", "on")
-          // closed by this pipeline, after the services that write to it
-          .registerShutdownHook(false)
-          .build();
+      EmbeddedPostgresServer postgres =
+          EmbeddedPostgresServer.builder()
+              .dataDir(standalone.dataDir().resolve("postgres"))
+              .port(standalone.postgresPort())
+              // zonky turns these off for speed; a standalone store must survive an OS crash
+              .serverConfig("fsync", "on")
+              .serverConfig("synchronous_commit", "on")
+              // closed by this pipeline, after the services that write to it
+              .registerShutdownHook(false)
+              .build();
       track(postgres).start();
-      store = new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), store.maximumPoolSize());
+      store =
+          new StoreSettings(
+              postgres.jdbcUrl(),
+              postgres.username(),
+              postgres.password(),
+              store.maximumPoolSize());
     }
     storeJdbcUrl = store.jdbcUrl();
 
@@ -148,22 +154,37 @@ public final class StandalonePipeline implements AutoCloseable {
     if (!completion.stateDir().isAbsolute()) {
       completion = completion.withStateDir(standalone.dataDir().resolve("completion-state"));
     }
-    CompletionStream stream = CompletionStream.start(completion, kafka, registry, Duration.ofMinutes(2));
+    CompletionStream stream =
+        CompletionStream.start(completion, kafka, registry, Duration.ofMinutes(2));
     track(stream);
     SinkSettings sinkSettings = SinkSettings.from(config);
     RollupSink sink = RollupSink.start(sinkSettings, kafka, traceStore, registry);
     track(sink);
-    KafkaLagMonitor lag = KafkaLagMonitor.start(kafka,
-        List.of(completion.applicationId(), sinkSettings.spansGroupId(), sinkSettings.tracesGroupId()),
-        registry, KafkaLagMonitor.DEFAULT_INTERVAL);
+    KafkaLagMonitor lag =
+        KafkaLagMonitor.start(
+            kafka,
+            List.of(
+                completion.applicationId(),
+                sinkSettings.spansGroupId(),
+                sinkSettings.tracesGroupId()),
+            registry,
+            KafkaLagMonitor.DEFAULT_INTERVAL);
     track(lag);
     List<HealthCheck> checks = new ArrayList<>(stream.healthChecks());
     checks.addAll(sink.healthChecks());
     checks.add(lag.healthCheck());
-    gateway = IngestGateway.start(GatewaySettings.from(config), TenancySettings.from(config), kafka,
-        traceStore, registry, checks, List.of(TraceApi.routes(traceStore)));
+    gateway =
+        IngestGateway.start(
+            GatewaySettings.from(config),
+            TenancySettings.from(config),
+            kafka,
+            traceStore,
+            registry,
+            checks,
+            List.of(TraceApi.routes(traceStore)));
     track(gateway);
-    DevelopmentApiKey.Outcome devKey = DevelopmentApiKey.ensure(gateway.apiKeys(), standalone.dataDir());
+    DevelopmentApiKey.Outcome devKey =
+        DevelopmentApiKey.ensure(gateway.apiKeys(), standalone.dataDir());
     developmentApiKey = devKey.key();
     track(RetentionJob.start(traceStore, RetentionSettings.from(config)));
     // the trace API's jobs, as TraceApiMain runs them
@@ -172,16 +193,20 @@ public final class StandalonePipeline implements AutoCloseable {
     log.info("Tracefold standalone is running (data in {})", standalone.dataDir().toAbsolutePath());
     log.info("  OTLP/HTTP        http://localhost:{}/v1/traces", gateway.otlpHttpPort());
     log.info("  OTLP/gRPC        localhost:{} (TraceService/Export)", gateway.otlpGrpcPort());
-    log.info("  Native traces    http://localhost:{}/api/v1/traces, .../traces/upload", gateway.apiPort());
+    log.info(
+        "  Native traces    http://localhost:{}/api/v1/traces, .../traces/upload",
+        gateway.apiPort());
     log.info("  Read API         http://localhost:{}/api/v1/traces", gateway.apiPort());
     log.info("  Metrics, health  http://localhost:{}/metrics  /health", gateway.apiPort());
-    log.info("  Kafka            {} (topics tracefold.spans, tracefold.traces.completed, tracefold.evaluation.triggers)",
+    log.info(
+        "  Kafka            {} (topics tracefold.spans, tracefold.traces.completed, tracefold.evaluation.triggers)",
         kafkaBootstrapServers);
     log.info("  PostgreSQL       {}", storeJdbcUrl);
     log.info("  Quiet window     {}", completion.quietWindow());
     log.info("  API key          {} ({})", devKey.key().orElse("-"), devKey.note());
-    log.info("                   send it as 'Authorization: Bearer <key>';"
-        + " OTLP exporters: OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<key>");
+    log.info(
+        "                   send it as 'Authorization: Bearer <key>';"
+            + " OTLP exporters: OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<key>");
   }
 
   /** Bootstrap servers of the Kafka in use (embedded or external). */

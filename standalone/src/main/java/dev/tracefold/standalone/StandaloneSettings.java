@@ -32,6 +32,8 @@ public record StandaloneSettings(
   }
 
   private static Optional<String> optional(Config c, String path) {
-    return c.hasPath(path) && !c.getString(path).isBlank() ? Optional.of(c.getString(path)) : Optional.empty();
+    return c.hasPath(path) && !c.getString(path).isBlank()
+        ? Optional.of(c.getString(path))
+        : Optional.empty();
   }
 }

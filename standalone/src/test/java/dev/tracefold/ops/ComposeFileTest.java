@@ -31,12 +31,15 @@ class ComposeFileTest {
   @Test
   void tracefoldServicesAreRunnableModulesWhoseImageTheBuildConfiguresTaggedWithTheVersion() {
     assertThat(tracefoldServices().keySet())
-        .containsExactlyInAnyOrder("ingest-gateway", "completion-stream", "rollup-sink", "trace-api");
+        .containsExactlyInAnyOrder(
+            "ingest-gateway", "completion-stream", "rollup-sink", "trace-api");
     String version = RepositoryFiles.projectVersion();
     tracefoldServices()
         .forEach(
             (service, module) -> {
-              assertThat(ServiceModules.isRunnable(module)).as("module %s has a *Main", module).isTrue();
+              assertThat(ServiceModules.isRunnable(module))
+                  .as("module %s has a *Main", module)
+                  .isTrue();
               assertThat(ServiceModules.imagePorts(module))
                   .as("ports of the image module %s builds", module)
                   .isEqualTo(new TreeSet<>(ServiceModules.ports(module, Map.of()).values()));
@@ -66,11 +69,14 @@ class ComposeFileTest {
               JsonNode definition = services().get(service);
               Set<Integer> listening = listeningPorts(service, module);
               for (JsonNode port : definition.path("ports")) {
-                assertThat(listening).as("%s publishes %s", service, port.asText())
+                assertThat(listening)
+                    .as("%s publishes %s", service, port.asText())
                     .contains(ComposeFiles.containerPort(port.asText()));
               }
               String probe = String.join(" ", texts(definition.path("healthcheck").path("test")));
-              assertThat(probe).as("%s health check", service).contains("dev.tracefold.service.HealthProbe");
+              assertThat(probe)
+                  .as("%s health check", service)
+                  .contains("dev.tracefold.service.HealthProbe");
               assertThat(listening).contains(urlPort(probe));
             });
   }
@@ -85,16 +91,22 @@ class ComposeFileTest {
                 assertThat(names).as("%s depends on", service).contains(dependency);
               }
               String image = definition.path("image").asText();
-              assertThat(image).as("%s image is pinned", service).matches(PINNED_IMAGE).doesNotEndWith(":latest");
+              assertThat(image)
+                  .as("%s image is pinned", service)
+                  .matches(PINNED_IMAGE)
+                  .doesNotEndWith(":latest");
             });
     // Prometheus scrapes every Tracefold service on a port it listens on
-    JsonNode scrape = RepositoryFiles.yaml("deploy/prometheus/prometheus.yml").path("scrape_configs");
+    JsonNode scrape =
+        RepositoryFiles.yaml("deploy/prometheus/prometheus.yml").path("scrape_configs");
     Set<String> scraped = new HashSet<>();
     for (JsonNode job : scrape) {
       for (JsonNode staticConfig : job.path("static_configs")) {
         for (JsonNode target : staticConfig.path("targets")) {
           String[] hostPort = target.asText().split(":");
-          assertThat(tracefoldServices()).as("scrape target %s", target.asText()).containsKey(hostPort[0]);
+          assertThat(tracefoldServices())
+              .as("scrape target %s", target.asText())
+              .containsKey(hostPort[0]);
           assertThat(listeningPorts(hostPort[0], tracefoldServices().get(hostPort[0])))
               .contains(Integer.parseInt(hostPort[1]));
           scraped.add(hostPort[0]);
@@ -104,10 +116,13 @@ class ComposeFileTest {
     assertThat(scraped).isEqualTo(tracefoldServices().keySet());
     // Grafana's data source is the Prometheus service
     JsonNode datasource =
-        RepositoryFiles.yaml("deploy/grafana/provisioning/datasources/prometheus.yml").path("datasources").path(0);
+        RepositoryFiles.yaml("deploy/grafana/provisioning/datasources/prometheus.yml")
+            .path("datasources")
+            .path(0);
     URI url = URI.create(datasource.path("url").asText());
     assertThat(names).contains(url.getHost());
-    assertThat(texts(services().get(url.getHost()).path("ports"))).contains(url.getPort() + ":" + url.getPort());
+    assertThat(texts(services().get(url.getHost()).path("ports")))
+        .contains(url.getPort() + ":" + url.getPort());
   }
 
   @Test
@@ -122,19 +137,23 @@ class ComposeFileTest {
               Map<String, String> env = ComposeFiles.environment(services().get(service));
               if (env.containsKey("TRACEFOLD_KAFKA_BOOTSTRAP_SERVERS")) {
                 kafkaClients.add(service);
-                assertThat(kafkaListeners).contains("PLAINTEXT://" + env.get("TRACEFOLD_KAFKA_BOOTSTRAP_SERVERS"));
+                assertThat(kafkaListeners)
+                    .contains("PLAINTEXT://" + env.get("TRACEFOLD_KAFKA_BOOTSTRAP_SERVERS"));
                 assertThat(services().get(service).path("depends_on").has("kafka")).isTrue();
               }
               if (env.containsKey("TRACEFOLD_STORE_JDBC_URL")) {
                 assertThat(env.get("TRACEFOLD_STORE_JDBC_URL"))
                     .isEqualTo("jdbc:postgresql://postgres:5432/" + postgres.get("POSTGRES_DB"));
-                assertThat(env.get("TRACEFOLD_STORE_USERNAME")).isEqualTo(postgres.get("POSTGRES_USER"));
-                assertThat(env.get("TRACEFOLD_STORE_PASSWORD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+                assertThat(env.get("TRACEFOLD_STORE_USERNAME"))
+                    .isEqualTo(postgres.get("POSTGRES_USER"));
+                assertThat(env.get("TRACEFOLD_STORE_PASSWORD"))
+                    .isEqualTo(postgres.get("POSTGRES_PASSWORD"));
                 assertThat(services().get(service).path("depends_on").has("postgres")).isTrue();
               }
             });
     // trace-api reads and writes PostgreSQL only
-    assertThat(kafkaClients).containsExactlyInAnyOrder("ingest-gateway", "completion-stream", "rollup-sink");
+    assertThat(kafkaClients)
+        .containsExactlyInAnyOrder("ingest-gateway", "completion-stream", "rollup-sink");
   }
 
   @Test
@@ -147,20 +166,28 @@ class ComposeFileTest {
                 String[] parts = volume.asText().split(":");
                 if (parts[0].startsWith("./")) {
                   assertThat(Files.exists(RepositoryFiles.root().resolve(parts[0].substring(2))))
-                      .as("%s mounts %s", service, parts[0]).isTrue();
+                      .as("%s mounts %s", service, parts[0])
+                      .isTrue();
                   if (service.equals("grafana")) {
                     grafanaMounts.put(parts[0], parts[1]);
                   }
                 } else {
-                  assertThat(COMPOSE.path("volumes").has(parts[0])).as("named volume %s", parts[0]).isTrue();
+                  assertThat(COMPOSE.path("volumes").has(parts[0]))
+                      .as("named volume %s", parts[0])
+                      .isTrue();
                 }
               }
             });
     String dashboardsPath =
         RepositoryFiles.yaml("deploy/grafana/provisioning/dashboards/tracefold.yml")
-            .path("providers").path(0).path("options").path("path").asText();
+            .path("providers")
+            .path(0)
+            .path("options")
+            .path("path")
+            .asText();
     assertThat(grafanaMounts).containsEntry("./deploy/grafana/dashboards", dashboardsPath);
-    assertThat(grafanaMounts).containsEntry("./deploy/grafana/provisioning", "/etc/grafana/provisioning");
+    assertThat(grafanaMounts)
+        .containsEntry("./deploy/grafana/provisioning", "/etc/grafana/provisioning");
   }
 
   private static Map<String, JsonNode> services() {

@@ -37,7 +37,9 @@ final class ComposeFiles {
     return names;
   }
 
-  /** The container side of a short port mapping: {@code "4318:4318"}, {@code "127.0.0.1:80:8080"}. */
+  /**
+   * The container side of a short port mapping: {@code "4318:4318"}, {@code "127.0.0.1:80:8080"}.
+   */
   static int containerPort(String mapping) {
     String[] parts = mapping.split(":");
     return Integer.parseInt(parts[parts.length - 1].split("/")[0]);

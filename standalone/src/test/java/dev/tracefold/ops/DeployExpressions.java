@@ -47,7 +47,8 @@ final class DeployExpressions {
     for (JsonNode variable : dashboard.path("templating").path("list")) {
       if (variable.has("allValue")) {
         variables.put("$" + variable.get("name").asText(), variable.get("allValue").asText());
-        variables.put("${" + variable.get("name").asText() + "}", variable.get("allValue").asText());
+        variables.put(
+            "${" + variable.get("name").asText() + "}", variable.get("allValue").asText());
       }
     }
     List<PanelQuery> queries = new ArrayList<>();
@@ -55,7 +56,8 @@ final class DeployExpressions {
     return queries;
   }
 
-  private static void collect(JsonNode panels, Map<String, String> variables, List<PanelQuery> out) {
+  private static void collect(
+      JsonNode panels, Map<String, String> variables, List<PanelQuery> out) {
     for (JsonNode panel : panels) {
       for (JsonNode target : panel.path("targets")) {
         String expr = target.path("expr").asText();

@@ -39,7 +39,9 @@ class KubernetesManifestsTest {
   @Test
   void everyManifestFileIsListedInTheKustomization() throws Exception {
     Set<String> listed = new TreeSet<>();
-    RepositoryFiles.yaml("deploy/k8s/kustomization.yaml").path("resources").forEach(n -> listed.add(n.asText()));
+    RepositoryFiles.yaml("deploy/k8s/kustomization.yaml")
+        .path("resources")
+        .forEach(n -> listed.add(n.asText()));
     Set<String> files = new TreeSet<>();
     try (var list = java.nio.file.Files.list(RepositoryFiles.root().resolve("deploy/k8s"))) {
       list.map(p -> p.getFileName().toString())
@@ -65,10 +67,14 @@ class KubernetesManifestsTest {
             (name, workload) -> {
               JsonNode container = container(workload);
               assertThat(ServiceModules.isRunnable(module(container))).isTrue();
-              assertThat(container.path("image").asText()).endsWith(":" + RepositoryFiles.projectVersion());
+              assertThat(container.path("image").asText())
+                  .endsWith(":" + RepositoryFiles.projectVersion());
               assertThat(container.path("resources").path("requests").has("cpu")).as(name).isTrue();
-              assertThat(container.path("resources").path("requests").has("memory")).as(name).isTrue();
-              JsonNode security = workload.path("spec").path("template").path("spec").path("securityContext");
+              assertThat(container.path("resources").path("requests").has("memory"))
+                  .as(name)
+                  .isTrue();
+              JsonNode security =
+                  workload.path("spec").path("template").path("spec").path("securityContext");
               assertThat(security.path("runAsNonRoot").asBoolean()).as(name).isTrue();
             });
   }
@@ -95,7 +101,9 @@ class KubernetesManifestsTest {
               Set<Integer> listening = listening(container);
               Map<String, Integer> named = new HashMap<>();
               for (JsonNode port : container.path("ports")) {
-                assertThat(listening).as("%s container port", name).contains(port.path("containerPort").asInt());
+                assertThat(listening)
+                    .as("%s container port", name)
+                    .contains(port.path("containerPort").asInt());
                 named.put(port.path("name").asText(), port.path("containerPort").asInt());
               }
               for (String probe : List.of("readinessProbe", "livenessProbe")) {
@@ -103,7 +111,8 @@ class KubernetesManifestsTest {
                 assertThat(get.path("path").asText()).as("%s %s", name, probe).isEqualTo("/health");
                 assertThat(listening).contains(portOf(get.path("port"), named));
               }
-              JsonNode annotations = workload.path("spec").path("template").path("metadata").path("annotations");
+              JsonNode annotations =
+                  workload.path("spec").path("template").path("metadata").path("annotations");
               assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/metrics");
               assertThat(listening).contains(annotations.path("prometheus.io/port").asInt());
             });
@@ -125,7 +134,9 @@ class KubernetesManifestsTest {
           budgeted.add(name(workload));
         } else {
           Map<String, Integer> named = new HashMap<>();
-          container(workload).path("ports").forEach(p -> named.put(p.path("name").asText(), p.path("containerPort").asInt()));
+          container(workload)
+              .path("ports")
+              .forEach(p -> named.put(p.path("name").asText(), p.path("containerPort").asInt()));
           for (JsonNode port : resource.path("spec").path("ports")) {
             assertThat(named.values()).contains(portOf(port.path("targetPort"), named));
           }
@@ -158,14 +169,18 @@ class KubernetesManifestsTest {
     JsonNode pipeline = collector.path("service").path("pipelines").path("traces");
     for (String part : List.of("receivers", "processors", "exporters")) {
       for (JsonNode name : pipeline.path(part)) {
-        assertThat(collector.path(part).has(name.asText())).as("%s %s is defined", part, name).isTrue();
+        assertThat(collector.path(part).has(name.asText()))
+            .as("%s %s is defined", part, name)
+            .isTrue();
       }
     }
-    JsonNode exporter = collector.path("exporters").path(pipeline.path("exporters").get(0).asText());
+    JsonNode exporter =
+        collector.path("exporters").path(pipeline.path("exporters").get(0).asText());
     URI endpoint = URI.create(exporter.path("endpoint").asText());
     JsonNode gateway = workloads().get(endpoint.getHost());
     assertThat(gateway).as("a workload named %s", endpoint.getHost()).isNotNull();
-    Map<String, Integer> ports = ServiceModules.ports("ingest-gateway", environment(container(gateway)));
+    Map<String, Integer> ports =
+        ServiceModules.ports("ingest-gateway", environment(container(gateway)));
     assertThat(ports).containsEntry("tracefold.gateway.otlp-http-port", endpoint.getPort());
     assertThat(exporter.path("headers").path("Authorization").asText())
         .as("the gateway authenticates with a Bearer API key")
@@ -229,11 +244,13 @@ class KubernetesManifestsTest {
 
   private static Set<Integer> listening(JsonNode container) {
     Map<String, String> literal = new HashMap<>();
-    environment(container).forEach((k, v) -> {
-      if (!v.isEmpty()) {
-        literal.put(k, v);
-      }
-    });
+    environment(container)
+        .forEach(
+            (k, v) -> {
+              if (!v.isEmpty()) {
+                literal.put(k, v);
+              }
+            });
     return new HashSet<>(ServiceModules.ports(module(container), literal).values());
   }
 

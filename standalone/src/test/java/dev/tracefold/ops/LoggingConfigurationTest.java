@@ -30,7 +30,8 @@ class LoggingConfigurationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @ParameterizedTest
-  @ValueSource(strings = {"ingest-gateway", "completion-stream", "rollup-sink", "trace-api", "standalone"})
+  @ValueSource(
+      strings = {"ingest-gateway", "completion-stream", "rollup-sink", "trace-api", "standalone"})
   void textByDefaultJsonOnRequestOneLinePerEvent(String module) throws Exception {
     assertThat(ServiceModules.isRunnable(module)).isTrue();
     assertThat(RepositoryFiles.text(module + "/pom.xml"))
@@ -40,14 +41,19 @@ class LoggingConfigurationTest {
 
     Logged textLogged = log(config, null);
     // a warning or error would make logback print its whole status at every start
-    assertThat(textLogged.highestStatus()).as("highest logback status level").isLessThan(Status.WARN);
+    assertThat(textLogged.highestStatus())
+        .as("highest logback status level")
+        .isLessThan(Status.WARN);
     List<String> text = textLogged.lines();
     assertThat(text).hasSize(1);
     assertThat(text.get(0))
-        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S+ INFO  \\[main\\] tracefold\\.test - Created topic tracefold\\.spans");
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S+ INFO  \\[main\\] tracefold\\.test - Created topic tracefold\\.spans");
 
     Logged jsonLogged = log(config, "json");
-    assertThat(jsonLogged.highestStatus()).as("highest logback status level").isLessThan(Status.WARN);
+    assertThat(jsonLogged.highestStatus())
+        .as("highest logback status level")
+        .isLessThan(Status.WARN);
     List<String> json = jsonLogged.lines();
     assertThat(json).hasSize(1);
     JsonNode event = JSON.readTree(json.get(0));
@@ -65,7 +71,10 @@ class LoggingConfigurationTest {
     // logback prints its status on the console at start-up when a warning or error occurred
     assertThat(logged.highestStatus()).isGreaterThanOrEqualTo(Status.WARN);
     assertThat(logged.statuses())
-        .anyMatch(m -> m.contains("Could not find resource corresponding to [dev/tracefold/service/logback-xml.xml]"));
+        .anyMatch(
+            m ->
+                m.contains(
+                    "Could not find resource corresponding to [dev/tracefold/service/logback-xml.xml]"));
     assertThat(logged.lines()).as("nothing logged without an appender").isEmpty();
   }
 

@@ -39,17 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
  * and PostgreSQL, all services) on ephemeral ports, scraped every second by a real Prometheus
  * (Debian's package, installed if missing) that also loads {@code deploy/prometheus/alerts.yml}.
  * After OTLP traffic (valid traces that complete after a 2 s quiet window, and one invalid span)
- * and a score on one of the traces, every dashboard query and the query part of every alert must return data, and every alert
- * expression must evaluate without error.
+ * and a score on one of the traces, every dashboard query and the query part of every alert must
+ * return data, and every alert expression must evaluate without error.
  *
- * <p>Series that exist only after a failure cannot have data in a healthy pipeline; they are
- * listed in {@link #NO_DATA_WHILE_HEALTHY} with the reason, and the test checks that each such
- * entry still matches a query.
+ * <p>Series that exist only after a failure cannot have data in a healthy pipeline; they are listed
+ * in {@link #NO_DATA_WHILE_HEALTHY} with the reason, and the test checks that each such entry still
+ * matches a query.
  */
 class PrometheusDashboardIT {
   /**
-   * Selectors of series registered on the first failure, so "no data" is the healthy answer (for
-   * an alert: "not firing"). Key: a fragment of the expression; value: why.
+   * Selectors of series registered on the first failure, so "no data" is the healthy answer (for an
+   * alert: "not firing"). Key: a fragment of the expression; value: why.
    */
   static final Map<String, String> NO_DATA_WHILE_HEALTHY =
       Map.of(
@@ -97,8 +97,17 @@ class PrometheusDashboardIT {
   void everyDashboardQueryAndAlertQueryReturnsDataAndEveryAlertEvaluates() throws Exception {
     await()
         .atMost(WAIT)
-        .until(() -> "up".equals(prometheus.getJson("/api/v1/targets")
-            .path("data").path("activeTargets").path(0).path("health").asText()));
+        .until(
+            () ->
+                "up"
+                    .equals(
+                        prometheus
+                            .getJson("/api/v1/targets")
+                            .path("data")
+                            .path("activeTargets")
+                            .path(0)
+                            .path("health")
+                            .asText()));
     sendTraffic();
 
     List<PanelQuery> panels = DeployExpressions.dashboardQueries();
@@ -114,7 +123,8 @@ class PrometheusDashboardIT {
     await()
         .atMost(WAIT)
         .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(() -> assertThat(withoutData(expectingData)).as("queries without data").isEmpty());
+        .untilAsserted(
+            () -> assertThat(withoutData(expectingData)).as("queries without data").isEmpty());
 
     for (AlertRule alert : alerts) {
       // throws with Prometheus' error message if the expression does not evaluate
@@ -135,7 +145,8 @@ class PrometheusDashboardIT {
         .untilAsserted(
             () -> {
               TreeSet<String> healthy = new TreeSet<>();
-              for (JsonNode group : prometheus.getJson("/api/v1/rules").path("data").path("groups")) {
+              for (JsonNode group :
+                  prometheus.getJson("/api/v1/rules").path("data").path("groups")) {
                 for (JsonNode rule : group.path("rules")) {
                   assertThat(rule.path("lastError").asText())
                       .as("last error of %s", rule.path("name").asText())
@@ -158,7 +169,8 @@ class PrometheusDashboardIT {
         .contains("SUCCESS: " + DeployExpressions.alertRules().size() + " rules found");
     PrometheusTools.Run config = PrometheusTools.promtool(dir, "check", "config", "prometheus.yml");
     assertThat(config.exitCode()).as(config.output()).isZero();
-    PrometheusTools.Run unitTests = PrometheusTools.promtool(dir, "test", "rules", "alerts-test.yml");
+    PrometheusTools.Run unitTests =
+        PrometheusTools.promtool(dir, "test", "rules", "alerts-test.yml");
     assertThat(unitTests.exitCode()).as(unitTests.output()).isZero();
     assertThat(unitTests.output()).contains("SUCCESS");
   }
@@ -191,7 +203,9 @@ class PrometheusDashboardIT {
         SdkTracerProvider.builder()
             .setResource(
                 Resource.getDefault()
-                    .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "ops-agent"))))
+                    .merge(
+                        Resource.create(
+                            Attributes.of(AttributeKey.stringKey("service.name"), "ops-agent"))))
             .addSpanProcessor(BatchSpanProcessor.builder(exporter).build()) // one export request
             .build();
     try {

@@ -67,9 +67,13 @@ final class PrometheusServer implements AutoCloseable {
       yaml.append("  - '").append(rules.toAbsolutePath()).append("'\n");
     }
     yaml.append("scrape_configs:\n")
-        .append("  - job_name: '").append(job).append("'\n")
+        .append("  - job_name: '")
+        .append(job)
+        .append("'\n")
         .append("    static_configs:\n")
-        .append("      - targets: ['").append(target).append("']\n");
+        .append("      - targets: ['")
+        .append(target)
+        .append("']\n");
     Files.writeString(config, yaml.toString());
     IllegalStateException failure = null;
     for (int attempt = 1; attempt <= 3; attempt++) { // another process may take the free port first
@@ -110,7 +114,8 @@ final class PrometheusServer implements AutoCloseable {
                 return ready();
               });
     } catch (ConditionTimeoutException e) {
-      throw new IllegalStateException("Prometheus not ready within " + READY_TIMEOUT + ":\n" + log(), e);
+      throw new IllegalStateException(
+          "Prometheus not ready within " + READY_TIMEOUT + ":\n" + log(), e);
     }
   }
 

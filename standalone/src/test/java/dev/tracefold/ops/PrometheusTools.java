@@ -81,7 +81,8 @@ final class PrometheusTools {
         Process process = builder.start();
         if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
           process.destroyForcibly().waitFor();
-          return new Run(-1, String.join(" ", command) + " timed out after " + timeoutMinutes + " min");
+          return new Run(
+              -1, String.join(" ", command) + " timed out after " + timeoutMinutes + " min");
         }
         return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
       } finally {

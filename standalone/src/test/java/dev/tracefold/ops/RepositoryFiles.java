@@ -29,7 +29,8 @@ final class RepositoryFiles {
   /** The repository root (the parent of this module's folder). */
   static Path root() {
     Path root = Path.of("..").toAbsolutePath().normalize();
-    if (!Files.isRegularFile(root.resolve("pom.xml")) || !Files.isDirectory(root.resolve("deploy"))) {
+    if (!Files.isRegularFile(root.resolve("pom.xml"))
+        || !Files.isDirectory(root.resolve("deploy"))) {
       throw new IllegalStateException("Not the repository root (no pom.xml and deploy/): " + root);
     }
     return root;
@@ -81,11 +82,15 @@ final class RepositoryFiles {
     return read(YAML, file(relative));
   }
 
-  /** Parses every document of a multi-document YAML file ({@code ---} separated), empty ones skipped. */
+  /**
+   * Parses every document of a multi-document YAML file ({@code ---} separated), empty ones
+   * skipped.
+   */
   static List<JsonNode> yamlDocuments(String relative) {
     Path file = file(relative);
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> iterator = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+    try (MappingIterator<JsonNode> iterator =
+        YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
       while (iterator.hasNext()) {
         JsonNode document = iterator.next();
         if (document != null && !document.isNull() && !document.isEmpty()) {

@@ -20,12 +20,14 @@ import java.util.stream.Stream;
 /**
  * What the Tracefold modules read, from their sources: the environment variables (the {@code
  * ${?TRACEFOLD_...}} overrides of {@code reference.conf}, and {@code ${TRACEFOLD_...}} in logback
- * configuration files under {@code src/main/resources}), the ports they listen on, and which Tracefold modules each depends on at run time
- * (so a service reads its dependencies' settings too). Stateless.
+ * configuration files under {@code src/main/resources}), the ports they listen on, and which
+ * Tracefold modules each depends on at run time (so a service reads its dependencies' settings
+ * too). Stateless.
  */
 public final class ServiceModules {
   private static final Pattern CONF_OVERRIDE = Pattern.compile("\\$\\{\\?(TRACEFOLD_[A-Z0-9_]+)}");
-  private static final Pattern LOGBACK_VARIABLE = Pattern.compile("\\$\\{(TRACEFOLD_[A-Z0-9_]+)(:-[^}]*)?}");
+  private static final Pattern LOGBACK_VARIABLE =
+      Pattern.compile("\\$\\{(TRACEFOLD_[A-Z0-9_]+)(:-[^}]*)?}");
   private static final Pattern DEPENDENCY =
       Pattern.compile(
           "<dependency>\\s*<groupId>dev\\.tracefold</groupId>\\s*<artifactId>([a-z-]+)</artifactId>"
@@ -68,7 +70,8 @@ public final class ServiceModules {
     String pom = read(RepositoryFiles.root().resolve(module).resolve("pom.xml"));
     Set<Integer> ports = new TreeSet<>();
     if (pom.contains("<jib.skip>false</jib.skip>")) {
-      Matcher declared = Pattern.compile("<jib.container.ports>([0-9,]+)</jib.container.ports>").matcher(pom);
+      Matcher declared =
+          Pattern.compile("<jib.container.ports>([0-9,]+)</jib.container.ports>").matcher(pom);
       if (declared.find()) {
         for (String port : declared.group(1).split(",")) {
           ports.add(Integer.parseInt(port));
@@ -106,18 +109,22 @@ public final class ServiceModules {
             .withFallback(merged)
             .resolve(ConfigResolveOptions.noSystem());
     Map<String, Integer> ports = new TreeMap<>();
-    resolved.entrySet().forEach(
-        entry -> {
-          if (entry.getKey().startsWith("tracefold.")
-              && entry.getKey().endsWith("-port")
-              && entry.getValue().valueType() != ConfigValueType.OBJECT) {
-            ports.put(entry.getKey(), resolved.getInt(entry.getKey()));
-          }
-        });
+    resolved
+        .entrySet()
+        .forEach(
+            entry -> {
+              if (entry.getKey().startsWith("tracefold.")
+                  && entry.getKey().endsWith("-port")
+                  && entry.getValue().valueType() != ConfigValueType.OBJECT) {
+                ports.put(entry.getKey(), resolved.getInt(entry.getKey()));
+              }
+            });
     return ports;
   }
 
-  /** {@code module} first, then its Tracefold dependencies that are not test-scoped, transitively. */
+  /**
+   * {@code module} first, then its Tracefold dependencies that are not test-scoped, transitively.
+   */
   static Set<String> withDependencies(String module) {
     Set<String> all = new LinkedHashSet<>();
     collect(module, all);

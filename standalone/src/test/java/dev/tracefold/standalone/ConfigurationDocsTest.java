@@ -13,11 +13,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every environment variable a module reads (reference.conf overrides and logback configuration)
- * is documented in README.md, and vice versa.
+ * Every environment variable a module reads (reference.conf overrides and logback configuration) is
+ * documented in README.md, and vice versa.
  */
 class ConfigurationDocsTest {
-  private static final Pattern README_ROW = Pattern.compile("^\\| `(TRACEFOLD_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
+  private static final Pattern README_ROW =
+      Pattern.compile("^\\| `(TRACEFOLD_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
 
   @Test
   void readmeListsExactlyTheVariablesTheServicesRead() throws IOException {

@@ -43,9 +43,10 @@ class RootAwareCompletionIT {
 
   @BeforeAll
   static void startPipeline() {
-    pipeline = StandalonePipeline.start(
-        ConfigFactory.parseMap(Map.of("tracefold.completion.root-grace", "5s"))
-            .withFallback(TestConfigs.ephemeral(dataDir, QUIET_WINDOW.toSeconds() + "s")));
+    pipeline =
+        StandalonePipeline.start(
+            ConfigFactory.parseMap(Map.of("tracefold.completion.root-grace", "5s"))
+                .withFallback(TestConfigs.ephemeral(dataDir, QUIET_WINDOW.toSeconds() + "s")));
   }
 
   @AfterAll
@@ -56,13 +57,16 @@ class RootAwareCompletionIT {
   }
 
   private static SdkTracerProvider service(String name, Duration batchDelay) {
-    OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-        .setEndpoint("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces")
-        .addHeader("Authorization", "Bearer " + pipeline.developmentApiKey().orElseThrow())
-        .build();
+    OtlpHttpSpanExporter exporter =
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces")
+            .addHeader("Authorization", "Bearer " + pipeline.developmentApiKey().orElseThrow())
+            .build();
     return SdkTracerProvider.builder()
-        .setResource(Resource.getDefault().merge(Resource.create(
-            Attributes.of(AttributeKey.stringKey("service.name"), name))))
+        .setResource(
+            Resource.getDefault()
+                .merge(
+                    Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), name))))
         .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(batchDelay).build())
         .build();
   }
@@ -79,13 +83,21 @@ class RootAwareCompletionIT {
       Tracer retrieverTracer = retriever.get("retriever");
       Span root = plannerTracer.spanBuilder("agent run").startSpan();
       Context inRoot = Context.current().with(root);
-      Span plan = plannerTracer.spanBuilder("chat gpt-4o").setParent(inRoot)
-          .setAttribute("gen_ai.request.model", "gpt-4o")
-          .setAttribute(AttributeKey.longKey("gen_ai.usage.input_tokens"), 100L).startSpan();
+      Span plan =
+          plannerTracer
+              .spanBuilder("chat gpt-4o")
+              .setParent(inRoot)
+              .setAttribute("gen_ai.request.model", "gpt-4o")
+              .setAttribute(AttributeKey.longKey("gen_ai.usage.input_tokens"), 100L)
+              .startSpan();
       plan.end();
       // the retriever service works under the root (its context propagated in-process here)
       Span search = retrieverTracer.spanBuilder("retrieve").setParent(inRoot).startSpan();
-      Span embed = retrieverTracer.spanBuilder("embed query").setParent(Context.current().with(search)).startSpan();
+      Span embed =
+          retrieverTracer
+              .spanBuilder("embed query")
+              .setParent(Context.current().with(search))
+              .startSpan();
       embed.end();
       search.end();
       root.end();
@@ -98,23 +110,33 @@ class RootAwareCompletionIT {
     }
     try {
       JsonNode[] found = new JsonNode[1];
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-        HttpResponse<String> response = get("/api/v1/traces/" + traceId + "?format=flat");
-        if (response.statusCode() != 200) {
-          return false;
-        }
-        found[0] = JSON.readTree(response.body());
-        return "complete".equals(found[0].get("state").asText());
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                HttpResponse<String> response = get("/api/v1/traces/" + traceId + "?format=flat");
+                if (response.statusCode() != 200) {
+                  return false;
+                }
+                found[0] = JSON.readTree(response.body());
+                return "complete".equals(found[0].get("state").asText());
+              });
       long completeAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - rootEndedNanos);
       JsonNode trace = found[0];
       assertThat(trace.get("completion_reason").asText()).isEqualTo("ROOT");
       assertThat(trace.get("revision").asInt()).isEqualTo(1);
-      assertThat(trace.get("span_count").asInt()).as("the retriever's late batch is included").isEqualTo(4);
-      assertThat(trace.get("service_names")).extracting(JsonNode::asText).containsExactly("planner", "retriever");
-      assertThat(completeAfterMillis).as("complete within seconds, not the 2-minute quiet window")
+      assertThat(trace.get("span_count").asInt())
+          .as("the retriever's late batch is included")
+          .isEqualTo(4);
+      assertThat(trace.get("service_names"))
+          .extracting(JsonNode::asText)
+          .containsExactly("planner", "retriever");
+      assertThat(completeAfterMillis)
+          .as("complete within seconds, not the 2-minute quiet window")
           .isLessThan(QUIET_WINDOW.toMillis() / 2);
-      assertThat(trace.get("fired_triggers")).extracting(t -> t.get("rule_id").asText())
+      assertThat(trace.get("fired_triggers"))
+          .extracting(t -> t.get("rule_id").asText())
           .containsExactly(rule.get("id").asText());
     } finally {
       retriever.shutdown().join(10, TimeUnit.SECONDS);
@@ -122,20 +144,23 @@ class RootAwareCompletionIT {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
             .header("Authorization", "Bearer " + pipeline.developmentApiKey().orElseThrow())
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static JsonNode send(String method, String path, String body, int expectedStatus) throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
-            .header("Authorization", "Bearer " + pipeline.developmentApiKey().orElseThrow())
-            .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static JsonNode send(String method, String path, String body, int expectedStatus)
+      throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
+                .header("Authorization", "Bearer " + pipeline.developmentApiKey().orElseThrow())
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
     return JSON.readTree(response.body());
   }

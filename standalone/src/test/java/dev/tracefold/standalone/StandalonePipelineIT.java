@@ -45,8 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The walking skeleton end to end: the real OpenTelemetry Java SDK exports over OTLP/HTTP to the
  * gateway of a standalone pipeline (embedded KRaft broker, embedded PostgreSQL, real Kafka
  * Streams); the trace shows in_progress, then complete, on the read API, on
- * tracefold.traces.completed, and with one evaluation trigger of a rule created through the API. Every request carries the
- * development API key the pipeline created on start; without it, requests are refused.
+ * tracefold.traces.completed, and with one evaluation trigger of a rule created through the API.
+ * Every request carries the development API key the pipeline created on start; without it, requests
+ * are refused.
  */
 class StandalonePipelineIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +69,10 @@ class StandalonePipelineIT {
 
   @Test
   void otelSdkTraceBecomesInProgressThenCompleteWithItsRollupAndOneTrigger() throws Exception {
-    JsonNode rule = postJson("/api/v1/evaluation-rules", "{\"name\": \"errors\", \"filter\": {\"status\": \"ERROR\"}}");
+    JsonNode rule =
+        postJson(
+            "/api/v1/evaluation-rules",
+            "{\"name\": \"errors\", \"filter\": {\"status\": \"ERROR\"}}");
     String traceId = exportAgentTrace();
 
     JsonNode inProgress = awaitTrace(traceId, "in_progress");
@@ -90,7 +94,9 @@ class StandalonePipelineIT {
     assertThat(trace.get("cost_is_estimated").asBoolean()).isTrue();
     assertThat(trace.get("models")).extracting(JsonNode::asText).containsExactly("gpt-4o");
     assertThat(trace.get("providers")).extracting(JsonNode::asText).containsExactly("openai");
-    assertThat(trace.get("service_names")).extracting(JsonNode::asText).containsExactly("support-agent");
+    assertThat(trace.get("service_names"))
+        .extracting(JsonNode::asText)
+        .containsExactly("support-agent");
     assertThat(trace.get("session_id").asText()).isEqualTo("session-42");
     assertThat(trace.get("user_id").asText()).isEqualTo("user-7");
     assertThat(trace.get("start_epoch_nanos").asLong()).isEqualTo(AGENT_START_NANOS);
@@ -104,7 +110,8 @@ class StandalonePipelineIT {
     assertThat(llm.get("provider").asText()).isEqualTo("openai");
     assertThat(llm.get("input_tokens").asLong()).isEqualTo(1200);
     assertThat(llm.get("output_tokens").asLong()).isEqualTo(300);
-    assertThat(llm.get("parent_span_id").asText()).isEqualTo(findSpan(spans, "agent run").get("span_id").asText());
+    assertThat(llm.get("parent_span_id").asText())
+        .isEqualTo(findSpan(spans, "agent run").get("span_id").asText());
     assertThat(findSpan(spans, "fetch order").get("status").asText()).isEqualTo("ERROR");
     assertThat(findSpan(spans, "execute_tool lookup_order").get("kind").asText()).isEqualTo("tool");
 
@@ -121,7 +128,9 @@ class StandalonePipelineIT {
     assertThat(trigger.getRollup().getSpanCount()).isEqualTo(4);
     assertThat(trigger.getApiPath()).isEqualTo("/api/v1/traces/" + traceId);
     assertThat(trigger.getRuleId()).isEqualTo(rule.get("id").asText());
-    assertThat(trace.get("fired_triggers")).extracting(t -> t.get("trigger_id").asText()).containsExactly(trigger.getTriggerId());
+    assertThat(trace.get("fired_triggers"))
+        .extracting(t -> t.get("trigger_id").asText())
+        .containsExactly(trigger.getTriggerId());
 
     JsonNode list = getJson("/api/v1/traces?page=1&page_size=10");
     assertThat(list.get("total_count").asLong()).isGreaterThanOrEqualTo(1);
@@ -141,20 +150,22 @@ class StandalonePipelineIT {
    */
   @Test
   void anOtlpTraceWithAnOverlongSessionIdIsStoredAndCompletes() throws Exception {
-    OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-        .setEndpoint("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces")
-        .addHeader("Authorization", "Bearer " + developmentKey())
-        .build();
-    SdkTracerProvider provider = SdkTracerProvider.builder()
-        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-        .build();
+    OtlpHttpSpanExporter exporter =
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces")
+            .addHeader("Authorization", "Bearer " + developmentKey())
+            .build();
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
     String traceId;
     try {
       Tracer tracer = provider.get("tracefold-e2e");
-      var root = tracer.spanBuilder("long session run")
-          .setAttribute("session.id", "s".repeat(6_000))
-          .setAttribute("user.id", "u".repeat(3_000))
-          .startSpan();
+      var root =
+          tracer
+              .spanBuilder("long session run")
+              .setAttribute("session.id", "s".repeat(6_000))
+              .setAttribute("user.id", "u".repeat(3_000))
+              .startSpan();
       tracer.spanBuilder("step").setParent(Context.current().with(root)).startSpan().end();
       root.end();
       assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess())
@@ -176,40 +187,63 @@ class StandalonePipelineIT {
     assertThat(trace.get("user_id").asText()).hasSize(256);
   }
 
-  private static final long AGENT_START_NANOS = Instant.parse("2026-11-21T09:00:00Z").toEpochMilli() * 1_000_000L;
+  private static final long AGENT_START_NANOS =
+      Instant.parse("2026-11-21T09:00:00Z").toEpochMilli() * 1_000_000L;
   private static final long AGENT_DURATION_NANOS = 2_000_000_000L;
 
   /** Exports a four-span agent trace with fixed timestamps and returns its trace id. */
   private static String exportAgentTrace() {
-    OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-        .setEndpoint("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces")
-        .addHeader("Authorization", "Bearer " + developmentKey())
-        .build();
-    SdkTracerProvider provider = SdkTracerProvider.builder()
-        .setResource(Resource.getDefault().merge(Resource.create(
-            Attributes.of(AttributeKey.stringKey("service.name"), "support-agent"))))
-        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-        .build();
+    OtlpHttpSpanExporter exporter =
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces")
+            .addHeader("Authorization", "Bearer " + developmentKey())
+            .build();
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.getDefault()
+                    .merge(
+                        Resource.create(
+                            Attributes.of(
+                                AttributeKey.stringKey("service.name"), "support-agent"))))
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build();
     try {
       Tracer tracer = provider.get("tracefold-e2e");
       long t0 = AGENT_START_NANOS;
-      var root = tracer.spanBuilder("agent run").setStartTimestamp(t0, TimeUnit.NANOSECONDS)
-          .setAttribute("session.id", "session-42").setAttribute("user.id", "user-7").startSpan();
+      var root =
+          tracer
+              .spanBuilder("agent run")
+              .setStartTimestamp(t0, TimeUnit.NANOSECONDS)
+              .setAttribute("session.id", "session-42")
+              .setAttribute("user.id", "user-7")
+              .startSpan();
       Context parent = Context.current().with(root);
-      tracer.spanBuilder("chat gpt-4o").setParent(parent).setSpanKind(SpanKind.CLIENT)
+      tracer
+          .spanBuilder("chat gpt-4o")
+          .setParent(parent)
+          .setSpanKind(SpanKind.CLIENT)
           .setStartTimestamp(t0 + 100_000_000L, TimeUnit.NANOSECONDS)
           .setAttribute("gen_ai.operation.name", "chat")
           .setAttribute("gen_ai.provider.name", "openai")
           .setAttribute("gen_ai.request.model", "gpt-4o")
           .setAttribute(AttributeKey.longKey("gen_ai.usage.input_tokens"), 1200L)
           .setAttribute(AttributeKey.longKey("gen_ai.usage.output_tokens"), 300L)
-          .startSpan().end(t0 + 900_000_000L, TimeUnit.NANOSECONDS);
-      tracer.spanBuilder("execute_tool lookup_order").setParent(parent)
+          .startSpan()
+          .end(t0 + 900_000_000L, TimeUnit.NANOSECONDS);
+      tracer
+          .spanBuilder("execute_tool lookup_order")
+          .setParent(parent)
           .setStartTimestamp(t0 + 1_000_000_000L, TimeUnit.NANOSECONDS)
           .setAttribute("gen_ai.operation.name", "execute_tool")
-          .startSpan().end(t0 + 1_500_000_000L, TimeUnit.NANOSECONDS);
-      var failing = tracer.spanBuilder("fetch order").setParent(parent)
-          .setStartTimestamp(t0 + 1_100_000_000L, TimeUnit.NANOSECONDS).startSpan();
+          .startSpan()
+          .end(t0 + 1_500_000_000L, TimeUnit.NANOSECONDS);
+      var failing =
+          tracer
+              .spanBuilder("fetch order")
+              .setParent(parent)
+              .setStartTimestamp(t0 + 1_100_000_000L, TimeUnit.NANOSECONDS)
+              .startSpan();
       failing.setStatus(StatusCode.ERROR, "order service timed out");
       failing.end(t0 + 1_400_000_000L, TimeUnit.NANOSECONDS);
       root.end(t0 + AGENT_DURATION_NANOS, TimeUnit.NANOSECONDS);
@@ -223,14 +257,18 @@ class StandalonePipelineIT {
 
   private static JsonNode awaitTrace(String traceId, String state) {
     JsonNode[] found = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      HttpResponse<String> response = get("/api/v1/traces/" + traceId + "?format=flat");
-      if (response.statusCode() != 200) {
-        return false;
-      }
-      found[0] = JSON.readTree(response.body());
-      return state.equals(found[0].get("state").asText());
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              HttpResponse<String> response = get("/api/v1/traces/" + traceId + "?format=flat");
+              if (response.statusCode() != 200) {
+                return false;
+              }
+              found[0] = JSON.readTree(response.body());
+              return state.equals(found[0].get("state").asText());
+            });
     return found[0];
   }
 
@@ -250,24 +288,31 @@ class StandalonePipelineIT {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<V> values = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
-        topic.valueSerde().deserializer())) {
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(
+            props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
       consumer.subscribe(List.of(topic.name()));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
-          if (key.equals(record.key())) {
-            values.add(record.value());
-          }
-        }
-        return !values.isEmpty();
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                  if (key.equals(record.key())) {
+                    values.add(record.value());
+                  }
+                }
+                return !values.isEmpty();
+              });
       // anything else for this key would be a duplicate
       for (int i = 0; i < 5; i++) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (key.equals(r.key())) {
-            values.add(r.value());
-          }
-        });
+        consumer
+            .poll(Duration.ofMillis(200))
+            .forEach(
+                r -> {
+                  if (key.equals(r.key())) {
+                    values.add(r.value());
+                  }
+                });
       }
     }
     assertThat(values).as("records for %s on %s", key, topic.name()).hasSize(1);
@@ -276,26 +321,34 @@ class StandalonePipelineIT {
 
   @Test
   void requestsWithoutTheKeyAre401AndTheKeyIsKeptForTheNextStart() throws Exception {
-    HttpResponse<String> read = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + "/api/v1/traces")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> ingest = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces"))
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer tf_" + "0".repeat(32))
-            .POST(HttpRequest.BodyPublishers.ofString("{}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> health = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + "/health")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> read =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + pipeline.apiPort() + "/api/v1/traces"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> ingest =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + pipeline.otlpHttpPort() + "/v1/traces"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer tf_" + "0".repeat(32))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> health =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + "/health"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(read.statusCode()).isEqualTo(401);
     assertThat(JSON.readTree(read.body()).get("error").asText()).startsWith("missing API key");
     assertThat(ingest.statusCode()).isEqualTo(401);
     assertThat(JSON.readTree(ingest.body()).get("code").asInt()).isEqualTo(16);
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(Files.readString(dataDir.resolve("dev-api-key")).strip()).isEqualTo(developmentKey());
+    assertThat(Files.readString(dataDir.resolve("dev-api-key")).strip())
+        .isEqualTo(developmentKey());
   }
 
   private static String developmentKey() {
@@ -303,7 +356,8 @@ class StandalonePipelineIT {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
             .header("Authorization", "Bearer " + developmentKey())
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -311,7 +365,8 @@ class StandalonePipelineIT {
 
   private static JsonNode postJson(String path, String body) throws Exception {
     HttpResponse<String> response =
-        HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + pipeline.apiPort() + path))
                 .header("Authorization", "Bearer " + developmentKey())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The example evaluator (module {@code examples}) against a standalone pipeline: a rule created
  * through the API fires for an error trace, which is pending a score until the evaluator scores it
  * once (passed false, with the trigger id); the score lists, filters and queues the trace through
- * the API, and neither a second evaluator replaying the whole trigger topic nor a repeated POST adds
- * a score.
+ * the API, and neither a second evaluator replaying the whole trigger topic nor a repeated POST
+ * adds a score.
  */
 class TriggerEvaluatorIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,10 +47,13 @@ class TriggerEvaluatorIT {
     // the quiet window, not the document, completes the traces: the rule created just before them
     // applies within the sink's rules refresh interval (2 s), which a document's immediate
     // completion could beat
-    pipeline = StandalonePipeline.start(
-        com.typesafe.config.ConfigFactory.parseMap(
-                java.util.Map.of("tracefold.completion.quiet-window-only-projects", java.util.List.of("default")))
-            .withFallback(TestConfigs.ephemeral(dataDir, "2s")));
+    pipeline =
+        StandalonePipeline.start(
+            com.typesafe.config.ConfigFactory.parseMap(
+                    java.util.Map.of(
+                        "tracefold.completion.quiet-window-only-projects",
+                        java.util.List.of("default")))
+                .withFallback(TestConfigs.ephemeral(dataDir, "2s")));
   }
 
   @AfterAll
@@ -63,11 +66,18 @@ class TriggerEvaluatorIT {
   @Test
   void scoresEachTriggeredTraceOnceAlsoWhenTheTopicIsReplayed() throws Exception {
     JsonNode rule =
-        send("POST", "/api/v1/evaluation-rules", "{\"name\": \"errors\", \"filter\": {\"status\":"
-            + " \"ERROR\"}}", 201);
+        send(
+            "POST",
+            "/api/v1/evaluation-rules",
+            "{\"name\": \"errors\", \"filter\": {\"status\":" + " \"ERROR\"}}",
+            201);
     JsonNode queue =
-        send("POST", "/api/v1/annotation-queues", "{\"name\": \"failed evaluations\","
-            + " \"filter\": {\"evaluator\": \"example-evaluator\", \"passed\": false}}", 201);
+        send(
+            "POST",
+            "/api/v1/annotation-queues",
+            "{\"name\": \"failed evaluations\","
+                + " \"filter\": {\"evaluator\": \"example-evaluator\", \"passed\": false}}",
+            201);
     JsonNode ingested =
         send(
             "POST",
@@ -115,7 +125,8 @@ class TriggerEvaluatorIT {
       assertThat(ids("score_pending=true")).isEmpty();
       // the queue of failed evaluations took the trace when its score arrived
       JsonNode items =
-          send("GET", "/api/v1/annotation-queues/" + queue.get("id").asText() + "/items", null, 200);
+          send(
+              "GET", "/api/v1/annotation-queues/" + queue.get("id").asText() + "/items", null, 200);
       assertThat(items.get("items")).hasSize(1);
       assertThat(items.get("items").get(0).get("trace_id").asText()).isEqualTo(failed);
       // the OK trace matched no rule: no trigger, no score
@@ -139,7 +150,9 @@ class TriggerEvaluatorIT {
         send(
             "POST",
             "/api/v1/traces/" + failed + "/scores",
-            "{\"evaluator\": \"example-evaluator\", \"trigger_id\": \"" + triggerId + "\","
+            "{\"evaluator\": \"example-evaluator\", \"trigger_id\": \""
+                + triggerId
+                + "\","
                 + " \"passed\": true, \"value\": 1}",
             200);
     assertThat(again).isEqualTo(after.get("scores").get(0));
@@ -168,8 +181,7 @@ class TriggerEvaluatorIT {
   private static boolean caughtUp(String group) throws Exception {
     try (Admin admin =
         Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafkaBootstrapServers()))) {
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafkaBootstrapServers()))) {
       String topic = Topics.EVALUATION_TRIGGERS.name();
       int partitions =
           admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
@@ -178,7 +190,11 @@ class TriggerEvaluatorIT {
       for (int p = 0; p < partitions; p++) {
         TopicPartition partition = new TopicPartition(topic, p);
         long end =
-            admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition)
+            admin
+                .listOffsets(Map.of(partition, OffsetSpec.latest()))
+                .all()
+                .get()
+                .get(partition)
                 .offset();
         OffsetAndMetadata offset = committed.get(partition);
         if (end > 0 && (offset == null || offset.offset() < end)) {
@@ -213,8 +229,10 @@ class TriggerEvaluatorIT {
           .header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(method + " " + path + ": " + response.body())
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
         .isEqualTo(expectedStatus);
     return JSON.readTree(response.body());
   }

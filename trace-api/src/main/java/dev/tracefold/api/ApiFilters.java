@@ -42,8 +42,8 @@ final class ApiFilters {
     }
     SortedMap<String, List<String>> params = new TreeMap<>();
     filter
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             field -> {
               List<String> values = new ArrayList<>();
               JsonNode value = field.getValue();

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TraceApi implements AutoCloseable {
   /**
-   * Time Armeria allows a request: what the gateway's API port allowed the read API before it was
-   * a service of its own (the default produce timeout of 10 s plus a 30 s margin).
+   * Time Armeria allows a request: what the gateway's API port allowed the read API before it was a
+   * service of its own (the default produce timeout of 10 s plus a 30 s margin).
    */
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(40);
 
@@ -93,8 +93,7 @@ public final class TraceApi implements AutoCloseable {
             settings.apiKeyCacheTtl(),
             ApiKeyAuthenticator.DEFAULT_MAX_CACHED_KEYS,
             System::nanoTime);
-    ServerBuilder builder =
-        Server.builder().http(settings.port()).requestTimeout(REQUEST_TIMEOUT);
+    ServerBuilder builder = Server.builder().http(settings.port()).requestTimeout(REQUEST_TIMEOUT);
     routes(store).addTo(builder);
     new OpsEndpoints(registry, checks).addTo(builder);
     builder.decorator(
@@ -108,8 +107,8 @@ public final class TraceApi implements AutoCloseable {
   }
 
   /**
-   * The routes this service serves besides {@code /metrics} and {@code /health}, for a process
-   * that mounts them on a server of its own (standalone, on the gateway's API port). They read the
+   * The routes this service serves besides {@code /metrics} and {@code /health}, for a process that
+   * mounts them on a server of its own (standalone, on the gateway's API port). They read the
    * request's project from {@link dev.tracefold.auth.AuthenticatedProject}: that server must put
    * them behind {@link ApiKeyAuthService}.
    *

@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,8 +113,8 @@ class OpenApiIT {
     Set<String> documented = new TreeSet<>();
     document
         .get("paths")
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             path ->
                 path.getValue()
                     .fieldNames()
@@ -373,8 +372,7 @@ class OpenApiIT {
 
   private static void collectRefs(JsonNode node, List<String> refs) {
     if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
         if (field.getKey().equals("$ref")) {
           refs.add(field.getValue().asText());
         } else {

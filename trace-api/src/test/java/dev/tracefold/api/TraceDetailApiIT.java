@@ -296,9 +296,9 @@ class TraceDetailApiIT {
   }
 
   /**
-   * Issue #12: the detail of a large trace was answered whole (98 MB for 9,000 spans of 11 KB).
-   * Now it holds the first 8 MiB of spans and a cursor; the spans endpoint pages through the rest,
-   * also where several spans share a start time.
+   * Issue #12: the detail of a large trace was answered whole (98 MB for 9,000 spans of 11 KB). Now
+   * it holds the first 8 MiB of spans and a cursor; the spans endpoint pages through the rest, also
+   * where several spans share a start time.
    */
   @Test
   void aLargeTraceIsAnsweredInBoundedPagesThatTogetherHoldEverySpan() {

@@ -84,7 +84,8 @@ class TraceListApiIT {
               .setCompletedEpochMillis(3L)
               .setRollup(rollup)
               .setSpans(spans)
-              .build(), t -> CompletionDecision.NONE);
+              .build(),
+          t -> CompletionDecision.NONE);
     }
     store.writeSpans(List.of(span(OTHER, 1, 0, "elsewhere").build()));
   }

@@ -71,10 +71,12 @@ public final class AnnotationQueueStore {
           + " FROM annotation_queues q WHERE q.project_id = ? AND q.enabled ORDER BY q.queue_id";
   private static final String DELETE_SQL =
       "DELETE FROM annotation_queues WHERE project_id = ? AND queue_id = ?";
+
   /** Item columns (renamed where the traces table has a column of the same name) + trace. */
   private static final String ITEM_SELECT =
       "SELECT i.queue_id, i.revision AS item_revision, i.status AS item_status,"
           + " i.added_epoch_millis, i.done_epoch_millis, i.done_by, x.* FROM ";
+
   private static final String ITEM_TRACE =
       " i JOIN LATERAL (SELECT "
           + TraceRows.SELECT_COLUMNS

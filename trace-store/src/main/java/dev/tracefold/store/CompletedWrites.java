@@ -19,9 +19,9 @@ import java.util.Set;
 /**
  * Stores completed trace revisions of distinct traces in one transaction, set-based: one statement
  * per step for all of them (locks, stored span ids, span insert, stored rows, row upsert, rows read
- * back, triggers, pending triggers, queue items, recorded triggers) instead of a dozen per revision.
- * The rules are those of {@link TraceStore#writeCompleted(CompletedTrace, CompletionDecider)}, per
- * revision. Stateless.
+ * back, triggers, pending triggers, queue items, recorded triggers) instead of a dozen per
+ * revision. The rules are those of {@link TraceStore#writeCompleted(CompletedTrace,
+ * CompletionDecider)}, per revision. Stateless.
  */
 final class CompletedWrites {
   private CompletedWrites() {}
@@ -151,7 +151,8 @@ final class CompletedWrites {
         revisionRows.add(
             new TraceRows.RevisionRow(
                 revision.trace(),
-                IncrementalRollup.withRollup(revision.trace().getRollup(), revision.spans().values()),
+                IncrementalRollup.withRollup(
+                    revision.trace().getRollup(), revision.spans().values()),
                 TraceState.COMPLETE,
                 covered));
       } else {
@@ -177,7 +178,8 @@ final class CompletedWrites {
       }
     }
     if (!addedToOlder.isEmpty()) {
-      TraceRows.upsertInProgress(connection, merger.merged(connection, addedToOlder, rows).values());
+      TraceRows.upsertInProgress(
+          connection, merger.merged(connection, addedToOlder, rows).values());
     }
     TraceRows.upsertRevisions(connection, revisionRows);
 
@@ -197,7 +199,8 @@ final class CompletedWrites {
       StoredTrace trace =
           Optional.ofNullable(stored.get(revision.key()))
               .map(TraceRows.Stored::trace)
-              .orElseThrow(() -> new IllegalStateException("trace " + revision.key() + " not stored"))
+              .orElseThrow(
+                  () -> new IllegalStateException("trace " + revision.key() + " not stored"))
               .withPendingTriggers(pendingTriggers.getOrDefault(revision.key(), 0));
       CompletionDecision decision =
           Objects.requireNonNull(revision.decider().decide(trace), "decision");
@@ -207,9 +210,7 @@ final class CompletedWrites {
           last.add(decided);
         } else {
           now.add(decided);
-          decidedNow
-              .computeIfAbsent(revision.key(), k -> new ArrayList<>())
-              .add(decided.trigger());
+          decidedNow.computeIfAbsent(revision.key(), k -> new ArrayList<>()).add(decided.trigger());
         }
       }
       if (!decision.queueIds().isEmpty()) {
@@ -223,8 +224,7 @@ final class CompletedWrites {
     PendingTriggerRows.schedule(connection, last);
     PendingTriggerRows.addQueueItems(connection, queueItems);
 
-    Map<TraceKey, List<EvaluationTrigger>> recorded =
-        TriggerRows.recorded(connection, revisions);
+    Map<TraceKey, List<EvaluationTrigger>> recorded = TriggerRows.recorded(connection, revisions);
     List<CompletedWrite> writes = new ArrayList<>(revisions.size());
     for (Revision revision : revisions) {
       Map<String, EvaluationTrigger> publish = new LinkedHashMap<>();

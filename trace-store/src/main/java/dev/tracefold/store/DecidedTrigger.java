@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param trigger the trigger as it will be published
  * @param turn the turn of the rule that decided it: {@link RuleTurn#LAST} triggers wait in the
  *     store until {@code dueEpochMillis}; the others are published with the revision
- * @param dueEpochMillis for turn last: when it fires unless a newer revision of the trace is
- *     stored first, milliseconds since the Unix epoch; ignored for the other turns
+ * @param dueEpochMillis for turn last: when it fires unless a newer revision of the trace is stored
+ *     first, milliseconds since the Unix epoch; ignored for the other turns
  */
 public record DecidedTrigger(EvaluationTrigger trigger, RuleTurn turn, long dueEpochMillis) {
   public DecidedTrigger {

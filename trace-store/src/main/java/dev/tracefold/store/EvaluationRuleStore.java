@@ -198,8 +198,7 @@ public final class EvaluationRuleStore {
     return i;
   }
 
-  private static Optional<EvaluationRule> readOne(PreparedStatement statement)
-      throws SQLException {
+  private static Optional<EvaluationRule> readOne(PreparedStatement statement) throws SQLException {
     List<EvaluationRule> rules = readAll(statement);
     return rules.isEmpty() ? Optional.empty() : Optional.of(rules.get(0));
   }

@@ -21,6 +21,7 @@ final class PendingTriggerRows {
           + " due_epoch_millis, payload) SELECT ?, ?, ?, ?, ?, ?, ?"
           + " WHERE NOT EXISTS (SELECT 1 FROM fired_triggers WHERE trigger_id = ?)"
           + " ON CONFLICT DO NOTHING";
+
   private static final String SUPERSEDE_SQL =
       "DELETE FROM pending_triggers p"
           + " USING unnest(?::text[], ?::text[], ?::int[]) AS k(project_id, trace_id, revision)"
@@ -87,9 +88,7 @@ final class PendingTriggerRows {
     }
   }
 
-  /**
-   * Adds each trace to its queues that still exist; a trace already in a queue stays as it is.
-   */
+  /** Adds each trace to its queues that still exist; a trace already in a queue stays as it is. */
   static void addQueueItems(Connection connection, Collection<QueueItems> items)
       throws SQLException {
     for (QueueItems item : items) {

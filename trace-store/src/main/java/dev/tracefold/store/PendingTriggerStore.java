@@ -51,9 +51,9 @@ public final class PendingTriggerStore {
    * One round of the protocol above, in one database transaction: deletes this instance's claims
    * below {@code publishedBelow}; moves its claims at or above it to {@code seq}; claims up to
    * {@code limit} unclaimed rows due at {@code nowEpochMillis} with {@code seq}, setting their
-   * firing time to {@code nowEpochMillis} and recording them in {@code fired_triggers} (turn
-   * last). A due row whose rule {@code active} rejects (deleted, disabled, no longer of turn last)
-   * is deleted unfired.
+   * firing time to {@code nowEpochMillis} and recording them in {@code fired_triggers} (turn last).
+   * A due row whose rule {@code active} rejects (deleted, disabled, no longer of turn last) is
+   * deleted unfired.
    *
    * @param instanceId the claiming sink instance (stable across its restarts)
    * @param publishedBelow the instance's committed marker: claims below it were published

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes traces past their project's retention: the project's {@code projects.retention_days}
  * (Flyway V2) where the project has a row there, else {@link RetentionSettings#retentionDaysOf}
- * (the configured per-project override or default). A trace first stored more than that many days ago and not saved goes, with its spans, annotations
- * and fired trigger records. Trace sets keep listing its id (as missing).
+ * (the configured per-project override or default). A trace first stored more than that many days
+ * ago and not saved goes, with its spans, annotations and fired trigger records. Trace sets keep
+ * listing its id (as missing).
  *
  * <p>Runs in batches of {@link RetentionSettings#batchSize()} traces, each in its own short
  * transaction that holds the batch's trace locks ({@link TraceLocks}), so the span writers wait for

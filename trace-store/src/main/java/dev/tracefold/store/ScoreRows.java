@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -240,8 +239,7 @@ final class ScoreRows {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Stored latest_scores is not JSON: " + json, e);
     }
-    for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : object.properties()) {
       JsonNode s = field.getValue();
       latest.put(
           field.getKey(),

@@ -129,8 +129,8 @@ final class SpanRows {
   }
 
   /**
-   * The ids of the traces' stored spans (as stored, see {@link PgValues#text}), by trace: index-only
-   * scans. Traces without a stored span are absent.
+   * The ids of the traces' stored spans (as stored, see {@link PgValues#text}), by trace:
+   * index-only scans. Traces without a stored span are absent.
    */
   static Map<TraceKey, Set<String>> storedSpanIds(
       Connection connection, Collection<TraceKey> traces) throws SQLException {

@@ -370,9 +370,9 @@ public final class TraceStore implements AutoCloseable {
   }
 
   /**
-   * Finds one trace with its first spans (start order; at most {@link #DETAIL_MAX_SPANS} and
-   * {@link #PAGE_MAX_SPAN_BYTES} of them: fewer than its rollup's span count means more are stored,
-   * read them with {@link #findSpans}), fired triggers (each saying whether a score answers it),
+   * Finds one trace with its first spans (start order; at most {@link #DETAIL_MAX_SPANS} and {@link
+   * #PAGE_MAX_SPAN_BYTES} of them: fewer than its rollup's span count means more are stored, read
+   * them with {@link #findSpans}), fired triggers (each saying whether a score answers it),
    * annotations and scores (creation order).
    *
    * @return the trace, or empty if the project has no trace with this id

@@ -250,7 +250,9 @@ class CompletionDecisionIT {
                 .toList())
         .isNotEmpty();
     // what the scenario is meant to produce, so that both paths cannot agree on nothing
-    assertThat(single).extracting(CompletedWrite::current).containsExactly(false, true, true, true, true);
+    assertThat(single)
+        .extracting(CompletedWrite::current)
+        .containsExactly(false, true, true, true, true);
     assertThat(store.findTrace(batched, traceId(22)).orElseThrow().state())
         .isEqualTo(TraceState.IN_PROGRESS);
     assertThat(store.findTrace(batched, traceId(21)).orElseThrow().revision()).isEqualTo(2);
@@ -280,7 +282,8 @@ class CompletionDecisionIT {
     String t21 = traceId(21);
     String t22 = traceId(22);
     String t23 = traceId(23);
-    store.writeCompleted(completed(List.of(root(project, t20, 1, 0)), 2), t -> CompletionDecision.NONE);
+    store.writeCompleted(
+        completed(List.of(root(project, t20, 1, 0)), 2), t -> CompletionDecision.NONE);
     store.writeSpans(List.of(root(project, t22, 9, 50)));
     CompletedTrace stale =
         completed(List.of(root(project, t20, 1, 0), TestTraces.llmChild(project, t20, 2, 1, 5)), 1);

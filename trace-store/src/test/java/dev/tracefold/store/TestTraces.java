@@ -158,13 +158,7 @@ final class TestTraces {
   /** The trigger of a rule for a revision, with its deterministic id. */
   static EvaluationTrigger trigger(CompletedTrace trace, String ruleId) {
     String name =
-        ruleId
-            + "/"
-            + trace.getProjectId()
-            + "/"
-            + trace.getTraceId()
-            + "/"
-            + trace.getRevision();
+        ruleId + "/" + trace.getProjectId() + "/" + trace.getTraceId() + "/" + trace.getRevision();
     return EvaluationTrigger.newBuilder()
         .setTriggerId(UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString())
         .setRuleId(ruleId)

@@ -76,7 +76,8 @@ class TraceFilterIT {
                 .setInput("Buy a red bicycle")
                 .setOutput("Order placed")
                 .setSource("otlp-http-protobuf")
-                .build()), t -> CompletionDecision.NONE);
+                .build()),
+        t -> CompletionDecision.NONE);
     store.writeCompleted(
         completedWith(
             rollup(PROJECT, T2, 2000, 200)
@@ -96,7 +97,8 @@ class TraceFilterIT {
                 .setMetadata(Map.of("env", "staging"))
                 .setInput("retry 100% of_orders")
                 .setSource("native-json")
-                .build()), t -> CompletionDecision.NONE);
+                .build()),
+        t -> CompletionDecision.NONE);
     store.writeCompleted(
         completedWith(
             rollup(PROJECT, T3, 3000, 300)
@@ -107,7 +109,8 @@ class TraceFilterIT {
                 .setTags(List.of("dev"))
                 .setMetadata(Map.of("env", "prod", "team", "b"))
                 .setOutput("Found 3 bicycles")
-                .build()), t -> CompletionDecision.NONE);
+                .build()),
+        t -> CompletionDecision.NONE);
     store.writeCompleted(
         completedWith(
             rollup(PROJECT, T4, 4000, 400)
@@ -120,7 +123,8 @@ class TraceFilterIT {
                 .setModels(List.of("gpt-4o", "text-embedding-3"))
                 .setProviders(List.of("openai"))
                 .setServiceNames(List.of("rag"))
-                .build()), t -> CompletionDecision.NONE);
+                .build()),
+        t -> CompletionDecision.NONE);
     // in progress: its rollup is computed from the span (source native-json, service svc)
     store.writeSpans(
         List.of(

@@ -64,7 +64,8 @@ class TraceListingIT {
     store = database.store();
     Random random = new Random(42);
     for (int n = 0; n < TRACES; n++) {
-      store.writeCompleted(completedWith(randomRollup(random, traceId(n))), t -> CompletionDecision.NONE);
+      store.writeCompleted(
+          completedWith(randomRollup(random, traceId(n))), t -> CompletionDecision.NONE);
     }
     for (int n = 0; n < TRACES; n += 7) {
       store.curation().setUserTags(PROJECT, traceId(n), List.of("reviewed"));

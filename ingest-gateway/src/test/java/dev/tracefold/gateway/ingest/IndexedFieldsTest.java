@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 class IndexedFieldsTest {
   @Test
   void longIndexedFieldsBecomeAPrefixAndADigestShortOnesStay() {
-    Span span =
-        span("s".repeat(6_000), "u-1", "m".repeat(300), List.of("eval", "t".repeat(3_000)));
+    Span span = span("s".repeat(6_000), "u-1", "m".repeat(300), List.of("eval", "t".repeat(3_000)));
 
     int shortened = IndexedFields.apply(span);
 

@@ -2,6 +2,7 @@ package dev.tracefold.gateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.gateway.ratelimit.ProjectRateLimiter;
 import dev.tracefold.gateway.ratelimit.RateLimit;
 import dev.tracefold.gateway.ratelimit.RateLimitSettings;
@@ -9,20 +10,19 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.topic.Topics;
+import dev.tracefold.service.KafkaSettings;
+import dev.tracefold.service.TopicProvisioner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import dev.tracefold.embedded.EmbeddedKafkaBroker;
-import dev.tracefold.service.KafkaSettings;
-import dev.tracefold.service.TopicProvisioner;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -118,20 +118,20 @@ class IngestPipelineTest {
 
   private IngestPipeline pipeline() {
     return new IngestPipeline(
-          new SpanIngester(
-              producer,
-              Duration.ofSeconds(5),
-              metrics,
-              Runnable::run,
-              Clock.systemUTC(),
-              IngestLimits.defaults()),
-          new ProjectRateLimiter(
-              new RateLimitSettings(
-                  new RateLimit(5, 0),
-                  Duration.ofSeconds(1),
-                  Map.of("unlimited", RateLimit.UNLIMITED)),
-              nanoTime::get),
-          IngestLimits.defaults().withMaxSpansPerRequest(3));
+        new SpanIngester(
+            producer,
+            Duration.ofSeconds(5),
+            metrics,
+            Runnable::run,
+            Clock.systemUTC(),
+            IngestLimits.defaults()),
+        new ProjectRateLimiter(
+            new RateLimitSettings(
+                new RateLimit(5, 0),
+                Duration.ofSeconds(1),
+                Map.of("unlimited", RateLimit.UNLIMITED)),
+            nanoTime::get),
+        IngestLimits.defaults().withMaxSpansPerRequest(3));
   }
 
   /** What the responder saw, for the assertions. */
@@ -211,8 +211,10 @@ class IngestPipelineTest {
     producer =
         producer(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 500));
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "localhost:1",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                500));
     pipeline = pipeline();
 
     IngestOutcome outcome = ingest(request("unlimited", 10, batch(1, 0)));

@@ -36,8 +36,8 @@ import java.util.function.Function;
  *   <li>time to first token: from trace start to the earliest first token of any LLM span that
  *       reports one;
  *   <li>models, providers, service names, tags: distinct values, sorted;
- *   <li>session and user id, input, output, source: the root span's; session and user fall back
- *       to the earliest span that has one.
+ *   <li>session and user id, input, output, source: the root span's; session and user fall back to
+ *       the earliest span that has one.
  * </ul>
  */
 public final class TraceRollups {
@@ -59,7 +59,8 @@ public final class TraceRollups {
     Objects.requireNonNull(projectId, "projectId");
     Objects.requireNonNull(traceId, "traceId");
     if (spans.isEmpty()) {
-      throw new IllegalArgumentException("A rollup needs at least one span: " + projectId + "/" + traceId);
+      throw new IllegalArgumentException(
+          "A rollup needs at least one span: " + projectId + "/" + traceId);
     }
     List<Span> ordered = new ArrayList<>(spans);
     ordered.sort(START_ORDER);
@@ -121,7 +122,8 @@ public final class TraceRollups {
         .setTotalTokens(input + output)
         .setCostMicrocents(cost)
         .setCostIsEstimated(costEstimated)
-        .setTimeToFirstTokenNanos(firstTokenEpochNanos == null ? null : firstTokenEpochNanos - start)
+        .setTimeToFirstTokenNanos(
+            firstTokenEpochNanos == null ? null : firstTokenEpochNanos - start)
         .setModels(distinctSorted(ordered, Span::getModel))
         .setProviders(distinctSorted(ordered, Span::getProvider))
         .setServiceNames(distinctSorted(ordered, Span::getServiceName))

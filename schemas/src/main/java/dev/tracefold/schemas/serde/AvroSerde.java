@@ -61,7 +61,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       buffer.get(bytes);
       return bytes;
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -79,7 +80,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       return decoder.decode(bytes);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
-          "Cannot decode " + type.getSimpleName() + " (" + bytes.length + " bytes): " + e.getMessage(), e);
+          "Cannot decode "
+              + type.getSimpleName()
+              + " ("
+              + bytes.length
+              + " bytes): "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -13,9 +13,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <ul>
  *   <li>{@value #SPAN_ID}: the span id, UTF-8 (16 lowercase hex characters as normalised);
  *   <li>{@value #PARENT_SPAN_ID}: the parent span id, UTF-8; absent for a root span;
- *   <li>{@value #DOCUMENT_SPAN_COUNT}: on spans of a native JSON trace document (which holds a whole
- *       trace), how many spans the document holds, decimal UTF-8: the completion stream completes
- *       the trace once that many arrived.
+ *   <li>{@value #DOCUMENT_SPAN_COUNT}: on spans of a native JSON trace document (which holds a
+ *       whole trace), how many spans the document holds, decimal UTF-8: the completion stream
+ *       completes the trace once that many arrived.
  * </ul>
  *
  * The value stays the source of truth: a record without the headers (an older gateway, a producer

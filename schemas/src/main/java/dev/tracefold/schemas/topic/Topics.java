@@ -8,8 +8,8 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Tracefold's topics. Every key is the UTF-8 string {@code projectId/traceId} (see {@link
- * TraceKey}), so all records of one trace land in one partition; every value is Avro
- * single-object encoded ({@link AvroSerde}).
+ * TraceKey}), so all records of one trace land in one partition; every value is Avro single-object
+ * encoded ({@link AvroSerde}).
  */
 public final class Topics {
   /** Normalised spans from the ingest gateway. */
@@ -18,7 +18,8 @@ public final class Topics {
 
   /** One record per completed trace revision: rollup and every span. */
   public static final Topic<String, CompletedTrace> COMPLETED_TRACES =
-      new Topic<>("tracefold.traces.completed", Serdes.String(), AvroSerde.of(CompletedTrace.class));
+      new Topic<>(
+          "tracefold.traces.completed", Serdes.String(), AvroSerde.of(CompletedTrace.class));
 
   /** Evaluation triggers for downstream evaluators; they dedupe on the trigger id. */
   public static final Topic<String, EvaluationTrigger> EVALUATION_TRIGGERS =

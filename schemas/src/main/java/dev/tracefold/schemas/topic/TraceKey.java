@@ -14,7 +14,8 @@ public record TraceKey(String projectId, String traceId) {
     Objects.requireNonNull(projectId, "projectId");
     Objects.requireNonNull(traceId, "traceId");
     if (projectId.isEmpty() || projectId.indexOf('/') >= 0) {
-      throw new IllegalArgumentException("projectId must be non-empty and contain no '/': " + projectId);
+      throw new IllegalArgumentException(
+          "projectId must be non-empty and contain no '/': " + projectId);
     }
   }
 

@@ -28,16 +28,44 @@ class TraceRollupsTest {
 
   @Test
   void aggregatesEveryFigure() {
-    Span root = span("a", null, 1_000, 9_000).setName("agent run").setSessionId("s-1")
-        .setInput("question").setOutput("answer").setSource("otlp-http-protobuf").setServiceName("svc").build();
-    Span llm = span("b", "a", 2_000, 5_000).setKind(SpanKind.LLM).setModel("gpt-4o").setProvider("openai")
-        .setInputTokens(100L).setOutputTokens(20L).setCacheReadTokens(50L).setCostMicrocents(1_500L)
-        .setCostIsEstimated(true).setTimeToFirstTokenNanos(700L).setUserId("u-7").setTags(List.of("prod", "beta"))
-        .setStatus(SpanStatus.OK).build();
-    Span llm2 = span("c", "a", 3_000, 6_000).setKind(SpanKind.LLM).setModel("claude-sonnet-4").setProvider("anthropic")
-        .setInputTokens(10L).setOutputTokens(5L).setReasoningTokens(3L).setCostMicrocents(500L)
-        .setTimeToFirstTokenNanos(100L).setTags(List.of("prod")).build();
-    Span tool = span("d", "a", 6_000, 10_000).setKind(SpanKind.TOOL).setStatus(SpanStatus.ERROR).build();
+    Span root =
+        span("a", null, 1_000, 9_000)
+            .setName("agent run")
+            .setSessionId("s-1")
+            .setInput("question")
+            .setOutput("answer")
+            .setSource("otlp-http-protobuf")
+            .setServiceName("svc")
+            .build();
+    Span llm =
+        span("b", "a", 2_000, 5_000)
+            .setKind(SpanKind.LLM)
+            .setModel("gpt-4o")
+            .setProvider("openai")
+            .setInputTokens(100L)
+            .setOutputTokens(20L)
+            .setCacheReadTokens(50L)
+            .setCostMicrocents(1_500L)
+            .setCostIsEstimated(true)
+            .setTimeToFirstTokenNanos(700L)
+            .setUserId("u-7")
+            .setTags(List.of("prod", "beta"))
+            .setStatus(SpanStatus.OK)
+            .build();
+    Span llm2 =
+        span("c", "a", 3_000, 6_000)
+            .setKind(SpanKind.LLM)
+            .setModel("claude-sonnet-4")
+            .setProvider("anthropic")
+            .setInputTokens(10L)
+            .setOutputTokens(5L)
+            .setReasoningTokens(3L)
+            .setCostMicrocents(500L)
+            .setTimeToFirstTokenNanos(100L)
+            .setTags(List.of("prod"))
+            .build();
+    Span tool =
+        span("d", "a", 6_000, 10_000).setKind(SpanKind.TOOL).setStatus(SpanStatus.ERROR).build();
 
     TraceRollup rollup = TraceRollups.compute("p1", TRACE, List.of(tool, llm2, llm, root));
 
@@ -73,7 +101,8 @@ class TraceRollupsTest {
   void statusOkWhenNoErrorAndSomeOk_unsetWhenNone_costNullWhenUnknown() {
     Span a = span("a", null, 1, 2).build();
     Span b = span("b", "a", 1, 2).setStatus(SpanStatus.OK).build();
-    assertThat(TraceRollups.compute("p1", TRACE, List.of(a, b)).getStatus()).isEqualTo(SpanStatus.OK);
+    assertThat(TraceRollups.compute("p1", TRACE, List.of(a, b)).getStatus())
+        .isEqualTo(SpanStatus.OK);
     TraceRollup unset = TraceRollups.compute("p1", TRACE, List.of(a));
     assertThat(unset.getStatus()).isEqualTo(SpanStatus.UNSET);
     assertThat(unset.getCostMicrocents()).isNull();
@@ -85,7 +114,9 @@ class TraceRollupsTest {
     Span orphanLate = span("x", "missing", 50, 60).build();
     Span orphanEarly = span("y", "gone", 10, 20).build();
     Span child = span("z", "y", 5, 30).build();
-    assertThat(TraceRollups.compute("p1", TRACE, List.of(orphanLate, orphanEarly, child)).getRootSpanId())
+    assertThat(
+            TraceRollups.compute("p1", TRACE, List.of(orphanLate, orphanEarly, child))
+                .getRootSpanId())
         .isEqualTo("y");
     Span c1 = span("c1", "c2", 10, 20).build();
     Span c2 = span("c2", "c1", 5, 20).build();

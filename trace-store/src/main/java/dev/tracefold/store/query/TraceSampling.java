@@ -5,8 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Deterministic sampling of traces by evaluation rules and annotation queues: whether a selector
- * (a rule or queue id) takes a trace depends only on the two ids and the percentage, so a replay,
+ * Deterministic sampling of traces by evaluation rules and annotation queues: whether a selector (a
+ * rule or queue id) takes a trace depends only on the two ids and the percentage, so a replay,
  * another sink instance or a later revision decides the same, and a trace taken at some percentage
  * is also taken at every higher one. Stateless and thread-safe.
  *
