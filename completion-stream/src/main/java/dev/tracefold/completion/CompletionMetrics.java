@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,17 +40,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe.
  */
 public final class CompletionMetrics {
-  final AtomicLong bufferedTraces = new AtomicLong();
-  final AtomicLong bufferedSpans = new AtomicLong();
-  final AtomicLong stateSpanBytes = new AtomicLong();
+  private final AtomicLong bufferedTraces = new AtomicLong();
+  private final AtomicLong bufferedSpans = new AtomicLong();
+  private final AtomicLong stateSpanBytes = new AtomicLong();
   private final Map<CompletionReason, Counter> completions = new EnumMap<>(CompletionReason.class);
-  final Counter lateSpans;
-  final Counter reopenedTraces;
-  final Counter duplicateSpans;
-  final Counter dlqRecords;
-  final Counter rootWaits;
-  final Timer completionLag;
-  final Timer punctuation;
+  private final Counter lateSpans;
+  private final Counter reopenedTraces;
+  private final Counter duplicateSpans;
+  private final Counter dlqRecords;
+  private final Counter rootWaits;
+  private final Timer completionLag;
+  private final Timer punctuation;
   private final Map<String, Long> clockBehindMillisByTask = new ConcurrentHashMap<>();
 
   /** Registers the meters in {@code registry}. */
@@ -128,5 +129,47 @@ public final class CompletionMetrics {
 
   void completed(CompletionReason reason) {
     completions.get(reason).increment();
+  }
+
+  /** Moves the buffered-trace gauges: open traces and the spans they hold, by these deltas. */
+  void bufferedChanged(long traces, long spans) {
+    bufferedTraces.addAndGet(traces);
+    bufferedSpans.addAndGet(spans);
+  }
+
+  /** Moves the state-bytes gauge by {@code bytes} (negative when spans leave the state). */
+  void stateBytesChanged(long bytes) {
+    stateSpanBytes.addAndGet(bytes);
+  }
+
+  /** Counts a late span that reopened a completed or expired trace. */
+  void lateSpanReopened() {
+    lateSpans.increment();
+    reopenedTraces.increment();
+  }
+
+  /** Counts a span already buffered for its trace. */
+  void duplicateSpan() {
+    duplicateSpans.increment();
+  }
+
+  /** Counts a record sent to the dead-letter topic. */
+  void deadLettered() {
+    dlqRecords.increment();
+  }
+
+  /** Counts a root-aware completion held back by a missing parent. */
+  void rootWaited() {
+    rootWaits.increment();
+  }
+
+  /** Records how long after its due time a trace was completed. */
+  void completedLate(Duration lag) {
+    completionLag.record(lag);
+  }
+
+  /** Times one punctuation, ns. */
+  void punctuated(long nanos) {
+    punctuation.record(nanos, TimeUnit.NANOSECONDS);
   }
 }

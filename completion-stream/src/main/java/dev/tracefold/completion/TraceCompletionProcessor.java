@@ -17,7 +17,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -158,7 +157,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     }
     String traceKey = span.traceKey();
     if (spans.get(span.storeKey()) != null) {
-      metrics.duplicateSpans.increment();
+      metrics.duplicateSpan();
       return;
     }
     TraceBuffer buffer = states.get(traceKey);
@@ -190,8 +189,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     } else if (buffer.getPhase() != TracePhase.OPEN) {
       // a late span: COMPLETED still holds the earlier spans; EXPIRED purged them (partial
       // revision)
-      metrics.lateSpans.increment();
-      metrics.reopenedTraces.increment();
+      metrics.lateSpanReopened();
       if (buffer.getPhase() == TracePhase.EXPIRED) {
         buffer.setPartial(true);
       }
@@ -296,7 +294,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     List<BufferedSpan> buffered = load(traceKey);
     if (reason == CompletionReason.ROOT && hasOrphan(buffered)) {
       buffer.setRootCheckedSpanCount(buffer.getSpanCount());
-      metrics.rootWaits.increment();
+      metrics.rootWaited();
       return false;
     }
     emit(traceKey, buffer, reason, atMillis, buffered);
@@ -356,7 +354,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
         case EXPIRED -> states.delete(traceKey);
       }
     }
-    metrics.punctuation.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    metrics.punctuated(System.nanoTime() - started);
   }
 
   /**
@@ -438,7 +436,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
             reason == CompletionReason.QUIET
                 ? buffer.getLastArrivalEpochMillis() + quietWindowMillis(key.projectId())
                 : rootDueAt(key.projectId(), buffer);
-        metrics.completionLag.record(Duration.ofMillis(Math.max(0, wallMillis - dueAt)));
+        metrics.completedLate(Duration.ofMillis(Math.max(0, wallMillis - dueAt)));
       }
       buffer.setRevision(revision);
     }
@@ -538,20 +536,19 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     context.forward(
         new Record<>(key, value == null ? EMPTY : value, timestamp, headers),
         CompletionTopology.DLQ_SINK);
-    metrics.dlqRecords.increment();
+    metrics.deadLettered();
     log.warn("Undecodable span record sent to {}: {}", Topics.SPANS_DLQ.name(), error.getMessage());
   }
 
   private void adjustOpen(long traces, long spanCount) {
     ownOpenTraces += traces;
     ownOpenSpans += spanCount;
-    metrics.bufferedTraces.addAndGet(traces);
-    metrics.bufferedSpans.addAndGet(spanCount);
+    metrics.bufferedChanged(traces, spanCount);
   }
 
   private void adjustStateBytes(long bytes) {
     ownStateSpanBytes += bytes;
-    metrics.stateSpanBytes.addAndGet(bytes);
+    metrics.stateBytesChanged(bytes);
   }
 
   @Override
@@ -559,9 +556,8 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     if (punctuator != null) {
       punctuator.cancel();
     }
-    metrics.bufferedTraces.addAndGet(-ownOpenTraces);
-    metrics.bufferedSpans.addAndGet(-ownOpenSpans);
-    metrics.stateSpanBytes.addAndGet(-ownStateSpanBytes);
+    metrics.bufferedChanged(-ownOpenTraces, -ownOpenSpans);
+    metrics.stateBytesChanged(-ownStateSpanBytes);
     metrics.forgetTask(taskId);
   }
 }
