@@ -13,6 +13,8 @@ public enum RejectionReason {
   INVALID_SPAN_ID,
   /** The parent span id is neither empty nor 8 bytes. */
   INVALID_PARENT_SPAN_ID,
+  /** A start or end time is at or past 2^63 ns (an unsigned fixed64 beyond what a long holds). */
+  INVALID_TIME,
   /** The span ends before it starts. */
   END_BEFORE_START,
   /** The span has no name. */

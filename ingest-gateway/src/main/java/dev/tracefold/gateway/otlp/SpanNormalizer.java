@@ -136,6 +136,17 @@ public final class SpanNormalizer {
     if (span.getName().isEmpty()) {
       return new SpanRejection(RejectionReason.MISSING_NAME, what + ": name is missing");
     }
+    if (span.getStartTimeUnixNano() < 0 || span.getEndTimeUnixNano() < 0) {
+      // fixed64 read as a signed long: at or past 2^63 ns (year 2262) it is negative here
+      return new SpanRejection(
+          RejectionReason.INVALID_TIME,
+          what
+              + ": start_time_unix_nano ("
+              + Long.toUnsignedString(span.getStartTimeUnixNano())
+              + ") and end_time_unix_nano ("
+              + Long.toUnsignedString(span.getEndTimeUnixNano())
+              + ") must be below 2^63 (year 2262)");
+    }
     if (span.getEndTimeUnixNano() < span.getStartTimeUnixNano()) {
       return new SpanRejection(
           RejectionReason.END_BEFORE_START,

@@ -347,7 +347,11 @@ class SpanNormalizerTest {
                 span("bad parent", CHILD_ID, null).setParentSpanId(hex("0102030405")),
                 span("", CHILD_ID, null),
                 span("backwards", CHILD_ID, ROOT_ID).setStartTimeUnixNano(10).setEndTimeUnixNano(5),
-                span("ok too", CHILD_ID, ROOT_ID)));
+                span("ok too", CHILD_ID, ROOT_ID),
+                // issue #12: an unsigned start past 2^63 read as a negative long was accepted
+                span("far future", CHILD_ID, ROOT_ID)
+                    .setStartTimeUnixNano(-2)
+                    .setEndTimeUnixNano(5)));
 
     assertThat(batch.spans()).extracting(Span::getName).containsExactly("ok", "ok too");
     assertThat(batch.rejections())
@@ -372,8 +376,12 @@ class SpanNormalizerTest {
             new SpanRejection(RejectionReason.MISSING_NAME, "span #6: name is missing"),
             new SpanRejection(
                 RejectionReason.END_BEFORE_START,
-                "span #7 'backwards': end_time_unix_nano (5) is before start_time_unix_nano (10)"));
-    assertThat(batch.totalSpans()).isEqualTo(9);
+                "span #7 'backwards': end_time_unix_nano (5) is before start_time_unix_nano (10)"),
+            new SpanRejection(
+                RejectionReason.INVALID_TIME,
+                "span #9 'far future': start_time_unix_nano (18446744073709551614) and"
+                    + " end_time_unix_nano (5) must be below 2^63 (year 2262)"));
+    assertThat(batch.totalSpans()).isEqualTo(10);
   }
 
   @Test
