@@ -3,18 +3,12 @@ package dev.tracefold.api;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.tracefold.store.AnnotationQueue;
-import dev.tracefold.store.AnnotationQueueStore;
-import dev.tracefold.store.Page;
 import dev.tracefold.store.QueueDefinition;
 import dev.tracefold.store.TraceStore;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -52,69 +46,24 @@ final class AnnotationQueueService {
       "{\"name\": \"failed checkouts\", \"description\": \"check the answers\", \"filter\":"
           + " {\"status\": \"ERROR\", \"tags\": [\"checkout\"]}, \"sampling_percent\": 25}";
 
-  private final AnnotationQueueStore queues;
   private final Clock clock;
+  private final ResourceRoutes<QueueDefinition, AnnotationQueue> routes;
 
   AnnotationQueueService(TraceStore store, Clock clock) {
-    this.queues = Objects.requireNonNull(store, "store").annotationQueues();
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.routes =
+        new ResourceRoutes<>(
+            PATH,
+            "queue_id",
+            "annotation_queues",
+            "annotation queue",
+            Objects.requireNonNull(store, "store").annotationQueues(),
+            this::definition,
+            AnnotationQueueService::json);
   }
 
   void addTo(ServerBuilder server) {
-    String one = PATH + "/{queue_id}";
-    server.route().post(PATH).build(ApiHandlers.service(this::create));
-    server.route().get(PATH).build(ApiHandlers.service(this::list));
-    server.route().get(one).build(ApiHandlers.service(this::get));
-    server.route().put(one).build(ApiHandlers.service(this::replace));
-    server.route().delete(one).build(ApiHandlers.service(this::delete));
-  }
-
-  private HttpResponse create(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
-    QueueDefinition definition = definition(request);
-    return ApiHandlers.json(HttpStatus.CREATED, json(queues.create(projectId, definition)));
-  }
-
-  private HttpResponse list(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    Map<String, List<String>> params = ApiRequests.params(ctx);
-    ApiRequests.onlyKnown(params, ApiRequests.PAGE_PARAMETERS);
-    int page = ApiRequests.page(params);
-    int pageSize = ApiRequests.pageSize(params);
-    Page<AnnotationQueue> result = queues.list(projectId, page, pageSize);
-    return ApiHandlers.ok(
-        ApiPages.json("annotation_queues", result, page, pageSize, AnnotationQueueService::json));
-  }
-
-  private HttpResponse get(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    String queueId = ApiRequests.pathText(ctx, "queue_id");
-    ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
-    return ApiHandlers.ok(
-        json(queues.find(projectId, queueId).orElseThrow(() -> notFound(projectId, queueId))));
-  }
-
-  private HttpResponse replace(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    String queueId = ApiRequests.pathText(ctx, "queue_id");
-    ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
-    QueueDefinition definition = definition(request);
-    return ApiHandlers.ok(
-        json(
-            queues
-                .update(projectId, queueId, definition)
-                .orElseThrow(() -> notFound(projectId, queueId))));
-  }
-
-  private HttpResponse delete(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    String queueId = ApiRequests.pathText(ctx, "queue_id");
-    ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
-    if (!queues.delete(projectId, queueId)) {
-      throw notFound(projectId, queueId);
-    }
-    return HttpResponse.of(HttpStatus.NO_CONTENT);
+    routes.addTo(server);
   }
 
   /** The queue a POST or PUT body describes, with the defaults filled in. */
@@ -127,7 +76,7 @@ final class AnnotationQueueService {
         ApiFilters.selection(body, clock.instant(), EXAMPLE));
   }
 
-  /** 404 for a queue the project does not have. */
+  /** 404 for a queue the project does not have (also for its items). */
   static ApiException notFound(String projectId, String queueId) {
     return ApiException.notFound(
         "annotation queue " + queueId + " not found in project " + projectId);

@@ -3,20 +3,14 @@ package dev.tracefold.api;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.tracefold.store.EvaluationRule;
-import dev.tracefold.store.EvaluationRuleStore;
-import dev.tracefold.store.Page;
 import dev.tracefold.store.RuleDefinition;
 import dev.tracefold.store.RuleTurn;
 import dev.tracefold.store.TraceSelection;
 import dev.tracefold.store.TraceStore;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -57,69 +51,24 @@ final class EvaluationRuleService {
           + " [\"checkout\"]}, \"sampling_percent\": 10, \"turn\": \"last\","
           + " \"last_delay_seconds\": 300}";
 
-  private final EvaluationRuleStore rules;
   private final Clock clock;
+  private final ResourceRoutes<RuleDefinition, EvaluationRule> routes;
 
   EvaluationRuleService(TraceStore store, Clock clock) {
-    this.rules = Objects.requireNonNull(store, "store").evaluationRules();
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.routes =
+        new ResourceRoutes<>(
+            PATH,
+            "rule_id",
+            "evaluation_rules",
+            "evaluation rule",
+            Objects.requireNonNull(store, "store").evaluationRules(),
+            this::definition,
+            EvaluationRuleService::json);
   }
 
   void addTo(ServerBuilder server) {
-    String one = PATH + "/{rule_id}";
-    server.route().post(PATH).build(ApiHandlers.service(this::create));
-    server.route().get(PATH).build(ApiHandlers.service(this::list));
-    server.route().get(one).build(ApiHandlers.service(this::get));
-    server.route().put(one).build(ApiHandlers.service(this::replace));
-    server.route().delete(one).build(ApiHandlers.service(this::delete));
-  }
-
-  private HttpResponse create(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
-    RuleDefinition definition = definition(request);
-    return ApiHandlers.json(HttpStatus.CREATED, json(rules.create(projectId, definition)));
-  }
-
-  private HttpResponse list(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    Map<String, List<String>> params = ApiRequests.params(ctx);
-    ApiRequests.onlyKnown(params, ApiRequests.PAGE_PARAMETERS);
-    int page = ApiRequests.page(params);
-    int pageSize = ApiRequests.pageSize(params);
-    Page<EvaluationRule> result = rules.list(projectId, page, pageSize);
-    return ApiHandlers.ok(
-        ApiPages.json("evaluation_rules", result, page, pageSize, EvaluationRuleService::json));
-  }
-
-  private HttpResponse get(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    String ruleId = ApiRequests.pathText(ctx, "rule_id");
-    ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
-    return ApiHandlers.ok(
-        json(rules.find(projectId, ruleId).orElseThrow(() -> notFound(projectId, ruleId))));
-  }
-
-  private HttpResponse replace(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    String ruleId = ApiRequests.pathText(ctx, "rule_id");
-    ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
-    RuleDefinition definition = definition(request);
-    return ApiHandlers.ok(
-        json(
-            rules
-                .update(projectId, ruleId, definition)
-                .orElseThrow(() -> notFound(projectId, ruleId))));
-  }
-
-  private HttpResponse delete(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    String ruleId = ApiRequests.pathText(ctx, "rule_id");
-    ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
-    if (!rules.delete(projectId, ruleId)) {
-      throw notFound(projectId, ruleId);
-    }
-    return HttpResponse.of(HttpStatus.NO_CONTENT);
+    routes.addTo(server);
   }
 
   /** The rule a POST or PUT body describes, with the defaults filled in. */
@@ -149,11 +98,6 @@ final class EvaluationRuleService {
     }
     long delay = delaySeconds == null ? DEFAULT_LAST_DELAY_SECONDS : delaySeconds;
     return new RuleDefinition(name, enabled, selection, turn, delay * 1000);
-  }
-
-  private static ApiException notFound(String projectId, String ruleId) {
-    return ApiException.notFound(
-        "evaluation rule " + ruleId + " not found in project " + projectId);
   }
 
   private static ObjectNode json(EvaluationRule rule) {

@@ -18,7 +18,8 @@ import java.util.UUID;
  * connection pool. Every method but {@link #listEnabled} acts on one project and reports a queue
  * the project does not have as empty (or false). Thread-safe.
  */
-public final class AnnotationQueueStore {
+public final class AnnotationQueueStore
+    implements ProjectResourceStore<QueueDefinition, AnnotationQueue> {
   private static final String COUNTS =
       "(SELECT count(*) FROM annotation_queue_items i WHERE i.project_id = q.project_id"
           + " AND i.queue_id = q.queue_id AND i.status = 'pending') AS pending_count,"

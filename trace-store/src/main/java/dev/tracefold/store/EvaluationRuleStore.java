@@ -16,7 +16,8 @@ import java.util.UUID;
  * acts on one project and reports a rule the project does not have as empty (or false).
  * Thread-safe.
  */
-public final class EvaluationRuleStore {
+public final class EvaluationRuleStore
+    implements ProjectResourceStore<RuleDefinition, EvaluationRule> {
   private static final String COLUMNS =
       "project_id, rule_id, name, enabled, filter_params::text AS filter_params,"
           + " sampling_percent, turn, last_delay_millis, created_epoch_millis,"
