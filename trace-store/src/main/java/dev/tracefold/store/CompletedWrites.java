@@ -113,7 +113,9 @@ final class CompletedWrites {
     Set<TraceKey> older = new HashSet<>();
     List<TraceRows.RevisionRow> revisionRows = new ArrayList<>();
     Map<TraceKey, List<Span>> partialMerges = new LinkedHashMap<>();
-    Map<TraceKey, Integer> coveredByKey = new HashMap<>();
+    // revisions whose rollup is merged over every stored span: state and coverage, known now
+    record Merged(CompletedTrace trace, TraceState state, int covered) {}
+    Map<TraceKey, Merged> mergedRows = new LinkedHashMap<>();
     for (Revision revision : revisions) {
       TraceKey key = revision.key();
       List<Span> addedNow = added.getOrDefault(key, List.of());
@@ -145,37 +147,27 @@ final class CompletedWrites {
                 .orElse(0);
         covered = Math.min(storedCount, before + revision.spans().size());
       }
-      boolean complete = covered >= storedCount;
-      coveredByKey.put(key, covered);
-      if (complete && !revision.trace().getPartial()) {
+      TraceState state = covered >= storedCount ? TraceState.COMPLETE : TraceState.IN_PROGRESS;
+      if (state == TraceState.COMPLETE && !revision.trace().getPartial()) {
         revisionRows.add(
             new TraceRows.RevisionRow(
                 revision.trace(),
                 IncrementalRollup.withRollup(
                     revision.trace().getRollup(), revision.spans().values()),
-                TraceState.COMPLETE,
+                state,
                 covered));
       } else {
         partialMerges.put(key, addedNow);
+        mergedRows.put(key, new Merged(revision.trace(), state, covered));
       }
     }
     if (!partialMerges.isEmpty()) {
       Map<TraceKey, IncrementalRollup> merged = merger.merged(connection, partialMerges, rows);
-      for (Revision revision : current) {
-        IncrementalRollup rollup = merged.get(revision.key());
-        if (rollup != null && partialMerges.containsKey(revision.key())) {
-          int covered = coveredByKey.get(revision.key());
-          int storedCount =
-              storedIds.getOrDefault(revision.key(), Set.of()).size()
-                  + added.getOrDefault(revision.key(), List.of()).size();
-          revisionRows.add(
-              new TraceRows.RevisionRow(
-                  revision.trace(),
-                  rollup,
-                  covered >= storedCount ? TraceState.COMPLETE : TraceState.IN_PROGRESS,
-                  covered));
-        }
-      }
+      mergedRows.forEach(
+          (key, row) ->
+              revisionRows.add(
+                  new TraceRows.RevisionRow(
+                      row.trace(), merged.get(key), row.state(), row.covered())));
     }
     if (!addedToOlder.isEmpty()) {
       TraceRows.upsertInProgress(
