@@ -260,7 +260,8 @@ public final class IngestGateway implements AutoCloseable {
             .http(settings.apiPort())
             .requestTimeout(requestTimeout)
             .errorHandler(new NativeErrorHandler(metrics));
-    extraApiRoutes.forEach(routes -> routes.addTo(apiBuilder));
+    HttpRoutes mounted = HttpRoutes.all(extraApiRoutes);
+    mounted.addTo(apiBuilder);
     new NativeTraceService(
             pipeline, metrics, settings.limits(), settings.maxRequestBytes(), Clock.systemUTC())
         .addTo(apiBuilder);
@@ -268,7 +269,8 @@ public final class IngestGateway implements AutoCloseable {
     allChecks.addAll(extraHealthChecks);
     new OpsEndpoints(registry, allChecks).addTo(apiBuilder);
     apiBuilder.decorator(
-        ApiKeyAuthService.decorator(authenticator, NativeTraceService::errorFor, authMetrics));
+        ApiKeyAuthService.decorator(
+            authenticator, NativeTraceService::errorFor, authMetrics, mounted::isOpen));
     apiServer = apiBuilder.build();
     apiServer.start().join();
   }

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,14 +80,29 @@ public final class ApiKeyAuthService {
   }
 
   /**
+   * The decorator for one server whose only open paths are {@link #OPEN_PATHS}; same as {@link
+   * #decorator(ApiKeyAuthenticator, ErrorRenderer, AuthMetrics, Predicate)} with no other.
+   */
+  public static Function<? super HttpService, ? extends HttpService> decorator(
+      ApiKeyAuthenticator authenticator, ErrorRenderer renderer, AuthMetrics metrics) {
+    return decorator(authenticator, renderer, metrics, path -> false);
+  }
+
+  /**
    * The decorator for one server.
    *
    * @param authenticator checks the keys
    * @param renderer renders refusals in the server's error format
    * @param metrics counts refusals ({@code tracefold_gateway_auth_failures_total})
+   * @param alsoOpen request paths (decoded, without the query) served without a key besides {@link
+   *     #OPEN_PATHS}: the web console's pages and assets, which hold no data
    */
   public static Function<? super HttpService, ? extends HttpService> decorator(
-      ApiKeyAuthenticator authenticator, ErrorRenderer renderer, AuthMetrics metrics) {
+      ApiKeyAuthenticator authenticator,
+      ErrorRenderer renderer,
+      AuthMetrics metrics,
+      Predicate<String> alsoOpen) {
+    Objects.requireNonNull(alsoOpen, "alsoOpen");
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(renderer, "renderer");
     Objects.requireNonNull(metrics, "metrics");
@@ -104,7 +120,8 @@ public final class ApiKeyAuthService {
                       metrics);
                 })
             .newDecorator();
-    return delegate -> new OpenPathsBypass(delegate, auth.apply(delegate));
+    Predicate<String> open = path -> OPEN_PATHS.contains(path) || alsoOpen.test(path);
+    return delegate -> new OpenPathsBypass(delegate, auth.apply(delegate), open);
   }
 
   private static HttpResponse refuse(
@@ -203,15 +220,17 @@ public final class ApiKeyAuthService {
    */
   private static final class OpenPathsBypass extends SimpleDecoratingHttpService {
     private final HttpService undecorated;
+    private final Predicate<String> open;
 
-    OpenPathsBypass(HttpService undecorated, HttpService secured) {
+    OpenPathsBypass(HttpService undecorated, HttpService secured, Predicate<String> open) {
       super(secured);
       this.undecorated = undecorated;
+      this.open = open;
     }
 
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
-      HttpService target = OPEN_PATHS.contains(ctx.path()) ? undecorated : (HttpService) unwrap();
+      HttpService target = open.test(ctx.path()) ? undecorated : (HttpService) unwrap();
       return target.serve(ctx, req);
     }
   }

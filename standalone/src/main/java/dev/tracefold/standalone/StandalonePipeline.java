@@ -196,6 +196,9 @@ public final class StandalonePipeline implements AutoCloseable {
     log.info(
         "  Native traces    http://localhost:{}/api/v1/traces, .../traces/upload",
         gateway.apiPort());
+    log.info(
+        "  Web console      http://localhost:{}/ (sign in with the API key below)",
+        gateway.apiPort());
     log.info("  Read API         http://localhost:{}/api/v1/traces", gateway.apiPort());
     log.info("  Metrics, health  http://localhost:{}/metrics  /health", gateway.apiPort());
     log.info(

@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.tracefold.auth.ApiKeyAuthService;
 import dev.tracefold.auth.ApiKeyAuthenticator;
 import dev.tracefold.auth.AuthMetrics;
+import dev.tracefold.console.WebConsole;
 import dev.tracefold.service.HealthCheck;
 import dev.tracefold.service.HttpRoutes;
 import dev.tracefold.service.OpsEndpoints;
@@ -94,28 +95,33 @@ public final class TraceApi implements AutoCloseable {
             ApiKeyAuthenticator.DEFAULT_MAX_CACHED_KEYS,
             System::nanoTime);
     ServerBuilder builder = Server.builder().http(settings.port()).requestTimeout(REQUEST_TIMEOUT);
-    routes(store).addTo(builder);
+    HttpRoutes routes = routes(store);
+    routes.addTo(builder);
     new OpsEndpoints(registry, checks).addTo(builder);
     builder.decorator(
         ApiKeyAuthService.decorator(
-            authenticator, ReadApiService::errorFor, new AuthMetrics(registry)));
+            authenticator, ReadApiService::errorFor, new AuthMetrics(registry), routes::isOpen));
     Server server = builder.build();
     server.start().join();
     TraceApi api = new TraceApi(server);
-    log.info("Trace API: read API, /metrics and /health on port {}", api.port());
+    log.info(
+        "Trace API: read API, web console (http://localhost:{}/), /metrics and /health on port {}",
+        api.port(),
+        api.port());
     return api;
   }
 
   /**
    * The routes this service serves besides {@code /metrics} and {@code /health}, for a process that
-   * mounts them on a server of its own (standalone, on the gateway's API port). They read the
-   * request's project from {@link dev.tracefold.auth.AuthenticatedProject}: that server must put
-   * them behind {@link ApiKeyAuthService}.
+   * mounts them on a server of its own (standalone, on the gateway's API port): the read API under
+   * {@code /api/v1} and the web console at {@code /} ({@link WebConsole}). The API's routes read
+   * the request's project from {@link dev.tracefold.auth.AuthenticatedProject}: that server must
+   * put them behind {@link ApiKeyAuthService}, leaving the paths of {@link HttpRoutes#isOpen} open.
    *
    * @param store where traces are read from; stays owned by the caller
    */
   public static HttpRoutes routes(TraceStore store) {
-    return new ReadApiService(store);
+    return HttpRoutes.all(List.of(new ReadApiService(store), new WebConsole()));
   }
 
   /** The bound port (the real one when configured as 0). */

@@ -7,6 +7,7 @@ import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.tracefold.store.TraceFacets;
 import dev.tracefold.store.TracePage;
 import dev.tracefold.store.TraceStore;
 import java.time.Clock;
@@ -23,6 +24,9 @@ import java.util.Objects;
  *       "page_size", "sort_by", "sort_order"}}.
  *   <li>{@code GET /api/v1/traces/sources}: {@code {"sources": [...]}}, the distinct sources of the
  *       project's traces, sorted.
+ *   <li>{@code GET /api/v1/traces/facets}: {@code {"models", "providers", "service_names", "tags",
+ *       "metadata_keys", "sources"}}, each an array of strings: the values of the project's recent
+ *       traces that the filter panel offers ({@link TraceFacets}).
  * </ul>
  *
  * Thread-safe.
@@ -43,14 +47,32 @@ final class TraceListService {
   void addTo(ServerBuilder server) {
     server.route().get(PATH).build(ApiHandlers.service(this::list));
     server.route().get(PATH + "/sources").build(ApiHandlers.service(this::sources));
+    server.route().get(PATH + "/facets").build(ApiHandlers.service(this::facets));
+  }
+
+  private HttpResponse facets(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+    String projectId = ApiProject.of(ctx);
+    ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
+    TraceFacets facets = store.facets(projectId);
+    ObjectNode body = NODES.objectNode();
+    strings(body.putArray("models"), facets.models());
+    strings(body.putArray("providers"), facets.providers());
+    strings(body.putArray("service_names"), facets.serviceNames());
+    strings(body.putArray("tags"), facets.tags());
+    strings(body.putArray("metadata_keys"), facets.metadataKeys());
+    strings(body.putArray("sources"), facets.sources());
+    return ApiHandlers.ok(body);
+  }
+
+  private static void strings(ArrayNode array, List<String> values) {
+    values.forEach(array::add);
   }
 
   private HttpResponse sources(ServiceRequestContext ctx, AggregatedHttpRequest request) {
     String projectId = ApiProject.of(ctx);
     ApiRequests.onlyKnown(ApiRequests.params(ctx), List.of());
     ObjectNode body = NODES.objectNode();
-    ArrayNode sources = body.putArray("sources");
-    store.listSources(projectId).forEach(sources::add);
+    strings(body.putArray("sources"), store.listSources(projectId));
     return ApiHandlers.ok(body);
   }
 

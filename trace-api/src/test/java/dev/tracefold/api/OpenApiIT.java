@@ -155,6 +155,7 @@ class OpenApiIT {
     check("/api/v1/traces", "get", api.get("/api/v1/traces?status=BAD", PROJECT));
     check("/api/v1/traces", "get", api.sendWithKey("GET", "/api/v1/traces", null, null));
     check("/api/v1/traces/sources", "get", api.get("/api/v1/traces/sources", PROJECT));
+    check("/api/v1/traces/facets", "get", api.get("/api/v1/traces/facets", PROJECT));
     check("/api/v1/traces/{id}", "get", api.get(trace, PROJECT));
     check("/api/v1/traces/{id}", "get", api.get(trace + "?format=flat", PROJECT));
     check("/api/v1/traces/{id}", "get", api.get("/api/v1/traces/" + "f".repeat(32), PROJECT));

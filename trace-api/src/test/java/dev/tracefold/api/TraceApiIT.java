@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import dev.tracefold.console.WebConsole;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
@@ -29,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,6 +129,37 @@ class TraceApiIT {
     assertThat(get("/metrics", null).body())
         .contains("tracefold_gateway_auth_failures_total{reason=\"missing\"}")
         .contains("tracefold_gateway_auth_failures_total{reason=\"invalid\"}");
+  }
+
+  @Test
+  void theWebConsoleIsServedWithoutAKeyAtEveryPagePathWithItsSecurityAndCacheHeaders()
+      throws Exception {
+    HttpResponse<String> root = get("/", null);
+    HttpResponse<String> page = get("/traces/0af7651916cd43dd8448eb211c80319c?tab=spans", null);
+
+    for (HttpResponse<String> index : List.of(root, page)) {
+      assertThat(index.statusCode()).isEqualTo(200);
+      assertThat(index.headers().firstValue("content-type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+      assertThat(index.headers().firstValue("content-security-policy"))
+          .hasValue(WebConsole.CONTENT_SECURITY_POLICY);
+      assertThat(index.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+      assertThat(index.headers().firstValue("cache-control"))
+          .hasValueSatisfying(cache -> assertThat(cache).contains("no-cache"));
+      assertThat(index.body()).contains("<div id=\"root\"></div>");
+    }
+    Matcher script = Pattern.compile("src=\"(/assets/[^\"]+\\.js)\"").matcher(root.body());
+    assertThat(script.find()).as("index.html names its script").isTrue();
+    HttpResponse<String> asset = get(script.group(1), null);
+    assertThat(asset.statusCode()).isEqualTo(200);
+    assertThat(asset.headers().firstValue("content-type"))
+        .hasValueSatisfying(type -> assertThat(type).contains("javascript"));
+    assertThat(asset.headers().firstValue("cache-control"))
+        .hasValue("public, max-age=31536000, immutable");
+    assertThat(get("/assets/missing-0000.js", null).statusCode()).isEqualTo(404);
+    // the data stays behind the key
+    assertThat(get("/api/v1/traces", null).statusCode()).isEqualTo(401);
+    assertThat(get("/tracesX", null).statusCode()).isEqualTo(401);
   }
 
   @Test

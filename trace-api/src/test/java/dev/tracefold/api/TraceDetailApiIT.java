@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -230,6 +231,62 @@ class TraceDetailApiIT {
     assertThat(reply.status()).isEqualTo(200);
     assertThat(texts(reply.json().get("sources"))).containsExactly("native-json", "otlp-http-json");
     assertThat(api.get("/api/v1/traces/sources", INTRUDER).json().get("sources")).isEmpty();
+  }
+
+  @Test
+  void facetsListTheValuesOfTheProjectsTracesForTheFilterPanel() {
+    String project = "detail-api-facets";
+    store.writeSpans(
+        List.of(
+            facetSpan(project, "dd0000000000000000000000000000f1", "0000000000000001", null)
+                .setModel("gpt-4o")
+                .setProvider("openai")
+                .setServiceName("agent-svc")
+                .setTags(List.of("checkout", "beta"))
+                .setAttributes(Map.of("metadata.env", "prod"))
+                .build(),
+            facetSpan(
+                    project,
+                    "dd0000000000000000000000000000f1",
+                    "0000000000000002",
+                    "0000000000000001")
+                .setModel("claude-sonnet-4")
+                .setProvider("anthropic")
+                .build(),
+            facetSpan(project, "dd0000000000000000000000000000f2", "0000000000000001", null)
+                .setModel("gpt-4o")
+                .setAttributes(Map.of("metadata.region", "eu"))
+                .build()));
+    assertThat(
+            api.send(
+                    "PUT",
+                    "/api/v1/traces/dd0000000000000000000000000000f2/tags",
+                    project,
+                    "{\"tags\": [\"reviewed\"]}")
+                .status())
+        .isEqualTo(200);
+
+    Reply reply = api.get("/api/v1/traces/facets", project);
+
+    assertThat(reply.status()).isEqualTo(200);
+    JsonNode facets = reply.json();
+    assertThat(texts(facets.get("models"))).containsExactly("claude-sonnet-4", "gpt-4o");
+    assertThat(texts(facets.get("providers"))).containsExactly("anthropic", "openai");
+    assertThat(texts(facets.get("service_names"))).containsExactly("agent-svc");
+    assertThat(texts(facets.get("tags"))).containsExactly("beta", "checkout", "reviewed");
+    assertThat(texts(facets.get("metadata_keys"))).containsExactly("env", "region");
+    assertThat(texts(facets.get("sources"))).containsExactly("native-json");
+    assertThat(api.get("/api/v1/traces?metadata.env=prod", project).json().get("count").asInt())
+        .isEqualTo(1);
+    assertThat(texts(api.get("/api/v1/traces/facets", INTRUDER).json().get("models"))).isEmpty();
+    assertBadRequest(
+        api.get("/api/v1/traces/facets?limit=3", project),
+        "limit",
+        "unknown parameter 'limit'; this endpoint takes no parameters");
+  }
+
+  private static Span.Builder facetSpan(String project, String trace, String id, String parent) {
+    return span(trace, id, parent, "facet " + id, 0).setProjectId(project);
   }
 
   @Test

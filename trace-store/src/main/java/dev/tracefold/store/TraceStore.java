@@ -447,20 +447,36 @@ public final class TraceStore implements AutoCloseable {
     Objects.requireNonNull(projectId, "projectId");
     String project = PgValues.text(projectId);
     return transactions.read(
-        "list the sources of project " + projectId,
-        connection -> {
-          List<String> sources = new ArrayList<>();
-          try (PreparedStatement statement = connection.prepareStatement(SOURCES_SQL)) {
-            statement.setString(1, project);
-            statement.setString(2, project);
-            try (ResultSet rows = statement.executeQuery()) {
-              while (rows.next()) {
-                sources.add(rows.getString(1));
-              }
-            }
-          }
-          return sources;
-        });
+        "list the sources of project " + projectId, connection -> sources(connection, project));
+  }
+
+  /**
+   * The values of the project's recent traces in the fields filters match by value (models,
+   * providers, service names, tags, metadata keys) and its sources, for a filter panel; see {@link
+   * TraceFacets} for the bounds.
+   *
+   * @throws TraceStoreException when PostgreSQL fails
+   */
+  public TraceFacets facets(String projectId) {
+    Objects.requireNonNull(projectId, "projectId");
+    String project = PgValues.text(projectId);
+    return transactions.read(
+        "read the filter values of project " + projectId,
+        connection -> TraceFacetQuery.read(connection, project, sources(connection, project)));
+  }
+
+  private static List<String> sources(Connection connection, String project) throws SQLException {
+    List<String> sources = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(SOURCES_SQL)) {
+      statement.setString(1, project);
+      statement.setString(2, project);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          sources.add(rows.getString(1));
+        }
+      }
+    }
+    return sources;
   }
 
   /** User tags, annotations, saving and deletion of stored traces, on this store's pool. */

@@ -38,6 +38,9 @@ import java.util.function.Function;
  *   <li>models, providers, service names, tags: distinct values, sorted;
  *   <li>session and user id, input, output, source: the root span's; session and user fall back to
  *       the earliest span that has one.
+ *   <li>metadata: the root span's attributes {@code metadata.<key>} (how native traces keep their
+ *       {@code metadata} object, and how an OpenTelemetry producer sets trace metadata), by key,
+ *       values as text; what the {@code metadata.<key>} filter of the read API matches.
  * </ul>
  */
 public final class TraceRollups {
@@ -102,7 +105,7 @@ public final class TraceRollups {
 
     Set<String> tags = new TreeSet<>();
     ordered.forEach(s -> tags.addAll(s.getTags()));
-    Map<String, String> metadata = new HashMap<>();
+    Map<String, String> metadata = metadata(root);
     return TraceRollup.newBuilder()
         .setProjectId(projectId)
         .setTraceId(traceId)
@@ -184,5 +187,23 @@ public final class TraceRollups {
       }
     }
     return null;
+  }
+
+  /** Prefix of the root span attributes that are the trace's metadata. */
+  public static final String METADATA_ATTRIBUTE_PREFIX = "metadata.";
+
+  private static Map<String, String> metadata(Span root) {
+    Map<String, String> metadata = new HashMap<>();
+    root.getAttributes()
+        .forEach(
+            (key, value) -> {
+              String name = key.toString();
+              if (value != null
+                  && name.startsWith(METADATA_ATTRIBUTE_PREFIX)
+                  && name.length() > METADATA_ATTRIBUTE_PREFIX.length()) {
+                metadata.put(name.substring(METADATA_ATTRIBUTE_PREFIX.length()), value.toString());
+              }
+            });
+    return metadata;
   }
 }

@@ -8,6 +8,7 @@ import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TraceRollupsTest {
@@ -128,5 +129,22 @@ class TraceRollupsTest {
     assertThatThrownBy(() -> TraceRollups.compute("p1", TRACE, List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("A rollup needs at least one span: p1/" + TRACE);
+  }
+
+  @Test
+  void metadataIsTheRootSpansMetadataAttributes() {
+    Span root =
+        span("a", null, 1_000, 9_000)
+            .setAttributes(
+                Map.of(
+                    "metadata.env", "prod", "metadata.retries", 3L, "other", "x", "metadata.", "y"))
+            .build();
+    Span child =
+        span("b", "a", 2_000, 3_000).setAttributes(Map.of("metadata.region", "eu")).build();
+
+    TraceRollup rollup = TraceRollups.compute("p1", TRACE, List.of(child, root));
+
+    assertThat(rollup.getMetadata())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("env", "prod", "retries", "3"));
   }
 }
