@@ -16,7 +16,7 @@ const FACETS: TraceFacets = {
 };
 
 function stubFacets(status: number, body: unknown = FACETS) {
-  const fetchMock = vi.fn(async () => new Response(JSON.stringify(body), { status }));
+  const fetchMock = vi.fn(async (_input: string) => new Response(JSON.stringify(body), { status }));
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;
 }
