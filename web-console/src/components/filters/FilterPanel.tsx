@@ -207,7 +207,7 @@ function ParamInput({ param, value, set, onChange, facets, facetsLoading, search
             onChange(next);
           }}
         >
-          <option value="">{isTime ? 'Any time' : 'Any'}</option>
+          <option value="">{isTime ? 'Any time' : param.name === 'tags_match' ? 'all (default)' : 'Any'}</option>
           {choices.map((c) => (
             <option key={c} value={c}>
               {isTime ? describeTimeRange(c) : c}
@@ -231,6 +231,7 @@ function ParamInput({ param, value, set, onChange, facets, facetsLoading, search
             onChange(next);
           }}
         />,
+        true,
       );
   }
 }

@@ -232,4 +232,16 @@ describe('TracesPage', () => {
     expect(rendered).toBeLessThan(60);
     expect(within(table).queryByText('run 499')).toBeNull();
   });
+
+  it('focuses the search box on / and shows a hidden filter panel', async () => {
+    stubApi(() => ({ body: traceList([A]) }));
+    renderAt('/traces');
+    await screen.findByRole('table', { name: 'Traces' });
+    await userEvent.click(screen.getByRole('button', { name: 'Hide filters' }));
+    expect(screen.queryByRole('region', { name: 'Filters' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Show filters' })).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.keyboard('/');
+    await waitFor(() => expect(screen.getByRole('searchbox', { name: 'Search name, input, output' })).toHaveFocus());
+    expect(screen.getByRole('region', { name: 'Filters' })).toBeInTheDocument();
+  });
 });

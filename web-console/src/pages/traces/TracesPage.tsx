@@ -108,11 +108,9 @@ export function TracesPage() {
 
   return (
     <div className={panelOpen ? 'traces-page' : 'traces-page panel-closed'}>
-      {panelOpen ? (
-        <aside id="traces-filters" className="traces-filters">
-          <FilterPanel value={view.filter} onChange={setFilter} label="Filters" searchRef={searchRef} />
-        </aside>
-      ) : null}
+      <aside id="traces-filters" className="traces-filters" hidden={!panelOpen}>
+        <FilterPanel value={view.filter} onChange={setFilter} label="Filters" searchRef={searchRef} />
+      </aside>
       <div className="traces-main">
         <div className="traces-toolbar">
           <button
@@ -175,7 +173,7 @@ export function TracesPage() {
           </div>
         </div>
         <ErrorBanner error={error} />
-        {data ? <PageSummary list={data} live={live} loading={loading} /> : null}
+        {data && traces.length > 0 ? <PageSummary list={data} live={live} loading={loading} /> : null}
         {data === undefined && loading ? <p className="muted">Loading traces…</p> : null}
         {data && current && traces.length === 0 ? (
           <EmptyState filtered={filtered || cursor !== null} onClearFilters={() => setFilter({})} />

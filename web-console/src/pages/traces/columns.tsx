@@ -105,7 +105,7 @@ export function traceColumns(selection: {
     {
       id: 'start',
       header: 'Start time',
-      size: 160,
+      size: 175,
       meta: { sortKey: 'start_time' } satisfies TraceColumnMeta,
       cell: ({ row }) => (
         <span title={`${utcTime(row.original.start_epoch_nanos)} (${row.original.start_epoch_nanos ?? 'no start'})`}>
@@ -127,7 +127,7 @@ export function traceColumns(selection: {
     {
       id: 'status',
       header: 'Status',
-      size: 100,
+      size: 120,
       meta: { sortKey: 'error_count' } satisfies TraceColumnMeta,
       cell: ({ row }) => <StatusCell t={row.original} />,
     },
@@ -154,14 +154,14 @@ export function traceColumns(selection: {
     {
       id: 'tokens',
       header: 'Tokens in/out',
-      size: 110,
+      size: 125,
       meta: { sortKey: 'total_tokens', className: 'num' } satisfies TraceColumnMeta,
       cell: ({ row }) => <TokensCell t={row.original} />,
     },
     {
       id: 'cost',
       header: 'Cost',
-      size: 90,
+      size: 115,
       meta: { sortKey: 'cost', className: 'num' } satisfies TraceColumnMeta,
       cell: ({ row }) => <CostCell t={row.original} />,
     },
