@@ -25,6 +25,7 @@ export type SortOrder = 'asc' | 'desc';
 export const PAGE_SIZES = [50, 100, 200, 500] as const;
 export const DEFAULT_PAGE_SIZE = 100;
 
+/** What the list shows: the filter, the sort (API `sort_by`/`sort_order`) and traces per page. */
 export interface ListView {
   filter: StoredFilter;
   sortBy: SortKey;
@@ -106,6 +107,7 @@ function percentile(sorted: readonly number[], p: number): number | null {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
+/** Count, errors, traces in progress, total cost (microcents) and p50/p95 duration (ns) of a page. */
 export function pageAggregates(traces: readonly TraceSummary[]): PageAggregates {
   const durations = traces
     .map((t) => t.duration_nanos)
