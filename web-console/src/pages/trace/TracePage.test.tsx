@@ -160,8 +160,9 @@ describe('TracePage', () => {
     stubFetch(() => detail(SPANS));
     renderPage();
     const grid = await screen.findByRole('treegrid', { name: 'Spans' });
-    grid.focus();
-    fireEvent.keyDown(grid, { key: 'j' });
+    // j with nothing focused goes to the tree
+    fireEvent.keyDown(document.body, { key: 'j' });
+    expect(grid).toHaveFocus();
     expect(within(grid).getByRole('row', { name: /^agent run/ })).toHaveAttribute('aria-selected', 'true');
     fireEvent.keyDown(grid, { key: 'ArrowLeft' });
     expect(within(grid).getAllByRole('row')).toHaveLength(2);

@@ -163,6 +163,15 @@ function SpansView({
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && !e.defaultPrevented) setPanelOpen(false);
+      else if ((e.key === 'j' || e.key === 'k') && e.target === document.body) {
+        // j/k with nothing focused: move in the tree (it takes the focus).
+        const grid = document.querySelector<HTMLElement>('[role="treegrid"]');
+        if (grid) {
+          e.preventDefault();
+          grid.focus();
+          grid.dispatchEvent(new KeyboardEvent('keydown', { key: e.key, bubbles: true }));
+        }
+      }
       else if (e.key === '/' && !isTyping(e.target)) {
         const search = document.querySelector<HTMLInputElement>('.span-panel .attr-search');
         const target = search ?? document.querySelector<HTMLElement>('[role="treegrid"]');

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent, PointerEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { exactCost, formatCost, formatDuration } from '../../format';
@@ -44,6 +44,12 @@ export function Waterfall({ tree, rows, selected, window, onSelect, onOpen, onTo
     overscan: 20,
   });
   const selectedRow = selected === null ? -1 : rows.findIndex((r) => r.node === selected);
+  const scrolledOnce = useRef(false);
+  useEffect(() => {
+    // A selection from the URL: bring it into view once.
+    if (!scrolledOnce.current && selectedRow >= 0) virtualizer.scrollToIndex(selectedRow, { align: 'center' });
+    if (rows.length) scrolledOnce.current = true;
+  }, [selectedRow, rows.length, virtualizer]);
 
   const move = (rowIndex: number) => {
     if (rows.length === 0) return;
@@ -117,7 +123,10 @@ export function Waterfall({ tree, rows, selected, window, onSelect, onOpen, onTo
                 top={item.start}
                 selected={row.node === selected}
                 window={window}
-                onSelect={onOpen}
+                onSelect={(node) => {
+                  scrollRef.current?.focus({ preventScroll: true });
+                  onOpen(node);
+                }}
                 onToggle={onToggle}
               />
             );
