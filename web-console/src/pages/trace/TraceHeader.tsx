@@ -51,6 +51,7 @@ export function TraceHeader({ trace, onChanged }: { trace: TraceSummary; onChang
             type="button"
             disabled={busy}
             aria-pressed={trace.saved}
+            aria-label="Save trace"
             onClick={() => run(() => api<TraceSummary>(`${path}/save`, { method: trace.saved ? 'DELETE' : 'POST' }))}
             title={trace.saved ? `Saved ${trace.saved_epoch_millis ? new Date(trace.saved_epoch_millis).toISOString() : ''}; exempt from retention` : 'Keep this trace past retention'}
           >

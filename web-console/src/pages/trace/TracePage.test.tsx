@@ -241,7 +241,9 @@ describe('TracePage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Remove tag vip' }));
     await waitFor(() => expect(calls).toHaveLength(3));
     expect(calls[2]).toEqual({ method: 'PUT', path: `/api/v1/traces/${TRACE_ID}/tags`, body: { tags: [] } });
-    fireEvent.click(screen.getByRole('button', { name: '☆ Save' }));
+    const save = screen.getByRole('button', { name: 'Save trace' });
+    expect(save).toHaveAttribute('aria-pressed', 'false');
+    fireEvent.click(save);
     await waitFor(() => expect(calls).toHaveLength(4));
     expect(calls[3]).toMatchObject({ method: 'POST', path: `/api/v1/traces/${TRACE_ID}/save` });
 
