@@ -1,0 +1,40 @@
+import type { Span } from '../../api/types';
+
+/** A span for tests: every field filled with defaults, `over` on top. */
+export function makeSpan(over: Partial<Span> & { span_id: string }): Span {
+  return {
+    trace_id: '0af7651916cd43dd8448eb211c80319c',
+    parent_span_id: null,
+    name: over.span_id,
+    kind: 'other',
+    otel_span_kind: null,
+    status: 'OK',
+    status_message: null,
+    start_epoch_nanos: 1_000,
+    end_epoch_nanos: 2_000,
+    duration_nanos: (over.end_epoch_nanos ?? 2_000) - (over.start_epoch_nanos ?? 1_000),
+    model: null,
+    provider: null,
+    input_tokens: null,
+    output_tokens: null,
+    cache_read_tokens: null,
+    cache_write_tokens: null,
+    reasoning_tokens: null,
+    cost_microcents: null,
+    cost_is_estimated: null,
+    time_to_first_token_nanos: null,
+    session_id: null,
+    user_id: null,
+    service_name: null,
+    scope_name: null,
+    tags: null,
+    input: null,
+    output: null,
+    attributes: null,
+    resource_attributes: null,
+    events: null,
+    source: null,
+    ingested_epoch_millis: null,
+    ...over,
+  };
+}
