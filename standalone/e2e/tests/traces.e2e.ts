@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, screenshot, signIn } from '../support/browser';
+
+/** The trace list: rows of the seeded traces, a filter from the panel kept in the URL. */
+describe('traces list', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    ({ browser, page } = await launch());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('lists the traces newest first with their rollups', async () => {
+    await signIn(page, '/traces');
+    const table = page.getByRole('table', { name: 'Traces' });
+    const agentRows = table.getByRole('row').filter({ hasText: 'checkout agent' });
+    await expect.poll(() => agentRows.count()).toBe(2);
+    // newest first: the failing run started 10 s after the passing one
+    await expect.poll(() => agentRows.first().textContent()).toContain('ERROR');
+    await expect.poll(() => agentRows.nth(1).textContent()).toContain('1.2k');
+    await screenshot(page, 'traces-list');
+  });
+
+  it('filters by status from the panel, keeps the filter in the URL, and a link reproduces the view', async () => {
+    await signIn(page, '/traces');
+    const status = page.getByRole('group', { name: 'Status' });
+    await status.getByLabel('ERROR').check();
+    await page.waitForURL(/status=ERROR/);
+    const table = page.getByRole('table', { name: 'Traces' });
+    await expect.poll(() => table.getByRole('row').filter({ hasText: 'checkout agent' }).count()).toBe(1);
+    await expect.poll(() => table.textContent()).toContain('ERROR');
+    await screenshot(page, 'traces-filtered-error');
+
+    const link = page.url();
+    const fresh = await browser.newContext();
+    const second = await fresh.newPage();
+    await signIn(second, new URL(link).pathname + new URL(link).search);
+    const rows = second.getByRole('table', { name: 'Traces' }).getByRole('row').filter({ hasText: 'checkout agent' });
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await second.getByRole('group', { name: 'Status' }).getByLabel('ERROR').isChecked()).toBe(true);
+    await fresh.close();
+  });
+
+  it('picks two traces and opens them in compare', async () => {
+    await signIn(page, '/traces');
+    await page.getByLabel('Select trace checkout agent').first().check();
+    await page.getByLabel('Select trace checkout agent').nth(1).check();
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForURL(/\/compare\?/);
+    const url = new URL(page.url());
+    const seed = inject('seed');
+    expect([url.searchParams.get('a'), url.searchParams.get('b')].sort()).toEqual([seed.passing, seed.failing].sort());
+  });
+});
