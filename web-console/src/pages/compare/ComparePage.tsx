@@ -260,7 +260,7 @@ export function ComparePage() {
           <RollupTable comparison={data} />
           <h2>Spans</h2>
           <div className="crud-toolbar">
-            <p className="muted" aria-label="Span changes">
+            <p className="muted">
               {data.span_changes.added} added · {data.span_changes.removed} removed · {data.span_changes.changed} changed ·{' '}
               {data.span_changes.unchanged} unchanged
             </p>

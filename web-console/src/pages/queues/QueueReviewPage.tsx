@@ -185,7 +185,7 @@ export function QueueReviewPage() {
       </p>
       <h1>Review: {q ? q.name : <span className="muted">queue</span>}</h1>
       {q && (
-        <p className="muted" aria-label="Queue counts">
+        <p className="muted">
           {q.pending_count} pending · {q.done_count} done{skipped > 0 ? ` · ${skipped} skipped` : ''}
         </p>
       )}

@@ -35,11 +35,11 @@ function Turn({ trace, number }: { trace: TraceSummary; number: number }) {
           Open trace
         </Link>
       </div>
-      <div className="bubble bubble-user" aria-label="Input">
+      <div className="bubble bubble-user" role="group" aria-label={`Input of turn ${number}`}>
         <span className="bubble-side">User</span>
         <TextValue value={trace.input} empty="no input" />
       </div>
-      <div className={`bubble bubble-assistant${trace.status === 'ERROR' ? ' bubble-error' : ''}`} aria-label="Output">
+      <div className={`bubble bubble-assistant${trace.status === 'ERROR' ? ' bubble-error' : ''}`} role="group" aria-label={`Output of turn ${number}`}>
         <span className="bubble-side">Assistant</span>
         <TextValue value={trace.output} empty="no output" />
       </div>
@@ -75,7 +75,7 @@ export function SessionPage() {
       <ErrorBanner error={error} />
       {loading && !data && <p className="muted">Loading session…</p>}
       {session && (
-        <dl className="session-totals" aria-label="Session totals">
+        <dl className="session-totals" role="group" aria-label="Session totals">
           <div>
             <dt>Traces</dt>
             <dd>{session.trace_count}</dd>

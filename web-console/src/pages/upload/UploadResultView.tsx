@@ -17,7 +17,7 @@ export function UploadResultView({ fileName, result }: { fileName: string; resul
         </div>
       )}
       {answer && (
-        <p aria-label={`Summary of ${fileName}`}>
+        <p role="status" aria-label={`Summary of ${fileName}`}>
           <span className={answer.accepted_traces > 0 ? 'status-ok' : undefined}>
             <span aria-hidden="true">✓</span> {answer.accepted_traces} traces accepted ({answer.accepted_spans} spans)
           </span>
