@@ -93,7 +93,8 @@ export function alignedRows(comparison: Comparison, onlyChanged: boolean): Align
       duration: numberDelta(span.a?.duration_nanos, span.b?.duration_nanos),
       tokens: numberDelta(sideTokens(span.a), sideTokens(span.b)),
       cost: numberDelta(span.a?.cost_microcents, span.b?.cost_microcents),
-      status: { a: span.a?.status ?? null, b: span.b?.status ?? null, changed: (span.a?.status ?? null) !== (span.b?.status ?? null) },
+      // a status "changes" only when both sides have the span (added/removed say the rest)
+      status: { a: span.a?.status ?? null, b: span.b?.status ?? null, changed: !!span.a && !!span.b && span.a.status !== span.b.status },
     }));
 }
 

@@ -5,6 +5,7 @@ import type { AnnotationQueue } from '../../api/types';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FilterPanel } from '../../components/filters/FilterPanel';
 import { FormField, invalidProps } from '../../components/crud/FormField';
+import { FilterMatchCount } from '../../components/crud/FilterMatchCount';
 import { fieldOfError } from '../../components/crud/fieldError';
 import { queueBody } from './queueModel';
 import type { QueueDraft } from './queueModel';
@@ -79,6 +80,7 @@ export function QueueForm({
       <div className={`field${errorOf('filter') ? ' field-invalid' : ''}`}>
         <span>Traces the queue collects</span>
         <FilterPanel value={draft.filter} onChange={(f) => set('filter', f)} label="Queue filter" />
+        <FilterMatchCount filter={draft.filter} />
         {errorOf('filter') && (
           <span className="field-error">
             {error?.parameter}: {error?.message}

@@ -21,12 +21,14 @@ function ItemTrace({ item }: { item: QueueItem }) {
   const trace = item.trace;
   return (
     <section className="review-trace" aria-label="Trace under review">
-      <h2>
-        {trace.name ?? '(unnamed trace)'}{' '}
-        <Link to={`/traces/${encodeURIComponent(trace.id)}`} aria-label="Open full trace" target="_blank" rel="noreferrer">
-          Open full trace ↗
-        </Link>
-      </h2>
+      <h2>{trace.name ?? '(unnamed trace)'}</h2>
+      <p>
+        <span className="mono muted">{trace.id}</span>{' '}
+        <Link to={`/traces/${encodeURIComponent(trace.id)}`} target="_blank" rel="noreferrer">
+          Open full trace
+        </Link>{' '}
+        <span className="muted">(new tab)</span>
+      </p>
       <dl className="review-rollup">
         <div>
           <dt>Status</dt>

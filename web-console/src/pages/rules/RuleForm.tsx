@@ -5,6 +5,7 @@ import type { EvaluationRule, RuleTurn } from '../../api/types';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FilterPanel } from '../../components/filters/FilterPanel';
 import { FormField, invalidProps } from '../../components/crud/FormField';
+import { FilterMatchCount } from '../../components/crud/FilterMatchCount';
 import { fieldOfError } from '../../components/crud/fieldError';
 import { ruleBody } from './ruleModel';
 import type { RuleDraft } from './ruleModel';
@@ -75,6 +76,7 @@ export function RuleForm({
       <div className={`field${errorOf('filter') ? ' field-invalid' : ''}`}>
         <span>Traces the rule selects</span>
         <FilterPanel value={draft.filter} onChange={(f) => set('filter', f)} label="Rule filter" />
+        <FilterMatchCount filter={draft.filter} />
         {errorOf('filter') && (
           <span className="field-error">
             {error?.parameter}: {error?.message}

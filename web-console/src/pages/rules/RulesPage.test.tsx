@@ -56,6 +56,7 @@ describe('RulesPage', () => {
   });
 
   it('creates a rule with the right body and shows a 400 on its field', async () => {
+    fake.route('GET', '/api/v1/traces', [200, { traces: [], count: 0, total_count: 1000, total_count_capped: true, next_cursor: null, page: 1, page_size: 1, sort_by: 'start_time', sort_order: 'desc' }]);
     fake.route('POST', '/api/v1/evaluation-rules', [
       400,
       { error: 'sampling_percent must be between 0 and 100', parameter: 'sampling_percent' },
@@ -64,6 +65,8 @@ describe('RulesPage', () => {
     await screen.findByRole('row', { name: /failed checkouts/ });
     fireEvent.click(screen.getByRole('button', { name: 'New rule' }));
     const form = screen.getByRole('form', { name: 'New evaluation rule' });
+    expect(await within(form).findByText('Matches more than 1,000 stored traces now.')).toBeInTheDocument();
+    expect(fake.calls.find((c) => c.path === '/api/v1/traces')?.query.get('page_size')).toBe('1');
     fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'slow answers' } });
     fireEvent.change(within(form).getByLabelText('Sampling %'), { target: { value: '12.5' } });
     fireEvent.change(within(form).getByLabelText('Turn'), { target: { value: 'last' } });

@@ -4,7 +4,7 @@ import type { SessionDetail, TraceSummary } from '../../api/types';
 import { useApi } from '../../api/useApi';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Pager } from '../../components/crud/Pager';
-import { TextValue } from '../../components/crud/TextValue';
+import { shownValue, TextValue } from '../../components/crud/TextValue';
 import { Cost, Count, Duration, Status, TimeNanos } from '../../components/crud/units';
 import '../../components/crud/crud.css';
 import './sessions.css';
@@ -36,11 +36,11 @@ function Turn({ trace, number }: { trace: TraceSummary; number: number }) {
         </Link>
       </div>
       <div className="bubble bubble-user" role="group" aria-label={`Input of turn ${number}`}>
-        <span className="bubble-side">User</span>
+        {shownValue(trace.input).kind !== 'messages' && <span className="bubble-side">User</span>}
         <TextValue value={trace.input} empty="no input" />
       </div>
       <div className={`bubble bubble-assistant${trace.status === 'ERROR' ? ' bubble-error' : ''}`} role="group" aria-label={`Output of turn ${number}`}>
-        <span className="bubble-side">Assistant</span>
+        {shownValue(trace.output).kind !== 'messages' && <span className="bubble-side">Assistant</span>}
         <TextValue value={trace.output} empty="no output" />
       </div>
     </li>

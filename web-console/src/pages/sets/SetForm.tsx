@@ -5,6 +5,7 @@ import type { TraceSet } from '../../api/types';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FilterPanel } from '../../components/filters/FilterPanel';
 import { FormField, invalidProps } from '../../components/crud/FormField';
+import { FilterMatchCount } from '../../components/crud/FilterMatchCount';
 import { fieldOfError } from '../../components/crud/fieldError';
 import { EMPTY_SET, parseTraceIds, setBody } from './setModel';
 import type { SetDraft } from './setModel';
@@ -60,6 +61,7 @@ export function SetForm({ onCreated, onCancel }: { onCreated: (set: TraceSet) =>
           <div className={`field${errorOf('filter') ? ' field-invalid' : ''}`}>
             <span>The newest traces matching</span>
             <FilterPanel value={draft.filter} onChange={(f) => set('filter', f)} label="Set filter" />
+            <FilterMatchCount filter={draft.filter} />
             {errorOf('filter') && (
               <span className="field-error">
                 {error?.parameter}: {error?.message}
