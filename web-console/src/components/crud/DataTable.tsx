@@ -14,6 +14,7 @@ export function DataTable<T>({
   selected = -1,
   onSelect,
   rowKey,
+  numericColumns = [],
 }: {
   /** Accessible name of the table. */
   label: string;
@@ -23,6 +24,8 @@ export function DataTable<T>({
   selected?: number;
   onSelect?: (index: number) => void;
   rowKey: (row: T) => string;
+  /** Ids (accessor keys) of the columns holding numbers: right-aligned, tabular figures. */
+  numericColumns?: readonly string[];
 }) {
   const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: rowKey });
   const body = useRef<HTMLTableSectionElement>(null);
@@ -37,7 +40,7 @@ export function DataTable<T>({
         {table.getHeaderGroups().map((group) => (
           <tr key={group.id}>
             {group.headers.map((header) => (
-              <th key={header.id} scope="col">
+              <th key={header.id} scope="col" className={numericColumns.includes(header.column.id) ? 'num' : undefined}>
                 {header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext())}
               </th>
             ))}
@@ -53,7 +56,7 @@ export function DataTable<T>({
             onClick={onSelect ? () => onSelect(index) : undefined}
           >
             {row.getVisibleCells().map((cell) => (
-              <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+              <td key={cell.id} className={numericColumns.includes(cell.column.id) ? 'num' : undefined}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
             ))}
           </tr>
         ))}

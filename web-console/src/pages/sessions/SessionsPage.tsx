@@ -49,6 +49,8 @@ const COLUMNS = [
   column.accessor('user_ids', { header: 'Users', cell: (c) => c.getValue().join(', ') || '–' }),
 ];
 
+const NUMERIC = ['trace_count', 'duration_nanos', 'total_tokens', 'cost_microcents', 'error_count'];
+
 /**
  * `/sessions`: the project's sessions, most recently active first (`GET /api/v1/sessions`),
  * paged by `?page=`; `?session_id=` finds one session by its exact id. j/k select, Enter opens,
@@ -129,6 +131,7 @@ export function SessionsPage() {
           rows={sessions}
           columns={COLUMNS}
           rowKey={(s) => s.session_id}
+          numericColumns={NUMERIC}
           selected={selected}
           onSelect={setSelected}
         />
