@@ -1,4 +1,105 @@
-/** Placeholder until the page is built. */
+import { Link, useParams, useSearchParams } from 'react-router';
+import { api } from '../../api/client';
+import type { TraceSetDetail } from '../../api/types';
+import { useApi } from '../../api/useApi';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { Pager } from '../../components/crud/Pager';
+import { filterSummary } from '../../components/crud/filterSummary';
+import { Cost, Count, Duration, Status, TimeMillis, TimeNanos } from '../../components/crud/units';
+import '../../components/crud/crud.css';
+
+const PAGE_SIZE = 100;
+
+/**
+ * `/sets/:setId`: one trace set (`GET /api/v1/trace-sets/{id}`) with a page of its members in
+ * the set's order (links to the traces; deleted members marked missing) and its missing ids.
+ */
 export function SetPage() {
-  return <h1>SetPage</h1>;
+  const { setId = '' } = useParams();
+  const [search, setSearch] = useSearchParams();
+  const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
+  const { data, error, loading } = useApi(
+    (signal) =>
+      api<TraceSetDetail>(`/api/v1/trace-sets/${encodeURIComponent(setId)}`, { query: { page, page_size: PAGE_SIZE }, signal }),
+    [setId, page],
+  );
+  const byId = new Map((data?.traces ?? []).map((t) => [t.id, t]));
+  return (
+    <div>
+      <p>
+        <Link to="/sets">← Trace sets</Link>
+      </p>
+      <h1>{data ? data.name : 'Trace set'}</h1>
+      <ErrorBanner error={error} />
+      {loading && !data && <p className="muted">Loading the set…</p>}
+      {data && (
+        <>
+          {data.description && <p>{data.description}</p>}
+          <p className="muted">
+            {data.trace_count} traces · made from {data.filter ? filterSummary(data.filter) : 'picked trace ids'} · created{' '}
+            <TimeMillis millis={data.created_epoch_millis} />
+          </p>
+          <table className="crud-table" aria-label="Set members">
+            <thead>
+              <tr>
+                <th scope="col">Trace</th>
+                <th scope="col">Name</th>
+                <th scope="col">Status</th>
+                <th scope="col">Start</th>
+                <th scope="col" className="num">Duration</th>
+                <th scope="col" className="num">Tokens</th>
+                <th scope="col" className="num">Cost</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.trace_ids.map((id) => {
+                const trace = byId.get(id);
+                return (
+                  <tr key={id}>
+                    <td className="mono">{trace ? <Link to={`/traces/${encodeURIComponent(id)}`}>{id}</Link> : id}</td>
+                    {trace ? (
+                      <>
+                        <td>{trace.name ?? '–'}</td>
+                        <td>
+                          <Status status={trace.status} />
+                        </td>
+                        <td>
+                          <TimeNanos nanos={trace.start_epoch_nanos} />
+                        </td>
+                        <td className="num">
+                          <Duration nanos={trace.duration_nanos} />
+                        </td>
+                        <td className="num">
+                          <Count value={trace.total_tokens} />
+                        </td>
+                        <td className="num">
+                          <Cost microcents={trace.cost_microcents} />
+                        </td>
+                      </>
+                    ) : (
+                      <td colSpan={6} className="muted">
+                        missing: deleted since the set was made
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {data.missing_trace_ids.length > 0 && (
+            <section aria-label="Missing traces">
+              <h2>Missing traces ({data.missing_trace_ids.length})</h2>
+              <p className="hint">Members deleted since the set was made (through the API or by retention).</p>
+              <ul className="mono">
+                {data.missing_trace_ids.map((id) => (
+                  <li key={id}>{id}</li>
+                ))}
+              </ul>
+            </section>
+          )}
+          <Pager page={page} hasMore={data.has_more} label="Member pages" onPage={(p) => setSearch(new URLSearchParams({ page: String(p) }))} />
+        </>
+      )}
+    </div>
+  );
 }

@@ -1,0 +1,80 @@
+import { Link } from 'react-router';
+import type { UploadResult } from './uploadModel';
+
+const SHOWN_IDS = 50;
+
+/**
+ * One file's outcome: the error of a non-2xx answer, the accepted/rejected counts, links to the
+ * accepted traces and the table of refused lines (accessible name `Refused lines of <file>`).
+ */
+export function UploadResultView({ fileName, result }: { fileName: string; result: UploadResult }) {
+  const answer = result.answer;
+  return (
+    <div className="upload-result">
+      {result.error && (
+        <div role="alert" className="error-banner">
+          <strong>Error{result.status ? ` ${result.status}` : ''}:</strong> <span>{result.error}</span>
+        </div>
+      )}
+      {answer && (
+        <p role="status" aria-label={`Summary of ${fileName}`}>
+          <span className={answer.accepted_traces > 0 ? 'status-ok' : undefined}>
+            <span aria-hidden="true">✓</span> {answer.accepted_traces} traces accepted ({answer.accepted_spans} spans)
+          </span>
+          {' · '}
+          <span className={answer.rejected_traces > 0 ? 'status-error' : undefined}>
+            {answer.rejected_traces > 0 && <span aria-hidden="true">✕ </span>}
+            {answer.rejected_traces} traces rejected
+          </span>
+        </p>
+      )}
+      {answer && answer.trace_ids.length > 0 && (
+        <details>
+          <summary>Accepted traces ({answer.trace_ids.length})</summary>
+          <ul className="upload-ids mono" aria-label={`Accepted traces of ${fileName}`}>
+            {answer.trace_ids.slice(0, SHOWN_IDS).map((id) => (
+              <li key={id}>
+                <Link to={`/traces/${encodeURIComponent(id)}`}>{id}</Link>
+              </li>
+            ))}
+          </ul>
+          {answer.trace_ids.length > SHOWN_IDS && (
+            <p className="muted">and {answer.trace_ids.length - SHOWN_IDS} more</p>
+          )}
+        </details>
+      )}
+      {answer && answer.errors.length > 0 && (
+        <>
+          <h3>Refused lines</h3>
+          {answer.error_count > answer.errors.length && (
+            <p className="muted">
+              Showing the first {answer.errors.length} of {answer.error_count} errors.
+            </p>
+          )}
+          <table className="crud-table" aria-label={`Refused lines of ${fileName}`}>
+            <thead>
+              <tr>
+                <th scope="col" className="num">Line</th>
+                <th scope="col">Id</th>
+                <th scope="col">Pointer</th>
+                <th scope="col">Rule</th>
+                <th scope="col">Message</th>
+              </tr>
+            </thead>
+            <tbody>
+              {answer.errors.map((e, i) => (
+                <tr key={i}>
+                  <td className="num">{e.line ?? '–'}</td>
+                  <td className="mono">{e.id ?? '–'}</td>
+                  <td className="mono">{e.pointer === '' ? '(the trace)' : (e.pointer ?? '–')}</td>
+                  <td>{e.rule ?? '–'}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
