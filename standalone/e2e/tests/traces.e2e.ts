@@ -29,8 +29,10 @@ describe('traces list', () => {
   it('filters by status from the panel, keeps the filter in the URL, and a link reproduces the view', async () => {
     await signIn(page, '/traces');
     const status = page.getByRole('group', { name: 'Status' });
-    await status.getByLabel('ERROR').check();
+    // the panel's state is the URL: the box shows checked once the navigation is done
+    await status.getByLabel('ERROR').click();
     await page.waitForURL(/status=ERROR/);
+    await expect.poll(() => status.getByLabel('ERROR').isChecked()).toBe(true);
     const table = page.getByRole('table', { name: 'Traces' });
     await expect.poll(() => table.getByRole('row').filter({ hasText: 'checkout agent' }).count()).toBe(1);
     await expect.poll(() => table.textContent()).toContain('ERROR');

@@ -110,8 +110,8 @@ describe('UploadPage', () => {
     expect(row).toHaveTextContent('/spans/0/kind');
     expect(row).toHaveTextContent('does not have a value in the enumeration');
     const summary = screen.getByRole('status', { name: 'Summary of runs.jsonl' });
-    expect(summary).toHaveTextContent('1 traces accepted (7 spans)');
-    expect(summary).toHaveTextContent('1 traces rejected');
+    expect(summary).toHaveTextContent('1 trace accepted (7 spans)');
+    expect(summary).toHaveTextContent('1 trace rejected');
     expect(screen.getByRole('link', { name: '5b8efff798038103d269b633813fc60c' })).toHaveAttribute(
       'href',
       '/traces/5b8efff798038103d269b633813fc60c',

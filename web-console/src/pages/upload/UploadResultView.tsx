@@ -19,17 +19,17 @@ export function UploadResultView({ fileName, result }: { fileName: string; resul
       {answer && (
         <p role="status" aria-label={`Summary of ${fileName}`}>
           <span className={answer.accepted_traces > 0 ? 'status-ok' : undefined}>
-            <span aria-hidden="true">✓</span> {answer.accepted_traces} traces accepted ({answer.accepted_spans} spans)
+            <span aria-hidden="true">✓</span> {plural(answer.accepted_traces, 'trace')} accepted ({plural(answer.accepted_spans, 'span')})
           </span>
           {' · '}
           <span className={answer.rejected_traces > 0 ? 'status-error' : undefined}>
             {answer.rejected_traces > 0 && <span aria-hidden="true">✕ </span>}
-            {answer.rejected_traces} traces rejected
+            {plural(answer.rejected_traces, 'trace')} rejected
           </span>
         </p>
       )}
       {answer && answer.trace_ids.length > 0 && (
-        <details>
+        <details open={answer.trace_ids.length <= 5}>
           <summary>Accepted traces ({answer.trace_ids.length})</summary>
           <ul className="upload-ids mono" aria-label={`Accepted traces of ${fileName}`}>
             {answer.trace_ids.slice(0, SHOWN_IDS).map((id) => (
@@ -77,4 +77,9 @@ export function UploadResultView({ fileName, result }: { fileName: string; resul
       )}
     </div>
   );
+}
+
+/** `1 trace`, `2 traces`. */
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
 }
