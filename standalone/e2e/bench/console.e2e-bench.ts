@@ -19,7 +19,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, signIn } from '../support/browser';
-import { waitForComplete } from '../support/api';
+import { apiGet, waitForComplete } from '../support/api';
 import { TARGET } from '../support/standalone';
 
 const BUNDLE = resolve(TARGET, '../../web-console/target/classes/dev/tracefold/console/bundle');
@@ -101,7 +101,13 @@ describe('console bench', () => {
       }),
     ).join('\n');
     const listIds = (await post('/api/v1/traces/upload', lines, 'application/x-ndjson')).trace_ids;
-    await waitForComplete(inject('baseUrl'), inject('apiKey'), [bigTrace, ...listIds.slice(0, 50)], 300_000);
+    // every trace complete, so that neither the pipeline nor the list's live refresh runs during a figure
+    await waitForComplete(inject('baseUrl'), inject('apiKey'), [bigTrace, ...listIds.slice(-50)], 300_000);
+    const deadline = Date.now() + 300_000;
+    while ((await apiGet<{ total_count: number }>(inject('baseUrl'), inject('apiKey'), '/api/v1/traces?state=in_progress&page_size=1')).total_count > 0) {
+      if (Date.now() > deadline) throw new Error('traces still in progress after 300 s');
+      await new Promise((r) => setTimeout(r, 500));
+    }
     ({ browser, page } = await launch());
     await signIn(page, '/traces');
   });

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import type { Row } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { TraceSummary } from '../../api/types';
 import { traceColumns } from './columns';
@@ -44,6 +45,11 @@ export function TracesTable(props: TracesTableProps) {
   selectedRef.current = selected;
   const toggleRef = useRef(onToggleSelect);
   toggleRef.current = onToggleSelect;
+  const openRef = useRef(onOpen);
+  openRef.current = onOpen;
+  // stable, so that a memoised row renders again only when its own props change
+  const openStable = useCallback((id: string) => openRef.current(id), []);
+  const toggleStable = useCallback((id: string) => toggleRef.current(id), []);
 
   const columns = useMemo(
     () =>
@@ -109,20 +115,6 @@ export function TracesTable(props: TracesTableProps) {
   const columnCount = table.getVisibleLeafColumns().length;
   const totalWidth = table.getVisibleLeafColumns().reduce((sum, c) => sum + c.getSize(), 0);
 
-  const rowClick = (e: MouseEvent, id: string) => {
-    if ((e.target as HTMLElement).closest('a, button, input, label')) return;
-    onOpen(id);
-  };
-  const rowKey = (e: KeyboardEvent, id: string) => {
-    if (e.target !== e.currentTarget) return;
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      onOpen(id);
-    } else if (e.key === ' ') {
-      e.preventDefault();
-      onToggleSelect(id);
-    }
-  };
 
   return (
     <div className="traces-scroll" ref={scrollRef}>
@@ -177,31 +169,17 @@ export function TracesTable(props: TracesTableProps) {
           ) : null}
           {items.map((item) => {
             const row = rows[item.index];
-            const t = row.original;
-            const isSelected = selected.includes(t.id);
             return (
-              <tr
+              <TraceRow
                 key={row.id}
-                data-index={item.index}
-                aria-rowindex={item.index + 2}
-                tabIndex={item.index === clampedFocus ? 0 : -1}
-                className={isSelected ? 'selected' : undefined}
-                style={{ height: ROW_HEIGHT }}
-                onFocus={(e) => {
-                  if (e.target === e.currentTarget) setFocusIndex(item.index);
-                }}
-                onClick={(e) => rowClick(e, t.id)}
-                onKeyDown={(e) => rowKey(e, t.id)}
-              >
-                {row.getVisibleCells().map((cell) => {
-                  const meta = cell.column.columnDef.meta as TraceColumnMeta | undefined;
-                  return (
-                    <td key={cell.id} className={meta?.className}>
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  );
-                })}
-              </tr>
+                row={row}
+                index={item.index}
+                selected={selected.includes(row.original.id)}
+                focusable={item.index === clampedFocus}
+                onFocusIndex={setFocusIndex}
+                onOpen={openStable}
+                onToggleSelect={toggleStable}
+              />
             );
           })}
           {paddingBottom > 0 ? (
@@ -214,3 +192,59 @@ export function TracesTable(props: TracesTableProps) {
     </div>
   );
 }
+
+interface TraceRowProps {
+  row: Row<TraceSummary>;
+  index: number;
+  selected: boolean;
+  /** The row is the table's one tab stop. */
+  focusable: boolean;
+  onFocusIndex: (index: number) => void;
+  onOpen: (id: string) => void;
+  onToggleSelect: (id: string) => void;
+}
+
+/**
+ * One trace row. Memoised: while the table scrolls, only the rows entering the window render
+ * (the console bench's list scroll: 12 of 119 frames over 50 ms before, see bench figures).
+ */
+const TraceRow = memo(function TraceRow({ row, index, selected, focusable, onFocusIndex, onOpen, onToggleSelect }: TraceRowProps) {
+  const id = row.original.id;
+  const rowClick = (e: MouseEvent) => {
+    if ((e.target as HTMLElement).closest('a, button, input, label')) return;
+    onOpen(id);
+  };
+  const rowKey = (e: KeyboardEvent) => {
+    if (e.target !== e.currentTarget) return;
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      onOpen(id);
+    } else if (e.key === ' ') {
+      e.preventDefault();
+      onToggleSelect(id);
+    }
+  };
+  return (
+    <tr
+      data-index={index}
+      aria-rowindex={index + 2}
+      tabIndex={focusable ? 0 : -1}
+      className={selected ? 'selected' : undefined}
+      style={{ height: ROW_HEIGHT }}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) onFocusIndex(index);
+      }}
+      onClick={rowClick}
+      onKeyDown={rowKey}
+    >
+      {row.getVisibleCells().map((cell) => {
+        const meta = cell.column.columnDef.meta as TraceColumnMeta | undefined;
+        return (
+          <td key={cell.id} className={meta?.className}>
+            {flexRender(cell.column.columnDef.cell, cell.getContext())}
+          </td>
+        );
+      })}
+    </tr>
+  );
+});
