@@ -5,7 +5,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { resolve } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export async function launch(): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
   const browser = await chromium.launch({
@@ -25,6 +25,25 @@ export async function launch(): Promise<{ browser: Browser; context: BrowserCont
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
   return { browser, context, page };
+}
+
+/**
+ * One browser for the calling test file: launched before its tests, closed after them. Returns
+ * getters, since the browser exists only once `beforeAll` has run.
+ */
+export function browserForFile(): { browser: () => Browser; page: () => Page } {
+  let opened: { browser: Browser; page: Page } | undefined;
+  beforeAll(async () => {
+    opened = await launch();
+  });
+  afterAll(async () => {
+    await opened?.browser.close();
+  });
+  const get = () => {
+    if (!opened) throw new Error('the browser is launched in beforeAll');
+    return opened;
+  };
+  return { browser: () => get().browser, page: () => get().page };
 }
 
 /**

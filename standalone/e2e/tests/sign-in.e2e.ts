@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, screenshot, signIn } from '../support/browser';
+import { beforeEach, describe, expect, it, inject } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserForFile, screenshot, signIn } from '../support/browser';
 
 describe('sign-in', () => {
-  let browser: Browser;
+  const opened = browserForFile();
   let page: Page;
 
-  beforeAll(async () => {
-    ({ browser, page } = await launch());
-  });
-
-  afterAll(async () => {
-    await browser?.close();
+  beforeEach(() => {
+    page = opened.page();
   });
 
   it('sends a tab without a key to sign-in, refuses a wrong key in the API words, and keeps a good key out of the URL', async () => {

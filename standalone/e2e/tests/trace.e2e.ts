@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, screenshot, signIn } from '../support/browser';
+import { beforeEach, describe, expect, it, inject } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserForFile, screenshot, signIn } from '../support/browser';
 import { apiGet } from '../support/api';
 import { HOSTILE_ATTRIBUTE, HOSTILE_NAME } from '../support/seed';
 
@@ -15,15 +15,11 @@ async function barFractions(page: Page, rowName: string): Promise<{ left: number
 }
 
 describe('one trace', () => {
-  let browser: Browser;
+  const opened = browserForFile();
   let page: Page;
 
-  beforeAll(async () => {
-    ({ browser, page } = await launch());
-  });
-
-  afterAll(async () => {
-    await browser?.close();
+  beforeEach(() => {
+    page = opened.page();
   });
 
   it('draws the span tree and waterfall on one time axis and shows a span’s tokens and cost', async () => {

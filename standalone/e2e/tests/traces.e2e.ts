@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { beforeEach, describe, expect, it, inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, screenshot, signIn } from '../support/browser';
+import { browserForFile, screenshot, signIn } from '../support/browser';
 
 /** The trace list: rows of the seeded traces, a filter from the panel kept in the URL. */
 describe('traces list', () => {
-  let browser: Browser;
+  const opened = browserForFile();
   let page: Page;
+  let browser: Browser;
 
-  beforeAll(async () => {
-    ({ browser, page } = await launch());
-  });
-
-  afterAll(async () => {
-    await browser?.close();
+  beforeEach(() => {
+    page = opened.page();
+    browser = opened.browser();
   });
 
   it('lists the traces newest first with their rollups', async () => {

@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, screenshot, signIn } from '../support/browser';
+import { beforeEach, describe, expect, it, inject } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserForFile, screenshot, signIn } from '../support/browser';
 import { apiGet } from '../support/api';
 
 /** Compare, sessions, evaluation rules and upload, as a person does them in the console. */
 describe('workflows', () => {
-  let browser: Browser;
+  const opened = browserForFile();
   let page: Page;
 
-  beforeAll(async () => {
-    ({ browser, page } = await launch());
-  });
-
-  afterAll(async () => {
-    await browser?.close();
+  beforeEach(() => {
+    page = opened.page();
   });
 
   it('compares two traces span by span with their differences', async () => {
@@ -96,11 +92,13 @@ describe('workflows', () => {
 
   it('switches to the dark theme', async () => {
     await signIn(page, `/traces/${inject('seed').failing}`);
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    await page.getByLabel('Theme').selectOption('light');
+    expect(await background()).toBe('rgb(255, 255, 255)');
     await page.getByLabel('Theme').selectOption('dark');
     expect(await page.evaluate(() => document.documentElement.getAttribute('data-theme'))).toBe('dark');
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await background()).toBe('rgb(20, 23, 29)');
     await page.getByRole('treegrid', { name: 'Spans' }).getByRole('row').first().waitFor();
     await screenshot(page, 'trace-page-dark');
-    expect(background).not.toBe('rgb(255, 255, 255)');
   });
 });
