@@ -39,6 +39,11 @@ export class ApiError extends Error {
   }
 }
 
+/** `e` as an ApiError: itself when it is one, else status 0 with `String(e)` as the message. */
+export function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, String(e), null, null);
+}
+
 /** Listeners told when the API answers 401 (the key is missing, unknown or revoked). */
 const unauthorizedListeners = new Set<() => void>();
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from './client';
+import { asApiError } from './client';
+import type { ApiError } from './client';
 
 export interface ApiState<T> {
   data: T | undefined;
@@ -46,7 +47,7 @@ export function useApi<T>(
       })
       .catch((e: unknown) => {
         if (controller.signal.aborted) return;
-        setError(e instanceof ApiError ? e : new ApiError(0, String(e), null, null));
+        setError(asApiError(e));
         setLoading(false);
       });
     return () => {

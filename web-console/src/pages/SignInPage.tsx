@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { api, ApiError, storeApiKey } from '../api/client';
+import { api, asApiError, storeApiKey } from '../api/client';
+import type { ApiError } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
 
 /**
@@ -25,7 +26,7 @@ export function SignInPage() {
       const next = params.get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/traces', { replace: true });
     } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, String(e), null, null));
+      setError(asApiError(e));
     } finally {
       setChecking(false);
     }

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi, beforeEach, afterEach } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/react';
 import type { Comparison } from '../../api/types';
-import { fakeFetch } from '../../components/crud/fakeFetch';
-import { renderAt, traceSummary } from '../../components/crud/testing';
+import { fakeFetch } from '../../test/fakeFetch';
+import { renderAt, traceSummary } from '../../test/fixtures';
 import { ComparePage } from './ComparePage';
 import { alignedRows, formatDelta } from './compareModel';
 

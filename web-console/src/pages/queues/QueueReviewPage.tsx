@@ -1,20 +1,18 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, ApiError } from '../../api/client';
+import { api, asApiError } from '../../api/client';
+import type { ApiError } from '../../api/client';
 import type { Annotation, AnnotationQueue, QueueItem, QueueItemList } from '../../api/types';
 import { useApi } from '../../api/useApi';
-import { ErrorBanner } from '../../components/ErrorBanner';
 import { FormField } from '../../components/crud/FormField';
+import { LoadStatus } from '../../components/crud/LoadStatus';
 import { TextValue } from '../../components/crud/TextValue';
 import { Cost, Count, Duration, Status, TimeMillis, TimeNanos } from '../../components/crud/units';
 import { storedReviewer, storeReviewer } from './queueModel';
 import '../../components/crud/crud.css';
 import './queues.css';
-
-function asApiError(e: unknown): ApiError {
-  return e instanceof ApiError ? e : new ApiError(0, String(e), null, null);
-}
+import { Fact } from '../../components/crud/Fact';
 
 /** The item's trace: rollup, input and output, a link to the full trace. */
 function ItemTrace({ item }: { item: QueueItem }) {
@@ -30,52 +28,28 @@ function ItemTrace({ item }: { item: QueueItem }) {
         <span className="muted">(new tab)</span>
       </p>
       <dl className="review-rollup">
-        <div>
-          <dt>Status</dt>
-          <dd>
-            <Status status={trace.status} />
-          </dd>
-        </div>
-        <div>
-          <dt>Started</dt>
-          <dd>
-            <TimeNanos nanos={trace.start_epoch_nanos} />
-          </dd>
-        </div>
-        <div>
-          <dt>Duration</dt>
-          <dd>
-            <Duration nanos={trace.duration_nanos} />
-          </dd>
-        </div>
-        <div>
-          <dt>Tokens</dt>
-          <dd>
-            <Count value={trace.total_tokens} />
-          </dd>
-        </div>
-        <div>
-          <dt>Cost</dt>
-          <dd>
-            <Cost microcents={trace.cost_microcents} />
-          </dd>
-        </div>
-        <div>
-          <dt>Models</dt>
-          <dd>{trace.models.join(', ') || '–'}</dd>
-        </div>
-        <div>
-          <dt>Spans / errors</dt>
-          <dd>
-            {trace.span_count} / <span className={trace.error_count > 0 ? 'status-error' : undefined}>{trace.error_count}</span>
-          </dd>
-        </div>
-        <div>
-          <dt>In queue since</dt>
-          <dd>
-            <TimeMillis millis={item.added_epoch_millis} /> (revision {item.revision})
-          </dd>
-        </div>
+        <Fact label="Status">
+          <Status status={trace.status} />
+        </Fact>
+        <Fact label="Started">
+          <TimeNanos nanos={trace.start_epoch_nanos} />
+        </Fact>
+        <Fact label="Duration">
+          <Duration nanos={trace.duration_nanos} />
+        </Fact>
+        <Fact label="Tokens">
+          <Count value={trace.total_tokens} />
+        </Fact>
+        <Fact label="Cost">
+          <Cost microcents={trace.cost_microcents} />
+        </Fact>
+        <Fact label="Models">{trace.models.join(', ') || '–'}</Fact>
+        <Fact label="Spans / errors">
+          {trace.span_count} / <span className={trace.error_count > 0 ? 'status-error' : undefined}>{trace.error_count}</span>
+        </Fact>
+        <Fact label="In queue since">
+          <TimeMillis millis={item.added_epoch_millis} /> (revision {item.revision})
+        </Fact>
       </dl>
       <div className="review-io">
         <section aria-label="Input">
@@ -194,8 +168,7 @@ export function QueueReviewPage() {
       <p role="status" className="muted">
         {notice}
       </p>
-      <ErrorBanner error={queue.error ?? items.error ?? actionError} />
-      {items.loading && !items.data && <p className="muted">Loading the next item…</p>}
+      <LoadStatus error={queue.error ?? items.error ?? actionError} loading={items.loading && !items.data} text="Loading the next item…" />
       {empty && (
         <div className="empty-state">
           {skipped > 0 ? (

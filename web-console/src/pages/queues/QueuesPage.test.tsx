@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { fakeFetch } from '../../components/crud/fakeFetch';
-import { renderAt } from '../../components/crud/testing';
+import { fakeFetch } from '../../test/fakeFetch';
+import { renderAt } from '../../test/fixtures';
 import { QueuesPage } from './QueuesPage';
 
 const queue = {

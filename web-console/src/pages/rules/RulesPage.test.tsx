@@ -1,8 +1,8 @@
 import { describe, expect, it, vi, beforeEach, afterEach } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { EvaluationRule } from '../../api/types';
-import { fakeFetch } from '../../components/crud/fakeFetch';
-import { renderAt } from '../../components/crud/testing';
+import { fakeFetch } from '../../test/fakeFetch';
+import { renderAt } from '../../test/fixtures';
 import { RulesPage } from './RulesPage';
 import { ApiError } from '../../api/client';
 import { fieldOfError } from '../../components/crud/fieldError';

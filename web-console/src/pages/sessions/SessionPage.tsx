@@ -1,13 +1,15 @@
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
 import type { SessionDetail, TraceSummary } from '../../api/types';
 import { useApi } from '../../api/useApi';
-import { ErrorBanner } from '../../components/ErrorBanner';
+import { LoadStatus } from '../../components/crud/LoadStatus';
 import { Pager } from '../../components/crud/Pager';
+import { usePageParam } from '../../components/crud/usePageParam';
 import { shownValue, TextValue } from '../../components/crud/TextValue';
 import { Cost, Count, Duration, Status, TimeNanos } from '../../components/crud/units';
 import '../../components/crud/crud.css';
 import './sessions.css';
+import { Fact } from '../../components/crud/Fact';
 
 const PAGE_SIZE = 50;
 
@@ -53,8 +55,7 @@ function Turn({ trace, number }: { trace: TraceSummary; number: number }) {
  */
 export function SessionPage() {
   const { sessionId = '' } = useParams();
-  const [search, setSearch] = useSearchParams();
-  const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
+  const [page, setPage] = usePageParam();
   const { data, error, loading } = useApi(
     (signal) =>
       api<SessionDetail>(`/api/v1/sessions/${encodeURIComponent(sessionId)}`, {
@@ -72,48 +73,26 @@ export function SessionPage() {
       <h1>
         Session <span className="mono">{sessionId}</span>
       </h1>
-      <ErrorBanner error={error} />
-      {loading && !data && <p className="muted">Loading session…</p>}
+      <LoadStatus error={error} loading={loading && !data} text="Loading session…" />
       {session && (
         <dl className="session-totals" role="group" aria-label="Session totals">
-          <div>
-            <dt>Traces</dt>
-            <dd>{session.trace_count}</dd>
-          </div>
-          <div>
-            <dt>First start</dt>
-            <dd>
-              <TimeNanos nanos={session.first_start_epoch_nanos} />
-            </dd>
-          </div>
-          <div>
-            <dt>Duration</dt>
-            <dd>
-              <Duration nanos={session.duration_nanos} />
-            </dd>
-          </div>
-          <div>
-            <dt>Tokens</dt>
-            <dd>
-              <Count value={session.total_tokens} />
-            </dd>
-          </div>
-          <div>
-            <dt>Cost</dt>
-            <dd>
-              <Cost microcents={session.cost_microcents} />
-            </dd>
-          </div>
-          <div>
-            <dt>Errors</dt>
-            <dd className={session.error_count > 0 ? 'status-error' : undefined}>
-              {session.error_count} spans, {session.error_trace_count} traces
-            </dd>
-          </div>
-          <div>
-            <dt>Users</dt>
-            <dd>{session.user_ids.join(', ') || '–'}</dd>
-          </div>
+          <Fact label="Traces">{session.trace_count}</Fact>
+          <Fact label="First start">
+            <TimeNanos nanos={session.first_start_epoch_nanos} />
+          </Fact>
+          <Fact label="Duration">
+            <Duration nanos={session.duration_nanos} />
+          </Fact>
+          <Fact label="Tokens">
+            <Count value={session.total_tokens} />
+          </Fact>
+          <Fact label="Cost">
+            <Cost microcents={session.cost_microcents} />
+          </Fact>
+          <Fact label="Errors" valueClassName={session.error_count > 0 ? 'status-error' : undefined}>
+            {session.error_count} spans, {session.error_trace_count} traces
+          </Fact>
+          <Fact label="Users">{session.user_ids.join(', ') || '–'}</Fact>
         </dl>
       )}
       {data && (
@@ -128,7 +107,7 @@ export function SessionPage() {
           page={page}
           hasMore={data.has_more}
           label="Turns pages"
-          onPage={(p) => setSearch(new URLSearchParams({ page: String(p) }))}
+          onPage={setPage}
         />
       )}
     </div>

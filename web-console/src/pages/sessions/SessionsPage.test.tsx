@@ -1,8 +1,8 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/react';
 import type { Session } from '../../api/types';
-import { fakeFetch } from '../../components/crud/fakeFetch';
-import { renderAt, traceSummary } from '../../components/crud/testing';
+import { fakeFetch } from '../../test/fakeFetch';
+import { renderAt, traceSummary } from '../../test/fixtures';
 import { shownValue } from '../../components/crud/TextValue';
 import { SessionsPage } from './SessionsPage';
 import { SessionPage } from './SessionPage';

@@ -5,9 +5,10 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { api } from '../../api/client';
 import type { Session, SessionList } from '../../api/types';
 import { useApi } from '../../api/useApi';
-import { ErrorBanner } from '../../components/ErrorBanner';
+import { LoadStatus } from '../../components/crud/LoadStatus';
 import { DataTable } from '../../components/crud/DataTable';
 import { Pager } from '../../components/crud/Pager';
+import { usePageParam } from '../../components/crud/usePageParam';
 import { useListKeys } from '../../components/crud/useListKeys';
 import { Cost, Count, Duration, TimeNanos } from '../../components/crud/units';
 import '../../components/crud/crud.css';
@@ -59,7 +60,7 @@ const NUMERIC = ['trace_count', 'duration_nanos', 'total_tokens', 'cost_microcen
 export function SessionsPage() {
   const [search, setSearch] = useSearchParams();
   const navigate = useNavigate();
-  const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
+  const [page] = usePageParam();
   const sessionId = search.get('session_id') ?? '';
   const [draft, setDraft] = useState(sessionId);
   const { data, error, loading } = useApi(
@@ -108,8 +109,7 @@ export function SessionsPage() {
           )}
         </form>
       </div>
-      <ErrorBanner error={error} />
-      {loading && !data && <p className="muted">Loading sessions…</p>}
+      <LoadStatus error={error} loading={loading && !data} text="Loading sessions…" />
       {data && sessions.length === 0 && (
         <div className="empty-state">
           {sessionId ? (

@@ -1,12 +1,14 @@
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
 import type { TraceSetDetail } from '../../api/types';
 import { useApi } from '../../api/useApi';
-import { ErrorBanner } from '../../components/ErrorBanner';
+import { LoadStatus } from '../../components/crud/LoadStatus';
 import { Pager } from '../../components/crud/Pager';
+import { usePageParam } from '../../components/crud/usePageParam';
 import { filterSummary } from '../../components/crud/filterSummary';
 import { Cost, Count, Duration, Status, TimeMillis, TimeNanos } from '../../components/crud/units';
 import '../../components/crud/crud.css';
+import { StaticTable } from '../../components/crud/StaticTable';
 
 const PAGE_SIZE = 100;
 
@@ -16,8 +18,7 @@ const PAGE_SIZE = 100;
  */
 export function SetPage() {
   const { setId = '' } = useParams();
-  const [search, setSearch] = useSearchParams();
-  const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
+  const [page, setPage] = usePageParam();
   const { data, error, loading } = useApi(
     (signal) =>
       api<TraceSetDetail>(`/api/v1/trace-sets/${encodeURIComponent(setId)}`, { query: { page, page_size: PAGE_SIZE }, signal }),
@@ -30,8 +31,7 @@ export function SetPage() {
         <Link to="/sets">← Trace sets</Link>
       </p>
       <h1>{data ? data.name : 'Trace set'}</h1>
-      <ErrorBanner error={error} />
-      {loading && !data && <p className="muted">Loading the set…</p>}
+      <LoadStatus error={error} loading={loading && !data} text="Loading the set…" />
       {data && (
         <>
           {data.description && <p>{data.description}</p>}
@@ -39,53 +39,40 @@ export function SetPage() {
             {data.trace_count} traces · made from {data.filter ? filterSummary(data.filter) : 'picked trace ids'} · created{' '}
             <TimeMillis millis={data.created_epoch_millis} />
           </p>
-          <table className="crud-table" aria-label="Set members">
-            <thead>
-              <tr>
-                <th scope="col">Trace</th>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Start</th>
-                <th scope="col" className="num">Duration</th>
-                <th scope="col" className="num">Tokens</th>
-                <th scope="col" className="num">Cost</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.trace_ids.map((id) => {
-                const trace = byId.get(id);
-                return (
-                  <tr key={id}>
-                    <td className="mono">{trace ? <Link to={`/traces/${encodeURIComponent(id)}`}>{id}</Link> : id}</td>
-                    {trace ? (
-                      <>
-                        <td>{trace.name ?? '–'}</td>
-                        <td>
-                          <Status status={trace.status} />
-                        </td>
-                        <td>
-                          <TimeNanos nanos={trace.start_epoch_nanos} />
-                        </td>
-                        <td className="num">
-                          <Duration nanos={trace.duration_nanos} />
-                        </td>
-                        <td className="num">
-                          <Count value={trace.total_tokens} />
-                        </td>
-                        <td className="num">
-                          <Cost microcents={trace.cost_microcents} />
-                        </td>
-                      </>
-                    ) : (
-                      <td colSpan={6} className="muted">
-                        missing: deleted since the set was made
+          <StaticTable label="Set members" columns={['Trace', 'Name', 'Status', 'Start', 'Duration', 'Tokens', 'Cost']} numericColumns={['Duration', 'Tokens', 'Cost']}>
+            {data.trace_ids.map((id) => {
+              const trace = byId.get(id);
+              return (
+                <tr key={id}>
+                  <td className="mono">{trace ? <Link to={`/traces/${encodeURIComponent(id)}`}>{id}</Link> : id}</td>
+                  {trace ? (
+                    <>
+                      <td>{trace.name ?? '–'}</td>
+                      <td>
+                        <Status status={trace.status} />
                       </td>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                      <td>
+                        <TimeNanos nanos={trace.start_epoch_nanos} />
+                      </td>
+                      <td className="num">
+                        <Duration nanos={trace.duration_nanos} />
+                      </td>
+                      <td className="num">
+                        <Count value={trace.total_tokens} />
+                      </td>
+                      <td className="num">
+                        <Cost microcents={trace.cost_microcents} />
+                      </td>
+                    </>
+                  ) : (
+                    <td colSpan={6} className="muted">
+                      missing: deleted since the set was made
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </StaticTable>
           {data.missing_trace_ids.length > 0 && (
             <section aria-label="Missing traces">
               <h2>Missing traces ({data.missing_trace_ids.length})</h2>
@@ -97,7 +84,7 @@ export function SetPage() {
               </ul>
             </section>
           )}
-          <Pager page={page} hasMore={data.has_more} label="Member pages" onPage={(p) => setSearch(new URLSearchParams({ page: String(p) }))} />
+          <Pager page={page} hasMore={data.has_more} label="Member pages" onPage={setPage} />
         </>
       )}
     </div>

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { fakeFetch } from '../../components/crud/fakeFetch';
-import { renderAt, traceSummary } from '../../components/crud/testing';
+import { fakeFetch } from '../../test/fakeFetch';
+import { renderAt, traceSummary } from '../../test/fixtures';
 import { SetsPage } from './SetsPage';
 import { SetPage } from './SetPage';
 import { parseTraceIds } from './setModel';

@@ -1,12 +1,15 @@
 import { useCallback, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import type { ColumnDef } from '@tanstack/react-table';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../../api/client';
-import type { TraceSetList } from '../../api/types';
+import type { TraceSet, TraceSetList } from '../../api/types';
 import { useApi } from '../../api/useApi';
+import { DataTable } from '../../components/crud/DataTable';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Pager } from '../../components/crud/Pager';
 import { filterSummary } from '../../components/crud/filterSummary';
 import { useListKeys } from '../../components/crud/useListKeys';
+import { usePageParam } from '../../components/crud/usePageParam';
 import { TimeMillis } from '../../components/crud/units';
 import { SetForm } from './SetForm';
 import '../../components/crud/crud.css';
@@ -16,14 +19,33 @@ export function setHref(setId: string): string {
   return `/sets/${encodeURIComponent(setId)}`;
 }
 
+const COLUMNS: ColumnDef<TraceSet>[] = [
+  {
+    id: 'name',
+    header: 'Name',
+    cell: ({ row: { original: set } }) => (
+      <>
+        <Link to={setHref(set.id)}>{set.name}</Link>
+        {set.description && <div className="muted">{set.description}</div>}
+      </>
+    ),
+  },
+  { id: 'trace_count', header: 'Traces', cell: ({ row }) => row.original.trace_count },
+  {
+    id: 'filter',
+    header: 'Made from',
+    cell: ({ row }) => (row.original.filter ? filterSummary(row.original.filter) : 'picked trace ids'),
+  },
+  { id: 'created', header: 'Created', cell: ({ row }) => <TimeMillis millis={row.original.created_epoch_millis} /> },
+];
+
 /**
  * `/sets`: the project's trace sets, newest first (`GET /api/v1/trace-sets`), and a form to
  * create one ("New trace set"). j/k select a row, Enter opens it.
  */
 export function SetsPage() {
-  const [search, setSearch] = useSearchParams();
   const navigate = useNavigate();
-  const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
+  const [page, setPage] = usePageParam();
   const { data, error, loading } = useApi(
     (signal) => api<TraceSetList>('/api/v1/trace-sets', { query: { page, page_size: 100 }, signal }),
     [page],
@@ -54,40 +76,17 @@ export function SetsPage() {
         </div>
       )}
       {sets.length > 0 && (
-        <table className="crud-table" aria-label="Trace sets">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col" className="num">Traces</th>
-              <th scope="col">Made from</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sets.map((set, index) => (
-              <tr
-                key={set.id}
-                aria-selected={index === selected}
-                className={index === selected ? 'selected' : undefined}
-                onClick={() => setSelected(index)}
-              >
-                <td>
-                  <Link to={setHref(set.id)}>{set.name}</Link>
-                  {set.description && <div className="muted">{set.description}</div>}
-                </td>
-                <td className="num">{set.trace_count}</td>
-                <td>{set.filter ? filterSummary(set.filter) : 'picked trace ids'}</td>
-                <td>
-                  <TimeMillis millis={set.created_epoch_millis} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Trace sets"
+          rows={sets}
+          columns={COLUMNS}
+          rowKey={(set) => set.id}
+          numericColumns={['trace_count']}
+          selected={selected}
+          onSelect={setSelected}
+        />
       )}
-      {data && (
-        <Pager page={page} hasMore={data.has_more} onPage={(p) => setSearch(new URLSearchParams({ page: String(p) }))} />
-      )}
+      {data && <Pager page={page} hasMore={data.has_more} onPage={setPage} />}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { api, ApiError } from '../../api/client';
 import type { Annotation, TraceDetail } from '../../api/types';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { formatMillis, utcMillis } from '../../format';
+import { StaticTable } from '../../components/crud/StaticTable';
 
 const AUTHOR_KEY = 'tracefold.annotationAuthor';
 
@@ -39,48 +40,34 @@ export function AnnotationsTab({ trace, onChanged }: { trace: TraceDetail; onCha
         {trace.scores.length === 0 ? (
           <p className="muted">No scores. Evaluators post them to POST /api/v1/traces/{'{id}'}/scores, usually answering a fired trigger.</p>
         ) : (
-          <table className="grid" aria-label="Scores">
-            <thead>
-              <tr>
-                <th scope="col">Evaluator</th>
-                <th scope="col">Verdict</th>
-                <th scope="col">Value</th>
-                <th scope="col">Label</th>
-                <th scope="col">Revision</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Source</th>
-                <th scope="col">Created</th>
+          <StaticTable label="Scores" columns={['Evaluator', 'Verdict', 'Value', 'Label', 'Revision', 'Reason', 'Source', 'Created']} className="grid">
+            {trace.scores.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  {s.evaluator}
+                  {s.evaluator_version && <span className="muted"> v{s.evaluator_version}</span>}
+                </td>
+                <td>
+                  {s.passed === true ? (
+                    <span className="status-ok">✓ passed</span>
+                  ) : s.passed === false ? (
+                    <span className="status-error">✕ failed</span>
+                  ) : (
+                    '–'
+                  )}
+                </td>
+                <td>{s.value ?? '–'}</td>
+                <td>{s.label ?? '–'}</td>
+                <td>{s.revision ?? '–'}</td>
+                <td className="wrap">{s.reason ?? ''}</td>
+                <td>
+                  {s.source}
+                  {s.created_by && <span className="muted"> · {s.created_by}</span>}
+                </td>
+                <td title={utcMillis(s.created_epoch_millis)}>{formatMillis(s.created_epoch_millis)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {trace.scores.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    {s.evaluator}
-                    {s.evaluator_version && <span className="muted"> v{s.evaluator_version}</span>}
-                  </td>
-                  <td>
-                    {s.passed === true ? (
-                      <span className="status-ok">✓ passed</span>
-                    ) : s.passed === false ? (
-                      <span className="status-error">✕ failed</span>
-                    ) : (
-                      '–'
-                    )}
-                  </td>
-                  <td>{s.value ?? '–'}</td>
-                  <td>{s.label ?? '–'}</td>
-                  <td>{s.revision ?? '–'}</td>
-                  <td className="wrap">{s.reason ?? ''}</td>
-                  <td>
-                    {s.source}
-                    {s.created_by && <span className="muted"> · {s.created_by}</span>}
-                  </td>
-                  <td title={utcMillis(s.created_epoch_millis)}>{formatMillis(s.created_epoch_millis)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </StaticTable>
         )}
       </section>
     </div>

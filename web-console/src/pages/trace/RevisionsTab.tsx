@@ -1,4 +1,5 @@
 import type { TraceDetail } from '../../api/types';
+import { Fact } from '../../components/crud/Fact';
 
 /**
  * What the API tells of the trace's revisions (there is no revision history endpoint): the
@@ -29,22 +30,10 @@ export function RevisionsTab({ trace }: { trace: TraceDetail }) {
     <div className="trace-tab">
       <p>{meaning}</p>
       <dl className="rollup">
-        <div className="rollup-item">
-          <dt>Revision</dt>
-          <dd>{trace.revision}</dd>
-        </div>
-        <div className="rollup-item">
-          <dt>Completion reason</dt>
-          <dd>{trace.completion_reason ?? '–'}</dd>
-        </div>
-        <div className="rollup-item">
-          <dt>Rollup revision</dt>
-          <dd>{trace.rollup_revision ?? 'none (figures cover every stored span)'}</dd>
-        </div>
-        <div className="rollup-item">
-          <dt>Spans beyond revision</dt>
-          <dd>{trace.spans_beyond_revision ?? '–'}</dd>
-        </div>
+        <Fact label="Revision" className="rollup-item">{trace.revision}</Fact>
+        <Fact label="Completion reason" className="rollup-item">{trace.completion_reason ?? '–'}</Fact>
+        <Fact label="Rollup revision" className="rollup-item">{trace.rollup_revision ?? 'none (figures cover every stored span)'}</Fact>
+        <Fact label="Spans beyond revision" className="rollup-item">{trace.spans_beyond_revision ?? '–'}</Fact>
       </dl>
       <h2>Revisions named by triggers and scores</h2>
       {revisions.length === 0 ? (

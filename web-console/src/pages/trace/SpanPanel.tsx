@@ -1,5 +1,4 @@
 import { useMemo, useState } from 'react';
-import type { ReactNode } from 'react';
 import type { Span } from '../../api/types';
 import { exactCost, formatCost, formatCount, formatDuration, formatTime, utcTime } from '../../format';
 import { JsonView } from '../../components/code/JsonView';
@@ -7,6 +6,7 @@ import { Payload } from './Payload';
 import { spanMessages } from './messages';
 import { Tabs } from './Tabs';
 import { kindFamily } from './kinds';
+import { Fact } from '../../components/crud/Fact';
 
 type SpanTab = 'io' | 'attributes' | 'events' | 'error';
 
@@ -26,30 +26,30 @@ export function SpanPanel({ span, traceStart, onClose }: { span: Span; traceStar
         </button>
       </div>
       <dl className="facts">
-        <Fact label="Status">
+        <Fact className="fact" label="Status">
           <StatusText status={span.status} />
         </Fact>
-        <Fact label="Kind">
+        <Fact className="fact" label="Kind">
           <span className={`badge kind kind-${kindFamily(span.kind)}`}>{span.kind}</span>
           {span.otel_span_kind ? <span className="muted"> {span.otel_span_kind}</span> : null}
         </Fact>
-        {span.model && <Fact label="Model">{span.model}</Fact>}
-        {span.provider && <Fact label="Provider">{span.provider}</Fact>}
-        <Fact label="Start">
+        {span.model && <Fact className="fact" label="Model">{span.model}</Fact>}
+        {span.provider && <Fact className="fact" label="Provider">{span.provider}</Fact>}
+        <Fact className="fact" label="Start">
           <span title={utcTime(span.start_epoch_nanos)}>
             {formatTime(span.start_epoch_nanos)} (+{formatDuration(span.start_epoch_nanos - traceStart)})
           </span>
         </Fact>
-        <Fact label="Duration">
+        <Fact className="fact" label="Duration">
           <span title={`${span.duration_nanos} ns`}>{formatDuration(span.duration_nanos)}</span>
         </Fact>
         {span.time_to_first_token_nanos !== null && (
-          <Fact label="TTFT">
+          <Fact className="fact" label="TTFT">
             <span title={`${span.time_to_first_token_nanos} ns`}>{formatDuration(span.time_to_first_token_nanos)}</span>
           </Fact>
         )}
         {(span.input_tokens !== null || span.output_tokens !== null) && (
-          <Fact label="Tokens">
+          <Fact className="fact" label="Tokens">
             <span title={`${span.input_tokens ?? '–'} in, ${span.output_tokens ?? '–'} out`}>
               {formatCount(span.input_tokens)} in / {formatCount(span.output_tokens)} out
             </span>
@@ -59,13 +59,13 @@ export function SpanPanel({ span, traceStart, onClose }: { span: Span; traceStar
           </Fact>
         )}
         {span.cost_microcents !== null && (
-          <Fact label="Cost">
+          <Fact className="fact" label="Cost">
             <span title={exactCost(span.cost_microcents)}>{formatCost(span.cost_microcents)}</span>
             {span.cost_is_estimated && <span className="badge">estimated</span>}
           </Fact>
         )}
-        {span.service_name && <Fact label="Service">{span.service_name}</Fact>}
-        <Fact label="Span id">
+        {span.service_name && <Fact className="fact" label="Service">{span.service_name}</Fact>}
+        <Fact className="fact" label="Span id">
           <code>{span.span_id}</code>
         </Fact>
       </dl>
@@ -117,15 +117,6 @@ export function StatusText({ status }: { status: string }) {
   if (status === 'ERROR') return <span className="status-error">✕ Error</span>;
   if (status === 'OK') return <span className="status-ok">✓ OK</span>;
   return <span className="muted">○ Unset</span>;
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="fact">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
 }
 
 function SpanIO({ span }: { span: Span }) {

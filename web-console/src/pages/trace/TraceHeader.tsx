@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
+import type { FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError } from '../../api/client';
 import type { TraceSummary } from '../../api/types';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { exactCost, formatCost, formatCount, formatDuration, formatTime, utcTime } from '../../format';
 import { StatusText } from './SpanPanel';
+import { Fact } from '../../components/crud/Fact';
 
 /**
  * The trace's rollup (status, state, revision, duration, cost, tokens, TTFT, models, spans,
@@ -64,59 +65,50 @@ export function TraceHeader({ trace, onChanged }: { trace: TraceSummary; onChang
       </div>
       <ErrorBanner error={error} />
       <dl className="rollup">
-        <Item label="Trace id">
+        <Fact className="rollup-item" label="Trace id">
           <code>{trace.id}</code>
-        </Item>
-        <Item label="Start">
+        </Fact>
+        <Fact className="rollup-item" label="Start">
           <span title={utcTime(trace.start_epoch_nanos)}>{formatTime(trace.start_epoch_nanos)}</span>
-        </Item>
-        <Item label="Duration">
+        </Fact>
+        <Fact className="rollup-item" label="Duration">
           <span title={trace.duration_nanos === null ? '' : `${trace.duration_nanos} ns`}>{formatDuration(trace.duration_nanos)}</span>
-        </Item>
-        <Item label="Cost">
+        </Fact>
+        <Fact className="rollup-item" label="Cost">
           <span title={exactCost(trace.cost_microcents)}>{formatCost(trace.cost_microcents)}</span>
           {trace.cost_is_estimated && <span className="badge">estimated</span>}
-        </Item>
-        <Item label="Tokens in/out">
+        </Fact>
+        <Fact className="rollup-item" label="Tokens in/out">
           <span title={`${trace.input_tokens ?? '–'} in, ${trace.output_tokens ?? '–'} out, ${trace.total_tokens ?? '–'} total`}>
             {formatCount(trace.input_tokens)} / {formatCount(trace.output_tokens)}
           </span>
-        </Item>
-        <Item label="TTFT">
+        </Fact>
+        <Fact className="rollup-item" label="TTFT">
           <span title={trace.time_to_first_token_nanos === null ? '' : `${trace.time_to_first_token_nanos} ns`}>
             {formatDuration(trace.time_to_first_token_nanos)}
           </span>
-        </Item>
-        <Item label="Models">{trace.models.length ? trace.models.join(', ') : '–'}</Item>
-        <Item label="Spans">
+        </Fact>
+        <Fact className="rollup-item" label="Models">{trace.models.length ? trace.models.join(', ') : '–'}</Fact>
+        <Fact className="rollup-item" label="Spans">
           {formatCount(trace.span_count)}
           {trace.error_count > 0 && <span className="status-error"> · ✕ {formatCount(trace.error_count)} errors</span>}
-        </Item>
-        <Item label="Revision">
+        </Fact>
+        <Fact className="rollup-item" label="Revision">
           {trace.revision}
           {trace.completion_reason && <span className="muted"> · {trace.completion_reason}</span>}
-        </Item>
-        <Item label="Session">
+        </Fact>
+        <Fact className="rollup-item" label="Session">
           {trace.session_id ? <Link to={`/sessions/${encodeURIComponent(trace.session_id)}`}>{trace.session_id}</Link> : '–'}
-        </Item>
-        <Item label="User">{trace.user_id ?? '–'}</Item>
+        </Fact>
+        <Fact className="rollup-item" label="User">{trace.user_id ?? '–'}</Fact>
         {trace.scores_count > 0 && (
-          <Item label="Scores">
+          <Fact className="rollup-item" label="Scores">
             {trace.scores_count} ({trace.scores_passed} passed, {trace.scores_failed} failed)
-          </Item>
+          </Fact>
         )}
       </dl>
       <TagEditor userTags={trace.user_tags} spanTags={spanTags} busy={busy} onSave={saveTags} />
     </header>
-  );
-}
-
-function Item({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="rollup-item">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }
 

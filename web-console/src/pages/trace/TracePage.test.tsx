@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import type { Span, TraceDetail } from '../../api/types';
 import { TracePage } from './TracePage';
-import { makeSpan } from './testSpans';
+import { makeSpan } from '../../test/fixtures';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const EVIL = '<img src=x onerror=alert(1)>';

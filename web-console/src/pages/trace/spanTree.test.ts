@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ancestors, buildSpanTree, visibleRows } from './spanTree';
-import { makeSpan } from './testSpans';
+import { makeSpan } from '../../test/fixtures';
 
 const spans = [
   makeSpan({ span_id: 'root', start_epoch_nanos: 0, end_epoch_nanos: 1000, cost_microcents: 5 }),

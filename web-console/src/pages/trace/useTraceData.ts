@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError } from '../../api/client';
+import { api, asApiError } from '../../api/client';
+import type { ApiError } from '../../api/client';
 import type { Span, SpanPage, TraceDetail } from '../../api/types';
 import { useApi } from '../../api/useApi';
 
@@ -63,7 +64,7 @@ export function useTraceData(traceId: string): TraceData {
       setMore({ key, spans: loaded, done: true, capped: next !== null });
     })().catch((e: unknown) => {
       if (controller.signal.aborted) return;
-      const error = e instanceof ApiError ? e : new ApiError(0, String(e), null, null);
+      const error = asApiError(e);
       setMore({ key, spans: loaded, done: true, capped: false, error });
     });
     return () => controller.abort();

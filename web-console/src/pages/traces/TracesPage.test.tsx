@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider, useLocation } from 'react-router';
 import { TracesPage } from './TracesPage';
-import { traceList, traceSummary } from './testTraces';
+import { traceList, traceSummary } from '../../test/fixtures';
 import type { TraceList } from '../../api/types';
 
 const A = traceSummary({ id: 'a'.repeat(32), name: 'first run' });

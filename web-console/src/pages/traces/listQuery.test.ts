@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cursorScope, formatTotal, listRequestQuery, pageAggregates, readListView, writeListView } from './listQuery';
-import { traceSummary } from './testTraces';
+import { traceSummary } from '../../test/fixtures';
 
 describe('list view <-> URL', () => {
   it('reads filters, sort and page size, with defaults for the rest', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import { storeApiKey } from '../../api/client';
-import { renderAt } from '../../components/crud/testing';
+import { renderAt } from '../../test/fixtures';
 import { UploadPage } from './UploadPage';
 import { parseUploadAnswer, uploadResult } from './uploadModel';
 

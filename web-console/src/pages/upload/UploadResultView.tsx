@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import type { UploadResult } from './uploadModel';
+import { StaticTable } from '../../components/crud/StaticTable';
 
 const SHOWN_IDS = 50;
 
@@ -51,28 +52,17 @@ export function UploadResultView({ fileName, result }: { fileName: string; resul
               Showing the first {answer.errors.length} of {answer.error_count} errors.
             </p>
           )}
-          <table className="crud-table" aria-label={`Refused lines of ${fileName}`}>
-            <thead>
-              <tr>
-                <th scope="col" className="num">Line</th>
-                <th scope="col">Id</th>
-                <th scope="col">Pointer</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Message</th>
+          <StaticTable label={`Refused lines of ${fileName}`} columns={['Line', 'Id', 'Pointer', 'Rule', 'Message']} numericColumns={['Line']}>
+            {answer.errors.map((e, i) => (
+              <tr key={i}>
+                <td className="num">{e.line ?? '–'}</td>
+                <td className="mono">{e.id ?? '–'}</td>
+                <td className="mono">{e.pointer === '' ? '(the trace)' : (e.pointer ?? '–')}</td>
+                <td>{e.rule ?? '–'}</td>
+                <td>{e.message}</td>
               </tr>
-            </thead>
-            <tbody>
-              {answer.errors.map((e, i) => (
-                <tr key={i}>
-                  <td className="num">{e.line ?? '–'}</td>
-                  <td className="mono">{e.id ?? '–'}</td>
-                  <td className="mono">{e.pointer === '' ? '(the trace)' : (e.pointer ?? '–')}</td>
-                  <td>{e.rule ?? '–'}</td>
-                  <td>{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </StaticTable>
         </>
       )}
     </div>
