@@ -41,6 +41,12 @@ export interface ResourceFormProps<D extends ResourceDraft, R> {
   onCancel: () => void;
 }
 
+/** Where a form of one kind is placed: its start, the resource replaced (none: new) and the callbacks. */
+export type ResourceFormPlacement<D extends ResourceDraft, R> = Pick<
+  ResourceFormProps<D, R>,
+  'initial' | 'resourceId' | 'onSaved' | 'onCancel'
+>;
+
 /**
  * Creates (POST) or replaces (PUT, whole resource) a rule or queue: fields `Name`, `Enabled`,
  * the filter panel and `Sampling %` plus the kind's own fields; a 400 is shown in the banner and

@@ -1,6 +1,7 @@
 import type { AnnotationQueue } from '../../api/types';
 import { FormField, invalidProps } from '../../components/crud/FormField';
 import { ResourceForm } from '../../components/crud/ResourceForm';
+import type { ResourceFormPlacement } from '../../components/crud/ResourceForm';
 import type { DraftForm } from '../../components/crud/useDraftForm';
 import { queueBody } from './queueModel';
 import type { QueueDraft } from './queueModel';
@@ -22,27 +23,16 @@ function DescriptionField({ draft, set, errorOf }: DraftForm<QueueDraft>) {
 }
 
 /**
- * Creates (POST) or replaces (PUT, `queueId` given) an annotation queue; 400s shown on the field
+ * Creates (POST) or replaces (PUT, `resourceId` given) an annotation queue; 400s shown on the field
  * they name. Accessible names: form `New annotation queue` / `Edit queue <name>`, fields `Name`,
  * `Description`, `Enabled`, `Queue filter`, `Sampling %`, buttons `Create queue` / `Save queue`,
  * `Cancel`.
  */
-export function QueueForm({
-  initial,
-  queueId,
-  onSaved,
-  onCancel,
-}: {
-  initial: QueueDraft;
-  queueId?: string;
-  onSaved: (queue: AnnotationQueue) => void;
-  onCancel: () => void;
-}) {
+export function QueueForm(props: ResourceFormPlacement<QueueDraft, AnnotationQueue>) {
   return (
     <ResourceForm<QueueDraft, AnnotationQueue>
+      {...props}
       path="/api/v1/annotation-queues"
-      resourceId={queueId}
-      initial={initial}
       toBody={queueBody}
       noun="queue"
       newLabel="New annotation queue"
@@ -50,8 +40,6 @@ export function QueueForm({
       filterLabel="Queue filter"
       samplingHint="0 to 100"
       afterName={(form) => <DescriptionField {...form} />}
-      onSaved={onSaved}
-      onCancel={onCancel}
     />
   );
 }

@@ -1,6 +1,7 @@
 import type { EvaluationRule, RuleTurn } from '../../api/types';
 import { FormField, invalidProps } from '../../components/crud/FormField';
 import { ResourceForm } from '../../components/crud/ResourceForm';
+import type { ResourceFormPlacement } from '../../components/crud/ResourceForm';
 import type { DraftForm } from '../../components/crud/useDraftForm';
 import { ruleBody } from './ruleModel';
 import type { RuleDraft } from './ruleModel';
@@ -53,27 +54,16 @@ function TurnFields({ draft, set, errorOf }: DraftForm<RuleDraft>) {
 }
 
 /**
- * Creates (`ruleId` absent: POST) or replaces (PUT) an evaluation rule. A 400 is shown in the
+ * Creates (`resourceId` absent: POST) or replaces (PUT) an evaluation rule. A 400 is shown in the
  * banner and on the field it names. Accessible names: form `New evaluation rule` / `Edit rule
  * <name>`, fields `Name`, `Enabled`, `Rule filter` (the filter panel), `Sampling %`, `Turn`,
  * `Delay after last revision (seconds)`, buttons `Create rule` / `Save rule`, `Cancel`.
  */
-export function RuleForm({
-  initial,
-  ruleId,
-  onSaved,
-  onCancel,
-}: {
-  initial: RuleDraft;
-  ruleId?: string;
-  onSaved: (rule: EvaluationRule) => void;
-  onCancel: () => void;
-}) {
+export function RuleForm(props: ResourceFormPlacement<RuleDraft, EvaluationRule>) {
   return (
     <ResourceForm<RuleDraft, EvaluationRule>
+      {...props}
       path="/api/v1/evaluation-rules"
-      resourceId={ruleId}
-      initial={initial}
       toBody={ruleBody}
       noun="rule"
       newLabel="New evaluation rule"
@@ -81,8 +71,6 @@ export function RuleForm({
       filterLabel="Rule filter"
       samplingHint="0 to 100; a trace taken at some percentage is taken at every higher one"
       afterSampling={(form) => <TurnFields {...form} />}
-      onSaved={onSaved}
-      onCancel={onCancel}
     />
   );
 }
