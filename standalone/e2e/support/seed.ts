@@ -101,3 +101,27 @@ export async function seedTraces(otlpUrl: string, apiKey: string): Promise<SeedT
   await provider.shutdown();
   return { passing, failing, hostile };
 }
+
+/**
+ * A trace still running: spans of one trace sent one at a time (its root never ends, so only the
+ * quiet window completes it). `child()` sends one more span and waits until it is delivered.
+ */
+export function liveTrace(otlpUrl: string, apiKey: string) {
+  const exporter = new OTLPTraceExporter({ url: otlpUrl, headers: { Authorization: `Bearer ${apiKey}` } });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'e2e-live' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('tracefold-e2e');
+  const root = tracer.startSpan('live run');
+  const parent = trace.setSpan(context.active(), root);
+  let sent = 0;
+  return {
+    traceId: root.spanContext().traceId,
+    async child(): Promise<void> {
+      tracer.startSpan(`step ${++sent}`, {}, parent).end();
+      await provider.forceFlush();
+    },
+    close: () => provider.shutdown(),
+  };
+}

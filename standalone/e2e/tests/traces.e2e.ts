@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it, inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { browserForFile, screenshot, signIn } from '../support/browser';
+import { liveTrace } from '../support/seed';
+import { apiGet } from '../support/api';
 
 /** The trace list: rows of the seeded traces, a filter from the panel kept in the URL. */
 describe('traces list', () => {
@@ -55,5 +57,39 @@ describe('traces list', () => {
     const url = new URL(page.url());
     const seed = inject('seed');
     expect([url.searchParams.get('a'), url.searchParams.get('b')].sort()).toEqual([seed.passing, seed.failing].sort());
+  });
+
+  it('updates a trace in progress by itself until it is complete', async () => {
+    const live = liveTrace(inject('otlpUrl'), inject('apiKey'));
+    await live.child();
+    let sending = true;
+    const sender = (async () => {
+      while (sending) {
+        await new Promise((r) => setTimeout(r, 400)); // well inside the 2 s quiet window
+        await live.child();
+      }
+    })();
+    try {
+      // the list refreshes its traces in progress, not the set of traces: open it once the trace is stored
+      await expect
+        .poll(async () => (await apiGet<{ count: number }>(inject('baseUrl'), inject('apiKey'), `/api/v1/traces?trace_id=${live.traceId}`)).count)
+        .toBe(1);
+      await signIn(page, `/traces?trace_id=${live.traceId}`);
+      let loads = 0;
+      page.on('load', () => loads++);
+      // its root never arrives: the trace is named after its earliest orphan, "step 1"
+      const row = page.getByRole('table', { name: 'Traces' }).getByRole('row').filter({ hasText: 'step 1' });
+      await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('in progress');
+      await screenshot(page, 'traces-live-in-progress');
+      sending = false;
+      await sender;
+      await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('complete');
+      expect(await row.textContent()).not.toContain('in progress');
+      expect(loads).toBe(0);
+    } finally {
+      sending = false;
+      await sender;
+      await live.close();
+    }
   });
 });

@@ -87,7 +87,11 @@ describe('workflows', () => {
 
     const accepted = page.getByRole('list', { name: 'Accepted traces of runs.jsonl' }).getByRole('link').first();
     await accepted.click();
-    await page.getByRole('heading', { level: 1, name: 'uploaded run' }).waitFor();
+    try {
+      await page.getByRole('heading', { level: 1, name: 'uploaded run' }).waitFor();
+    } finally {
+      await screenshot(page, 'upload-opened-trace');
+    }
   });
 
   it('switches to the dark theme', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import type { Span, TraceDetail } from '../../api/types';
-import { TracePage } from './TracePage';
+import { NOT_FOUND_RETRY_MILLIS, TracePage } from './TracePage';
 import { makeSpan } from '../../test/fixtures';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -133,6 +133,25 @@ afterEach(() => {
 });
 
 describe('TracePage', () => {
+  it('tries a trace that is not stored yet again until it is', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    let stored = false;
+    stubFetch((url) => {
+      if (!stored) {
+        return new Response(JSON.stringify({ error: `trace ${TRACE_ID} not found in project p1` }), { status: 404 });
+      }
+      return url.pathname.endsWith('/spans') ? { spans: [], next_cursor: null } : detail(SPANS);
+    });
+    renderPage();
+    expect(await screen.findByText(/trying again every 2 s/)).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent('not found');
+    stored = true;
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(NOT_FOUND_RETRY_MILLIS + 100);
+    });
+    expect(await screen.findByRole('heading', { level: 1, name: 'agent run' })).toBeInTheDocument();
+  });
+
   it('shows the rollup, the trace input as chat, the tree with an orphan, and span names as text', async () => {
     stubFetch(() => detail(SPANS));
     renderPage();

@@ -21,6 +21,10 @@ import './trace.css';
 type TraceTab = 'spans' | 'annotations' | 'triggers' | 'revisions';
 const TRACE_TABS: readonly TraceTab[] = ['spans', 'annotations', 'triggers', 'revisions'];
 
+/** A 404 is tried again this often, this many times (a trace just sent may not be stored yet). */
+export const NOT_FOUND_RETRY_MILLIS = 2_000;
+const NOT_FOUND_RETRIES = 15;
+
 /**
  * `/traces/:traceId`: the rollup header with actions, the trace's input and output, then tabs:
  * Spans (a resizable split of the span tree + waterfall and the selected span's panel),
@@ -49,14 +53,33 @@ export function TracePage() {
     [setParams],
   );
 
+  // a trace just sent or uploaded may not be stored yet (the span writer batches): retry a 404 a while
+  const [notFoundRetries, setNotFoundRetries] = useState(0);
+  const { error, reload } = data;
+  useEffect(() => {
+    if (error?.status !== 404 || notFoundRetries >= NOT_FOUND_RETRIES) return;
+    const timer = setTimeout(() => {
+      setNotFoundRetries((n) => n + 1);
+      reload();
+    }, NOT_FOUND_RETRY_MILLIS);
+    return () => clearTimeout(timer);
+  }, [error, notFoundRetries, reload]);
+
   useEffect(() => {
     document.title = detail ? `${detail.name ?? detail.id} · Tracefold` : 'Trace · Tracefold';
   }, [detail]);
 
   if (!detail) {
+    const notStored = data.error?.status === 404 && notFoundRetries < NOT_FOUND_RETRIES;
     return (
       <div className="trace-page">
         <ErrorBanner error={data.error} />
+        {notStored && (
+          <p role="status" className="muted">
+            Spans reach the store within seconds of being accepted, so a trace just sent or uploaded appears shortly:
+            trying again every {NOT_FOUND_RETRY_MILLIS / 1000} s.
+          </p>
+        )}
         {!data.error && (
           <p role="status" className="muted">
             Loading trace {traceId}…
