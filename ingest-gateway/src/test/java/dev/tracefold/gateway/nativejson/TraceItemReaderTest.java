@@ -83,4 +83,23 @@ class TraceItemReaderTest {
             "a JSON string is longer than the limit of 5 characters"
                 + " (tracefold.gateway.max-json-string-length)");
   }
+
+  @Test
+  void refusesABodyOfMoreTracesThanTheCapBeforeReadingThemAll() {
+    // issue #12: a .jsonl of lines "1" made one item error per line, millions of them in memory
+    String atCap = "1\n".repeat(TraceItemReader.MAX_TRACES_PER_BODY);
+    assertThat(reader.readJsonLines(utf8(atCap))).hasSize(TraceItemReader.MAX_TRACES_PER_BODY);
+
+    assertThatThrownBy(() -> reader.readJsonLines(utf8(atCap + "1\n")))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessage(
+            "the body holds more than 100000 traces (JSON array elements or JSONL lines); split it"
+                + " into files of at most that many")
+        .extracting(e -> ((RequestRefusedException) e).httpStatus())
+        .isEqualTo(413);
+    String array = "[" + "1,".repeat(TraceItemReader.MAX_TRACES_PER_BODY) + "1]";
+    assertThatThrownBy(() -> reader.readJson(utf8(array)))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessageStartingWith("the body holds more than 100000 traces");
+  }
 }
