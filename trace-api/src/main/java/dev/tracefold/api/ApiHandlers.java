@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * executor (handlers call the store, which blocks), and turns failures into JSON errors {@code
  * {"error": message, "parameter": name}}: {@link ApiException} with its status, {@link
  * InvalidFilterException} as 400, {@link TraceStoreException} as 503 with {@code Retry-After: 5},
- * anything else as 500 (logged). Stateless and thread-safe.
+ * anything else as 500. 503 and 500 bodies name what failed (the store operation, the exception
+ * class), never PostgreSQL's or an exception's message, which can quote data and statements; those
+ * go to the log. Stateless and thread-safe.
  */
 final class ApiHandlers {
   /** Seconds a client should wait before retrying after a 503. */
@@ -68,7 +70,8 @@ final class ApiHandlers {
       log.warn(
           "Read API request {} {} failed: trace store unavailable", ctx.method(), ctx.path(), e);
       ObjectNode body = NODES.objectNode();
-      body.put("error", "trace store unavailable, retry later: " + e.getMessage());
+      // the operation only: PostgreSQL's message can quote data and statements (issue #12)
+      body.put("error", "trace store unavailable, retry later (" + e.operation() + ")");
       return HttpResponse.of(
           ResponseHeaders.of(
               HttpStatus.SERVICE_UNAVAILABLE,
@@ -79,7 +82,10 @@ final class ApiHandlers {
           com.linecorp.armeria.common.HttpData.ofUtf8(body.toString()));
     } catch (RuntimeException e) {
       log.error("Read API request {} {} failed", ctx.method(), ctx.path(), e);
-      return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e, null);
+      return error(
+          HttpStatus.INTERNAL_SERVER_ERROR,
+          "internal error (" + e.getClass().getSimpleName() + "); the server's log has the details",
+          null);
     }
   }
 

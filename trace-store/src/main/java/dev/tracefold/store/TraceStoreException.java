@@ -11,10 +11,21 @@ import java.sql.SQLException;
  */
 public final class TraceStoreException extends RuntimeException {
   private final String sqlState;
+  private final String operation;
 
   TraceStoreException(String message, SQLException cause) {
     super(message + ": " + cause.getMessage(), cause);
     this.sqlState = cause.getSQLState();
+    this.operation = message;
+  }
+
+  /**
+   * What failed, without PostgreSQL's own message (which can quote data, statements and server
+   * details): e.g. {@code Cannot list traces of project p1}. What a client may be told; the message
+   * and the cause are for the log.
+   */
+  public String operation() {
+    return operation;
   }
 
   /** The SQLSTATE PostgreSQL reported, e.g. {@code 08006}; null when the driver gave none. */
