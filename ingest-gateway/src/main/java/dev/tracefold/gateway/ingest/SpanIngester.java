@@ -273,9 +273,9 @@ public final class SpanIngester {
                   RejectionReason.SPAN_TOO_LARGE,
                   "span "
                       + span.getSpanId()
-                      + " '"
-                      + span.getName()
-                      + "' is too large for Kafka: "
+                      + " "
+                      + SpanRejection.quotedName(span.getName())
+                      + " is too large for Kafka: "
                       + e.getMessage()));
         }
       }

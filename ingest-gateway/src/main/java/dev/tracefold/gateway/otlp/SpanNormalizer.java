@@ -100,7 +100,10 @@ public final class SpanNormalizer {
   }
 
   private static SpanRejection validate(int index, io.opentelemetry.proto.trace.v1.Span span) {
-    String what = "span #" + index + (span.getName().isEmpty() ? "" : " '" + span.getName() + "'");
+    String what =
+        "span #"
+            + index
+            + (span.getName().isEmpty() ? "" : " " + SpanRejection.quotedName(span.getName()));
     ByteString traceId = span.getTraceId();
     if (traceId.size() != TRACE_ID_BYTES) {
       return new SpanRejection(

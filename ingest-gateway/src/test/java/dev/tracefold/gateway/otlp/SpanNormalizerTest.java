@@ -385,6 +385,26 @@ class SpanNormalizerTest {
   }
 
   @Test
+  void rejectionsQuoteAtMostTheFirstHundredCharactersOfAName() {
+    // issue #12: whole names were quoted, five megabyte names made a 15 MB answer
+    String huge = "n".repeat(1_000_000);
+    NormalizedBatch batch =
+        normalizer.normalize(
+            "p", "otlp-http-protobuf", request(span(huge, CHILD_ID, null).setTraceId(hex("0102"))));
+
+    assertThat(batch.rejections())
+        .extracting(SpanRejection::message)
+        .containsExactly(
+            "span #0 '"
+                + "n".repeat(100)
+                + "…' (1000000 characters): trace_id must be 16 bytes (32 hex characters), got 2"
+                + " bytes");
+    // never half a surrogate pair: the 100th character would be the first half of an emoji
+    assertThat(SpanRejection.quotedName("a" + "😀".repeat(60)))
+        .isEqualTo("'a" + "😀".repeat(49) + "…' (121 characters)");
+  }
+
+  @Test
   void emptyRequestGivesEmptyBatch() {
     NormalizedBatch batch =
         normalizer.normalize(
