@@ -308,7 +308,7 @@ final class CompletedTraceWriter extends SinkWorker {
       log.warn(
           "A batch of {} completed traces was refused ({}); storing them one at a time",
           traces.size(),
-          e.getMessage());
+          e instanceof TraceStoreException refused ? refused.summary() : e.getMessage());
       return storeInOrder(records);
     }
     metrics.completedStoreTook(System.nanoTime() - start);
@@ -389,7 +389,7 @@ final class CompletedTraceWriter extends SinkWorker {
         record.partition(),
         record.offset(),
         why,
-        e.getMessage());
+        e instanceof TraceStoreException refused ? refused.summary() : e.getMessage());
   }
 
   private static CompletedTrace decode(ConsumerRecord<byte[], byte[]> record) {

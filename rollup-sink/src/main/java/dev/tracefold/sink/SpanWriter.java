@@ -183,7 +183,11 @@ final class SpanWriter extends SinkWorker {
       if (!e.isDataError()) {
         throw e;
       }
-      log.warn("The store refused a batch of {} spans; writing them one by one", spans.size(), e);
+      // summary(): the driver's message of a refused batch quotes its statements with their values
+      log.warn(
+          "The store refused a batch of {} spans ({}); writing them one by one",
+          spans.size(),
+          e.summary());
       for (int i = 0; i < spans.size(); i++) {
         try {
           Set<TraceKey> changed = store.writeEncodedSpans(List.of(spans.get(i)));
@@ -194,12 +198,12 @@ final class SpanWriter extends SinkWorker {
           }
           ConsumerRecord<byte[], byte[]> record = sources.get(i);
           log.warn(
-              "The store refused span record {}-{}@{}; sending it to {}",
+              "The store refused span record {}-{}@{} ({}); sending it to {}",
               record.topic(),
               record.partition(),
               record.offset(),
-              Topics.SPANS_DLQ.name(),
-              single);
+              single.summary(),
+              Topics.SPANS_DLQ.name());
           deadLettersSent.add(deadLetters.send(record, single));
         }
       }

@@ -28,6 +28,32 @@ public final class TraceStoreException extends RuntimeException {
     return operation;
   }
 
+  /** Characters of PostgreSQL's error that {@link #summary()} keeps. */
+  static final int MAX_SUMMARY_ERROR_CHARS = 300;
+
+  /**
+   * For logs: the operation, the SQLSTATE and the first line of PostgreSQL's own error (the last
+   * {@link SQLException} of the chain: a batch's first message quotes its statements with their
+   * values), at most {@value #MAX_SUMMARY_ERROR_CHARS} characters of it. E.g. {@code Cannot store 3
+   * completed traces (SQLSTATE 54000): ERROR: index row size 6032 exceeds btree version 4 maximum
+   * 2704 for index ...}.
+   */
+  public String summary() {
+    SQLException last = (SQLException) getCause();
+    while (last.getNextException() != null && last.getNextException() != last) {
+      last = last.getNextException();
+    }
+    String error = String.valueOf(last.getMessage()).strip();
+    int newline = error.indexOf('\n');
+    if (newline >= 0) {
+      error = error.substring(0, newline);
+    }
+    if (error.length() > MAX_SUMMARY_ERROR_CHARS) {
+      error = error.substring(0, MAX_SUMMARY_ERROR_CHARS) + "…";
+    }
+    return operation + " (SQLSTATE " + sqlState + "): " + error;
+  }
+
   /** The SQLSTATE PostgreSQL reported, e.g. {@code 08006}; null when the driver gave none. */
   public String sqlState() {
     return sqlState;
