@@ -16,11 +16,15 @@ import org.slf4j.LoggerFactory;
  * order:
  *
  * <ol>
+ *   <li>(before the transport parses the body) charge the project's byte rate limit with the
+ *       decoded body's size ({@link #admitBody}): a request over the limit is refused 429 before
+ *       any parsing, so the limit bounds the CPU a project's bodies cost (issue #12: it used to be
+ *       charged after a 10 MB upload was parsed);
  *   <li>normalise the request ({@link IngestRequest#normalize()});
  *   <li>check that no batch carries more than {@link IngestLimits#maxSpansPerRequest()} spans
  *       (413);
- *   <li>charge the project's rate limit with all spans (valid and invalid) and the decoded body
- *       bytes (429 with the seconds until the request would be admitted);
+ *   <li>charge the project's span rate limit with all spans (valid and invalid) (429 with the
+ *       seconds until the request would be admitted; the body's bytes stay charged);
  *   <li>produce the batches one after the other and wait for Kafka's acknowledgements (503 with
  *       {@value #UNAVAILABLE_RETRY_AFTER_SECONDS} s to retry after when Kafka did not acknowledge
  *       in time);
@@ -107,6 +111,20 @@ public final class IngestPipeline {
             });
   }
 
+  /**
+   * Charges the project's byte rate limit with a request body before the transport parses it: every
+   * transport calls it once per request, with the body's size after decompression, on the thread
+   * that goes on to parse it.
+   *
+   * @param projectId the project of the request's key
+   * @param bodyBytes the body's size in bytes after decompression (for gRPC, the message's size)
+   * @throws dev.tracefold.gateway.ratelimit.RateLimitedException when the project is over its byte
+   *     rate limit; thrown inside the request's decoding, {@link #ingest} answers it 429
+   */
+  public void admitBody(String projectId, long bodyBytes) {
+    rateLimiter.acquire(projectId, 0, bodyBytes);
+  }
+
   private CompletableFuture<IngestOutcome> produce(
       TransportMetrics transport, IngestRequest request) {
     List<NormalizedBatch> batches = request.normalize();
@@ -115,7 +133,7 @@ public final class IngestPipeline {
       limits.checkSpansPerRequest(batch.totalSpans());
       spans += batch.totalSpans();
     }
-    rateLimiter.acquire(request.projectId(), spans, request.bodyBytes());
+    rateLimiter.acquire(request.projectId(), spans, 0);
     CompletableFuture<IngestResult> result =
         CompletableFuture.completedFuture(new IngestResult(0, List.of()));
     for (NormalizedBatch batch : batches) {

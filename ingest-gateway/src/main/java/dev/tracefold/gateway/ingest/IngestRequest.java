@@ -5,16 +5,13 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * One decoded ingest request, as a transport hands it to {@link IngestPipeline}: whose it is, how
- * large its body was, and how to normalise it into the batches to produce. Implementations are
- * immutable.
+ * One decoded ingest request, as a transport hands it to {@link IngestPipeline}: whose it is and
+ * how to normalise it into the batches to produce (its body was charged to the rate limiter before
+ * it was parsed: {@link IngestPipeline#admitBody}). Implementations are immutable.
  */
 public interface IngestRequest {
   /** The project of the request's API key; its spans belong to it. */
   String projectId();
-
-  /** The request body's size in bytes after decompression, charged to the rate limiter. */
-  long bodyBytes();
 
   /**
    * Validates and normalises the request into the batches to produce, in order. The pipeline calls
@@ -29,22 +26,16 @@ public interface IngestRequest {
    * A request whose spans form one batch.
    *
    * @param projectId the project of the request's key
-   * @param bodyBytes the decoded body's size in bytes
    * @param normalizer validates and normalises the request's spans (e.g. {@code
    *     SpanNormalizer::normalize} of a decoded OTLP export)
    */
-  static IngestRequest of(String projectId, long bodyBytes, Supplier<NormalizedBatch> normalizer) {
+  static IngestRequest of(String projectId, Supplier<NormalizedBatch> normalizer) {
     Objects.requireNonNull(projectId, "projectId");
     Objects.requireNonNull(normalizer, "normalizer");
     return new IngestRequest() {
       @Override
       public String projectId() {
         return projectId;
-      }
-
-      @Override
-      public long bodyBytes() {
-        return bodyBytes;
       }
 
       @Override

@@ -97,17 +97,16 @@ final class NativeTraceIngest {
    * The request of {@code POST /api/v1/traces}: its traces form one batch, which the pipeline
    * refuses (413) when it carries more than {@link IngestLimits#maxSpansPerRequest()} spans.
    */
-  Request post(String projectId, long bodyBytes, List<TraceItem> items) {
-    return new Request(projectId, bodyBytes, prepare(projectId, items), Integer.MAX_VALUE);
+  Request post(String projectId, List<TraceItem> items) {
+    return new Request(projectId, prepare(projectId, items), Integer.MAX_VALUE);
   }
 
   /**
    * The request of an upload: its traces are produced in batches of at most {@link
    * IngestLimits#maxSpansPerRequest()} spans (a trace never splits; a larger one is an item error).
    */
-  Request upload(String projectId, long bodyBytes, List<TraceItem> items) {
-    return new Request(
-        projectId, bodyBytes, prepare(projectId, items), limits.maxSpansPerRequest());
+  Request upload(String projectId, List<TraceItem> items) {
+    return new Request(projectId, prepare(projectId, items), limits.maxSpansPerRequest());
   }
 
   /**
@@ -226,12 +225,10 @@ final class NativeTraceIngest {
    * A native request as the pipeline sees it. Immutable.
    *
    * @param projectId the project of the request's key
-   * @param bodyBytes the decoded body's (or file's) size in bytes
    * @param prepared its validated and converted traces
    * @param maxBatchSpans the most spans {@link #normalize()} puts in one batch
    */
-  record Request(String projectId, long bodyBytes, Prepared prepared, int maxBatchSpans)
-      implements IngestRequest {
+  record Request(String projectId, Prepared prepared, int maxBatchSpans) implements IngestRequest {
     @Override
     public List<NormalizedBatch> normalize() {
       return batches(prepared.accepted(), maxBatchSpans);

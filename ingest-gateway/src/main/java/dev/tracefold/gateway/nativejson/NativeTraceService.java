@@ -143,7 +143,8 @@ public final class NativeTraceService {
                   body -> {
                     byte[] bytes =
                         RequestBodies.decode(body.content().array(), encoding, maxRequestBytes);
-                    return ingest.post(projectId, bytes.length, reader.readJson(bytes));
+                    pipeline.admitBody(projectId, bytes.length);
+                    return ingest.post(projectId, reader.readJson(bytes));
                   },
                   ctx.blockingTaskExecutor());
         },
@@ -181,6 +182,7 @@ public final class NativeTraceService {
   }
 
   private Request upload(String projectId, UploadFile file) {
+    pipeline.admitBody(projectId, file.bytes().length);
     List<TraceItem> items =
         file.format() == Format.JSONL
             ? reader.readJsonLines(file.bytes())
@@ -188,7 +190,7 @@ public final class NativeTraceService {
     if (items.isEmpty()) {
       throw new RequestRefusedException(400, "the file holds no trace");
     }
-    return ingest.upload(projectId, file.bytes().length, items);
+    return ingest.upload(projectId, items);
   }
 
   private AggregatedHttpResponse answer(Request request, IngestOutcome outcome) {

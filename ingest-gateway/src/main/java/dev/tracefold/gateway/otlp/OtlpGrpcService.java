@@ -134,9 +134,9 @@ public final class OtlpGrpcService {
   }
 
   private IngestRequest decode(String projectId, byte[] bytes) {
+    pipeline.admitBody(projectId, bytes.length);
     ExportTraceServiceRequest request = ExportRequests.parse(bytes, "message");
-    return IngestRequest.of(
-        projectId, bytes.length, () -> normalizer.normalize(projectId, PROTOCOL, request));
+    return IngestRequest.of(projectId, () -> normalizer.normalize(projectId, PROTOCOL, request));
   }
 
   private static void reply(

@@ -119,13 +119,14 @@ public final class OtlpHttpService implements HttpService {
   private IngestRequest decode(
       OtlpFormat format, String projectId, String encoding, AggregatedHttpRequest body) {
     byte[] bytes = RequestBodies.decode(body.content().array(), encoding, maxRequestBytes);
+    pipeline.admitBody(projectId, bytes.length);
     ExportTraceServiceRequest request =
         switch (format) {
           case PROTOBUF -> ExportRequests.parse(bytes, "body");
           case JSON -> jsonDecoder.decode(bytes);
         };
     return IngestRequest.of(
-        projectId, bytes.length, () -> normalizer.normalize(projectId, format.source, request));
+        projectId, () -> normalizer.normalize(projectId, format.source, request));
   }
 
   private static AggregatedHttpResponse answer(OtlpFormat format, IngestOutcome outcome) {

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -129,7 +130,7 @@ class IngestPipelineTest {
             new RateLimitSettings(
                 new RateLimit(5, 0),
                 Duration.ofSeconds(1),
-                Map.of("unlimited", RateLimit.UNLIMITED)),
+                Map.of("unlimited", RateLimit.UNLIMITED, "bytes", new RateLimit(0, 100))),
             nanoTime::get),
         IngestLimits.defaults().withMaxSpansPerRequest(3));
   }
@@ -139,7 +140,7 @@ class IngestPipelineTest {
 
   @Test
   void acceptedSpansAreProducedAndTheAnswerCounted() {
-    IngestOutcome outcome = ingest(request("unlimited", 10, batch(2, 0)));
+    IngestOutcome outcome = ingest(request("unlimited", batch(2, 0)));
 
     assertThat(outcome).isEqualTo(new IngestOutcome.Accepted(new IngestResult(2, List.of())));
     assertThat(produced()).isEqualTo(2);
@@ -149,7 +150,7 @@ class IngestPipelineTest {
 
   @Test
   void invalidSpansArePartiallyAcceptedWithTheOtlpSummary() {
-    IngestOutcome outcome = ingest(request("unlimited", 10, batch(2, 1)));
+    IngestOutcome outcome = ingest(request("unlimited", batch(2, 1)));
 
     assertThat(outcome).isInstanceOf(IngestOutcome.PartiallyAccepted.class);
     IngestOutcome.PartiallyAccepted partial = (IngestOutcome.PartiallyAccepted) outcome;
@@ -162,7 +163,7 @@ class IngestPipelineTest {
 
   @Test
   void batchesAreProducedInOrderAndTheirResultsAdded() {
-    IngestOutcome outcome = ingest(request("unlimited", 10, batch(3, 0), batch(1, 1)));
+    IngestOutcome outcome = ingest(request("unlimited", batch(3, 0), batch(1, 1)));
 
     assertThat(outcome).isInstanceOf(IngestOutcome.PartiallyAccepted.class);
     assertThat(((IngestOutcome.PartiallyAccepted) outcome).result().acceptedSpans()).isEqualTo(4);
@@ -172,7 +173,7 @@ class IngestPipelineTest {
   @Test
   void everyBatchIsCheckedAgainstTheSpanLimitBeforeAnythingIsProduced() {
     // an upload-shaped request: the second batch is over the limit, so nothing is produced
-    IngestOutcome outcome = ingest(request("unlimited", 10, batch(3, 0), batch(3, 1)));
+    IngestOutcome outcome = ingest(request("unlimited", batch(3, 0), batch(3, 1)));
 
     assertThat(outcome)
         .isEqualTo(
@@ -188,9 +189,9 @@ class IngestPipelineTest {
 
   @Test
   void overTheRateLimitIs429WithTheWaitAndNothingIsProduced() {
-    assertThat(ingest(request("p", 10, batch(3, 0))).httpStatus()).isEqualTo(200);
+    assertThat(ingest(request("p", batch(3, 0))).httpStatus()).isEqualTo(200);
 
-    IngestOutcome outcome = ingest(request("p", 10, batch(3, 0)));
+    IngestOutcome outcome = ingest(request("p", batch(3, 0)));
 
     assertThat(outcome)
         .isEqualTo(
@@ -206,6 +207,32 @@ class IngestPipelineTest {
   }
 
   @Test
+  void aBodyOverTheByteRateLimitIs429BeforeItIsParsed() {
+    // issue #12: the limit was charged after the whole body was parsed (a 10 MB upload: 40 s CPU)
+    pipeline.admitBody("bytes", 100); // a full bucket: 100 bytes
+    AtomicBoolean parsed = new AtomicBoolean();
+    IngestOutcome outcome =
+        ingest(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  pipeline.admitBody("bytes", 50);
+                  parsed.set(true);
+                  return request("bytes", batch(1, 0));
+                }));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new IngestOutcome.Refused(
+                429,
+                "project 'bytes' is over its rate limit of unlimited spans/s and 100 bytes/s"
+                    + " (burst 1s); retry after 1 s",
+                1));
+    assertThat(parsed.get()).isFalse();
+    assertThat(produced()).isZero();
+    assertThat(requests(429)).isEqualTo(1);
+  }
+
+  @Test
   void kafkaUnreachableIs503WithRetryAfterFiveSeconds() {
     // nothing listens there: the send waits max.block.ms for metadata, then fails
     producer =
@@ -217,7 +244,7 @@ class IngestPipelineTest {
                 500));
     pipeline = pipeline();
 
-    IngestOutcome outcome = ingest(request("unlimited", 10, batch(1, 0)));
+    IngestOutcome outcome = ingest(request("unlimited", batch(1, 0)));
 
     assertThat(outcome).isInstanceOf(IngestOutcome.Refused.class);
     IngestOutcome.Refused refused = (IngestOutcome.Refused) outcome;
@@ -242,7 +269,7 @@ class IngestPipelineTest {
     producer = producer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 200));
     pipeline = pipeline();
 
-    IngestOutcome outcome = ingest(request("unlimited", 10, batch(1, 0)));
+    IngestOutcome outcome = ingest(request("unlimited", batch(1, 0)));
 
     assertThat(outcome).isInstanceOf(IngestOutcome.PartiallyAccepted.class);
     assertThat(((IngestOutcome.PartiallyAccepted) outcome).message())
@@ -271,7 +298,6 @@ class IngestPipelineTest {
         ingest(
             request(
                 "unlimited",
-                10,
                 () -> {
                   throw new IllegalStateException("bug");
                 }));
@@ -297,8 +323,7 @@ class IngestPipelineTest {
         };
 
     pipeline
-        .ingest(
-            transport, CompletableFuture.completedFuture(request("unlimited", 10)), nothingStored)
+        .ingest(transport, CompletableFuture.completedFuture(request("unlimited")), nothingStored)
         .join();
 
     assertThat(requests(400)).isEqualTo(1);
@@ -326,21 +351,15 @@ class IngestPipelineTest {
     return pipeline.ingest(transport, request, responder).join();
   }
 
-  private static IngestRequest request(String projectId, long bytes, NormalizedBatch... batches) {
-    return request(projectId, bytes, () -> List.of(batches));
+  private static IngestRequest request(String projectId, NormalizedBatch... batches) {
+    return request(projectId, () -> List.of(batches));
   }
 
-  private static IngestRequest request(
-      String projectId, long bytes, Supplier<List<NormalizedBatch>> batches) {
+  private static IngestRequest request(String projectId, Supplier<List<NormalizedBatch>> batches) {
     return new IngestRequest() {
       @Override
       public String projectId() {
         return projectId;
-      }
-
-      @Override
-      public long bodyBytes() {
-        return bytes;
       }
 
       @Override

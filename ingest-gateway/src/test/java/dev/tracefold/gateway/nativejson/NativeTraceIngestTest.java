@@ -44,7 +44,7 @@ class NativeTraceIngestTest {
 
   @Test
   void aPostIsOneBatchOfEveryValidTrace() {
-    Request request = ingest.post("p", 100, reader.readJsonLines(bytes(FILE)));
+    Request request = ingest.post("p", reader.readJsonLines(bytes(FILE)));
 
     assertThat(request.normalize())
         .extracting(NormalizedBatch::totalSpans)
@@ -54,7 +54,7 @@ class NativeTraceIngestTest {
 
   @Test
   void anUploadIsCutIntoBatchesWithinTheSpanLimitAndATraceNeverSplits() {
-    Request request = ingest.upload("p", 100, reader.readJsonLines(bytes(FILE)));
+    Request request = ingest.upload("p", reader.readJsonLines(bytes(FILE)));
 
     List<NormalizedBatch> batches = request.normalize();
 
@@ -66,7 +66,7 @@ class NativeTraceIngestTest {
 
   @Test
   void storedTracesAreTheValidOnesWithTooLargeSpansReportedLast() {
-    Request request = ingest.upload("p", 100, reader.readJsonLines(bytes(FILE)));
+    Request request = ingest.upload("p", reader.readJsonLines(bytes(FILE)));
     String tooLargeSpan = request.normalize().get(1).spans().get(2).getSpanId();
 
     Outcome stored =
