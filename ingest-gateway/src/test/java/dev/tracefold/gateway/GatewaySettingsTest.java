@@ -20,7 +20,9 @@ class GatewaySettingsTest {
     assertThat(settings.produceTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.otlpGrpcPort()).isEqualTo(4317);
     assertThat(settings.limits())
-        .isEqualTo(new IngestLimits(10_000, 128, 8192, 128, 4 * 1024 * 1024, 50 * 1024 * 1024));
+        .isEqualTo(
+            new IngestLimits(
+                10_000, 128, 8192, 128, 4 * 1024 * 1024, 50 * 1024 * 1024, 256 * 1024));
   }
 
   @Test
@@ -32,7 +34,8 @@ class GatewaySettingsTest {
                         + " max-request-bytes = 1MiB, produce-timeout = 250ms, otlp-grpc-port = 0,"
                         + " max-spans-per-request = 5, max-attributes-per-span = 6,"
                         + " max-attribute-value-length = 7, max-json-nesting-depth = 8,"
-                        + " max-json-string-length = 9, max-upload-bytes = 1KiB }")
+                        + " max-json-string-length = 9, max-upload-bytes = 1KiB,"
+                        + " max-input-output-length = 10 }")
                 .withFallback(ConfigFactory.defaultReference()));
 
     assertThat(settings)
@@ -43,7 +46,7 @@ class GatewaySettingsTest {
                 1024 * 1024,
                 Duration.ofMillis(250),
                 0,
-                new IngestLimits(5, 6, 7, 8, 9, 1024)));
+                new IngestLimits(5, 6, 7, 8, 9, 1024, 10)));
   }
 
   @Test

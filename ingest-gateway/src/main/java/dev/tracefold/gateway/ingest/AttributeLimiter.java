@@ -16,7 +16,10 @@ import java.util.Map;
  * and {@value #TRUNCATED_KEY} (values truncated), both {@code long}, added after limiting (so a
  * limited map holds up to two attributes more than the limit). Resource attributes are limited the
  * same way (issue #12: every span carries its resource's attributes, so one 500 KB resource
- * attribute shared by 200 spans of a 510 KB request grew Kafka by 82 MB).
+ * attribute shared by 200 spans of a 510 KB request grew Kafka by 82 MB). The span's {@code input}
+ * and {@code output}, derived from attributes before they are limited, are cut to {@code
+ * maxInputOutputLength} and counted with the truncated values of the span's counters (not in
+ * {@value #TRUNCATED_KEY}, which counts attributes).
  *
  * <p>Immutable and thread-safe; {@link #apply} mutates the span it is given.
  */
@@ -29,14 +32,16 @@ public final class AttributeLimiter {
 
   private final int maxAttributes;
   private final int maxValueLength;
+  private final int maxInputOutputLength;
 
   /**
-   * @param limits supplies {@link IngestLimits#maxAttributesPerSpan()} and {@link
-   *     IngestLimits#maxAttributeValueLength()}
+   * @param limits supplies {@link IngestLimits#maxAttributesPerSpan()}, {@link
+   *     IngestLimits#maxAttributeValueLength()} and {@link IngestLimits#maxInputOutputLength()}
    */
   public AttributeLimiter(IngestLimits limits) {
     this.maxAttributes = limits.maxAttributesPerSpan();
     this.maxValueLength = limits.maxAttributeValueLength();
+    this.maxInputOutputLength = limits.maxInputOutputLength();
   }
 
   /**
@@ -46,6 +51,14 @@ public final class AttributeLimiter {
    */
   public Cut apply(Span span) {
     Counter counter = new Counter();
+    if (span.getInput() != null && span.getInput().length() > maxInputOutputLength) {
+      span.setInput(truncate(span.getInput(), maxInputOutputLength));
+      counter.truncated++;
+    }
+    if (span.getOutput() != null && span.getOutput().length() > maxInputOutputLength) {
+      span.setOutput(truncate(span.getOutput(), maxInputOutputLength));
+      counter.truncated++;
+    }
     Map<String, Object> attributes = limit(span.getAttributes(), counter);
     if (attributes != null) {
       span.setAttributes(attributes);
@@ -79,7 +92,7 @@ public final class AttributeLimiter {
       }
       Object value = entry.getValue();
       if (value instanceof CharSequence text && text.length() > maxValueLength) {
-        value = truncate(text);
+        value = truncate(text, maxValueLength);
         truncated++;
       }
       limited.put(entry.getKey(), value);
@@ -104,8 +117,8 @@ public final class AttributeLimiter {
     return false;
   }
 
-  private String truncate(CharSequence text) {
-    int end = maxValueLength;
+  private static String truncate(CharSequence text, int maxLength) {
+    int end = maxLength;
     if (Character.isHighSurrogate(text.charAt(end - 1))) {
       end--; // do not split a surrogate pair
     }

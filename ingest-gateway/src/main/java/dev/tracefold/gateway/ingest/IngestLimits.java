@@ -25,6 +25,11 @@ import com.typesafe.config.Config;
  *     StreamReadConstraints.maxStringLength}; default 4 MiB)
  * @param maxUploadBytes largest file {@code POST /api/v1/traces/upload} accepts, as sent and after
  *     decompression (default 50 MiB)
+ * @param maxInputOutputLength longest span {@code input} and {@code output} kept, in UTF-16
+ *     characters: they are derived from attributes (or native fields) before attributes are
+ *     limited, so without their own bound one large attribute was stored twice, once uncut (issue
+ *     #12); longer ones are truncated and counted (default 262,144: prompts and answers of agent
+ *     runs fit, a runaway dump does not)
  */
 public record IngestLimits(
     int maxSpansPerRequest,
@@ -32,7 +37,8 @@ public record IngestLimits(
     int maxAttributeValueLength,
     int maxJsonNestingDepth,
     int maxJsonStringLength,
-    int maxUploadBytes) {
+    int maxUploadBytes,
+    int maxInputOutputLength) {
   /** Default {@link #maxSpansPerRequest}. */
   public static final int DEFAULT_MAX_SPANS_PER_REQUEST = 10_000;
 
@@ -51,6 +57,9 @@ public record IngestLimits(
   /** Default {@link #maxUploadBytes}: 50 MiB. */
   public static final int DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
+  /** Default {@link #maxInputOutputLength}: 256 Ki characters. */
+  public static final int DEFAULT_MAX_INPUT_OUTPUT_LENGTH = 256 * 1024;
+
   /**
    * @throws IllegalArgumentException naming the setting, if a value is not positive
    */
@@ -61,6 +70,7 @@ public record IngestLimits(
     positive("max-json-nesting-depth", maxJsonNestingDepth);
     positive("max-json-string-length", maxJsonStringLength);
     positive("max-upload-bytes", maxUploadBytes);
+    positive("max-input-output-length", maxInputOutputLength);
   }
 
   /** The defaults (see each component). */
@@ -71,7 +81,8 @@ public record IngestLimits(
         DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
         DEFAULT_MAX_JSON_NESTING_DEPTH,
         DEFAULT_MAX_JSON_STRING_LENGTH,
-        DEFAULT_MAX_UPLOAD_BYTES);
+        DEFAULT_MAX_UPLOAD_BYTES,
+        DEFAULT_MAX_INPUT_OUTPUT_LENGTH);
   }
 
   /**
@@ -88,7 +99,8 @@ public record IngestLimits(
         gateway.getInt("max-attribute-value-length"),
         gateway.getInt("max-json-nesting-depth"),
         size(gateway, "max-json-string-length"),
-        size(gateway, "max-upload-bytes"));
+        size(gateway, "max-upload-bytes"),
+        size(gateway, "max-input-output-length"));
   }
 
   /** A copy with another {@link #maxSpansPerRequest}. */
@@ -99,7 +111,8 @@ public record IngestLimits(
         maxAttributeValueLength,
         maxJsonNestingDepth,
         maxJsonStringLength,
-        maxUploadBytes);
+        maxUploadBytes,
+        maxInputOutputLength);
   }
 
   /** A copy with other attribute limits. */
@@ -110,7 +123,8 @@ public record IngestLimits(
         attributeValueLength,
         maxJsonNestingDepth,
         maxJsonStringLength,
-        maxUploadBytes);
+        maxUploadBytes,
+        maxInputOutputLength);
   }
 
   /** A copy with other JSON limits. */
@@ -121,7 +135,8 @@ public record IngestLimits(
         maxAttributeValueLength,
         nestingDepth,
         stringLength,
-        maxUploadBytes);
+        maxUploadBytes,
+        maxInputOutputLength);
   }
 
   /** A copy with another {@link #maxUploadBytes}. */
@@ -132,7 +147,20 @@ public record IngestLimits(
         maxAttributeValueLength,
         maxJsonNestingDepth,
         maxJsonStringLength,
-        bytes);
+        bytes,
+        maxInputOutputLength);
+  }
+
+  /** A copy with another {@link #maxInputOutputLength}. */
+  public IngestLimits withMaxInputOutputLength(int chars) {
+    return new IngestLimits(
+        maxSpansPerRequest,
+        maxAttributesPerSpan,
+        maxAttributeValueLength,
+        maxJsonNestingDepth,
+        maxJsonStringLength,
+        maxUploadBytes,
+        chars);
   }
 
   /**

@@ -62,6 +62,28 @@ class AttributeLimiterTest {
     assertThat(span.getAttributes()).containsExactly(Map.entry("short", "abc"));
   }
 
+  /**
+   * Issue #12: input and output are derived from attributes before those are limited, so a 600 KB
+   * {@code input.value} was stored twice, once uncut, in the span's input.
+   */
+  @Test
+  void cutsTheDerivedInputAndOutputToTheirOwnLimit() {
+    AttributeLimiter bounded =
+        new AttributeLimiter(IngestLimits.defaults().withMaxInputOutputLength(10));
+    Span span = span(ordered("input.value", "q".repeat(600_000)));
+    span.setInput("q".repeat(600_000));
+    span.setOutput("short answer"); // 12 characters
+    Span small = span(ordered("a", "b"));
+    small.setInput("0123456789");
+
+    assertThat(bounded.apply(span)).isEqualTo(new AttributeLimiter.Cut(0, 3));
+    assertThat(span.getInput()).isEqualTo("qqqqqqqqqq");
+    assertThat(span.getOutput()).isEqualTo("short answ");
+    assertThat(span.getAttributes().get("input.value").toString()).hasSize(8192);
+    assertThat(bounded.apply(small)).isEqualTo(new AttributeLimiter.Cut(0, 0));
+    assertThat(small.getInput()).isEqualTo("0123456789");
+  }
+
   @Test
   void neverSplitsASurrogatePair() {
     Span span = span(ordered("emoji", "abcd\uD83D\uDE00z"));
