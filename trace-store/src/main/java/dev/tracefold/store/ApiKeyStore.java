@@ -57,14 +57,14 @@ public final class ApiKeyStore {
       "SELECT EXISTS (SELECT 1 FROM api_keys WHERE project_id = ? AND revoked_at IS NULL)";
   private static final String LOCK_SQL = "SELECT pg_advisory_xact_lock(?, 0)";
 
-  private final DataSource dataSource;
+  private final Transactions transactions;
 
   /**
    * @param dataSource a pool on a database migrated to V2 or later (e.g. {@link
    *     TraceStore#dataSource()}); the caller closes it
    */
   public ApiKeyStore(DataSource dataSource) {
-    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.transactions = new Transactions(Objects.requireNonNull(dataSource, "dataSource"));
   }
 
   /**
@@ -80,8 +80,7 @@ public final class ApiKeyStore {
     Objects.requireNonNull(source, "source");
     String key = ApiKeys.generate();
     ApiKeyInfo info =
-        Jdbc.inTransaction(
-            dataSource,
+        transactions.write(
             "create an API key for project " + projectId,
             connection -> insert(connection, key, projectId, source));
     return new CreatedApiKey(key, info);
@@ -109,8 +108,7 @@ public final class ApiKeyStore {
     if (!ApiKeys.isWellFormed(key)) {
       return Optional.empty();
     }
-    return Jdbc.inReadTransaction(
-        dataSource, "verify an API key", connection -> findActive(connection, key));
+    return transactions.read("verify an API key", connection -> findActive(connection, key));
   }
 
   /**
@@ -119,8 +117,7 @@ public final class ApiKeyStore {
    * @throws TraceStoreException if the database fails
    */
   public Optional<ApiKeyInfo> get(long id) {
-    return Jdbc.inReadTransaction(
-        dataSource,
+    return transactions.read(
         "read API key " + id,
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(GET_SQL)) {
@@ -138,8 +135,7 @@ public final class ApiKeyStore {
    * @throws TraceStoreException if the database fails
    */
   public List<ApiKeyInfo> list(String projectId) {
-    return Jdbc.inReadTransaction(
-        dataSource,
+    return transactions.read(
         projectId == null ? "list API keys" : "list API keys of project " + projectId,
         connection -> {
           try (PreparedStatement statement =
@@ -160,8 +156,7 @@ public final class ApiKeyStore {
    * @throws TraceStoreException if the database fails
    */
   public Optional<ApiKeyInfo> revoke(long id) {
-    Jdbc.inTransaction(
-        dataSource,
+    transactions.write(
         "revoke API key " + id,
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(REVOKE_SQL)) {
@@ -179,8 +174,7 @@ public final class ApiKeyStore {
    */
   public boolean hasActiveKey(String projectId) {
     Objects.requireNonNull(projectId, "projectId");
-    return Jdbc.inReadTransaction(
-        dataSource,
+    return transactions.read(
         "look up the API keys of project " + projectId,
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(HAS_ACTIVE_SQL)) {
@@ -212,8 +206,7 @@ public final class ApiKeyStore {
           ApiKeys.checkWellFormed(key, "TRACEFOLD_API_KEYS");
           ProjectIds.check(project);
         });
-    return Jdbc.inTransaction(
-        dataSource,
+    return transactions.write(
         "store the API keys of TRACEFOLD_API_KEYS",
         connection -> {
           try (PreparedStatement lock = connection.prepareStatement(LOCK_SQL)) {

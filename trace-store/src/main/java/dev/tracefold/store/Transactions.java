@@ -6,8 +6,10 @@ import javax.sql.DataSource;
 
 /**
  * Runs work in one transaction on a pooled connection: commits when the work returns, rolls back
- * when it throws, and wraps every {@link SQLException} in a {@link TraceStoreException} saying what
- * could not be done. Thread-safe.
+ * when it throws (a failed rollback is added to the work's exception as suppressed), and wraps
+ * every {@link SQLException} in a {@link TraceStoreException} saying what could not be done
+ * ("Cannot " + what). The one transaction helper of trace-store; every store borrows its
+ * connections through it. Thread-safe.
  */
 final class Transactions {
   private final DataSource dataSource;
@@ -23,12 +25,13 @@ final class Transactions {
   }
 
   /**
-   * Runs {@code work} in a read-write transaction (read committed); delegates to {@link Jdbc}.
+   * Runs {@code work} in a read-write transaction (read committed).
    *
    * @param what what the work does, for the error message ("Cannot " + what)
+   * @throws TraceStoreException if the database fails; nothing of the work is committed
    */
   <T> T write(String what, SqlWork<T> work) {
-    return Jdbc.inTransaction(dataSource, what, work::run);
+    return run(what, false, work);
   }
 
   /**
@@ -36,8 +39,37 @@ final class Transactions {
    * snapshot.
    *
    * @param what what the work does, for the error message ("Cannot " + what)
+   * @throws TraceStoreException if the database fails
    */
   <T> T read(String what, SqlWork<T> work) {
-    return Jdbc.inReadTransaction(dataSource, what, work::run);
+    return run(what, true, work);
+  }
+
+  private <T> T run(String what, boolean readOnly, SqlWork<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      if (readOnly) {
+        connection.setReadOnly(true);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      }
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollback(connection, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new TraceStoreException("Cannot " + what, e);
+    }
+  }
+
+  private static void rollback(Connection connection, Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
   }
 }

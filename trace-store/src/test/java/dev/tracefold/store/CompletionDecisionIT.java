@@ -320,24 +320,24 @@ class CompletionDecisionIT {
 
   /** Revisions of the trace with unclaimed pending triggers. */
   private static List<Integer> waiting(String project, String trace) {
-    return Jdbc.inReadTransaction(
-        store.dataSource(),
-        "read pending triggers",
-        connection -> {
-          try (var statement =
-              connection.prepareStatement(
-                  "SELECT revision FROM pending_triggers WHERE project_id = ? AND trace_id = ?"
-                      + " AND claimed_by IS NULL ORDER BY revision")) {
-            statement.setString(1, project);
-            statement.setString(2, trace);
-            try (var rows = statement.executeQuery()) {
-              List<Integer> revisions = new java.util.ArrayList<>();
-              while (rows.next()) {
-                revisions.add(rows.getInt(1));
+    return new Transactions(store.dataSource())
+        .read(
+            "read pending triggers",
+            connection -> {
+              try (var statement =
+                  connection.prepareStatement(
+                      "SELECT revision FROM pending_triggers WHERE project_id = ? AND trace_id = ?"
+                          + " AND claimed_by IS NULL ORDER BY revision")) {
+                statement.setString(1, project);
+                statement.setString(2, trace);
+                try (var rows = statement.executeQuery()) {
+                  List<Integer> revisions = new java.util.ArrayList<>();
+                  while (rows.next()) {
+                    revisions.add(rows.getInt(1));
+                  }
+                  return revisions;
+                }
               }
-              return revisions;
-            }
-          }
-        });
+            });
   }
 }
