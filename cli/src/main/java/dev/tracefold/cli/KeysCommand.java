@@ -219,7 +219,7 @@ final class KeysCommand {
     StoreSettings settings =
         new StoreSettings(configured.jdbcUrl(), configured.username(), configured.password(), 2);
     try (TraceStore store = TraceStore.open(settings)) {
-      return work.apply(new ApiKeyStore(store.dataSource()));
+      return work.apply(store.apiKeys());
     } catch (RuntimeException e) {
       err(spec).println("tracefold keys: " + e.getMessage());
       return 1;

@@ -46,7 +46,7 @@ class KeysCommandIT {
     store =
         TraceStore.open(
             new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 2));
-    keys = new ApiKeyStore(store.dataSource());
+    keys = store.apiKeys();
   }
 
   @AfterAll

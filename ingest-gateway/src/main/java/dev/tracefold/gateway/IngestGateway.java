@@ -93,7 +93,7 @@ public final class IngestGateway implements AutoCloseable {
       PrometheusMeterRegistry registry) {
     this.settings = settings;
     this.tenancy = tenancy;
-    this.apiKeys = new ApiKeyStore(store.dataSource());
+    this.apiKeys = store.apiKeys();
     this.authenticator =
         new ApiKeyAuthenticator(
             apiKeys::verify,

@@ -79,7 +79,7 @@ class GatewayTenancyIT {
     store =
         TraceStore.open(
             new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4));
-    keys = new ApiKeyStore(store.dataSource());
+    keys = store.apiKeys();
     registry = MeterRegistries.newPrometheusRegistry();
     TenancySettings tenancy =
         TenancySettings.defaults()

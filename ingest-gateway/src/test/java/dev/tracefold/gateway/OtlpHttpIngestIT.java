@@ -81,7 +81,7 @@ class OtlpHttpIngestIT {
     store = infra.store();
     reader = infra.reader();
     gateway = infra.startGateway(GatewaySettings.defaults().withPorts(0, 0, 0));
-    ApiKeyStore keys = new ApiKeyStore(store.dataSource());
+    ApiKeyStore keys = store.apiKeys();
     defaultKey = keys.create("default", ApiKeySource.CLI).key();
     sdkKey = keys.create("sdk-proj", ApiKeySource.CLI).key();
     jsonKey = keys.create("json-proj", ApiKeySource.CLI).key();

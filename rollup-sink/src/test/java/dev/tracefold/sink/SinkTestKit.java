@@ -22,6 +22,7 @@ import dev.tracefold.store.TraceStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -289,7 +290,9 @@ final class SinkTestKit implements AutoCloseable {
   }
 
   Object queryOne(String sql, String project, String trace) throws SQLException {
-    try (Connection connection = store.dataSource().getConnection();
+    try (Connection connection =
+            DriverManager.getConnection(
+                postgres.jdbcUrl(), postgres.username(), postgres.password());
         PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setString(1, project);
       statement.setString(2, trace);

@@ -56,7 +56,7 @@ class DevelopmentApiKeyIT {
     }
     String url = postgres.jdbcUrl().replace("/" + EmbeddedPostgresServer.DATABASE, "/" + name);
     store = TraceStore.open(new StoreSettings(url, postgres.username(), postgres.password(), 2));
-    keys = new ApiKeyStore(store.dataSource());
+    keys = store.apiKeys();
     dataDir = tempDir.resolve("data");
   }
 

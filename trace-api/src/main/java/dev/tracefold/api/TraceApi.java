@@ -86,7 +86,7 @@ public final class TraceApi implements AutoCloseable {
     List<HealthCheck> checks = new ArrayList<>();
     checks.add(storeCheck(store));
     checks.addAll(extraHealthChecks);
-    ApiKeyStore keys = new ApiKeyStore(store.dataSource());
+    ApiKeyStore keys = store.apiKeys();
     ApiKeyAuthenticator authenticator =
         new ApiKeyAuthenticator(
             keys::verify,

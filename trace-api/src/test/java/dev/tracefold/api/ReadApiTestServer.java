@@ -49,7 +49,7 @@ final class ReadApiTestServer implements AutoCloseable {
     this.settings = settings;
     this.store = store;
     this.server = server;
-    this.keys = new ApiKeyStore(store.dataSource());
+    this.keys = store.apiKeys();
   }
 
   static ReadApiTestServer start(Path dataDir, Clock clock) {
@@ -58,8 +58,7 @@ final class ReadApiTestServer implements AutoCloseable {
     StoreSettings settings =
         new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4);
     TraceStore store = TraceStore.open(settings);
-    return new ReadApiTestServer(
-        postgres, settings, store, serve(store, clock, new ApiKeyStore(store.dataSource())));
+    return new ReadApiTestServer(postgres, settings, store, serve(store, clock, store.apiKeys()));
   }
 
   /**

@@ -65,7 +65,7 @@ class TraceApiIT {
         TraceStore.open(
             new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4),
             registry);
-    keys = new ApiKeyStore(store.dataSource());
+    keys = store.apiKeys();
     api =
         TraceApi.start(
             TraceApiSettings.defaults().withPort(0).withApiKeyCacheTtl(Duration.ofMillis(200)),

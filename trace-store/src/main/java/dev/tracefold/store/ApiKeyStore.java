@@ -12,12 +12,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * Projects and their API keys in PostgreSQL (tables {@code projects} and {@code api_keys}, Flyway
- * migration V2). Use it on the data source of an open {@link TraceStore}, which migrated the
- * schema: {@code new ApiKeyStore(traceStore.dataSource())}.
+ * migration V2). Obtained from {@link TraceStore#apiKeys()}, which migrated the schema; shares its
+ * connection pool.
  *
  * <p>Keys are never stored: only their {@linkplain ApiKeys#displayPrefix display prefix}, a random
  * 16-byte salt and {@code SHA-256(salt || key)}. A fast hash suffices because generated keys carry
@@ -59,12 +58,8 @@ public final class ApiKeyStore {
 
   private final Transactions transactions;
 
-  /**
-   * @param dataSource a pool on a database migrated to V2 or later (e.g. {@link
-   *     TraceStore#dataSource()}); the caller closes it
-   */
-  public ApiKeyStore(DataSource dataSource) {
-    this.transactions = new Transactions(Objects.requireNonNull(dataSource, "dataSource"));
+  ApiKeyStore(Transactions transactions) {
+    this.transactions = transactions;
   }
 
   /**

@@ -82,6 +82,7 @@ public final class TraceStore implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final Transactions transactions;
+  private final ApiKeyStore apiKeys;
   private final TraceCuration curation;
   private final SessionStore sessions;
   private final TraceSetStore traceSets;
@@ -93,6 +94,7 @@ public final class TraceStore implements AutoCloseable {
   private TraceStore(HikariDataSource dataSource, MeterRegistry registry) {
     this.dataSource = dataSource;
     this.transactions = new Transactions(dataSource);
+    this.apiKeys = new ApiKeyStore(transactions);
     this.curation = new TraceCuration(transactions);
     this.sessions = new SessionStore(transactions);
     this.traceSets = new TraceSetStore(transactions);
@@ -176,8 +178,8 @@ public final class TraceStore implements AutoCloseable {
     return new TraceStore(dataSource, registry);
   }
 
-  /** The pooled data source (for read queries of other components); do not close it. */
-  public DataSource dataSource() {
+  /** The pooled data source, for trace-store's own jobs and tests; do not close it. */
+  DataSource dataSource() {
     return dataSource;
   }
 
@@ -477,6 +479,11 @@ public final class TraceStore implements AutoCloseable {
       }
     }
     return sources;
+  }
+
+  /** Projects and their API keys, on this store's pool. */
+  public ApiKeyStore apiKeys() {
+    return apiKeys;
   }
 
   /** User tags, annotations, saving and deletion of stored traces, on this store's pool. */

@@ -32,7 +32,7 @@ class ApiKeyStoreIT {
     traceStore =
         TraceStore.open(
             new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4));
-    keys = new ApiKeyStore(traceStore.dataSource());
+    keys = traceStore.apiKeys();
   }
 
   @AfterAll
