@@ -9,17 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Annotation queues and their items ({@code annotation_queues}, {@code annotation_queue_items}).
  * The rollup sink adds items as traces complete ({@link TraceStore#writeCompleted}); reviewers list
  * them and mark them done. Obtained from {@link TraceStore#annotationQueues()}; shares its
- * connection pool. Every method but {@link #listEnabled} acts on one project and reports a queue
- * the project does not have as empty (or false). Thread-safe.
+ * connection pool. A new queue takes traces completed from then on; replacing a queue's definition
+ * keeps its items; deleting it deletes them. {@link #find} and {@link #list} give each queue's item
+ * counts, {@link #listEnabled} does not (zero). Every method but {@link #listEnabled} acts on one
+ * project and reports a queue the project does not have as empty (or false). Thread-safe.
  */
 public final class AnnotationQueueStore
-    implements ProjectResourceStore<QueueDefinition, AnnotationQueue> {
+    extends ProjectResourceStore<QueueDefinition, AnnotationQueue> {
   private static final String COUNTS =
       "(SELECT count(*) FROM annotation_queue_items i WHERE i.project_id = q.project_id"
           + " AND i.queue_id = q.queue_id AND i.status = 'pending') AS pending_count,"
@@ -47,19 +48,6 @@ public final class AnnotationQueueStore
           + COLUMNS
           + ", "
           + COUNTS;
-  private static final String FIND_SQL =
-      "SELECT "
-          + COLUMNS
-          + ", "
-          + COUNTS
-          + " FROM annotation_queues q WHERE q.project_id = ? AND q.queue_id = ?";
-  private static final String LIST_SQL =
-      "SELECT "
-          + COLUMNS
-          + ", "
-          + COUNTS
-          + " FROM annotation_queues q WHERE q.project_id = ?"
-          + " ORDER BY q.created_epoch_millis, q.queue_id LIMIT ? OFFSET ?";
   private static final String LIST_ENABLED_SQL =
       "SELECT "
           + COLUMNS
@@ -70,8 +58,6 @@ public final class AnnotationQueueStore
           + COLUMNS
           + ", 0::bigint AS pending_count, 0::bigint AS done_count"
           + " FROM annotation_queues q WHERE q.project_id = ? AND q.enabled ORDER BY q.queue_id";
-  private static final String DELETE_SQL =
-      "DELETE FROM annotation_queues WHERE project_id = ? AND queue_id = ?";
 
   /** Item columns (renamed where the traces table has a column of the same name) + trace. */
   private static final String ITEM_SELECT =
@@ -101,106 +87,20 @@ public final class AnnotationQueueStore
   private final Transactions transactions;
 
   AnnotationQueueStore(Transactions transactions) {
+    super(
+        new ResourceTable<>(
+            transactions,
+            "annotation queue",
+            "annotation_queues",
+            "q",
+            "queue_id",
+            COLUMNS + ", " + COUNTS,
+            "q.created_epoch_millis, q.queue_id",
+            AnnotationQueueStore::read),
+        INSERT_SQL,
+        UPDATE_SQL,
+        LIST_ENABLED_SQL);
     this.transactions = transactions;
-  }
-
-  /**
-   * Creates a queue with a new id. It takes traces completed from now on.
-   *
-   * @throws TraceStoreException if the database fails
-   */
-  public AnnotationQueue create(String projectId, QueueDefinition definition) {
-    String project = project(projectId);
-    Objects.requireNonNull(definition, "definition");
-    return transactions.write(
-        "create an annotation queue in project " + projectId,
-        connection -> {
-          try (PreparedStatement statement = connection.prepareStatement(INSERT_SQL)) {
-            statement.setString(1, project);
-            statement.setString(2, UUID.randomUUID().toString());
-            bind(statement, 3, definition);
-            return readOne(statement).orElseThrow();
-          }
-        });
-  }
-
-  /**
-   * Replaces a queue's definition; its items stay.
-   *
-   * @return the queue as updated, or empty if the project has no such queue
-   * @throws TraceStoreException if the database fails
-   */
-  public Optional<AnnotationQueue> update(
-      String projectId, String queueId, QueueDefinition definition) {
-    String project = project(projectId);
-    Objects.requireNonNull(definition, "definition");
-    return transactions.write(
-        "update annotation queue " + queueId + " of project " + projectId,
-        connection -> {
-          try (PreparedStatement statement = connection.prepareStatement(UPDATE_SQL)) {
-            int next = bind(statement, 1, definition);
-            statement.setString(next++, project);
-            PgValues.setText(statement, next, queueId);
-            return readOne(statement);
-          }
-        });
-  }
-
-  /**
-   * One queue with its item counts.
-   *
-   * @return the queue, or empty if the project has no such queue
-   * @throws TraceStoreException if the database fails
-   */
-  public Optional<AnnotationQueue> find(String projectId, String queueId) {
-    String project = project(projectId);
-    return transactions.read(
-        "find annotation queue " + queueId + " of project " + projectId,
-        connection -> {
-          try (PreparedStatement statement = connection.prepareStatement(FIND_SQL)) {
-            statement.setString(1, project);
-            PgValues.setText(statement, 2, queueId);
-            return readOne(statement);
-          }
-        });
-  }
-
-  /**
-   * A project's queues with their item counts, oldest first.
-   *
-   * @param page 1-based page number
-   * @param pageSize queues per page, 1 to {@link TraceQuery#MAX_PAGE_SIZE}
-   * @throws TraceStoreException if the database fails
-   */
-  public Page<AnnotationQueue> list(String projectId, int page, int pageSize) {
-    TraceQuery.checkPage(page, pageSize);
-    String project = project(projectId);
-    return transactions.read(
-        "list the annotation queues of project " + projectId,
-        connection -> {
-          try (PreparedStatement statement = connection.prepareStatement(LIST_SQL)) {
-            statement.setString(1, project);
-            statement.setInt(2, pageSize + 1);
-            statement.setLong(3, (long) (page - 1) * pageSize);
-            return Page.of(readAll(statement), pageSize);
-          }
-        });
-  }
-
-  /**
-   * Every enabled queue of every project, by project then id, without item counts (zero): what the
-   * sink caches.
-   *
-   * @throws TraceStoreException if the database fails
-   */
-  public List<AnnotationQueue> listEnabled() {
-    return transactions.read(
-        "list the enabled annotation queues",
-        connection -> {
-          try (PreparedStatement statement = connection.prepareStatement(LIST_ENABLED_SQL)) {
-            return readAll(statement);
-          }
-        });
   }
 
   /**
@@ -211,27 +111,8 @@ public final class AnnotationQueueStore
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(LIST_PROJECT_ENABLED_SQL)) {
       statement.setString(1, projectId);
-      return readAll(statement);
+      return ResourceTable.readAll(statement, AnnotationQueueStore::read);
     }
-  }
-
-  /**
-   * Deletes a queue and its items.
-   *
-   * @return false if the project has no such queue
-   * @throws TraceStoreException if the database fails
-   */
-  public boolean delete(String projectId, String queueId) {
-    String project = project(projectId);
-    return transactions.write(
-        "delete annotation queue " + queueId + " of project " + projectId,
-        connection -> {
-          try (PreparedStatement statement = connection.prepareStatement(DELETE_SQL)) {
-            statement.setString(1, project);
-            PgValues.setText(statement, 2, queueId);
-            return statement.executeUpdate() > 0;
-          }
-        });
   }
 
   /**
@@ -246,7 +127,7 @@ public final class AnnotationQueueStore
   public Page<AnnotationQueueItem> items(
       String projectId, String queueId, QueueItemStatus status, int page, int pageSize) {
     TraceQuery.checkPage(page, pageSize);
-    String project = project(projectId);
+    String project = ResourceTable.project(projectId);
     String wireStatus = status == null ? null : status.wireName();
     return transactions.read(
         "list the items of annotation queue " + queueId + " of project " + projectId,
@@ -278,7 +159,7 @@ public final class AnnotationQueueStore
    */
   public Optional<AnnotationQueueItem> setItemStatus(
       String projectId, String queueId, String traceId, QueueItemStatus status, String doneBy) {
-    String project = project(projectId);
+    String project = ResourceTable.project(projectId);
     Objects.requireNonNull(status, "status");
     return transactions.write(
         "set the status of trace " + traceId + " in annotation queue " + queueId,
@@ -298,13 +179,9 @@ public final class AnnotationQueueStore
         });
   }
 
-  private static String project(String projectId) {
-    return PgValues.text(Objects.requireNonNull(projectId, "projectId"));
-  }
-
   /** Binds name, description, enabled, filter and sampling from {@code index}; returns the next. */
-  private static int bind(PreparedStatement statement, int index, QueueDefinition definition)
-      throws SQLException {
+  @Override
+  int bind(PreparedStatement statement, int index, QueueDefinition definition) throws SQLException {
     int i = index;
     PgValues.setText(statement, i++, definition.name());
     PgValues.setText(statement, i++, definition.description());
@@ -314,34 +191,21 @@ public final class AnnotationQueueStore
     return i;
   }
 
-  private static Optional<AnnotationQueue> readOne(PreparedStatement statement)
-      throws SQLException {
-    List<AnnotationQueue> queues = readAll(statement);
-    return queues.isEmpty() ? Optional.empty() : Optional.of(queues.get(0));
-  }
-
-  private static List<AnnotationQueue> readAll(PreparedStatement statement) throws SQLException {
-    List<AnnotationQueue> queues = new ArrayList<>();
-    try (ResultSet rows = statement.executeQuery()) {
-      while (rows.next()) {
-        queues.add(
-            new AnnotationQueue(
-                rows.getString("project_id"),
-                rows.getString("queue_id"),
-                new QueueDefinition(
-                    rows.getString("name"),
-                    rows.getString("description"),
-                    rows.getBoolean("enabled"),
-                    new TraceSelection(
-                        PgValues.params(rows.getString("filter_params")),
-                        rows.getDouble("sampling_percent"))),
-                rows.getLong("pending_count"),
-                rows.getLong("done_count"),
-                rows.getLong("created_epoch_millis"),
-                rows.getLong("updated_epoch_millis")));
-      }
-    }
-    return queues;
+  private static AnnotationQueue read(ResultSet rows) throws SQLException {
+    return new AnnotationQueue(
+        rows.getString("project_id"),
+        rows.getString("queue_id"),
+        new QueueDefinition(
+            rows.getString("name"),
+            rows.getString("description"),
+            rows.getBoolean("enabled"),
+            new TraceSelection(
+                PgValues.params(rows.getString("filter_params")),
+                rows.getDouble("sampling_percent"))),
+        rows.getLong("pending_count"),
+        rows.getLong("done_count"),
+        rows.getLong("created_epoch_millis"),
+        rows.getLong("updated_epoch_millis"));
   }
 
   private static AnnotationQueueItem readItem(ResultSet rows) throws SQLException {

@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Trace sets: frozen lists of a project's trace ids (see {@link TraceSet}). Membership is fixed
@@ -41,13 +40,6 @@ public final class TraceSetStore {
       "SELECT k.trace_id FROM unnest(?::text[]) WITH ORDINALITY AS k(trace_id, position)"
           + " WHERE NOT EXISTS (SELECT 1 FROM traces t"
           + " WHERE t.project_id = ? AND t.trace_id = k.trace_id) ORDER BY k.position";
-  private static final String FIND_SET_SQL =
-      "SELECT " + SET_COLUMNS + " FROM trace_sets WHERE project_id = ? AND set_id = ?";
-  private static final String LIST_SETS_SQL =
-      "SELECT "
-          + SET_COLUMNS
-          + " FROM trace_sets WHERE project_id = ?"
-          + " ORDER BY created_epoch_millis DESC, set_id DESC LIMIT ? OFFSET ?";
   private static final String MEMBERS_SQL =
       "SELECT m.trace_id AS member_id, x.* FROM trace_set_members m"
           + " LEFT JOIN LATERAL (SELECT "
@@ -56,9 +48,20 @@ public final class TraceSetStore {
           + " WHERE m.project_id = ? AND m.set_id = ? ORDER BY m.position LIMIT ? OFFSET ?";
 
   private final Transactions transactions;
+  private final ResourceTable<TraceSet> table;
 
   TraceSetStore(Transactions transactions) {
     this.transactions = transactions;
+    this.table =
+        new ResourceTable<>(
+            transactions,
+            "trace set",
+            "trace_sets",
+            "s",
+            "set_id",
+            SET_COLUMNS,
+            "created_epoch_millis DESC, set_id DESC",
+            TraceSetStore::readSet);
   }
 
   /**
@@ -88,7 +91,7 @@ public final class TraceSetStore {
       throw new IllegalArgumentException(
           "limit must be between 1 and " + MAX_TRACES + ", was " + limit);
     }
-    String project = PgValues.text(Objects.requireNonNull(projectId, "projectId"));
+    String project = ResourceTable.project(projectId);
     SqlFragment where = TraceFilterSql.where(project, filter);
     String sql =
         "SELECT t.trace_id FROM traces t WHERE "
@@ -126,7 +129,7 @@ public final class TraceSetStore {
       throw new IllegalArgumentException(
           "a trace set needs 1 to " + MAX_TRACES + " trace ids, got " + ids.size());
     }
-    String project = PgValues.text(Objects.requireNonNull(projectId, "projectId"));
+    String project = ResourceTable.project(projectId);
     return transactions.write(
         "create a trace set in project " + projectId,
         connection -> {
@@ -155,24 +158,7 @@ public final class TraceSetStore {
    * @throws TraceStoreException if the database fails
    */
   public Page<TraceSet> listSets(String projectId, int page, int pageSize) {
-    TraceQuery.checkPage(page, pageSize);
-    String project = PgValues.text(Objects.requireNonNull(projectId, "projectId"));
-    return transactions.read(
-        "list the trace sets of project " + projectId,
-        connection -> {
-          List<TraceSet> sets = new ArrayList<>();
-          try (PreparedStatement statement = connection.prepareStatement(LIST_SETS_SQL)) {
-            statement.setString(1, project);
-            statement.setInt(2, pageSize + 1);
-            statement.setLong(3, (long) (page - 1) * pageSize);
-            try (ResultSet rows = statement.executeQuery()) {
-              while (rows.next()) {
-                sets.add(readSet(rows));
-              }
-            }
-          }
-          return Page.of(sets, pageSize);
-        });
+    return table.page(projectId, page, pageSize);
   }
 
   /**
@@ -183,22 +169,16 @@ public final class TraceSetStore {
    */
   public Optional<TraceSetMembers> findSet(String projectId, String setId, int page, int pageSize) {
     TraceQuery.checkPage(page, pageSize);
-    String project = PgValues.text(Objects.requireNonNull(projectId, "projectId"));
+    String project = ResourceTable.project(projectId);
     String id = PgValues.text(Objects.requireNonNull(setId, "setId"));
     return transactions.read(
         "find trace set " + setId + " of project " + projectId,
         connection -> {
-          TraceSet set;
-          try (PreparedStatement statement = connection.prepareStatement(FIND_SET_SQL)) {
-            statement.setString(1, project);
-            statement.setString(2, id);
-            try (ResultSet rows = statement.executeQuery()) {
-              if (!rows.next()) {
-                return Optional.empty();
-              }
-              set = readSet(rows);
-            }
+          Optional<TraceSet> found = table.find(connection, project, id);
+          if (found.isEmpty()) {
+            return Optional.<TraceSetMembers>empty();
           }
+          TraceSet set = found.get();
           List<String> ids = new ArrayList<>();
           List<StoredTrace> traces = new ArrayList<>();
           List<String> missing = new ArrayList<>();
@@ -223,7 +203,7 @@ public final class TraceSetStore {
         });
   }
 
-  private static TraceSet insert(
+  private TraceSet insert(
       Connection connection,
       String project,
       String name,
@@ -231,23 +211,22 @@ public final class TraceSetStore {
       String filterParams,
       List<String> ids)
       throws SQLException {
-    String setId = UUID.randomUUID().toString();
-    TraceSet set;
-    try (PreparedStatement statement = connection.prepareStatement(INSERT_SET_SQL)) {
-      statement.setString(1, project);
-      statement.setString(2, setId);
-      PgValues.setText(statement, 3, Objects.requireNonNull(name, "name"));
-      PgValues.setText(statement, 4, description);
-      statement.setString(5, filterParams);
-      statement.setInt(6, ids.size());
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        set = readSet(rows);
-      }
-    }
+    Objects.requireNonNull(name, "name");
+    TraceSet set =
+        table.insert(
+            connection,
+            project,
+            INSERT_SET_SQL,
+            (statement, i) -> {
+              PgValues.setText(statement, i, name);
+              PgValues.setText(statement, i + 1, description);
+              statement.setString(i + 2, filterParams);
+              statement.setInt(i + 3, ids.size());
+              return i + 4;
+            });
     try (PreparedStatement statement = connection.prepareStatement(INSERT_MEMBERS_SQL)) {
       statement.setString(1, project);
-      statement.setString(2, setId);
+      statement.setString(2, set.id());
       statement.setArray(3, PgValues.textArray(connection, ids));
       statement.executeUpdate();
     }
