@@ -6,7 +6,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.tracefold.store.ProjectResourceStore;
+import dev.tracefold.store.evaluation.ProjectResourceStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;

@@ -12,7 +12,7 @@ import java.sql.SQLException;
 public final class TraceStoreException extends RuntimeException {
   private final String sqlState;
 
-  TraceStoreException(String message, SQLException cause) {
+  public TraceStoreException(String message, SQLException cause) {
     super(message + ": " + cause.getMessage(), cause);
     this.sqlState = cause.getSQLState();
   }

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracefold.embedded.EmbeddedPostgresServer;
+import dev.tracefold.store.key.ApiKeyInfo;
+import dev.tracefold.store.key.ApiKeySource;
+import dev.tracefold.store.key.ApiKeyStore;
+import dev.tracefold.store.key.ApiKeys;
+import dev.tracefold.store.key.ConfigKeySync;
+import dev.tracefold.store.key.CreatedApiKey;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
