@@ -8,7 +8,7 @@ import dev.tracefold.gateway.ratelimit.RateLimitSettings;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.topic.Topics;
 import dev.tracefold.service.MeterRegistries;
-import dev.tracefold.store.ApiKeys;
+import dev.tracefold.store.key.ApiKeys;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;

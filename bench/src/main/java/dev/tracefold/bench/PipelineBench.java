@@ -1,7 +1,7 @@
 package dev.tracefold.bench;
 
 import dev.tracefold.schemas.topic.Topics;
-import dev.tracefold.store.ProjectIds;
+import dev.tracefold.store.key.ProjectIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;

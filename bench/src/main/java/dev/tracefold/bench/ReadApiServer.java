@@ -3,7 +3,6 @@ package dev.tracefold.bench;
 import dev.tracefold.api.TraceApi;
 import dev.tracefold.api.TraceApiSettings;
 import dev.tracefold.service.MeterRegistries;
-import dev.tracefold.store.ApiKeyStore;
 import dev.tracefold.store.TraceStore;
 import java.util.Map;
 
@@ -22,7 +21,7 @@ final class ReadApiServer {
    * @return the started service; the caller closes it
    */
   static TraceApi start(TraceStore store, String apiKey, String projectId) {
-    new ApiKeyStore(store.dataSource()).syncConfigKeys(Map.of(apiKey, projectId));
+    store.apiKeys().syncConfigKeys(Map.of(apiKey, projectId));
     return TraceApi.start(
         TraceApiSettings.defaults().withPort(0), store, MeterRegistries.newPrometheusRegistry());
   }

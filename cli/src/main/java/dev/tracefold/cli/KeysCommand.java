@@ -1,13 +1,13 @@
 package dev.tracefold.cli;
 
 import com.typesafe.config.ConfigFactory;
-import dev.tracefold.store.ApiKeyInfo;
-import dev.tracefold.store.ApiKeySource;
-import dev.tracefold.store.ApiKeyStore;
-import dev.tracefold.store.CreatedApiKey;
-import dev.tracefold.store.ProjectIds;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.key.ApiKeyInfo;
+import dev.tracefold.store.key.ApiKeySource;
+import dev.tracefold.store.key.ApiKeyStore;
+import dev.tracefold.store.key.CreatedApiKey;
+import dev.tracefold.store.key.ProjectIds;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,7 +219,7 @@ final class KeysCommand {
     StoreSettings settings =
         new StoreSettings(configured.jdbcUrl(), configured.username(), configured.password(), 2);
     try (TraceStore store = TraceStore.open(settings)) {
-      return work.apply(new ApiKeyStore(store.dataSource()));
+      return work.apply(store.apiKeys());
     } catch (RuntimeException e) {
       err(spec).println("tracefold keys: " + e.getMessage());
       return 1;

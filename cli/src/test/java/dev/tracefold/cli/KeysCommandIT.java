@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
-import dev.tracefold.store.ApiKeyInfo;
-import dev.tracefold.store.ApiKeySource;
-import dev.tracefold.store.ApiKeyStore;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.key.ApiKeyInfo;
+import dev.tracefold.store.key.ApiKeySource;
+import dev.tracefold.store.key.ApiKeyStore;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -46,7 +46,7 @@ class KeysCommandIT {
     store =
         TraceStore.open(
             new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 2));
-    keys = new ApiKeyStore(store.dataSource());
+    keys = store.apiKeys();
   }
 
   @AfterAll

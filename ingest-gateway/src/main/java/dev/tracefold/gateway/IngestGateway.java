@@ -23,9 +23,9 @@ import dev.tracefold.service.HealthCheck;
 import dev.tracefold.service.HttpRoutes;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.OpsEndpoints;
-import dev.tracefold.store.ApiKeyStore;
-import dev.tracefold.store.ConfigKeySync;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.key.ApiKeyStore;
+import dev.tracefold.store.key.ConfigKeySync;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -93,7 +93,7 @@ public final class IngestGateway implements AutoCloseable {
       PrometheusMeterRegistry registry) {
     this.settings = settings;
     this.tenancy = tenancy;
-    this.apiKeys = new ApiKeyStore(store.dataSource());
+    this.apiKeys = store.apiKeys();
     this.authenticator =
         new ApiKeyAuthenticator(
             apiKeys::verify,

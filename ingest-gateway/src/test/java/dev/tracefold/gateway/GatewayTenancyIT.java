@@ -19,11 +19,11 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.MeterRegistries;
 import dev.tracefold.service.TopicProvisioner;
-import dev.tracefold.store.ApiKeySource;
-import dev.tracefold.store.ApiKeyStore;
-import dev.tracefold.store.CreatedApiKey;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.key.ApiKeySource;
+import dev.tracefold.store.key.ApiKeyStore;
+import dev.tracefold.store.key.CreatedApiKey;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
@@ -79,7 +79,7 @@ class GatewayTenancyIT {
     store =
         TraceStore.open(
             new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4));
-    keys = new ApiKeyStore(store.dataSource());
+    keys = store.apiKeys();
     registry = MeterRegistries.newPrometheusRegistry();
     TenancySettings tenancy =
         TenancySettings.defaults()

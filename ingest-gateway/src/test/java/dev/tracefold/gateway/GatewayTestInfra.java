@@ -119,9 +119,7 @@ public final class GatewayTestInfra implements AutoCloseable {
 
   /** A new API key of the project (created in the store). */
   public String apiKey(String projectId) {
-    return new dev.tracefold.store.ApiKeyStore(store.dataSource())
-        .create(projectId, dev.tracefold.store.ApiKeySource.CLI)
-        .key();
+    return store.apiKeys().create(projectId, dev.tracefold.store.key.ApiKeySource.CLI).key();
   }
 
   public KafkaSettings kafka() {

@@ -3,7 +3,7 @@ package dev.tracefold.sink;
 import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.topic.Topics;
 import dev.tracefold.service.KafkaSettings;
-import dev.tracefold.store.PendingTriggerStore;
+import dev.tracefold.store.evaluation.PendingTriggerStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.tracefold.sink;
 
-import dev.tracefold.store.AnnotationQueue;
-import dev.tracefold.store.EvaluationRule;
-import dev.tracefold.store.RuleTurn;
-import dev.tracefold.store.TraceSelection;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.evaluation.AnnotationQueue;
+import dev.tracefold.store.evaluation.EvaluationRule;
+import dev.tracefold.store.evaluation.RuleTurn;
+import dev.tracefold.store.evaluation.TraceSelection;
 import dev.tracefold.store.query.InvalidFilterException;
 import dev.tracefold.store.query.TraceFilter;
 import dev.tracefold.store.query.TraceFilterParams;

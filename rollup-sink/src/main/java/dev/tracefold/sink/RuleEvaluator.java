@@ -1,14 +1,14 @@
 package dev.tracefold.sink;
 
 import dev.tracefold.schemas.CompletedTrace;
-import dev.tracefold.store.CompletionDecider;
-import dev.tracefold.store.CompletionDecision;
-import dev.tracefold.store.DecidedTrigger;
-import dev.tracefold.store.RuleDefinition;
-import dev.tracefold.store.StoredTrace;
-import dev.tracefold.store.TraceSelection;
+import dev.tracefold.store.evaluation.DecidedTrigger;
+import dev.tracefold.store.evaluation.RuleDefinition;
+import dev.tracefold.store.evaluation.TraceSelection;
 import dev.tracefold.store.query.TraceFilter;
 import dev.tracefold.store.query.TraceSampling;
+import dev.tracefold.store.trace.CompletionDecider;
+import dev.tracefold.store.trace.CompletionDecision;
+import dev.tracefold.store.trace.StoredTrace;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -139,8 +139,9 @@ public record SinkSettings(
 
   /**
    * The consumer group whose committed offset on {@code tracefold.evaluation.triggers} partition 0
-   * is the turn-last scheduler's marker ({@link dev.tracefold.store.PendingTriggerStore}): {@code
-   * <prefix>-last-turn-<instanceId>}. No consumer ever joins it.
+   * is the turn-last scheduler's marker ({@link
+   * dev.tracefold.store.evaluation.PendingTriggerStore}): {@code <prefix>-last-turn-<instanceId>}.
+   * No consumer ever joins it.
    */
   public String lastTurnMarkerGroupId() {
     return transactionalIdPrefix + "-last-turn-" + instanceId;

@@ -17,11 +17,12 @@ import dev.tracefold.schemas.topic.TraceKey;
 import dev.tracefold.service.KafkaSettings;
 import dev.tracefold.service.TopicProvisioner;
 import dev.tracefold.store.StoreSettings;
-import dev.tracefold.store.StoredTrace;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.trace.StoredTrace;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -289,7 +290,9 @@ final class SinkTestKit implements AutoCloseable {
   }
 
   Object queryOne(String sql, String project, String trace) throws SQLException {
-    try (Connection connection = store.dataSource().getConnection();
+    try (Connection connection =
+            DriverManager.getConnection(
+                postgres.jdbcUrl(), postgres.username(), postgres.password());
         PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setString(1, project);
       statement.setString(2, trace);

@@ -1,7 +1,7 @@
 package dev.tracefold.auth;
 
 import dev.tracefold.auth.AuthOutcome.Failure;
-import dev.tracefold.store.ApiKeys;
+import dev.tracefold.store.key.ApiKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

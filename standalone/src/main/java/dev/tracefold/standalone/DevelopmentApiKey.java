@@ -1,8 +1,8 @@
 package dev.tracefold.standalone;
 
-import dev.tracefold.store.ApiKeySource;
-import dev.tracefold.store.ApiKeyStore;
-import dev.tracefold.store.ProjectIds;
+import dev.tracefold.store.key.ApiKeySource;
+import dev.tracefold.store.key.ApiKeyStore;
+import dev.tracefold.store.key.ProjectIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

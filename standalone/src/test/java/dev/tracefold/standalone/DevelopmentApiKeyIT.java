@@ -3,11 +3,11 @@ package dev.tracefold.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracefold.embedded.EmbeddedPostgresServer;
-import dev.tracefold.store.ApiKeyInfo;
-import dev.tracefold.store.ApiKeySource;
-import dev.tracefold.store.ApiKeyStore;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.key.ApiKeyInfo;
+import dev.tracefold.store.key.ApiKeySource;
+import dev.tracefold.store.key.ApiKeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -56,7 +56,7 @@ class DevelopmentApiKeyIT {
     }
     String url = postgres.jdbcUrl().replace("/" + EmbeddedPostgresServer.DATABASE, "/" + name);
     store = TraceStore.open(new StoreSettings(url, postgres.username(), postgres.password(), 2));
-    keys = new ApiKeyStore(store.dataSource());
+    keys = store.apiKeys();
     dataDir = tempDir.resolve("data");
   }
 

@@ -3,7 +3,7 @@ package dev.tracefold.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tracefold.store.TraceSelection;
+import dev.tracefold.store.evaluation.TraceSelection;
 import dev.tracefold.store.query.InvalidFilterException;
 import dev.tracefold.store.query.TraceFilter;
 import dev.tracefold.store.query.TraceFilterParams;

@@ -6,10 +6,8 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.tracefold.store.Page;
-import dev.tracefold.store.ProjectResourceStore;
+import dev.tracefold.store.evaluation.ProjectResourceStore;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -76,6 +74,13 @@ final class ResourceRoutes<D, R> {
 
   /** 404 for a resource the project does not have. */
   ApiException notFound(String projectId, String id) {
+    return notFound(noun, projectId, id);
+  }
+
+  /**
+   * 404 for a resource the project does not have, e.g. {@code trace set 7 not found in project p}.
+   */
+  static ApiException notFound(String noun, String projectId, String id) {
     return ApiException.notFound(noun + " " + id + " not found in project " + projectId);
   }
 
@@ -87,13 +92,7 @@ final class ResourceRoutes<D, R> {
   }
 
   private HttpResponse list(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    Map<String, List<String>> params = ApiRequests.params(ctx);
-    ApiRequests.onlyKnown(params, ApiRequests.PAGE_PARAMETERS);
-    int page = ApiRequests.page(params);
-    int pageSize = ApiRequests.pageSize(params);
-    Page<R> result = store.list(projectId, page, pageSize);
-    return ApiHandlers.ok(ApiPages.json(listField, result, page, pageSize, json::apply));
+    return ApiPages.serve(ctx, listField, store::list, json);
   }
 
   private HttpResponse get(ServiceRequestContext ctx, AggregatedHttpRequest request) {

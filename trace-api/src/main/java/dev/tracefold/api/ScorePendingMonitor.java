@@ -1,7 +1,7 @@
 package dev.tracefold.api;
 
-import dev.tracefold.store.ScoreStore;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.evaluation.ScoreStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

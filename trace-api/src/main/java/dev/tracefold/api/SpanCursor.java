@@ -1,6 +1,6 @@
 package dev.tracefold.api;
 
-import dev.tracefold.store.SpanPage;
+import dev.tracefold.store.trace.SpanPage;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

@@ -10,8 +10,8 @@ import dev.tracefold.console.WebConsole;
 import dev.tracefold.service.HealthCheck;
 import dev.tracefold.service.HttpRoutes;
 import dev.tracefold.service.OpsEndpoints;
-import dev.tracefold.store.ApiKeyStore;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.key.ApiKeyStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ public final class TraceApi implements AutoCloseable {
     List<HealthCheck> checks = new ArrayList<>();
     checks.add(storeCheck(store));
     checks.addAll(extraHealthChecks);
-    ApiKeyStore keys = new ApiKeyStore(store.dataSource());
+    ApiKeyStore keys = store.apiKeys();
     ApiKeyAuthenticator authenticator =
         new ApiKeyAuthenticator(
             keys::verify,

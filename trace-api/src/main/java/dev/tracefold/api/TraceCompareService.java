@@ -6,8 +6,8 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.tracefold.store.StoredTrace;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.trace.StoredTrace;
 import java.util.List;
 import java.util.Objects;
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.TraceRollup;
-import dev.tracefold.store.StoredTrace;
+import dev.tracefold.store.trace.StoredTrace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

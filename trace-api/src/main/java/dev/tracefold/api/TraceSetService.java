@@ -10,13 +10,12 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.tracefold.store.Page;
-import dev.tracefold.store.TraceSet;
-import dev.tracefold.store.TraceSetMembers;
-import dev.tracefold.store.TraceSetStore;
 import dev.tracefold.store.TraceStore;
-import dev.tracefold.store.UnknownTracesException;
 import dev.tracefold.store.query.TraceFilter;
+import dev.tracefold.store.set.TraceSet;
+import dev.tracefold.store.set.TraceSetMembers;
+import dev.tracefold.store.set.TraceSetStore;
+import dev.tracefold.store.set.UnknownTracesException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,14 +108,7 @@ final class TraceSetService {
   }
 
   private HttpResponse list(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-    String projectId = ApiProject.of(ctx);
-    Map<String, List<String>> params = ApiRequests.params(ctx);
-    ApiRequests.onlyKnown(params, ApiRequests.PAGE_PARAMETERS);
-    int page = ApiRequests.page(params);
-    int pageSize = ApiRequests.pageSize(params);
-    Page<TraceSet> result = sets.listSets(projectId, page, pageSize);
-    ObjectNode body = ApiPages.json("trace_sets", result, page, pageSize, TraceSetService::json);
-    return ApiHandlers.ok(body);
+    return ApiPages.serve(ctx, "trace_sets", sets::listSets, TraceSetService::json);
   }
 
   private HttpResponse get(ServiceRequestContext ctx, AggregatedHttpRequest request) {
@@ -128,10 +120,7 @@ final class TraceSetService {
     int pageSize = ApiRequests.pageSize(params);
     TraceSetMembers members =
         sets.findSet(projectId, setId, page, pageSize)
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        "trace set " + setId + " not found in project " + projectId));
+            .orElseThrow(() -> ResourceRoutes.notFound("trace set", projectId, setId));
     ObjectNode body = json(members.set());
     ArrayNode ids = body.putArray("trace_ids");
     members.traceIds().forEach(ids::add);

@@ -10,7 +10,7 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.rollup.TraceRollups;
-import dev.tracefold.store.CompletionDecision;
+import dev.tracefold.store.trace.CompletionDecision;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;

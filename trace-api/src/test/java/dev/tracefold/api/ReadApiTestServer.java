@@ -8,11 +8,11 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.tracefold.auth.ApiKeyAuthService;
 import dev.tracefold.auth.ApiKeyAuthenticator;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
-import dev.tracefold.store.ApiKeySource;
-import dev.tracefold.store.ApiKeyStore;
-import dev.tracefold.store.ProjectIds;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.key.ApiKeySource;
+import dev.tracefold.store.key.ApiKeyStore;
+import dev.tracefold.store.key.ProjectIds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,7 +49,7 @@ final class ReadApiTestServer implements AutoCloseable {
     this.settings = settings;
     this.store = store;
     this.server = server;
-    this.keys = new ApiKeyStore(store.dataSource());
+    this.keys = store.apiKeys();
   }
 
   static ReadApiTestServer start(Path dataDir, Clock clock) {
@@ -58,8 +58,7 @@ final class ReadApiTestServer implements AutoCloseable {
     StoreSettings settings =
         new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4);
     TraceStore store = TraceStore.open(settings);
-    return new ReadApiTestServer(
-        postgres, settings, store, serve(store, clock, new ApiKeyStore(store.dataSource())));
+    return new ReadApiTestServer(postgres, settings, store, serve(store, clock, store.apiKeys()));
   }
 
   /**

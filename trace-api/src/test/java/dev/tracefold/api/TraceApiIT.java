@@ -13,11 +13,11 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.service.MeterRegistries;
-import dev.tracefold.store.ApiKeySource;
-import dev.tracefold.store.ApiKeyStore;
-import dev.tracefold.store.CreatedApiKey;
 import dev.tracefold.store.StoreSettings;
 import dev.tracefold.store.TraceStore;
+import dev.tracefold.store.key.ApiKeySource;
+import dev.tracefold.store.key.ApiKeyStore;
+import dev.tracefold.store.key.CreatedApiKey;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -65,7 +65,7 @@ class TraceApiIT {
         TraceStore.open(
             new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4),
             registry);
-    keys = new ApiKeyStore(store.dataSource());
+    keys = store.apiKeys();
     api =
         TraceApi.start(
             TraceApiSettings.defaults().withPort(0).withApiKeyCacheTtl(Duration.ofMillis(200)),

@@ -14,7 +14,7 @@ public record Page<T>(List<T> items, boolean hasMore) {
   }
 
   /** The first {@code pageSize} of {@code read} items; more follow when there were more. */
-  static <T> Page<T> of(List<T> read, int pageSize) {
+  public static <T> Page<T> of(List<T> read, int pageSize) {
     return read.size() > pageSize
         ? new Page<>(read.subList(0, pageSize), true)
         : new Page<>(read, false);

@@ -1,6 +1,8 @@
 package dev.tracefold.store;
 
 import dev.tracefold.schemas.topic.TraceKey;
+import dev.tracefold.store.trace.TraceDeletion;
+import dev.tracefold.store.trace.TraceLocks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -7,7 +7,35 @@ import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.schemas.topic.TraceKey;
+import dev.tracefold.store.evaluation.AnnotationQueueStore;
+import dev.tracefold.store.evaluation.EvaluationRuleStore;
+import dev.tracefold.store.evaluation.PendingTriggerStore;
+import dev.tracefold.store.evaluation.ScoreMeters;
+import dev.tracefold.store.evaluation.ScoreRows;
+import dev.tracefold.store.evaluation.ScoreStore;
+import dev.tracefold.store.evaluation.TriggerRows;
+import dev.tracefold.store.key.ApiKeyStore;
 import dev.tracefold.store.query.TraceQuery;
+import dev.tracefold.store.session.SessionStore;
+import dev.tracefold.store.set.TraceSetStore;
+import dev.tracefold.store.sql.PgValues;
+import dev.tracefold.store.sql.Transactions;
+import dev.tracefold.store.trace.AnnotationRows;
+import dev.tracefold.store.trace.CompletedWrite;
+import dev.tracefold.store.trace.CompletedWrites;
+import dev.tracefold.store.trace.CompletionDecider;
+import dev.tracefold.store.trace.EncodedSpan;
+import dev.tracefold.store.trace.IncrementalRollup;
+import dev.tracefold.store.trace.SpanPage;
+import dev.tracefold.store.trace.SpanRows;
+import dev.tracefold.store.trace.StoredTrace;
+import dev.tracefold.store.trace.TraceCuration;
+import dev.tracefold.store.trace.TraceFacetQuery;
+import dev.tracefold.store.trace.TraceFacets;
+import dev.tracefold.store.trace.TraceListing;
+import dev.tracefold.store.trace.TraceLocks;
+import dev.tracefold.store.trace.TracePage;
+import dev.tracefold.store.trace.TraceRows;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -82,6 +110,7 @@ public final class TraceStore implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final Transactions transactions;
+  private final ApiKeyStore apiKeys;
   private final TraceCuration curation;
   private final SessionStore sessions;
   private final TraceSetStore traceSets;
@@ -93,6 +122,7 @@ public final class TraceStore implements AutoCloseable {
   private TraceStore(HikariDataSource dataSource, MeterRegistry registry) {
     this.dataSource = dataSource;
     this.transactions = new Transactions(dataSource);
+    this.apiKeys = new ApiKeyStore(transactions);
     this.curation = new TraceCuration(transactions);
     this.sessions = new SessionStore(transactions);
     this.traceSets = new TraceSetStore(transactions);
@@ -176,8 +206,8 @@ public final class TraceStore implements AutoCloseable {
     return new TraceStore(dataSource, registry);
   }
 
-  /** The pooled data source (for read queries of other components); do not close it. */
-  public DataSource dataSource() {
+  /** The pooled data source, for trace-store's own jobs and tests; do not close it. */
+  DataSource dataSource() {
     return dataSource;
   }
 
@@ -477,6 +507,11 @@ public final class TraceStore implements AutoCloseable {
       }
     }
     return sources;
+  }
+
+  /** Projects and their API keys, on this store's pool. */
+  public ApiKeyStore apiKeys() {
+    return apiKeys;
   }
 
   /** User tags, annotations, saving and deletion of stored traces, on this store's pool. */

@@ -13,7 +13,7 @@ public final class TraceStoreException extends RuntimeException {
   private final String sqlState;
   private final String operation;
 
-  TraceStoreException(String message, SQLException cause) {
+  public TraceStoreException(String message, SQLException cause) {
     super(message + ": " + cause.getMessage(), cause);
     this.sqlState = cause.getSQLState();
     this.operation = message;

@@ -6,6 +6,13 @@ import static dev.tracefold.store.TestTraces.root;
 import static dev.tracefold.store.TestTraces.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracefold.store.evaluation.AnnotationQueue;
+import dev.tracefold.store.evaluation.AnnotationQueueItem;
+import dev.tracefold.store.evaluation.AnnotationQueueStore;
+import dev.tracefold.store.evaluation.QueueDefinition;
+import dev.tracefold.store.evaluation.QueueItemStatus;
+import dev.tracefold.store.evaluation.TraceSelection;
+import dev.tracefold.store.trace.CompletionDecision;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

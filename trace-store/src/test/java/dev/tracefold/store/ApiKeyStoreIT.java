@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracefold.embedded.EmbeddedPostgresServer;
+import dev.tracefold.store.key.ApiKeyInfo;
+import dev.tracefold.store.key.ApiKeySource;
+import dev.tracefold.store.key.ApiKeyStore;
+import dev.tracefold.store.key.ApiKeys;
+import dev.tracefold.store.key.ConfigKeySync;
+import dev.tracefold.store.key.CreatedApiKey;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,7 +38,7 @@ class ApiKeyStoreIT {
     traceStore =
         TraceStore.open(
             new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4));
-    keys = new ApiKeyStore(traceStore.dataSource());
+    keys = traceStore.apiKeys();
   }
 
   @AfterAll

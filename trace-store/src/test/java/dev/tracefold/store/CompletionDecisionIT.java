@@ -10,6 +10,21 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.schemas.EvaluationTrigger;
+import dev.tracefold.store.evaluation.AnnotationQueue;
+import dev.tracefold.store.evaluation.AnnotationQueueItem;
+import dev.tracefold.store.evaluation.DecidedTrigger;
+import dev.tracefold.store.evaluation.FiredTrigger;
+import dev.tracefold.store.evaluation.PendingTriggerStore;
+import dev.tracefold.store.evaluation.QueueDefinition;
+import dev.tracefold.store.evaluation.QueueItemStatus;
+import dev.tracefold.store.evaluation.RuleTurn;
+import dev.tracefold.store.evaluation.TraceSelection;
+import dev.tracefold.store.sql.Transactions;
+import dev.tracefold.store.trace.CompletedWrite;
+import dev.tracefold.store.trace.CompletionDecider;
+import dev.tracefold.store.trace.CompletionDecision;
+import dev.tracefold.store.trace.StoredTrace;
+import dev.tracefold.store.trace.TraceState;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -320,24 +335,24 @@ class CompletionDecisionIT {
 
   /** Revisions of the trace with unclaimed pending triggers. */
   private static List<Integer> waiting(String project, String trace) {
-    return Jdbc.inReadTransaction(
-        store.dataSource(),
-        "read pending triggers",
-        connection -> {
-          try (var statement =
-              connection.prepareStatement(
-                  "SELECT revision FROM pending_triggers WHERE project_id = ? AND trace_id = ?"
-                      + " AND claimed_by IS NULL ORDER BY revision")) {
-            statement.setString(1, project);
-            statement.setString(2, trace);
-            try (var rows = statement.executeQuery()) {
-              List<Integer> revisions = new java.util.ArrayList<>();
-              while (rows.next()) {
-                revisions.add(rows.getInt(1));
+    return new Transactions(store.dataSource())
+        .read(
+            "read pending triggers",
+            connection -> {
+              try (var statement =
+                  connection.prepareStatement(
+                      "SELECT revision FROM pending_triggers WHERE project_id = ? AND trace_id = ?"
+                          + " AND claimed_by IS NULL ORDER BY revision")) {
+                statement.setString(1, project);
+                statement.setString(2, trace);
+                try (var rows = statement.executeQuery()) {
+                  List<Integer> revisions = new java.util.ArrayList<>();
+                  while (rows.next()) {
+                    revisions.add(rows.getInt(1));
+                  }
+                  return revisions;
+                }
               }
-              return revisions;
-            }
-          }
-        });
+            });
   }
 }

@@ -3,6 +3,11 @@ package dev.tracefold.store;
 import static dev.tracefold.store.TestTraces.newProject;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracefold.store.evaluation.EvaluationRule;
+import dev.tracefold.store.evaluation.EvaluationRuleStore;
+import dev.tracefold.store.evaluation.RuleDefinition;
+import dev.tracefold.store.evaluation.RuleTurn;
+import dev.tracefold.store.evaluation.TraceSelection;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tracefold.schemas.CompletedTrace;
+import dev.tracefold.store.set.TraceSet;
+import dev.tracefold.store.trace.CompletionDecision;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -8,6 +8,7 @@ import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.rollup.TraceRollups;
+import dev.tracefold.store.trace.SpanRows;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;

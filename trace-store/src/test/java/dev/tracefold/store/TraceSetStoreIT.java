@@ -8,6 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.store.query.TraceFilter;
+import dev.tracefold.store.set.TraceSet;
+import dev.tracefold.store.set.TraceSetMembers;
+import dev.tracefold.store.set.TraceSetStore;
+import dev.tracefold.store.set.UnknownTracesException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

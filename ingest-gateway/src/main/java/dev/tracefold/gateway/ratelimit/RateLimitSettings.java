@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigUtil;
 import dev.tracefold.service.Durations;
-import dev.tracefold.store.ProjectIds;
+import dev.tracefold.store.key.ProjectIds;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

@@ -2,10 +2,10 @@ package dev.tracefold.store.query;
 
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
-import dev.tracefold.store.StoredTrace;
-import dev.tracefold.store.TraceScore;
-import dev.tracefold.store.TraceScores;
-import dev.tracefold.store.TraceState;
+import dev.tracefold.store.evaluation.TraceScore;
+import dev.tracefold.store.evaluation.TraceScores;
+import dev.tracefold.store.trace.StoredTrace;
+import dev.tracefold.store.trace.TraceState;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;

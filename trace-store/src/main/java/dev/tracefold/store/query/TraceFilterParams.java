@@ -1,7 +1,7 @@
 package dev.tracefold.store.query;
 
 import dev.tracefold.schemas.SpanStatus;
-import dev.tracefold.store.TraceState;
+import dev.tracefold.store.trace.TraceState;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;

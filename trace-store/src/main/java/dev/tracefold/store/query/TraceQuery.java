@@ -1,7 +1,7 @@
 package dev.tracefold.store.query;
 
-import dev.tracefold.store.StoredTrace;
-import dev.tracefold.store.TraceScore;
+import dev.tracefold.store.evaluation.TraceScore;
+import dev.tracefold.store.trace.StoredTrace;
 import java.util.Objects;
 
 /**

@@ -1,7 +1,7 @@
 package dev.tracefold.store.query;
 
 import dev.tracefold.schemas.TraceRollup;
-import dev.tracefold.store.StoredTrace;
+import dev.tracefold.store.trace.StoredTrace;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.ToLongFunction;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracefold.schemas.SpanStatus;
-import dev.tracefold.store.TraceState;
+import dev.tracefold.store.trace.TraceState;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,0 +1,277 @@
+package dev.tracefold.store.trace;
+
+import dev.tracefold.schemas.Span;
+import dev.tracefold.schemas.serde.AvroSerde;
+import dev.tracefold.schemas.topic.TraceKey;
+import dev.tracefold.store.sql.PgCopy;
+import dev.tracefold.store.sql.PgValues;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and writes the {@code spans} table. Stateless and thread-safe. *
+ *
+ * <p>Internal to trace-store: public only so that its packages share it; other modules do not use
+ * it.
+ */
+public final class SpanRows {
+  static final AvroSerde<Span> SERDE = AvroSerde.of(Span.class);
+
+  /** Start order, as TraceRollups orders spans: start time, then span id. */
+  public static final Comparator<Span> START_ORDER =
+      Comparator.comparingLong(Span::getStartEpochNanos).thenComparing(Span::getSpanId);
+
+  private static final String COLUMNS =
+      "project_id, trace_id, span_id, parent_span_id, name, kind, otel_span_kind, status,"
+          + " status_message, start_epoch_nanos, end_epoch_nanos, duration_nanos, service_name,"
+          + " scope_name, model, provider, input_tokens, output_tokens, cache_read_tokens,"
+          + " cache_write_tokens, reasoning_tokens, cost_microcents, cost_is_estimated,"
+          + " time_to_first_token_nanos, session_id, user_id, tags, attributes,"
+          + " resource_attributes, source, ingested_epoch_millis, payload";
+  private static final int COLUMN_COUNT = 32;
+
+  /** Moves the staged rows (emptying the staging table) into {@code spans}. */
+  private static final String INSERT_SQL =
+      "WITH staged AS (DELETE FROM span_staging RETURNING "
+          + COLUMNS
+          + ") INSERT INTO spans ("
+          + COLUMNS
+          + ") SELECT "
+          + COLUMNS
+          + " FROM staged ON CONFLICT (project_id, trace_id, span_id) DO NOTHING"
+          + " RETURNING project_id, trace_id, span_id";
+
+  private static final String SPAN_IDS_SQL =
+      "SELECT s.project_id, s.trace_id, s.span_id FROM spans s"
+          + " JOIN unnest(?::text[], ?::text[]) AS k(project_id, trace_id)"
+          + " ON s.project_id = k.project_id AND s.trace_id = k.trace_id";
+
+  /**
+   * Per trace, the first span in the order: parentless first, then orphans (parent not stored),
+   * then start, then span id (byte order, as Java orders the hex ids).
+   */
+  private static final String ORPHAN_ROOTS_SQL =
+      "SELECT k.project_id, k.trace_id, r.payload FROM unnest(?::text[], ?::text[]) AS"
+          + " k(project_id, trace_id) CROSS JOIN LATERAL (SELECT s.payload FROM spans s WHERE"
+          + " s.project_id = k.project_id AND s.trace_id = k.trace_id ORDER BY s.parent_span_id IS"
+          + " NOT NULL, EXISTS (SELECT 1 FROM spans p WHERE p.project_id = s.project_id AND"
+          + " p.trace_id = s.trace_id AND p.span_id = s.parent_span_id), s.start_epoch_nanos,"
+          + " s.span_id COLLATE \"C\" LIMIT 1) r";
+
+  /**
+   * A trace's spans in start order after a position, as many as fit in a byte budget: a span is
+   * taken while the payload bytes before it (on this page) are below the budget, so the first one
+   * always is.
+   */
+  private static final String PAGE_SQL =
+      "SELECT payload, remaining FROM (SELECT payload, start_epoch_nanos, span_id,"
+          + " sum(octet_length(payload)) OVER (ORDER BY start_epoch_nanos, span_id COLLATE \"C\")"
+          + " - octet_length(payload) AS bytes_before, count(*) OVER () AS remaining FROM spans"
+          + " WHERE project_id = ? AND trace_id = ?"
+          + " AND (start_epoch_nanos > ? OR (start_epoch_nanos = ? AND span_id COLLATE \"C\" > ?))"
+          + ") s WHERE bytes_before < ? ORDER BY start_epoch_nanos, span_id COLLATE \"C\" LIMIT ?";
+
+  private static final String LOAD_ONE_SQL =
+      "SELECT payload FROM spans WHERE project_id = ? AND trace_id = ?";
+
+  private SpanRows() {}
+
+  /** The trace key of a span, with the ids as stored (see {@link PgValues#text}). */
+  public static TraceKey traceKey(Span span) {
+    return new TraceKey(PgValues.text(span.getProjectId()), PgValues.text(span.getTraceId()));
+  }
+
+  /** The spans with later duplicates (same project, trace and span id) removed, in input order. */
+  public static List<EncodedSpan> distinct(Collection<EncodedSpan> spans) {
+    Map<List<String>, EncodedSpan> byId = new LinkedHashMap<>();
+    for (EncodedSpan span : spans) {
+      byId.putIfAbsent(id(span.span()), span);
+    }
+    return new ArrayList<>(byId.values());
+  }
+
+  /**
+   * Inserts the spans that are not stored yet: binary {@code COPY} into the session's temporary
+   * table {@code span_staging}, then {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING}
+   * into {@code spans}, emptying the staging table in the same statement.
+   *
+   * @param spans distinct spans (see {@link #distinct})
+   * @return the spans inserted now, by trace (input order); traces without a new span are absent
+   */
+  public static Map<TraceKey, List<Span>> insertNew(Connection connection, List<EncodedSpan> spans)
+      throws SQLException {
+    Map<TraceKey, List<Span>> inserted = new LinkedHashMap<>();
+    if (spans.isEmpty()) {
+      return inserted;
+    }
+    Map<List<String>, Span> byId = new HashMap<>();
+    PgCopy copy = new PgCopy(COLUMN_COUNT);
+    for (EncodedSpan span : spans) {
+      byId.put(id(span.span()), span.span());
+      write(copy, span);
+    }
+    PgCopy.createStaging(connection, "span_staging", "spans");
+    copy.copyInto(connection, "span_staging (" + COLUMNS + ")");
+    try (PreparedStatement statement = connection.prepareStatement(INSERT_SQL);
+        ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        List<String> id = List.of(rows.getString(1), rows.getString(2), rows.getString(3));
+        inserted
+            .computeIfAbsent(new TraceKey(id.get(0), id.get(1)), k -> new ArrayList<>())
+            .add(byId.get(id));
+      }
+    }
+    return inserted;
+  }
+
+  /**
+   * The ids of the traces' stored spans (as stored, see {@link PgValues#text}), by trace:
+   * index-only scans. Traces without a stored span are absent.
+   */
+  static Map<TraceKey, Set<String>> storedSpanIds(
+      Connection connection, Collection<TraceKey> traces) throws SQLException {
+    Map<TraceKey, Set<String>> ids = new HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(SPAN_IDS_SQL)) {
+      PgValues.setTraceKeys(statement, 1, traces);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          ids.computeIfAbsent(
+                  new TraceKey(rows.getString(1), rows.getString(2)), k -> new HashSet<>())
+              .add(rows.getString(3));
+        }
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * The root span of each trace among its stored spans, when none of them is parentless: the
+   * earliest orphan (parent not stored), else the earliest span, as {@link
+   * dev.tracefold.schemas.rollup.TraceRollups#findRoot} picks it. Reads the typed columns of the
+   * trace's spans and decodes one payload per trace.
+   *
+   * @return the root by trace; traces without stored spans are absent
+   */
+  public static Map<TraceKey, Span> findOrphanRoots(
+      Connection connection, Collection<TraceKey> traces) throws SQLException {
+    Map<TraceKey, Span> roots = new HashMap<>();
+    if (traces.isEmpty()) {
+      return roots;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(ORPHAN_ROOTS_SQL)) {
+      PgValues.setTraceKeys(statement, 1, traces);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          roots.put(
+              new TraceKey(rows.getString(1), rows.getString(2)), SERDE.decode(rows.getBytes(3)));
+        }
+      }
+    }
+    return roots;
+  }
+
+  /** The key of a span as stored: project, trace and span id with NUL replaced. */
+  private static List<String> id(Span span) {
+    return List.of(
+        PgValues.text(span.getProjectId()),
+        PgValues.text(span.getTraceId()),
+        PgValues.text(span.getSpanId()));
+  }
+
+  /** Every stored span of one trace, in start order; empty when none is stored. */
+  public static List<Span> load(Connection connection, TraceKey trace) throws SQLException {
+    List<Span> spans = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(LOAD_ONE_SQL)) {
+      statement.setString(1, trace.projectId());
+      statement.setString(2, trace.traceId());
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          spans.add(SERDE.decode(rows.getBytes(1)));
+        }
+      }
+    }
+    spans.sort(START_ORDER);
+    return spans;
+  }
+
+  /**
+   * One page of a trace's stored spans in start order.
+   *
+   * @param after the position to continue after; null for the first page
+   * @param limit most spans on the page, at least 1
+   * @param maxBytes byte budget of the page's span payloads (the first span is always taken)
+   */
+  public static SpanPage page(
+      Connection connection, TraceKey trace, SpanPage.Position after, int limit, long maxBytes)
+      throws SQLException {
+    List<Span> spans = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(PAGE_SQL)) {
+      statement.setString(1, trace.projectId());
+      statement.setString(2, trace.traceId());
+      long afterStart = after == null ? Long.MIN_VALUE : after.startEpochNanos();
+      statement.setLong(3, afterStart);
+      statement.setLong(4, afterStart);
+      statement.setString(5, after == null ? "" : after.spanId());
+      statement.setLong(6, maxBytes);
+      statement.setInt(7, limit);
+      long remaining = 0;
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          spans.add(SERDE.decode(rows.getBytes(1)));
+          remaining = rows.getLong(2);
+        }
+      }
+      boolean more = remaining > spans.size();
+      return new SpanPage(spans, more ? SpanPage.Position.of(spans.get(spans.size() - 1)) : null);
+    }
+  }
+
+  /** Writes the span's row, its columns in {@link #COLUMNS} order. */
+  private static void write(PgCopy row, EncodedSpan encoded) {
+    Span span = encoded.span();
+    row.row()
+        .text(span.getProjectId())
+        .text(span.getTraceId())
+        .text(span.getSpanId())
+        .text(span.getParentSpanId())
+        .text(span.getName())
+        .text(span.getKind().name())
+        .text(span.getOtelSpanKind())
+        .text(span.getStatus().name())
+        .text(span.getStatusMessage())
+        .int8(span.getStartEpochNanos())
+        .int8(span.getEndEpochNanos())
+        .int8(span.getEndEpochNanos() - span.getStartEpochNanos())
+        .text(span.getServiceName())
+        .text(span.getScopeName())
+        .text(span.getModel())
+        .text(span.getProvider())
+        .int8(span.getInputTokens())
+        .int8(span.getOutputTokens())
+        .int8(span.getCacheReadTokens())
+        .int8(span.getCacheWriteTokens())
+        .int8(span.getReasoningTokens())
+        .int8(span.getCostMicrocents())
+        .bool(span.getCostIsEstimated())
+        .int8(span.getTimeToFirstTokenNanos())
+        .text(span.getSessionId())
+        .text(span.getUserId())
+        .textArray(span.getTags())
+        .jsonb(PgValues.json(span.getAttributes()))
+        .jsonb(PgValues.json(span.getResourceAttributes()))
+        .text(span.getSource())
+        .int8(span.getIngestedEpochMillis())
+        .bytes(encoded.payload());
+  }
+}
