@@ -261,6 +261,8 @@ describe('TracePage', () => {
     await waitFor(() => expect(calls).toHaveLength(3));
     expect(calls[2]).toEqual({ method: 'PUT', path: `/api/v1/traces/${TRACE_ID}/tags`, body: { tags: [] } });
     const save = screen.getByRole('button', { name: 'Save trace' });
+    // the header's buttons wait while the tag change is in flight
+    await waitFor(() => expect(save).toBeEnabled());
     expect(save).toHaveAttribute('aria-pressed', 'false');
     fireEvent.click(save);
     await waitFor(() => expect(calls).toHaveLength(4));

@@ -11,6 +11,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.tracefold.store.ResourceLimitException;
 import dev.tracefold.store.TraceStoreException;
 import dev.tracefold.store.query.InvalidFilterException;
 import org.slf4j.Logger;
@@ -20,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * Runs read API handlers: aggregates the request, calls the handler on the request's blocking
  * executor (handlers call the store, which blocks), and turns failures into JSON errors {@code
  * {"error": message, "parameter": name}}: {@link ApiException} with its status, {@link
- * InvalidFilterException} as 400, {@link TraceStoreException} as 503 with {@code Retry-After: 5},
- * anything else as 500. 503 and 500 bodies name what failed (the store operation, the exception
- * class), never PostgreSQL's or an exception's message, which can quote data and statements; those
- * go to the log. Stateless and thread-safe.
+ * InvalidFilterException} as 400, {@link ResourceLimitException} as 409, {@link
+ * TraceStoreException} as 503 with {@code Retry-After: 5}, anything else as 500. 503 and 500 bodies
+ * name what failed (the store operation, the exception class), never PostgreSQL's or an exception's
+ * message, which can quote data and statements; those go to the log. Stateless and thread-safe.
  */
 final class ApiHandlers {
   /** Seconds a client should wait before retrying after a 503. */
@@ -66,6 +67,8 @@ final class ApiHandlers {
       return error(e.status(), e.getMessage(), e.parameter());
     } catch (InvalidFilterException e) {
       return error(HttpStatus.BAD_REQUEST, e.getMessage(), e.parameter());
+    } catch (ResourceLimitException e) {
+      return error(HttpStatus.CONFLICT, e.getMessage(), null);
     } catch (TraceStoreException e) {
       log.warn(
           "Read API request {} {} failed: trace store unavailable", ctx.method(), ctx.path(), e);

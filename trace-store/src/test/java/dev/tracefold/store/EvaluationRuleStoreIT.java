@@ -2,12 +2,14 @@ package dev.tracefold.store;
 
 import static dev.tracefold.store.TestTraces.newProject;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracefold.store.evaluation.EvaluationRule;
 import dev.tracefold.store.evaluation.EvaluationRuleStore;
 import dev.tracefold.store.evaluation.RuleDefinition;
 import dev.tracefold.store.evaluation.RuleTurn;
 import dev.tracefold.store.evaluation.TraceSelection;
+import dev.tracefold.store.sql.ResourceTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +72,29 @@ class EvaluationRuleStoreIT {
     assertThat(rules.find(project, created.id())).isEmpty();
     assertThat(rules.delete(project, created.id())).isFalse();
     assertThat(rules.update(project, created.id(), every)).isEmpty();
+  }
+
+  @Test
+  void aProjectHoldsAtMostAThousandRules() {
+    // issue #12: no cap, and the sink judges every enabled rule on every completion
+    String project = newProject();
+    for (int i = 0; i < ResourceTable.MAX_PER_PROJECT; i++) {
+      rules.create(project, definition("rule " + i, true));
+    }
+
+    assertThatThrownBy(() -> rules.create(project, definition("one too many", true)))
+        .isInstanceOf(ResourceLimitException.class)
+        .hasMessage(
+            "project '"
+                + project
+                + "' already has 1000 evaluation rules, the most one project may have; delete"
+                + " some first");
+    assertThat(rules.list(project, 1, 500).hasMore()).isTrue();
+    rules.delete(project, rules.list(project, 1, 1).items().get(0).id());
+    assertThat(rules.create(project, definition("room again", true)).definition().name())
+        .isEqualTo("room again");
+    // another project is not affected
+    assertThat(rules.create(newProject(), definition("elsewhere", true))).isNotNull();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.tracefold.store.sql;
 
 import dev.tracefold.store.Page;
+import dev.tracefold.store.ResourceLimitException;
 import dev.tracefold.store.TraceStoreException;
 import dev.tracefold.store.query.TraceQuery;
 import java.sql.Connection;
@@ -39,8 +40,16 @@ public final class ResourceTable<T> {
     int bind(PreparedStatement statement, int index) throws SQLException;
   }
 
+  /**
+   * Rows one project may hold in one table. Without a cap a project could create rules and queues
+   * without end, and the rollup sink judges every enabled one on every completion (issue #12).
+   */
+  public static final int MAX_PER_PROJECT = 1_000;
+
   private final Transactions transactions;
   private final String noun;
+  private final String table;
+  private final String countSql;
   private final RowReader<T> reader;
   private final String findSql;
   private final String pageSql;
@@ -66,6 +75,8 @@ public final class ResourceTable<T> {
       RowReader<T> reader) {
     this.transactions = Objects.requireNonNull(transactions, "transactions");
     this.noun = Objects.requireNonNull(noun, "noun");
+    this.table = Objects.requireNonNull(table, "table");
+    this.countSql = "SELECT count(*) FROM " + table + " WHERE project_id = ?";
     this.reader = Objects.requireNonNull(reader, "reader");
     String from = "SELECT " + columns + " FROM " + table + " " + alias;
     String project = " WHERE " + alias + ".project_id = ?";
@@ -89,6 +100,7 @@ public final class ResourceTable<T> {
    * ... RETURNING} the columns) with the project id, the new id and then {@code definition}'s
    * parameters.
    *
+   * @throws ResourceLimitException if the project already holds {@link #MAX_PER_PROJECT} rows
    * @throws TraceStoreException if the database fails
    */
   public T create(String projectId, String insertSql, Binder definition) {
@@ -98,9 +110,42 @@ public final class ResourceTable<T> {
         connection -> insert(connection, project, insertSql, definition));
   }
 
-  /** As {@link #create}, inside the caller's transaction; {@code project} as stored. */
+  /**
+   * Refuses a new row when the project already holds {@link #MAX_PER_PROJECT}: under a transaction
+   * lock of (table, project), so two creates at once cannot both pass the count.
+   */
+  private void checkRoom(Connection connection, String project) throws SQLException {
+    try (PreparedStatement lock =
+        connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+      lock.setString(1, table + "/" + project);
+      lock.execute();
+    }
+    try (PreparedStatement count = connection.prepareStatement(countSql)) {
+      count.setString(1, project);
+      try (ResultSet rows = count.executeQuery()) {
+        rows.next();
+        if (rows.getLong(1) >= MAX_PER_PROJECT) {
+          throw new ResourceLimitException(
+              "project '"
+                  + project
+                  + "' already has "
+                  + MAX_PER_PROJECT
+                  + " "
+                  + noun
+                  + "s, the most one project may have; delete some first");
+        }
+      }
+    }
+  }
+
+  /**
+   * As {@link #create}, inside the caller's transaction; {@code project} as stored.
+   *
+   * @throws ResourceLimitException if the project already holds {@link #MAX_PER_PROJECT} rows
+   */
   public T insert(Connection connection, String project, String insertSql, Binder definition)
       throws SQLException {
+    checkRoom(connection, project);
     try (PreparedStatement statement = connection.prepareStatement(insertSql)) {
       statement.setString(1, project);
       statement.setString(2, UUID.randomUUID().toString());
