@@ -104,7 +104,15 @@ describe('console bench', () => {
     // every trace complete, so that neither the pipeline nor the list's live refresh runs during a figure
     await waitForComplete(inject('baseUrl'), inject('apiKey'), [bigTrace, ...listIds.slice(-50)], 300_000);
     const deadline = Date.now() + 300_000;
-    while ((await apiGet<{ total_count: number }>(inject('baseUrl'), inject('apiKey'), '/api/v1/traces?state=in_progress&page_size=1')).total_count > 0) {
+    while (
+      (
+        await apiGet<{ total_count: number }>(
+          inject('baseUrl'),
+          inject('apiKey'),
+          '/api/v1/traces?state=in_progress&page_size=1',
+        )
+      ).total_count > 0
+    ) {
       if (Date.now() > deadline) throw new Error('traces still in progress after 300 s');
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -134,12 +142,20 @@ describe('console bench', () => {
     const tree = page.getByRole('treegrid', { name: 'Spans' });
     await tree.getByRole('row').first().waitFor();
     const firstRowsMillis = Date.now() - t0;
-    await page.waitForFunction(() => !document.body.textContent?.includes('Loading more spans'), null, { timeout: 120_000 });
+    await page.waitForFunction(() => !document.body.textContent?.includes('Loading more spans'), null, {
+      timeout: 120_000,
+    });
     const allLoadedMillis = Date.now() - t0;
     const rowCount = Number(await tree.getAttribute('aria-rowcount'));
     const domRows = await tree.getByRole('row').count();
     const scroll = await scrollFrames(page, '[role="treegrid"][aria-label="Spans"]');
-    figures.trace_10k_spans = { first_rows_ms: firstRowsMillis, all_spans_loaded_ms: allLoadedMillis, tree_rows: rowCount, dom_rows: domRows, scroll };
+    figures.trace_10k_spans = {
+      first_rows_ms: firstRowsMillis,
+      all_spans_loaded_ms: allLoadedMillis,
+      tree_rows: rowCount,
+      dom_rows: domRows,
+      scroll,
+    };
     expect(rowCount).toBe(10_000);
   });
 
@@ -147,7 +163,11 @@ describe('console bench', () => {
     const t0 = Date.now();
     await page.goto(`${inject('baseUrl')}/traces?page_size=500`);
     const table = page.getByRole('table', { name: 'Traces' });
-    await page.waitForFunction(() => document.querySelector('table[aria-label="Traces"]')?.getAttribute('aria-rowcount') === '501', null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector('table[aria-label="Traces"]')?.getAttribute('aria-rowcount') === '501',
+      null,
+      { timeout: 60_000 },
+    );
     const renderedMillis = Date.now() - t0;
     const domRows = await table.locator('tbody tr').count();
     const scroll = await scrollFrames(page, '.traces-scroll');

@@ -6,7 +6,13 @@ export async function apiGet<T>(baseUrl: string, apiKey: string, path: string): 
   return (await response.json()) as T;
 }
 
-export async function apiSend<T>(baseUrl: string, apiKey: string, method: string, path: string, body: unknown): Promise<T> {
+export async function apiSend<T>(
+  baseUrl: string,
+  apiKey: string,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<T> {
   const response = await fetch(baseUrl + path, {
     method,
     headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },

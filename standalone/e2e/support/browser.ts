@@ -53,7 +53,10 @@ export function browserForFile(): { browser: () => Browser; page: () => Page } {
 export async function signIn(page: Page, path = '/traces'): Promise<void> {
   await page.goto(`${inject('baseUrl')}${path}`);
   const form = page.getByRole('form', { name: 'Sign in' });
-  await form.or(page.getByRole('navigation', { name: 'Main' })).first().waitFor();
+  await form
+    .or(page.getByRole('navigation', { name: 'Main' }))
+    .first()
+    .waitFor();
   if (!(await form.isVisible())) return;
   await page.getByLabel('API key').fill(inject('apiKey'));
   await page.getByRole('button', { name: 'Sign in' }).click();

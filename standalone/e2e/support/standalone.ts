@@ -62,7 +62,12 @@ export default async function setup(project: TestProject) {
   mkdirSync(dataDir, { recursive: true });
   const screenshotDir = resolve(TARGET, 'e2e/screenshots');
   mkdirSync(screenshotDir, { recursive: true });
-  const [apiPort, otlpPort, grpcPort, kafkaPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [apiPort, otlpPort, grpcPort, kafkaPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
 
   const log = createWriteStream(resolve(TARGET, 'e2e/standalone.log'));
   pipeline = spawn(process.env.JAVA ?? 'java', ['-Xmx1g', '-jar', jar], {
@@ -82,7 +87,10 @@ export default async function setup(project: TestProject) {
   pipeline.stdout!.pipe(log);
   pipeline.stderr!.pipe(log);
   await new Promise<void>((ready, failed) => {
-    const timer = setTimeout(() => failed(new Error('standalone did not start in 180 s; see target/e2e/standalone.log')), 180_000);
+    const timer = setTimeout(
+      () => failed(new Error('standalone did not start in 180 s; see target/e2e/standalone.log')),
+      180_000,
+    );
     pipeline!.on('exit', (code) => {
       clearTimeout(timer);
       failed(new Error(`standalone exited with ${code} before it was running; see target/e2e/standalone.log`));

@@ -45,7 +45,9 @@ describe('one trace', () => {
     expect(panelText).toContain('$0.0064');
     expect(panelText).toContain('estimated');
     expect(panelText).toContain('gpt-4o');
-    await expect.poll(() => panel.getByRole('region', { name: 'Span output' }).textContent()).toContain('Order 1042 ships today.');
+    await expect
+      .poll(() => panel.getByRole('region', { name: 'Span output' }).textContent())
+      .toContain('Order 1042 ships today.');
     await screenshot(page, 'trace-page');
   });
 

@@ -72,7 +72,16 @@ describe('traces list', () => {
     try {
       // the list refreshes its traces in progress, not the set of traces: open it once the trace is stored
       await expect
-        .poll(async () => (await apiGet<{ count: number }>(inject('baseUrl'), inject('apiKey'), `/api/v1/traces?trace_id=${live.traceId}`)).count)
+        .poll(
+          async () =>
+            (
+              await apiGet<{ count: number }>(
+                inject('baseUrl'),
+                inject('apiKey'),
+                `/api/v1/traces?trace_id=${live.traceId}`,
+              )
+            ).count,
+        )
         .toBe(1);
       await signIn(page, `/traces?trace_id=${live.traceId}`);
       let loads = 0;

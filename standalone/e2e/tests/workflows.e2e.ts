@@ -21,8 +21,12 @@ describe('workflows', () => {
     const toolText = await tool.textContent();
     expect(toolText).toContain('changed');
     expect(toolText).toMatch(/UNSET\s*→\s*✕?\s*ERROR/);
-    await expect.poll(() => page.getByRole('group', { name: 'Output A of chat gpt-4o' }).textContent()).toContain('Order 1042 ships today.');
-    expect(await page.getByRole('group', { name: 'Output B of chat gpt-4o' }).textContent()).toContain('I could not find that order.');
+    await expect
+      .poll(() => page.getByRole('group', { name: 'Output A of chat gpt-4o' }).textContent())
+      .toContain('Order 1042 ships today.');
+    expect(await page.getByRole('group', { name: 'Output B of chat gpt-4o' }).textContent()).toContain(
+      'I could not find that order.',
+    );
     const rollup = await page.getByRole('table', { name: 'Rollup comparison' }).textContent();
     expect(rollup).toContain('1.2k');
     expect(rollup).toContain('1.5k');
@@ -36,9 +40,13 @@ describe('workflows', () => {
     await row.getByRole('link', { name: 'e2e-session' }).click();
     await page.waitForURL(/\/sessions\/e2e-session/);
     await page.getByRole('group', { name: 'Input of turn 2' }).waitFor();
-    expect(await page.getByRole('group', { name: 'Input of turn 1' }).textContent()).toContain('Where is my order 1042?');
+    expect(await page.getByRole('group', { name: 'Input of turn 1' }).textContent()).toContain(
+      'Where is my order 1042?',
+    );
     expect(await page.getByRole('group', { name: 'Input of turn 2' }).textContent()).toContain('And order 1043?');
-    expect(await page.getByRole('group', { name: 'Output of turn 2' }).textContent()).toContain('I could not find that order.');
+    expect(await page.getByRole('group', { name: 'Output of turn 2' }).textContent()).toContain(
+      'I could not find that order.',
+    );
     await screenshot(page, 'session');
   });
 
@@ -56,11 +64,9 @@ describe('workflows', () => {
     const table = page.getByRole('table', { name: 'Evaluation rules' });
     await table.getByRole('row').filter({ hasText: 'failed checkouts (e2e)' }).waitFor();
 
-    const rules = await apiGet<{ evaluation_rules: { name: string; filter: Record<string, string[]>; sampling_percent: number }[] }>(
-      inject('baseUrl'),
-      inject('apiKey'),
-      '/api/v1/evaluation-rules',
-    );
+    const rules = await apiGet<{
+      evaluation_rules: { name: string; filter: Record<string, string[]>; sampling_percent: number }[];
+    }>(inject('baseUrl'), inject('apiKey'), '/api/v1/evaluation-rules');
     const rule = rules.evaluation_rules.find((r) => r.name === 'failed checkouts (e2e)');
     expect(rule?.filter).toEqual({ status: ['ERROR'] });
     expect(rule?.sampling_percent).toBe(50);
@@ -68,7 +74,11 @@ describe('workflows', () => {
 
   it('uploads a JSONL file, stores its good line and lists the refused one with its pointer', async () => {
     await signIn(page, '/upload');
-    const good = { id: 'e2e-upload-good', name: 'uploaded run', spans: [{ name: 'chat', model: 'gpt-4o-mini', input_tokens: 12 }] };
+    const good = {
+      id: 'e2e-upload-good',
+      name: 'uploaded run',
+      spans: [{ name: 'chat', model: 'gpt-4o-mini', input_tokens: 12 }],
+    };
     const bad = { id: 'e2e-upload-bad', name: 'bad run', spans: [{ name: 'step', kind: 'banana' }] };
     await page.getByLabel('Choose files').setInputFiles({
       name: 'runs.jsonl',

@@ -52,6 +52,11 @@ export function onUnauthorized(listener: () => void): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
+/** Tells the listeners that the API refused the stored key (for calls made without {@link api}). */
+export function notifyUnauthorized(): void {
+  unauthorizedListeners.forEach((l) => l());
+}
+
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 
 /** Query string from parameters; null, undefined and empty arrays are left out, arrays repeat. */
@@ -125,7 +130,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   if (!response.ok) {
     const error = (json ?? {}) as { error?: string; message?: string; parameter?: string };
     const retryAfter = response.headers.get('Retry-After');
-    if (response.status === 401 && !options.apiKey) unauthorizedListeners.forEach((l) => l());
+    if (response.status === 401 && !options.apiKey) notifyUnauthorized();
     throw new ApiError(
       response.status,
       error.error ?? error.message ?? `${response.status} ${response.statusText}`,

@@ -52,7 +52,8 @@ export function SignInPage() {
         </button>
         <p className="hint">
           The standalone pipeline prints its development key at start-up (<code>API key tf_...</code>) and keeps it in{' '}
-          <code>data/dev-api-key</code>; <code>tracefold keys create</code> makes others. The key stays in this tab only.
+          <code>data/dev-api-key</code>; <code>tracefold keys create</code> makes others. The key stays in this tab
+          only.
         </p>
         <ErrorBanner error={error} />
       </form>

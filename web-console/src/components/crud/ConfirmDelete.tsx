@@ -5,7 +5,15 @@ import { useState } from 'react';
  * "Confirm delete" and "Cancel" buttons; `onConfirm` runs on the second.
  * Accessible names: `Delete <what>`, `Confirm delete <what>`, `Cancel delete`.
  */
-export function ConfirmDelete({ what, onConfirm, busy = false }: { what: string; onConfirm: () => void; busy?: boolean }) {
+export function ConfirmDelete({
+  what,
+  onConfirm,
+  busy = false,
+}: {
+  what: string;
+  onConfirm: () => void;
+  busy?: boolean;
+}) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (

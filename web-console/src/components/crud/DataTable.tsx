@@ -32,7 +32,8 @@ export function DataTable<T>({
   useEffect(() => {
     if (selected < 0) return;
     const row = body.current?.children[selected];
-    if (row instanceof HTMLElement && typeof row.scrollIntoView === 'function') row.scrollIntoView({ block: 'nearest' });
+    if (row instanceof HTMLElement && typeof row.scrollIntoView === 'function')
+      row.scrollIntoView({ block: 'nearest' });
   }, [selected]);
   return (
     <table className="crud-table" aria-label={label}>
@@ -56,7 +57,9 @@ export function DataTable<T>({
             onClick={onSelect ? () => onSelect(index) : undefined}
           >
             {row.getVisibleCells().map((cell) => (
-              <td key={cell.id} className={numericColumns.includes(cell.column.id) ? 'num' : undefined}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+              <td key={cell.id} className={numericColumns.includes(cell.column.id) ? 'num' : undefined}>
+                {flexRender(cell.column.columnDef.cell, cell.getContext())}
+              </td>
             ))}
           </tr>
         ))}

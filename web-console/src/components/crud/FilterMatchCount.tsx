@@ -22,16 +22,21 @@ function useDebounced<T>(value: T, millis: number): T {
 export function FilterMatchCount({ filter }: { filter: StoredFilter }) {
   const key = JSON.stringify(compactFilter(filter));
   const settled = useDebounced(key, 400);
-  const { data, error, loading } = useApi((signal) => {
-    const query = filterToSearch(JSON.parse(settled) as StoredFilter);
-    query.set('page_size', '1');
-    return api<TraceList>('/api/v1/traces', { query, signal });
-  }, [settled]);
+  const { data, error, loading } = useApi(
+    (signal) => {
+      const query = filterToSearch(JSON.parse(settled) as StoredFilter);
+      query.set('page_size', '1');
+      return api<TraceList>('/api/v1/traces', { query, signal });
+    },
+    [settled],
+  );
   let text: string;
   if (error) text = `This filter is refused: ${error.message}${error.parameter ? ` (${error.parameter})` : ''}`;
   else if (!data) text = loading ? 'Counting matching traces…' : '';
-  else if (data.total_count_capped) text = `Matches more than ${data.total_count.toLocaleString('en')} stored traces now.`;
-  else text = `Matches ${data.total_count.toLocaleString('en')} stored ${data.total_count === 1 ? 'trace' : 'traces'} now.`;
+  else if (data.total_count_capped)
+    text = `Matches more than ${data.total_count.toLocaleString('en')} stored traces now.`;
+  else
+    text = `Matches ${data.total_count.toLocaleString('en')} stored ${data.total_count === 1 ? 'trace' : 'traces'} now.`;
   return (
     <p role="status" className={error ? 'field-error' : 'hint'}>
       {text}

@@ -5,7 +5,15 @@ import { ErrorBanner } from '../ErrorBanner';
  * A page's load state: the error banner (nothing without `error`) and, while `loading`,
  * `text` as a muted paragraph (e.g. `Loading rules…`).
  */
-export function LoadStatus({ error, loading, text }: { error: ApiError | Error | null | undefined; loading: boolean; text: string }) {
+export function LoadStatus({
+  error,
+  loading,
+  text,
+}: {
+  error: ApiError | Error | null | undefined;
+  loading: boolean;
+  text: string;
+}) {
   return (
     <>
       <ErrorBanner error={error} />

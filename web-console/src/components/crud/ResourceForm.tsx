@@ -67,11 +67,20 @@ export function ResourceForm<D extends ResourceDraft, R>(props: ResourceFormProp
   // D extends ResourceDraft, so its common fields take these values.
   const set = form.set as <K extends keyof ResourceDraft>(key: K, value: ResourceDraft[K]) => void;
   return (
-    <form className="crud-form" onSubmit={form.submit} aria-label={resourceId ? `Edit ${noun} ${initial.name}` : props.newLabel}>
+    <form
+      className="crud-form"
+      onSubmit={form.submit}
+      aria-label={resourceId ? `Edit ${noun} ${initial.name}` : props.newLabel}
+    >
       <ErrorBanner error={error} />
       <NameField id={`${noun}-name`} value={draft.name} onChange={(v) => set('name', v)} error={errorOf('name')} />
       {props.afterName?.(form)}
-      <EnabledField id={`${noun}-enabled`} value={draft.enabled} onChange={(v) => set('enabled', v)} error={errorOf('enabled')} />
+      <EnabledField
+        id={`${noun}-enabled`}
+        value={draft.enabled}
+        onChange={(v) => set('enabled', v)}
+        error={errorOf('enabled')}
+      />
       <FilterField
         caption={props.filterCaption}
         label={props.filterLabel}
@@ -87,7 +96,11 @@ export function ResourceForm<D extends ResourceDraft, R>(props: ResourceFormProp
         hint={props.samplingHint}
       />
       {props.afterSampling?.(form)}
-      <FormActions submitLabel={`${resourceId ? 'Save' : 'Create'} ${noun}`} busy={form.busy} onCancel={props.onCancel} />
+      <FormActions
+        submitLabel={`${resourceId ? 'Save' : 'Create'} ${noun}`}
+        busy={form.busy}
+        onCancel={props.onCancel}
+      />
     </form>
   );
 }

@@ -72,7 +72,11 @@ export function ResourceListPage<T extends ResourceRow, L extends Page>(props: R
         cell: ({ row: { original: item } }) => (
           <span className="crud-confirm">
             {handlers.current.rowActions?.(item)}
-            <button type="button" aria-label={`Edit ${noun} ${item.name}`} onClick={() => handlers.current.setEditing(item)}>
+            <button
+              type="button"
+              aria-label={`Edit ${noun} ${item.name}`}
+              onClick={() => handlers.current.setEditing(item)}
+            >
               Edit
             </button>
             <ConfirmDelete what={`${noun} ${item.name}`} onConfirm={() => void handlers.current.remove(item)} />

@@ -8,7 +8,10 @@ function isMessages(value: unknown): value is ChatMessage[] {
   return (
     Array.isArray(value) &&
     value.length > 0 &&
-    value.every((m) => m !== null && typeof m === 'object' && typeof (m as { role?: unknown }).role === 'string' && 'content' in m)
+    value.every(
+      (m) =>
+        m !== null && typeof m === 'object' && typeof (m as { role?: unknown }).role === 'string' && 'content' in m,
+    )
   );
 }
 

@@ -17,7 +17,14 @@ interface FieldProps<V> {
 export function NameField({ id, value, onChange, error }: FieldProps<string>) {
   return (
     <FormField htmlFor={id} label="Name" error={error}>
-      <input id={id} value={value} required maxLength={200} onChange={(e) => onChange(e.target.value)} {...invalidProps(id, error)} />
+      <input
+        id={id}
+        value={value}
+        required
+        maxLength={200}
+        onChange={(e) => onChange(e.target.value)}
+        {...invalidProps(id, error)}
+      />
     </FormField>
   );
 }
@@ -82,7 +89,15 @@ export function FilterField({
 }
 
 /** A form's buttons: the primary submit button (`submitLabel`, disabled while `busy`) and `Cancel`. */
-export function FormActions({ submitLabel, busy, onCancel }: { submitLabel: string; busy: boolean; onCancel: () => void }) {
+export function FormActions({
+  submitLabel,
+  busy,
+  onCancel,
+}: {
+  submitLabel: string;
+  busy: boolean;
+  onCancel: () => void;
+}) {
   return (
     <div className="actions">
       <button type="submit" className="primary" disabled={busy}>

@@ -1,4 +1,13 @@
-import { exactCost, formatCost, formatCount, formatDuration, formatMillis, formatTime, utcMillis, utcTime } from '../../format';
+import {
+  exactCost,
+  formatCost,
+  formatCount,
+  formatDuration,
+  formatMillis,
+  formatTime,
+  utcMillis,
+  utcTime,
+} from '../../format';
 
 /** A duration in nanoseconds, human (`12.3 ms`) with the exact nanoseconds on hover. */
 export function Duration({ nanos }: { nanos: number | null | undefined }) {

@@ -23,7 +23,11 @@ export interface DraftForm<D> {
  * and the API error of the last save, mapped to the field it names. `save` gets the draft on
  * submit; what it resolves to is passed to `onSaved`.
  */
-export function useDraftForm<D, R>(initial: D, save: (draft: D) => Promise<R>, onSaved: (saved: R) => void): DraftForm<D> {
+export function useDraftForm<D, R>(
+  initial: D,
+  save: (draft: D) => Promise<R>,
+  onSaved: (saved: R) => void,
+): DraftForm<D> {
   const [draft, setDraft] = useState<D>(initial);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);

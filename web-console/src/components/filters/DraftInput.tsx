@@ -4,8 +4,10 @@ import type { InputHTMLAttributes, Ref } from 'react';
 /** How long typing pauses before a text input's value is applied. */
 export const TYPING_DEBOUNCE_MILLIS = 300;
 
-export interface DraftInputProps
-  extends Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'defaultValue'> {
+export interface DraftInputProps extends Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'value' | 'onChange' | 'defaultValue'
+> {
   /** The applied value, as the input shows it (already formatted). */
   value: string;
   /** Applies the typed text: after a pause in typing, on Enter and on leaving the input. */

@@ -76,7 +76,9 @@ describe('FilterPanel', () => {
     expect(last()).toEqual({ models: ['claude-sonnet'] });
     await user.click(within(screen.getByRole('group', { name: 'Status' })).getByRole('checkbox', { name: 'ERROR' }));
     expect(last()).toEqual({ models: ['claude-sonnet'], status: ['ERROR'] });
-    await user.click(within(screen.getByRole('group', { name: 'State' })).getByRole('checkbox', { name: 'in progress' }));
+    await user.click(
+      within(screen.getByRole('group', { name: 'State' })).getByRole('checkbox', { name: 'in progress' }),
+    );
     expect(last().state).toEqual(['in_progress']);
     await user.type(screen.getByRole('textbox', { name: 'Other models' }), 'o3-mini{Enter}');
     expect(last().models).toEqual(['claude-sonnet', 'o3-mini']);
@@ -138,7 +140,21 @@ describe('FilterPanel', () => {
     stubFacets(200);
     const user = userEvent.setup();
     const { last } = renderPanel({ status: ['ERROR'], 'metadata.env': ['prod'], passed: ['false'] });
-    for (const label of ['Trace ids', 'Session ids', 'User ids', 'Name (exact)', 'Name contains', 'Tags match', 'Evaluators', 'Verdict passed', 'Min score', 'Max score', 'Score labels', 'Score pending', 'To']) {
+    for (const label of [
+      'Trace ids',
+      'Session ids',
+      'User ids',
+      'Name (exact)',
+      'Name contains',
+      'Tags match',
+      'Evaluators',
+      'Verdict passed',
+      'Min score',
+      'Max score',
+      'Score labels',
+      'Score pending',
+      'To',
+    ]) {
       expect(screen.getByLabelText(label)).toBeInTheDocument();
     }
     expect(screen.getByLabelText('Verdict passed')).toHaveValue('false');

@@ -94,7 +94,13 @@ export function FilterPanel({ value, onChange, label = 'Filters', searchRef }: F
   );
 }
 
-function FilterGroup(props: { title: string; active: number; defaultOpen: boolean; wide?: boolean; children: ReactNode }) {
+function FilterGroup(props: {
+  title: string;
+  active: number;
+  defaultOpen: boolean;
+  wide?: boolean;
+  children: ReactNode;
+}) {
   const [open] = useState(props.defaultOpen || props.active > 0);
   return (
     <details className="fp-group" open={open}>

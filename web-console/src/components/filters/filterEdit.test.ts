@@ -39,9 +39,9 @@ describe('metadata rows', () => {
   });
 
   it('compares metadata regardless of order', () => {
-    expect(sameMetadata({ 'metadata.a': ['1'], 'metadata.b': ['2'] }, { 'metadata.b': ['2'], 'metadata.a': ['1'] })).toBe(
-      true,
-    );
+    expect(
+      sameMetadata({ 'metadata.a': ['1'], 'metadata.b': ['2'] }, { 'metadata.b': ['2'], 'metadata.a': ['1'] }),
+    ).toBe(true);
     expect(sameMetadata({ 'metadata.a': ['1'] }, { 'metadata.a': ['2'] })).toBe(false);
   });
 });

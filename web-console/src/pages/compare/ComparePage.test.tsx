@@ -107,12 +107,19 @@ describe('ComparePage', () => {
     expect(screen.getByRole('group', { name: 'Output A of chat' })).toHaveTextContent('Paris');
 
     fireEvent.click(screen.getByRole('checkbox', { name: 'Only changed' }));
-    expect(within(screen.getByRole('table', { name: 'Aligned spans' })).queryByRole('row', { name: /^agent/ })).toBeNull();
-    expect(within(screen.getByRole('table', { name: 'Aligned spans' })).getByRole('row', { name: /^chat/ })).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('table', { name: 'Aligned spans' })).queryByRole('row', { name: /^agent/ }),
+    ).toBeNull();
+    expect(
+      within(screen.getByRole('table', { name: 'Aligned spans' })).getByRole('row', { name: /^chat/ }),
+    ).toBeInTheDocument();
   });
 
   it('shows the API error naming the missing trace', async () => {
-    fake = fakeFetch().route('POST', '/api/v1/traces/compare', [404, { error: 'no trace bbbb', parameter: 'trace_id_b' }]);
+    fake = fakeFetch().route('POST', '/api/v1/traces/compare', [
+      404,
+      { error: 'no trace bbbb', parameter: 'trace_id_b' },
+    ]);
     vi.stubGlobal('fetch', fake.fetch);
     renderAt(`/compare?a=${A}&b=${B}`, '/compare', <ComparePage />);
     expect(await screen.findByRole('alert')).toHaveTextContent('Error (trace_id_b): no trace bbbb');

@@ -8,14 +8,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { TextValue } from '../../components/crud/TextValue';
 import { Status, TimeNanos } from '../../components/crud/units';
 import { exactCost } from '../../format';
-import {
-  CHANGE_MARK,
-  ROLLUP_FIELDS,
-  alignedRows,
-  deltaTrend,
-  formatDelta,
-  formatValue,
-} from './compareModel';
+import { CHANGE_MARK, ROLLUP_FIELDS, alignedRows, deltaTrend, formatDelta, formatValue } from './compareModel';
 import type { CompareUnit } from './compareModel';
 import '../../components/crud/crud.css';
 import './compare.css';
@@ -144,7 +137,9 @@ function RollupTable({ comparison }: { comparison: Comparison }) {
 function SpansTable({ comparison, onlyChanged }: { comparison: Comparison; onlyChanged: boolean }) {
   const rows = alignedRows(comparison, onlyChanged);
   if (rows.length === 0) {
-    return <p className="empty-state">{onlyChanged ? 'No span changed between A and B.' : 'Neither trace has spans.'}</p>;
+    return (
+      <p className="empty-state">{onlyChanged ? 'No span changed between A and B.' : 'Neither trace has spans.'}</p>
+    );
   }
   return (
     <table className="crud-table compare-spans" aria-label="Aligned spans">
@@ -153,22 +148,45 @@ function SpansTable({ comparison, onlyChanged }: { comparison: Comparison; onlyC
           <th scope="col">Span</th>
           <th scope="col">Change</th>
           <th scope="col">Status A → B</th>
-          <th scope="col" className="num">Duration A</th>
-          <th scope="col" className="num">Duration B</th>
-          <th scope="col" className="num">Δ duration</th>
-          <th scope="col" className="num">Tokens A</th>
-          <th scope="col" className="num">Tokens B</th>
-          <th scope="col" className="num">Δ tokens</th>
-          <th scope="col" className="num">Cost A</th>
-          <th scope="col" className="num">Cost B</th>
-          <th scope="col" className="num">Δ cost</th>
+          <th scope="col" className="num">
+            Duration A
+          </th>
+          <th scope="col" className="num">
+            Duration B
+          </th>
+          <th scope="col" className="num">
+            Δ duration
+          </th>
+          <th scope="col" className="num">
+            Tokens A
+          </th>
+          <th scope="col" className="num">
+            Tokens B
+          </th>
+          <th scope="col" className="num">
+            Δ tokens
+          </th>
+          <th scope="col" className="num">
+            Cost A
+          </th>
+          <th scope="col" className="num">
+            Cost B
+          </th>
+          <th scope="col" className="num">
+            Δ cost
+          </th>
         </tr>
       </thead>
       <tbody>
         {rows.map((row) => (
           <Fragment key={row.key}>
             <tr className={`change-${row.span.change}`} data-change={row.span.change}>
-              <th scope="row" className="span-name" style={{ paddingLeft: 8 + row.depth * 16 }} title={row.span.path.join(' › ')}>
+              <th
+                scope="row"
+                className="span-name"
+                style={{ paddingLeft: 8 + row.depth * 16 }}
+                title={row.span.path.join(' › ')}
+              >
                 {row.name}
                 {row.span.occurrence > 0 && <span className="muted"> #{row.span.occurrence + 1}</span>}
               </th>
@@ -261,8 +279,8 @@ export function ComparePage() {
           <h2>Spans</h2>
           <div className="crud-toolbar">
             <p className="muted">
-              {data.span_changes.added} added · {data.span_changes.removed} removed · {data.span_changes.changed} changed ·{' '}
-              {data.span_changes.unchanged} unchanged
+              {data.span_changes.added} added · {data.span_changes.removed} removed · {data.span_changes.changed}{' '}
+              changed · {data.span_changes.unchanged} unchanged
             </p>
             <label>
               <input

@@ -94,7 +94,11 @@ export function alignedRows(comparison: Comparison, onlyChanged: boolean): Align
       tokens: numberDelta(sideTokens(span.a), sideTokens(span.b)),
       cost: numberDelta(span.a?.cost_microcents, span.b?.cost_microcents),
       // a status "changes" only when both sides have the span (added/removed say the rest)
-      status: { a: span.a?.status ?? null, b: span.b?.status ?? null, changed: !!span.a && !!span.b && span.a.status !== span.b.status },
+      status: {
+        a: span.a?.status ?? null,
+        b: span.b?.status ?? null,
+        changed: !!span.a && !!span.b && span.a.status !== span.b.status,
+      },
     }));
 }
 

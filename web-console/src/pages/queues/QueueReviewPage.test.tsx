@@ -62,7 +62,9 @@ describe('QueueReviewPage', () => {
     const trace = await screen.findByRole('region', { name: 'Trace under review' });
     expect(trace).toHaveTextContent('first run');
     // output messages rendered as text, never as HTML
-    expect(within(trace).getByRole('region', { name: 'Output' })).toHaveTextContent('Paris <img src=x onerror=alert(1)>');
+    expect(within(trace).getByRole('region', { name: 'Output' })).toHaveTextContent(
+      'Paris <img src=x onerror=alert(1)>',
+    );
     expect(document.querySelector('img')).toBeNull();
     expect(screen.getByRole('link', { name: 'Open full trace' })).toHaveAttribute('href', `/traces/${T1}`);
     const itemsCall = fake.calls.find((c) => c.path.endsWith('/items'));
@@ -84,7 +86,9 @@ describe('QueueReviewPage', () => {
     expect(localStorage.getItem('tracefold.reviewer')).toBe('ana');
 
     fireEvent.click(screen.getByRole('button', { name: 'Mark done' }));
-    await waitFor(() => expect(screen.getByRole('region', { name: 'Trace under review' })).toHaveTextContent('second run'));
+    await waitFor(() =>
+      expect(screen.getByRole('region', { name: 'Trace under review' })).toHaveTextContent('second run'),
+    );
     expect(fake.calls.find((c) => c.method === 'PUT')?.body).toEqual({ status: 'done', done_by: 'ana' });
     expect(screen.getByLabelText('Annotation')).toHaveValue('');
   });

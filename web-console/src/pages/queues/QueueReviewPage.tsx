@@ -45,7 +45,8 @@ function ItemTrace({ item }: { item: QueueItem }) {
         </Fact>
         <Fact label="Models">{trace.models.join(', ') || '–'}</Fact>
         <Fact label="Spans / errors">
-          {trace.span_count} / <span className={trace.error_count > 0 ? 'status-error' : undefined}>{trace.error_count}</span>
+          {trace.span_count} /{' '}
+          <span className={trace.error_count > 0 ? 'status-error' : undefined}>{trace.error_count}</span>
         </Fact>
         <Fact label="In queue since">
           <TimeMillis millis={item.added_epoch_millis} /> (revision {item.revision})
@@ -79,7 +80,8 @@ export function QueueReviewPage() {
   const [skipped, setSkipped] = useState(0);
   const queue = useApi((signal) => api<AnnotationQueue>(base, { signal }), [base]);
   const items = useApi(
-    (signal) => api<QueueItemList>(`${base}/items`, { query: { status: 'pending', page_size: 1, page: skipped + 1 }, signal }),
+    (signal) =>
+      api<QueueItemList>(`${base}/items`, { query: { status: 'pending', page_size: 1, page: skipped + 1 }, signal }),
     [base, skipped],
   );
   const item = items.data?.items[0];
@@ -168,7 +170,11 @@ export function QueueReviewPage() {
       <p role="status" className="muted">
         {notice}
       </p>
-      <LoadStatus error={queue.error ?? items.error ?? actionError} loading={items.loading && !items.data} text="Loading the next item…" />
+      <LoadStatus
+        error={queue.error ?? items.error ?? actionError}
+        loading={items.loading && !items.data}
+        text="Loading the next item…"
+      />
       {empty && (
         <div className="empty-state">
           {skipped > 0 ? (
@@ -197,15 +203,46 @@ export function QueueReviewPage() {
           <section className="review-side" aria-label="Review">
             <form className="crud-form" onSubmit={annotate} aria-label="Annotate trace">
               <FormField htmlFor="review-reviewer" label="Reviewer" hint="remembered in this browser">
-                <input id="review-reviewer" value={reviewer} required maxLength={200} onChange={(e) => setReviewer(e.target.value)} />
+                <input
+                  id="review-reviewer"
+                  value={reviewer}
+                  required
+                  maxLength={200}
+                  onChange={(e) => setReviewer(e.target.value)}
+                />
               </FormField>
-              <FormField htmlFor="review-text" label="Annotation" error={actionError?.parameter === 'text' ? actionError.message : null}>
-                <textarea id="review-text" value={text} required maxLength={10000} rows={5} onChange={(e) => setText(e.target.value)} />
+              <FormField
+                htmlFor="review-text"
+                label="Annotation"
+                error={actionError?.parameter === 'text' ? actionError.message : null}
+              >
+                <textarea
+                  id="review-text"
+                  value={text}
+                  required
+                  maxLength={10000}
+                  rows={5}
+                  onChange={(e) => setText(e.target.value)}
+                />
               </FormField>
-              <FormField htmlFor="review-score" label="Score (optional)" error={actionError?.parameter === 'score' ? actionError.message : null}>
-                <input id="review-score" type="number" step="any" value={score} onChange={(e) => setScore(e.target.value)} />
+              <FormField
+                htmlFor="review-score"
+                label="Score (optional)"
+                error={actionError?.parameter === 'score' ? actionError.message : null}
+              >
+                <input
+                  id="review-score"
+                  type="number"
+                  step="any"
+                  value={score}
+                  onChange={(e) => setScore(e.target.value)}
+                />
               </FormField>
-              <FormField htmlFor="review-label" label="Label (optional)" error={actionError?.parameter === 'label' ? actionError.message : null}>
+              <FormField
+                htmlFor="review-label"
+                label="Label (optional)"
+                error={actionError?.parameter === 'label' ? actionError.message : null}
+              >
                 <input id="review-label" value={label} maxLength={200} onChange={(e) => setLabel(e.target.value)} />
               </FormField>
               <div className="actions">

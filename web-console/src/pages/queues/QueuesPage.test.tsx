@@ -22,14 +22,20 @@ describe('QueuesPage', () => {
 
   it('lists queues with counts and a review link, and creates one', async () => {
     const fake = fakeFetch()
-      .route('GET', '/api/v1/annotation-queues', [200, { annotation_queues: [queue], count: 1, page: 1, page_size: 100, has_more: false }])
+      .route('GET', '/api/v1/annotation-queues', [
+        200,
+        { annotation_queues: [queue], count: 1, page: 1, page_size: 100, has_more: false },
+      ])
       .route('POST', '/api/v1/annotation-queues', (call) => [201, { ...queue, id: 'q2', ...(call.body as object) }]);
     vi.stubGlobal('fetch', fake.fetch);
     renderAt('/queues', '/queues', <QueuesPage />);
     const row = await screen.findByRole('row', { name: /checkout review/ });
     expect(row).toHaveTextContent('Tags: checkout');
     expect(row).toHaveTextContent('25 %');
-    expect(within(row).getByRole('link', { name: 'Review queue checkout review' })).toHaveAttribute('href', '/queues/q%2F1/review');
+    expect(within(row).getByRole('link', { name: 'Review queue checkout review' })).toHaveAttribute(
+      'href',
+      '/queues/q%2F1/review',
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'New queue' }));
     const form = screen.getByRole('form', { name: 'New annotation queue' });

@@ -55,7 +55,12 @@ export function QueuesPage() {
         </Link>
       )}
       form={(queue, onSaved, onCancel) => (
-        <QueueForm initial={queue ? queueDraft(queue) : EMPTY_QUEUE} resourceId={queue?.id} onSaved={onSaved} onCancel={onCancel} />
+        <QueueForm
+          initial={queue ? queueDraft(queue) : EMPTY_QUEUE}
+          resourceId={queue?.id}
+          onSaved={onSaved}
+          onCancel={onCancel}
+        />
       )}
     />
   );

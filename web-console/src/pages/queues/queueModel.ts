@@ -12,7 +12,13 @@ export interface QueueDraft {
   sampling_percent: string;
 }
 
-export const EMPTY_QUEUE: QueueDraft = { name: '', description: '', enabled: true, filter: {}, sampling_percent: '100' };
+export const EMPTY_QUEUE: QueueDraft = {
+  name: '',
+  description: '',
+  enabled: true,
+  filter: {},
+  sampling_percent: '100',
+};
 
 export function queueDraft(queue: AnnotationQueue): QueueDraft {
   return {

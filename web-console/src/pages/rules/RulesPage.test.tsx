@@ -20,18 +20,28 @@ const rule: EvaluationRule = {
   updated_epoch_millis: 1_763_000_000_000,
 };
 
-const list = (rules: EvaluationRule[]) => ({ evaluation_rules: rules, count: rules.length, page: 1, page_size: 100, has_more: false });
+const list = (rules: EvaluationRule[]) => ({
+  evaluation_rules: rules,
+  count: rules.length,
+  page: 1,
+  page_size: 100,
+  has_more: false,
+});
 
 describe('ruleBody', () => {
   it('sends every field, numbers as numbers, the delay only with turn last', () => {
-    expect(ruleBody({ ...EMPTY_RULE, name: ' n ', filter: { status: ['ERROR'], tags: [''] }, last_delay_seconds: '60' })).toEqual({
+    expect(
+      ruleBody({ ...EMPTY_RULE, name: ' n ', filter: { status: ['ERROR'], tags: [''] }, last_delay_seconds: '60' }),
+    ).toEqual({
       name: 'n',
       enabled: true,
       filter: { status: ['ERROR'] },
       sampling_percent: 100,
       turn: 'every',
     });
-    expect(ruleBody({ ...EMPTY_RULE, name: 'n', turn: 'last', last_delay_seconds: '60', sampling_percent: '12.5' })).toMatchObject({
+    expect(
+      ruleBody({ ...EMPTY_RULE, name: 'n', turn: 'last', last_delay_seconds: '60', sampling_percent: '12.5' }),
+    ).toMatchObject({
       turn: 'last',
       last_delay_seconds: 60,
       sampling_percent: 12.5,
@@ -56,7 +66,20 @@ describe('RulesPage', () => {
   });
 
   it('creates a rule with the right body and shows a 400 on its field', async () => {
-    fake.route('GET', '/api/v1/traces', [200, { traces: [], count: 0, total_count: 1000, total_count_capped: true, next_cursor: null, page: 1, page_size: 1, sort_by: 'start_time', sort_order: 'desc' }]);
+    fake.route('GET', '/api/v1/traces', [
+      200,
+      {
+        traces: [],
+        count: 0,
+        total_count: 1000,
+        total_count_capped: true,
+        next_cursor: null,
+        page: 1,
+        page_size: 1,
+        sort_by: 'start_time',
+        sort_order: 'desc',
+      },
+    ]);
     fake.route('POST', '/api/v1/evaluation-rules', [
       400,
       { error: 'sampling_percent must be between 0 and 100', parameter: 'sampling_percent' },
@@ -118,7 +141,9 @@ describe('RulesPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Delete rule failed checkouts' }));
     expect(fake.calls.some((c) => c.method === 'DELETE')).toBe(false);
     fireEvent.click(screen.getByRole('button', { name: 'Confirm delete rule failed checkouts' }));
-    await waitFor(() => expect(fake.calls.some((c) => c.method === 'DELETE' && c.path === '/api/v1/evaluation-rules/r1')).toBe(true));
+    await waitFor(() =>
+      expect(fake.calls.some((c) => c.method === 'DELETE' && c.path === '/api/v1/evaluation-rules/r1')).toBe(true),
+    );
     expect(await screen.findByRole('status')).toHaveTextContent('Rule “failed checkouts” deleted.');
   });
 });

@@ -49,7 +49,12 @@ export function RulesPage() {
       columns={COLUMNS}
       numericColumns={['sampling_percent']}
       form={(rule, onSaved, onCancel) => (
-        <RuleForm initial={rule ? ruleDraft(rule) : EMPTY_RULE} resourceId={rule?.id} onSaved={onSaved} onCancel={onCancel} />
+        <RuleForm
+          initial={rule ? ruleDraft(rule) : EMPTY_RULE}
+          resourceId={rule?.id}
+          onSaved={onSaved}
+          onCancel={onCancel}
+        />
       )}
     />
   );

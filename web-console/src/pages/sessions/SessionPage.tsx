@@ -41,7 +41,11 @@ function Turn({ trace, number }: { trace: TraceSummary; number: number }) {
         {shownValue(trace.input).kind !== 'messages' && <span className="bubble-side">User</span>}
         <TextValue value={trace.input} empty="no input" />
       </div>
-      <div className={`bubble bubble-assistant${trace.status === 'ERROR' ? ' bubble-error' : ''}`} role="group" aria-label={`Output of turn ${number}`}>
+      <div
+        className={`bubble bubble-assistant${trace.status === 'ERROR' ? ' bubble-error' : ''}`}
+        role="group"
+        aria-label={`Output of turn ${number}`}
+      >
         {shownValue(trace.output).kind !== 'messages' && <span className="bubble-side">Assistant</span>}
         <TextValue value={trace.output} empty="no output" />
       </div>
@@ -102,14 +106,7 @@ export function SessionPage() {
           ))}
         </ol>
       )}
-      {data && (
-        <Pager
-          page={page}
-          hasMore={data.has_more}
-          label="Turns pages"
-          onPage={setPage}
-        />
-      )}
+      {data && <Pager page={page} hasMore={data.has_more} label="Turns pages" onPage={setPage} />}
     </div>
   );
 }

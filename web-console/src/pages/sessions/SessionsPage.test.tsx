@@ -28,7 +28,10 @@ describe('shownValue', () => {
   it('shows strings as text, message arrays (also as JSON text) as messages, other JSON pretty', () => {
     expect(shownValue('hi')).toEqual({ kind: 'text', text: 'hi' });
     expect(shownValue('[not json')).toEqual({ kind: 'text', text: '[not json' });
-    expect(shownValue('[{"role":"user","content":"hi"}]')).toEqual({ kind: 'messages', messages: [{ role: 'user', content: 'hi' }] });
+    expect(shownValue('[{"role":"user","content":"hi"}]')).toEqual({
+      kind: 'messages',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(shownValue({ q: 1 })).toEqual({ kind: 'json', text: '{\n  "q": 1\n}' });
     expect(shownValue(null)).toEqual({ kind: 'none' });
   });
@@ -38,7 +41,10 @@ describe('sessions pages', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('lists sessions with human units and finds one by id', async () => {
-    const fake = fakeFetch().route('GET', '/api/v1/sessions', [200, { sessions: [session], count: 1, page: 1, page_size: 50, has_more: true }]);
+    const fake = fakeFetch().route('GET', '/api/v1/sessions', [
+      200,
+      { sessions: [session], count: 1, page: 1, page_size: 50, has_more: true },
+    ]);
     vi.stubGlobal('fetch', fake.fetch);
     renderAt('/sessions', '/sessions', <SessionsPage />);
     const table = await screen.findByRole('table', { name: 'Sessions' });
@@ -58,7 +64,12 @@ describe('sessions pages', () => {
   it('shows a session as a conversation of its traces', async () => {
     const traces = [
       traceSummary({ id: 'a'.repeat(32), input: 'What is the capital of France?', output: 'Paris' }),
-      traceSummary({ id: 'b'.repeat(32), status: 'ERROR', input: [{ role: 'user', content: 'And Spain?' }], output: { error: 'timeout' } }),
+      traceSummary({
+        id: 'b'.repeat(32),
+        status: 'ERROR',
+        input: [{ role: 'user', content: 'And Spain?' }],
+        output: { error: 'timeout' },
+      }),
     ];
     const fake = fakeFetch().route('GET', '/api/v1/sessions/chat%2F17', [
       200,
@@ -66,11 +77,16 @@ describe('sessions pages', () => {
     ]);
     vi.stubGlobal('fetch', fake.fetch);
     renderAt('/sessions/chat%2F17', '/sessions/:sessionId', <SessionPage />);
-    expect(await screen.findByRole('group', { name: 'Input of turn 1' })).toHaveTextContent('What is the capital of France?');
+    expect(await screen.findByRole('group', { name: 'Input of turn 1' })).toHaveTextContent(
+      'What is the capital of France?',
+    );
     expect(screen.getByRole('group', { name: 'Output of turn 1' })).toHaveTextContent('Paris');
     expect(screen.getByRole('group', { name: 'Input of turn 2' })).toHaveTextContent('And Spain?');
     expect(screen.getByRole('group', { name: 'Output of turn 2' })).toHaveTextContent('"error": "timeout"');
-    expect(screen.getByRole('link', { name: `Open trace ${'b'.repeat(32)}` })).toHaveAttribute('href', `/traces/${'b'.repeat(32)}`);
+    expect(screen.getByRole('link', { name: `Open trace ${'b'.repeat(32)}` })).toHaveAttribute(
+      'href',
+      `/traces/${'b'.repeat(32)}`,
+    );
     expect(screen.getByRole('group', { name: 'Session totals' })).toHaveTextContent('1 spans, 1 traces');
   });
 });

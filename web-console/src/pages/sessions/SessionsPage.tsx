@@ -31,7 +31,10 @@ const COLUMNS = [
     ),
   }),
   column.accessor('trace_count', { header: 'Traces', cell: (c) => <Count value={c.getValue()} /> }),
-  column.accessor('first_start_epoch_nanos', { header: 'First start', cell: (c) => <TimeNanos nanos={c.getValue()} /> }),
+  column.accessor('first_start_epoch_nanos', {
+    header: 'First start',
+    cell: (c) => <TimeNanos nanos={c.getValue()} />,
+  }),
   column.accessor('last_start_epoch_nanos', { header: 'Last start', cell: (c) => <TimeNanos nanos={c.getValue()} /> }),
   column.accessor('duration_nanos', { header: 'Duration', cell: (c) => <Duration nanos={c.getValue()} /> }),
   column.accessor('total_tokens', { header: 'Tokens', cell: (c) => <Count value={c.getValue()} /> }),
@@ -118,8 +121,8 @@ export function SessionsPage() {
             <>
               <p>No sessions yet.</p>
               <p>
-                A session groups the traces that share a session id: set the span attribute <code>session.id</code>{' '}
-                (or <code>gen_ai.conversation.id</code>) in OTLP, or <code>session_id</code> in a native trace.
+                A session groups the traces that share a session id: set the span attribute <code>session.id</code> (or{' '}
+                <code>gen_ai.conversation.id</code>) in OTLP, or <code>session_id</code> in a native trace.
               </p>
             </>
           )}

@@ -32,10 +32,17 @@ export function SetForm({ onCreated, onCancel }: { onCreated: (set: TraceSet) =>
       <fieldset>
         <legend>Members</legend>
         <label>
-          <input type="radio" name="set-mode" checked={draft.mode === 'filter'} onChange={() => set('mode', 'filter')} /> From a filter
+          <input
+            type="radio"
+            name="set-mode"
+            checked={draft.mode === 'filter'}
+            onChange={() => set('mode', 'filter')}
+          />{' '}
+          From a filter
         </label>{' '}
         <label>
-          <input type="radio" name="set-mode" checked={draft.mode === 'ids'} onChange={() => set('mode', 'ids')} /> From trace ids
+          <input type="radio" name="set-mode" checked={draft.mode === 'ids'} onChange={() => set('mode', 'ids')} /> From
+          trace ids
         </label>
       </fieldset>
       {draft.mode === 'filter' ? (
@@ -47,13 +54,39 @@ export function SetForm({ onCreated, onCancel }: { onCreated: (set: TraceSet) =>
             onChange={(f) => set('filter', f)}
             error={errorOf('filter') ? error : null}
           />
-          <FormField htmlFor="set-limit" label="Limit" error={errorOf('limit')} hint="1 to 10,000 newest matching traces (by start)">
-            <input id="set-limit" type="number" min={1} max={10000} step={1} value={draft.limit} onChange={(e) => set('limit', e.target.value)} {...invalidProps('set-limit', errorOf('limit'))} />
+          <FormField
+            htmlFor="set-limit"
+            label="Limit"
+            error={errorOf('limit')}
+            hint="1 to 10,000 newest matching traces (by start)"
+          >
+            <input
+              id="set-limit"
+              type="number"
+              min={1}
+              max={10000}
+              step={1}
+              value={draft.limit}
+              onChange={(e) => set('limit', e.target.value)}
+              {...invalidProps('set-limit', errorOf('limit'))}
+            />
           </FormField>
         </>
       ) : (
-        <FormField htmlFor="set-ids" label="Trace ids" error={errorOf('trace_ids')} hint={`one per line or separated by commas; ${idCount} ids`}>
-          <textarea id="set-ids" className="mono" rows={6} value={draft.ids} onChange={(e) => set('ids', e.target.value)} {...invalidProps('set-ids', errorOf('trace_ids'))} />
+        <FormField
+          htmlFor="set-ids"
+          label="Trace ids"
+          error={errorOf('trace_ids')}
+          hint={`one per line or separated by commas; ${idCount} ids`}
+        >
+          <textarea
+            id="set-ids"
+            className="mono"
+            rows={6}
+            value={draft.ids}
+            onChange={(e) => set('ids', e.target.value)}
+            {...invalidProps('set-ids', errorOf('trace_ids'))}
+          />
         </FormField>
       )}
       <p className="hint">A set's members are fixed when it is created; it cannot be changed or deleted later.</p>

@@ -21,7 +21,10 @@ export function SetPage() {
   const [page, setPage] = usePageParam();
   const { data, error, loading } = useApi(
     (signal) =>
-      api<TraceSetDetail>(`/api/v1/trace-sets/${encodeURIComponent(setId)}`, { query: { page, page_size: PAGE_SIZE }, signal }),
+      api<TraceSetDetail>(`/api/v1/trace-sets/${encodeURIComponent(setId)}`, {
+        query: { page, page_size: PAGE_SIZE },
+        signal,
+      }),
     [setId, page],
   );
   const byId = new Map((data?.traces ?? []).map((t) => [t.id, t]));
@@ -36,10 +39,14 @@ export function SetPage() {
         <>
           {data.description && <p>{data.description}</p>}
           <p className="muted">
-            {data.trace_count} traces · made from {data.filter ? filterSummary(data.filter) : 'picked trace ids'} · created{' '}
-            <TimeMillis millis={data.created_epoch_millis} />
+            {data.trace_count} traces · made from {data.filter ? filterSummary(data.filter) : 'picked trace ids'} ·
+            created <TimeMillis millis={data.created_epoch_millis} />
           </p>
-          <StaticTable label="Set members" columns={['Trace', 'Name', 'Status', 'Start', 'Duration', 'Tokens', 'Cost']} numericColumns={['Duration', 'Tokens', 'Cost']}>
+          <StaticTable
+            label="Set members"
+            columns={['Trace', 'Name', 'Status', 'Start', 'Duration', 'Tokens', 'Cost']}
+            numericColumns={['Duration', 'Tokens', 'Cost']}
+          >
             {data.trace_ids.map((id) => {
               const trace = byId.get(id);
               return (

@@ -8,7 +8,14 @@ import { parseTraceIds } from './setModel';
 
 const A = 'a'.repeat(32);
 const B = 'b'.repeat(32);
-const set = { id: 's1', name: 'picked', description: null, filter: null, trace_count: 2, created_epoch_millis: 1_763_000_000_000 };
+const set = {
+  id: 's1',
+  name: 'picked',
+  description: null,
+  filter: null,
+  trace_count: 2,
+  created_epoch_millis: 1_763_000_000_000,
+};
 
 describe('trace sets', () => {
   afterEach(() => vi.unstubAllGlobals());
@@ -30,7 +37,9 @@ describe('trace sets', () => {
     fireEvent.click(within(form).getByRole('radio', { name: 'From trace ids' }));
     fireEvent.change(within(form).getByLabelText('Trace ids'), { target: { value: `${A}\n${B}` } });
     fireEvent.click(within(form).getByRole('button', { name: 'Create set' }));
-    expect(await within(form).findByRole('alert')).toHaveTextContent(`Error (trace_ids): not traces of the project: ${B}`);
+    expect(await within(form).findByRole('alert')).toHaveTextContent(
+      `Error (trace_ids): not traces of the project: ${B}`,
+    );
     expect(fake.calls.find((c) => c.method === 'POST')?.body).toEqual({ name: 'picked', trace_ids: [A, B] });
     expect(within(form).getByLabelText('Trace ids')).toHaveAttribute('aria-invalid', 'true');
   });
@@ -38,7 +47,16 @@ describe('trace sets', () => {
   it('shows a set with member links and missing ids', async () => {
     const fake = fakeFetch().route('GET', '/api/v1/trace-sets/s1', [
       200,
-      { ...set, trace_ids: [A, B], traces: [traceSummary({ id: A, name: 'run A' })], missing_trace_ids: [B], page: 1, page_size: 100, count: 2, has_more: false },
+      {
+        ...set,
+        trace_ids: [A, B],
+        traces: [traceSummary({ id: A, name: 'run A' })],
+        missing_trace_ids: [B],
+        page: 1,
+        page_size: 100,
+        count: 2,
+        has_more: false,
+      },
     ]);
     vi.stubGlobal('fetch', fake.fetch);
     renderAt('/sets/s1', '/sets/:setId', <SetPage />);

@@ -15,7 +15,9 @@ export function AnnotationsTab({ trace, onChanged }: { trace: TraceDetail; onCha
       <section aria-labelledby="annotations-h">
         <h2 id="annotations-h">Annotations ({trace.annotations.length})</h2>
         {trace.annotations.length === 0 ? (
-          <p className="muted">No annotations yet. Write the first one below: what went right or wrong, with an optional score and label.</p>
+          <p className="muted">
+            No annotations yet. Write the first one below: what went right or wrong, with an optional score and label.
+          </p>
         ) : (
           <ol className="annotations">
             {trace.annotations.map((a) => (
@@ -38,9 +40,15 @@ export function AnnotationsTab({ trace, onChanged }: { trace: TraceDetail; onCha
       <section aria-labelledby="scores-h">
         <h2 id="scores-h">Scores ({trace.scores.length})</h2>
         {trace.scores.length === 0 ? (
-          <p className="muted">No scores. Evaluators post them to POST /api/v1/traces/{'{id}'}/scores, usually answering a fired trigger.</p>
+          <p className="muted">
+            No scores. Evaluators post them to POST /api/v1/traces/{'{id}'}/scores, usually answering a fired trigger.
+          </p>
         ) : (
-          <StaticTable label="Scores" columns={['Evaluator', 'Verdict', 'Value', 'Label', 'Revision', 'Reason', 'Source', 'Created']} className="grid">
+          <StaticTable
+            label="Scores"
+            columns={['Evaluator', 'Verdict', 'Value', 'Label', 'Revision', 'Reason', 'Source', 'Created']}
+            className="grid"
+          >
             {trace.scores.map((s) => (
               <tr key={s.id}>
                 <td>

@@ -23,7 +23,15 @@ export function ChatMessages({ messages, label }: { messages: ChatMessage[]; lab
  * An input or output: chat messages when `messages` (or the value itself) looks like messages,
  * plain text for a plain string, formatted JSON otherwise; a muted dash when absent.
  */
-export function Payload({ value, label, messages }: { value: unknown; label: string; messages?: ChatMessage[] | null }) {
+export function Payload({
+  value,
+  label,
+  messages,
+}: {
+  value: unknown;
+  label: string;
+  messages?: ChatMessage[] | null;
+}) {
   const chat = messages === undefined ? extractMessages(value) : messages;
   if (chat) return <ChatMessages messages={chat} label={label} />;
   if (value === null || value === undefined || value === '') {

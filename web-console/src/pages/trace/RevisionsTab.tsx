@@ -22,7 +22,8 @@ export function RevisionsTab({ trace }: { trace: TraceDetail }) {
   const revisions = [...named.entries()].sort(([a], [b]) => b - a);
   let meaning: string;
   if (trace.revision === 0) meaning = 'Not completed yet: no revision has been stored.';
-  else if (trace.state === 'complete') meaning = `Complete: the figures are revision ${trace.revision}'s rollup, covering every stored span.`;
+  else if (trace.state === 'complete')
+    meaning = `Complete: the figures are revision ${trace.revision}'s rollup, covering every stored span.`;
   else if ((trace.spans_beyond_revision ?? 0) > 0)
     meaning = `Completed as revision ${trace.revision}, then ${trace.spans_beyond_revision} more span(s) arrived: the figures cover every stored span, and a later revision will include them.`;
   else meaning = `In progress after revision ${trace.revision}.`;
@@ -30,10 +31,18 @@ export function RevisionsTab({ trace }: { trace: TraceDetail }) {
     <div className="trace-tab">
       <p>{meaning}</p>
       <dl className="rollup">
-        <Fact label="Revision" className="rollup-item">{trace.revision}</Fact>
-        <Fact label="Completion reason" className="rollup-item">{trace.completion_reason ?? '–'}</Fact>
-        <Fact label="Rollup revision" className="rollup-item">{trace.rollup_revision ?? 'none (figures cover every stored span)'}</Fact>
-        <Fact label="Spans beyond revision" className="rollup-item">{trace.spans_beyond_revision ?? '–'}</Fact>
+        <Fact label="Revision" className="rollup-item">
+          {trace.revision}
+        </Fact>
+        <Fact label="Completion reason" className="rollup-item">
+          {trace.completion_reason ?? '–'}
+        </Fact>
+        <Fact label="Rollup revision" className="rollup-item">
+          {trace.rollup_revision ?? 'none (figures cover every stored span)'}
+        </Fact>
+        <Fact label="Spans beyond revision" className="rollup-item">
+          {trace.spans_beyond_revision ?? '–'}
+        </Fact>
       </dl>
       <h2>Revisions named by triggers and scores</h2>
       {revisions.length === 0 ? (

@@ -33,8 +33,16 @@ export function SpanPanel({ span, traceStart, onClose }: { span: Span; traceStar
           <span className={`badge kind kind-${kindFamily(span.kind)}`}>{span.kind}</span>
           {span.otel_span_kind ? <span className="muted"> {span.otel_span_kind}</span> : null}
         </Fact>
-        {span.model && <Fact className="fact" label="Model">{span.model}</Fact>}
-        {span.provider && <Fact className="fact" label="Provider">{span.provider}</Fact>}
+        {span.model && (
+          <Fact className="fact" label="Model">
+            {span.model}
+          </Fact>
+        )}
+        {span.provider && (
+          <Fact className="fact" label="Provider">
+            {span.provider}
+          </Fact>
+        )}
         <Fact className="fact" label="Start">
           <span title={utcTime(span.start_epoch_nanos)}>
             {formatTime(span.start_epoch_nanos)} (+{formatDuration(span.start_epoch_nanos - traceStart)})
@@ -53,9 +61,15 @@ export function SpanPanel({ span, traceStart, onClose }: { span: Span; traceStar
             <span title={`${span.input_tokens ?? '–'} in, ${span.output_tokens ?? '–'} out`}>
               {formatCount(span.input_tokens)} in / {formatCount(span.output_tokens)} out
             </span>
-            {span.cache_read_tokens !== null && <span className="muted"> · cache read {formatCount(span.cache_read_tokens)}</span>}
-            {span.cache_write_tokens !== null && <span className="muted"> · cache write {formatCount(span.cache_write_tokens)}</span>}
-            {span.reasoning_tokens !== null && <span className="muted"> · reasoning {formatCount(span.reasoning_tokens)}</span>}
+            {span.cache_read_tokens !== null && (
+              <span className="muted"> · cache read {formatCount(span.cache_read_tokens)}</span>
+            )}
+            {span.cache_write_tokens !== null && (
+              <span className="muted"> · cache write {formatCount(span.cache_write_tokens)}</span>
+            )}
+            {span.reasoning_tokens !== null && (
+              <span className="muted"> · reasoning {formatCount(span.reasoning_tokens)}</span>
+            )}
           </Fact>
         )}
         {span.cost_microcents !== null && (
@@ -64,7 +78,11 @@ export function SpanPanel({ span, traceStart, onClose }: { span: Span; traceStar
             {span.cost_is_estimated && <span className="badge">estimated</span>}
           </Fact>
         )}
-        {span.service_name && <Fact className="fact" label="Service">{span.service_name}</Fact>}
+        {span.service_name && (
+          <Fact className="fact" label="Service">
+            {span.service_name}
+          </Fact>
+        )}
         <Fact className="fact" label="Span id">
           <code>{span.span_id}</code>
         </Fact>
@@ -97,7 +115,9 @@ export function SpanPanel({ span, traceStart, onClose }: { span: Span; traceStar
                 {exceptions.map((e, i) => (
                   <div key={i} className="exception">
                     <strong>{String(e.attributes?.['exception.type'] ?? 'exception')}</strong>
-                    {e.attributes?.['exception.message'] !== undefined && <span>: {String(e.attributes['exception.message'])}</span>}
+                    {e.attributes?.['exception.message'] !== undefined && (
+                      <span>: {String(e.attributes['exception.message'])}</span>
+                    )}
                     {e.attributes?.['exception.stacktrace'] !== undefined && (
                       <pre className="stacktrace">{String(e.attributes['exception.stacktrace'])}</pre>
                     )}
@@ -198,7 +218,9 @@ function EventsTab({ span }: { span: Span }) {
               +{formatDuration(e.time_epoch_nanos - span.start_epoch_nanos)} · {formatTime(e.time_epoch_nanos)}
             </span>
           </div>
-          {e.attributes && Object.keys(e.attributes).length > 0 && <JsonView value={e.attributes} label={`Attributes of event ${e.name}`} />}
+          {e.attributes && Object.keys(e.attributes).length > 0 && (
+            <JsonView value={e.attributes} label={`Attributes of event ${e.name}`} />
+          )}
         </li>
       ))}
     </ol>

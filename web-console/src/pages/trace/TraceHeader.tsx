@@ -54,7 +54,11 @@ export function TraceHeader({ trace, onChanged }: { trace: TraceSummary; onChang
             aria-pressed={trace.saved}
             aria-label="Save trace"
             onClick={() => run(() => api<TraceSummary>(`${path}/save`, { method: trace.saved ? 'DELETE' : 'POST' }))}
-            title={trace.saved ? `Saved ${trace.saved_epoch_millis ? new Date(trace.saved_epoch_millis).toISOString() : ''}; exempt from retention` : 'Keep this trace past retention'}
+            title={
+              trace.saved
+                ? `Saved ${trace.saved_epoch_millis ? new Date(trace.saved_epoch_millis).toISOString() : ''}; exempt from retention`
+                : 'Keep this trace past retention'
+            }
           >
             {trace.saved ? '★ Saved' : '☆ Save'}
           </button>
@@ -72,14 +76,18 @@ export function TraceHeader({ trace, onChanged }: { trace: TraceSummary; onChang
           <span title={utcTime(trace.start_epoch_nanos)}>{formatTime(trace.start_epoch_nanos)}</span>
         </Fact>
         <Fact className="rollup-item" label="Duration">
-          <span title={trace.duration_nanos === null ? '' : `${trace.duration_nanos} ns`}>{formatDuration(trace.duration_nanos)}</span>
+          <span title={trace.duration_nanos === null ? '' : `${trace.duration_nanos} ns`}>
+            {formatDuration(trace.duration_nanos)}
+          </span>
         </Fact>
         <Fact className="rollup-item" label="Cost">
           <span title={exactCost(trace.cost_microcents)}>{formatCost(trace.cost_microcents)}</span>
           {trace.cost_is_estimated && <span className="badge">estimated</span>}
         </Fact>
         <Fact className="rollup-item" label="Tokens in/out">
-          <span title={`${trace.input_tokens ?? '–'} in, ${trace.output_tokens ?? '–'} out, ${trace.total_tokens ?? '–'} total`}>
+          <span
+            title={`${trace.input_tokens ?? '–'} in, ${trace.output_tokens ?? '–'} out, ${trace.total_tokens ?? '–'} total`}
+          >
             {formatCount(trace.input_tokens)} / {formatCount(trace.output_tokens)}
           </span>
         </Fact>
@@ -88,7 +96,9 @@ export function TraceHeader({ trace, onChanged }: { trace: TraceSummary; onChang
             {formatDuration(trace.time_to_first_token_nanos)}
           </span>
         </Fact>
-        <Fact className="rollup-item" label="Models">{trace.models.length ? trace.models.join(', ') : '–'}</Fact>
+        <Fact className="rollup-item" label="Models">
+          {trace.models.length ? trace.models.join(', ') : '–'}
+        </Fact>
         <Fact className="rollup-item" label="Spans">
           {formatCount(trace.span_count)}
           {trace.error_count > 0 && <span className="status-error"> · ✕ {formatCount(trace.error_count)} errors</span>}
@@ -98,9 +108,15 @@ export function TraceHeader({ trace, onChanged }: { trace: TraceSummary; onChang
           {trace.completion_reason && <span className="muted"> · {trace.completion_reason}</span>}
         </Fact>
         <Fact className="rollup-item" label="Session">
-          {trace.session_id ? <Link to={`/sessions/${encodeURIComponent(trace.session_id)}`}>{trace.session_id}</Link> : '–'}
+          {trace.session_id ? (
+            <Link to={`/sessions/${encodeURIComponent(trace.session_id)}`}>{trace.session_id}</Link>
+          ) : (
+            '–'
+          )}
         </Fact>
-        <Fact className="rollup-item" label="User">{trace.user_id ?? '–'}</Fact>
+        <Fact className="rollup-item" label="User">
+          {trace.user_id ?? '–'}
+        </Fact>
         {trace.scores_count > 0 && (
           <Fact className="rollup-item" label="Scores">
             {trace.scores_count} ({trace.scores_passed} passed, {trace.scores_failed} failed)
@@ -154,7 +170,13 @@ function TagEditor({
         </span>
       ))}
       <form onSubmit={add} className="tag-form">
-        <input aria-label="New tag" placeholder="add tag" value={draft} maxLength={200} onChange={(e) => setDraft(e.target.value)} />
+        <input
+          aria-label="New tag"
+          placeholder="add tag"
+          value={draft}
+          maxLength={200}
+          onChange={(e) => setDraft(e.target.value)}
+        />
         <button type="submit" disabled={busy || !draft.trim()}>
           Add tag
         </button>

@@ -65,7 +65,14 @@ function detail(spans: Span[], over: Partial<TraceDetail> = {}): TraceDetail {
 }
 
 const SPANS = [
-  makeSpan({ span_id: 'root', name: 'agent run', kind: 'chain', start_epoch_nanos: 0, end_epoch_nanos: 1_000_000_000, depth: 0 }),
+  makeSpan({
+    span_id: 'root',
+    name: 'agent run',
+    kind: 'chain',
+    start_epoch_nanos: 0,
+    end_epoch_nanos: 1_000_000_000,
+    depth: 0,
+  }),
   makeSpan({
     span_id: 'llm',
     parent_span_id: 'root',
@@ -92,7 +99,14 @@ const SPANS = [
     end_epoch_nanos: 900_000_000,
     depth: 1,
   }),
-  makeSpan({ span_id: 'lost', parent_span_id: 'gone', name: 'late child', start_epoch_nanos: 950_000_000, end_epoch_nanos: 960_000_000, orphan: true }),
+  makeSpan({
+    span_id: 'lost',
+    parent_span_id: 'gone',
+    name: 'late child',
+    start_epoch_nanos: 950_000_000,
+    end_epoch_nanos: 960_000_000,
+    orphan: true,
+  }),
 ];
 
 type Handler = (url: URL, init: RequestInit) => unknown;
@@ -122,7 +136,12 @@ function renderPage(path = `/traces/${TRACE_ID}`) {
 
 beforeAll(() => {
   // jsdom lays nothing out: give the virtualised list a viewport.
-  for (const [name, value] of [['clientHeight', 600], ['clientWidth', 800], ['offsetHeight', 600], ['offsetWidth', 800]] as const) {
+  for (const [name, value] of [
+    ['clientHeight', 600],
+    ['clientWidth', 800],
+    ['offsetHeight', 600],
+    ['offsetWidth', 800],
+  ] as const) {
     Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
   }
 });
@@ -159,7 +178,9 @@ describe('TracePage', () => {
     expect(screen.getAllByTitle('$0.00421300 (421300 microcents)')[0]).toHaveTextContent('$0.004213');
     expect(screen.getByText('✕ Error')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'sess/1' })).toHaveAttribute('href', '/sessions/sess%2F1');
-    expect(within(screen.getByRole('list', { name: 'Trace input' })).getByText('What is the weather in Paris?')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Trace input' })).getByText('What is the weather in Paris?'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Sunny, 24°C')).toBeInTheDocument();
 
     const grid = screen.getByRole('treegrid', { name: 'Spans' });
@@ -194,11 +215,15 @@ describe('TracePage', () => {
     // OTel gen_ai input messages shown as chat
     expect(within(panel).getByText('weather in Paris?')).toBeInTheDocument();
     fireEvent.click(within(panel).getByRole('tab', { name: 'Attributes' }));
-    fireEvent.change(within(panel).getByRole('searchbox', { name: 'Search attributes' }), { target: { value: 'http' } });
+    fireEvent.change(within(panel).getByRole('searchbox', { name: 'Search attributes' }), {
+      target: { value: 'http' },
+    });
     expect(within(panel).getByText('http.url')).toBeInTheDocument();
     expect(within(panel).queryByText('gen_ai.input.messages')).toBeNull();
     fireEvent.keyDown(grid, { key: 'j' });
-    expect(within(screen.getByRole('complementary', { name: 'Span details' })).getByRole('heading', { name: EVIL })).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('complementary', { name: 'Span details' })).getByRole('heading', { name: EVIL }),
+    ).toBeInTheDocument();
     fireEvent.click(screen.getByRole('tab', { name: 'Error' }));
     expect(screen.getByText(/tool failed/)).toBeInTheDocument();
     fireEvent.keyDown(grid, { key: 'Escape' });
@@ -222,14 +247,26 @@ describe('TracePage', () => {
     const fetchMock = stubFetch((url) => {
       if (url.pathname.endsWith('/spans')) {
         expect(url.searchParams.get('cursor')).toBe('c1');
-        return { spans: [makeSpan({ span_id: 'more', parent_span_id: 'root', name: 'second page span', start_epoch_nanos: 990_000_000 })], next_cursor: null };
+        return {
+          spans: [
+            makeSpan({
+              span_id: 'more',
+              parent_span_id: 'root',
+              name: 'second page span',
+              start_epoch_nanos: 990_000_000,
+            }),
+          ],
+          next_cursor: null,
+        };
       }
       expect(url.searchParams.get('format')).toBe('flat');
       return detail(SPANS.slice(0, 2), { spans_next_cursor: 'c1', span_count: 3 });
     });
     renderPage();
     const grid = await screen.findByRole('treegrid', { name: 'Spans' });
-    await waitFor(() => expect(within(grid).getByRole('row', { name: /second page span/ })).toHaveAttribute('aria-level', '2'));
+    await waitFor(() =>
+      expect(within(grid).getByRole('row', { name: /second page span/ })).toHaveAttribute('aria-level', '2'),
+    );
     expect(fetchMock).toHaveBeenCalledTimes(2);
   });
 
@@ -240,7 +277,9 @@ describe('TracePage', () => {
       if (method !== 'GET') {
         calls.push({ method, path: url.pathname, body: init.body ? JSON.parse(String(init.body)) : null });
         if (url.pathname.endsWith('/annotations') && calls.length === 1) {
-          return new Response(JSON.stringify({ error: 'label must be 1 to 200 characters', parameter: 'label' }), { status: 400 });
+          return new Response(JSON.stringify({ error: 'label must be 1 to 200 characters', parameter: 'label' }), {
+            status: 400,
+          });
         }
         return {};
       }
@@ -255,7 +294,11 @@ describe('TracePage', () => {
     expect(await screen.findByText('label must be 1 to 200 characters')).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Add annotation' }));
     await waitFor(() => expect(calls).toHaveLength(2));
-    expect(calls[1]).toEqual({ method: 'POST', path: `/api/v1/traces/${TRACE_ID}/annotations`, body: { text: 'wrong city', author: 'ana', score: 0.5 } });
+    expect(calls[1]).toEqual({
+      method: 'POST',
+      path: `/api/v1/traces/${TRACE_ID}/annotations`,
+      body: { text: 'wrong city', author: 'ana', score: 0.5 },
+    });
 
     fireEvent.click(screen.getByRole('button', { name: 'Remove tag vip' }));
     await waitFor(() => expect(calls).toHaveLength(3));

@@ -135,11 +135,7 @@ export function TracePage() {
               </p>
             )}
             <ErrorBanner error={data.moreError} />
-            <SpansView
-              spans={spans}
-              selectedId={selectedId}
-              onSelect={(id) => setParam('span', id)}
-            />
+            <SpansView spans={spans} selectedId={selectedId} onSelect={(id) => setParam('span', id)} />
           </>
         )}
         {tab === 'annotations' && <AnnotationsTab trace={detail} onChanged={data.reload} />}
@@ -152,7 +148,11 @@ export function TracePage() {
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || !!target.closest('.cm-editor');
+  return (
+    target.isContentEditable ||
+    ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) ||
+    !!target.closest('.cm-editor')
+  );
 }
 
 /** The split: the tree + waterfall on the left, the selected span's panel on the right. */
@@ -194,8 +194,7 @@ function SpansView({
           grid.focus();
           grid.dispatchEvent(new KeyboardEvent('keydown', { key: e.key, bubbles: true }));
         }
-      }
-      else if (e.key === '/' && !isTyping(e.target)) {
+      } else if (e.key === '/' && !isTyping(e.target)) {
         const search = document.querySelector<HTMLInputElement>('.span-panel .attr-search');
         const target = search ?? document.querySelector<HTMLElement>('[role="treegrid"]');
         if (target) {
@@ -211,8 +210,8 @@ function SpansView({
   if (spans.length === 0) {
     return (
       <p className="muted empty">
-        No spans stored for this trace yet. Spans sent to the OTLP endpoint (<code>/v1/traces</code>) or the native endpoint appear
-        here as they arrive; this page reloads every 3 s while the trace is in progress.
+        No spans stored for this trace yet. Spans sent to the OTLP endpoint (<code>/v1/traces</code>) or the native
+        endpoint appear here as they arrive; this page reloads every 3 s while the trace is in progress.
       </p>
     );
   }
@@ -241,7 +240,9 @@ function SpansView({
           <button
             type="button"
             disabled={!selectedSpan}
-            onClick={() => selectedSpan && setZoom(windowAround(selectedSpan.start_epoch_nanos, selectedSpan.end_epoch_nanos, full))}
+            onClick={() =>
+              selectedSpan && setZoom(windowAround(selectedSpan.start_epoch_nanos, selectedSpan.end_epoch_nanos, full))
+            }
           >
             Zoom to span
           </button>
@@ -274,8 +275,8 @@ function SpansView({
           <SpanPanel span={selectedSpan} traceStart={tree.start} onClose={() => setPanelOpen(false)} />
         ) : (
           <p className="muted empty">
-            Select a span to see its input, output, attributes, events and error: click a row, or focus the tree and use j/k (or the
-            arrows) then Enter. Esc closes the details.
+            Select a span to see its input, output, attributes, events and error: click a row, or focus the tree and use
+            j/k (or the arrows) then Enter. Esc closes the details.
           </p>
         )}
       </Panel>

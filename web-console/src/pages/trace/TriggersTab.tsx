@@ -8,14 +8,18 @@ export function TriggersTab({ trace }: { trace: TraceDetail }) {
   if (trace.fired_triggers.length === 0) {
     return (
       <p className="muted trace-tab">
-        No evaluation triggers fired for this trace. An enabled evaluation rule whose filter matches it fires one when a revision
-        completes (see <Link to="/rules">Evaluation rules</Link>).
+        No evaluation triggers fired for this trace. An enabled evaluation rule whose filter matches it fires one when a
+        revision completes (see <Link to="/rules">Evaluation rules</Link>).
       </p>
     );
   }
   return (
     <div className="trace-tab">
-      <StaticTable label="Fired triggers" columns={['Trigger', 'Rule', 'Revision', 'Turn', 'Fired', 'Score']} className="grid">
+      <StaticTable
+        label="Fired triggers"
+        columns={['Trigger', 'Rule', 'Revision', 'Turn', 'Fired', 'Score']}
+        className="grid"
+      >
         {trace.fired_triggers.map((t) => {
           const scores = trace.scores.filter((s) => s.trigger_id === t.trigger_id);
           return (
@@ -33,7 +37,9 @@ export function TriggersTab({ trace }: { trace: TraceDetail }) {
                 {t.score_pending ? (
                   <span className="pending">⏳ Score pending</span>
                 ) : (
-                  <span className="status-ok">✓ Scored{scores.length ? ` (${scores.map((s) => s.evaluator).join(', ')})` : ''}</span>
+                  <span className="status-ok">
+                    ✓ Scored{scores.length ? ` (${scores.map((s) => s.evaluator).join(', ')})` : ''}
+                  </span>
                 )}
               </td>
             </tr>

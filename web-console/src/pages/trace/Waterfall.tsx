@@ -84,7 +84,8 @@ export function Waterfall({ tree, rows, selected, window, onSelect, onOpen, onTo
       case 'ArrowLeft':
         if (!row) break;
         if (row.expanded) onToggle(row.node, false);
-        else if (tree.nodes[row.node].parent !== null) move(rows.findIndex((r) => r.node === tree.nodes[row.node].parent));
+        else if (tree.nodes[row.node].parent !== null)
+          move(rows.findIndex((r) => r.node === tree.nodes[row.node].parent));
         break;
       case 'Enter':
       case ' ':
@@ -232,7 +233,15 @@ function SpanRow({ tree, row, rowIndex, top, selected, window, onSelect, onToggl
   );
 }
 
-function Ruler({ tree, window, onZoomRange }: { tree: SpanTree; window: TimeWindow; onZoomRange: (start: number, end: number) => void }) {
+function Ruler({
+  tree,
+  window,
+  onZoomRange,
+}: {
+  tree: SpanTree;
+  window: TimeWindow;
+  onZoomRange: (start: number, end: number) => void;
+}) {
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const ref = useRef<HTMLDivElement>(null);
   const fraction = (e: PointerEvent) => {

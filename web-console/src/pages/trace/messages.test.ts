@@ -6,7 +6,13 @@ describe('message detection', () => {
     expect(
       extractMessages([
         { role: 'system', content: 'be brief' },
-        { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: 'x' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'hi' },
+            { type: 'image_url', image_url: { url: 'x' } },
+          ],
+        },
       ]),
     ).toEqual([
       { role: 'system', text: 'be brief', extra: [] },
@@ -16,7 +22,9 @@ describe('message detection', () => {
 
   it('reads {messages}, choices and JSON strings; refuses what is not messages', () => {
     expect(extractMessages({ messages: [{ role: 'user', content: 'q' }] })?.[0].text).toBe('q');
-    expect(extractMessages({ choices: [{ message: { role: 'assistant', content: 'a' } }] })?.[0].role).toBe('assistant');
+    expect(extractMessages({ choices: [{ message: { role: 'assistant', content: 'a' } }] })?.[0].role).toBe(
+      'assistant',
+    );
     expect(extractMessages('[{"role":"user","content":"json"}]')?.[0].text).toBe('json');
     expect(extractMessages('plain text')).toBeNull();
     expect(extractMessages({ query: 'x' })).toBeNull();
@@ -39,7 +47,12 @@ describe('message detection', () => {
     const indexed = spanMessages({
       input: { city: 'Paris' },
       output: 'fine',
-      attributes: { 'gen_ai.prompt.1.role': 'user', 'gen_ai.prompt.1.content': 'b', 'gen_ai.prompt.0.role': 'system', 'gen_ai.prompt.0.content': 'a' },
+      attributes: {
+        'gen_ai.prompt.1.role': 'user',
+        'gen_ai.prompt.1.content': 'b',
+        'gen_ai.prompt.0.role': 'system',
+        'gen_ai.prompt.0.content': 'a',
+      },
     });
     expect(indexed.input?.map((m) => m.text)).toEqual(['a', 'b']);
     expect(indexed.output).toBeNull();

@@ -32,7 +32,11 @@ function contentParts(content: unknown, text: string[], extra: unknown[]): void 
   } else if (Array.isArray(content)) {
     for (const part of content) {
       if (typeof part === 'string') text.push(part);
-      else if (isRecord(part) && (part.type === 'text' || part.type === undefined) && typeof (part.text ?? part.content) === 'string') {
+      else if (
+        isRecord(part) &&
+        (part.type === 'text' || part.type === undefined) &&
+        typeof (part.text ?? part.content) === 'string'
+      ) {
         text.push(String(part.text ?? part.content));
       } else extra.push(part);
     }

@@ -4,9 +4,23 @@ import { makeSpan } from '../../test/fixtures';
 
 const spans = [
   makeSpan({ span_id: 'root', start_epoch_nanos: 0, end_epoch_nanos: 1000, cost_microcents: 5 }),
-  makeSpan({ span_id: 'b', parent_span_id: 'root', start_epoch_nanos: 500, end_epoch_nanos: 900, cost_microcents: 100 }),
+  makeSpan({
+    span_id: 'b',
+    parent_span_id: 'root',
+    start_epoch_nanos: 500,
+    end_epoch_nanos: 900,
+    cost_microcents: 100,
+  }),
   makeSpan({ span_id: 'a', parent_span_id: 'root', start_epoch_nanos: 100, end_epoch_nanos: 400 }),
-  makeSpan({ span_id: 'a1', parent_span_id: 'a', start_epoch_nanos: 150, end_epoch_nanos: 300, cost_microcents: 20, cost_is_estimated: true, status: 'ERROR' }),
+  makeSpan({
+    span_id: 'a1',
+    parent_span_id: 'a',
+    start_epoch_nanos: 150,
+    end_epoch_nanos: 300,
+    cost_microcents: 20,
+    cost_is_estimated: true,
+    status: 'ERROR',
+  }),
   makeSpan({ span_id: 'lost', parent_span_id: 'never-arrived', start_epoch_nanos: 50, end_epoch_nanos: 60 }),
 ];
 

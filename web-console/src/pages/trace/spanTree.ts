@@ -107,7 +107,10 @@ export function buildSpanTree(spans: readonly Span[]): SpanTree {
   };
   rootSet.sort(order).forEach(walk);
   // Whatever is still unvisited hangs on a cycle: cut each cycle at its earliest-starting span.
-  const rest = nodes.filter((n) => !visited[n.index]).map((n) => n.index).sort(order);
+  const rest = nodes
+    .filter((n) => !visited[n.index])
+    .map((n) => n.index)
+    .sort(order);
   for (const i of rest) {
     if (visited[i]) continue;
     const node = nodes[i];

@@ -48,7 +48,8 @@ export function windowAround(start: number, end: number, full: TimeWindow): Time
 
 function clampWindow(window: TimeWindow, full: TimeWindow): TimeWindow {
   const range = window.end - window.start;
-  if (range >= full.end - full.start) return { start: Math.min(window.start, full.start), end: Math.max(window.end, full.end) };
+  if (range >= full.end - full.start)
+    return { start: Math.min(window.start, full.start), end: Math.max(window.end, full.end) };
   let start = Math.max(window.start, full.start);
   if (start + range > full.end) start = full.end - range;
   return { start, end: start + range };

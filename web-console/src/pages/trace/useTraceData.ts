@@ -29,7 +29,8 @@ export interface TraceData {
  */
 export function useTraceData(traceId: string): TraceData {
   const state = useApi<TraceDetail>(
-    (signal) => api<TraceDetail>(`/api/v1/traces/${encodeURIComponent(traceId)}`, { query: { format: 'flat' }, signal }),
+    (signal) =>
+      api<TraceDetail>(`/api/v1/traces/${encodeURIComponent(traceId)}`, { query: { format: 'flat' }, signal }),
     [traceId],
     { refreshMillis: LIVE_REFRESH_MILLIS, keepRefreshing: (d) => d.state === 'in_progress' },
   );

@@ -57,15 +57,15 @@ export function EmptyState({ filtered, onClearFilters }: { filtered: boolean; on
     <div className="traces-empty">
       <h2>No traces yet</h2>
       <p>
-        Point an OpenTelemetry exporter (OTLP/HTTP) at <code>{otlpEndpoint()}</code>, or send a native trace with
-        your API key:
+        Point an OpenTelemetry exporter (OTLP/HTTP) at <code>{otlpEndpoint()}</code>, or send a native trace with your
+        API key:
       </p>
       <pre className="traces-curl" aria-label="Example: send a native trace with curl">
         {nativeTraceCurl()}
       </pre>
       <p className="hint">
-        Files of traces (<code>.json</code>, <code>.jsonl</code>) can be sent from the <Link to="/upload">Upload</Link> page.
-        Traces appear here once their spans are stored.
+        Files of traces (<code>.json</code>, <code>.jsonl</code>) can be sent from the <Link to="/upload">Upload</Link>{' '}
+        page. Traces appear here once their spans are stored.
       </p>
     </div>
   );

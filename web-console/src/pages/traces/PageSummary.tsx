@@ -20,7 +20,9 @@ export function PageSummary({ list, live, loading }: { list: TraceList; live: bo
         {a.errors > 0 ? <span aria-hidden="true">✕ </span> : null}
         {a.errors} error{a.errors === 1 ? '' : 's'} ({errorRate}%)
       </span>
-      <span title={exactCost(a.totalCostMicrocents) + (a.withoutCost > 0 ? `; ${a.withoutCost} traces without a cost` : '')}>
+      <span
+        title={exactCost(a.totalCostMicrocents) + (a.withoutCost > 0 ? `; ${a.withoutCost} traces without a cost` : '')}
+      >
         total cost {formatCost(a.totalCostMicrocents)}
       </span>
       {a.p50DurationNanos !== null ? (

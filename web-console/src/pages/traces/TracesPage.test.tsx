@@ -159,7 +159,9 @@ describe('TracesPage', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
     await screen.findByText('Page 2');
-    await userEvent.click(within(screen.getByRole('group', { name: 'Status' })).getByRole('checkbox', { name: 'ERROR' }));
+    await userEvent.click(
+      within(screen.getByRole('group', { name: 'Status' })).getByRole('checkbox', { name: 'ERROR' }),
+    );
     await waitFor(() => expect(calls[calls.length - 1].url.searchParams.get('status')).toBe('ERROR'));
     expect(calls[calls.length - 1].url.searchParams.has('cursor')).toBe(false);
     expect(screen.getByText('Page 1')).toBeInTheDocument();

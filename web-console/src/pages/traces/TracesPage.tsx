@@ -64,10 +64,7 @@ export function TracesPage() {
   const searchRef = useRef<HTMLInputElement>(null);
   const [focusSearch, setFocusSearch] = useState(false);
 
-  const setView = useCallback(
-    (next: ListView) => setSearchParams(writeListView(next)),
-    [setSearchParams],
-  );
+  const setView = useCallback((next: ListView) => setSearchParams(writeListView(next)), [setSearchParams]);
   const setFilter = useCallback((filter: StoredFilter) => setView({ ...view, filter }), [setView, view]);
   const sortBy = (key: SortKey) =>
     setView({
@@ -205,7 +202,9 @@ export function TracesPage() {
           <button
             type="button"
             disabled={!current || !data?.next_cursor}
-            onClick={() => current && data?.next_cursor && setPaging({ scope, cursors: [...cursors, data.next_cursor] })}
+            onClick={() =>
+              current && data?.next_cursor && setPaging({ scope, cursors: [...cursors, data.next_cursor] })
+            }
           >
             Next page
           </button>

@@ -115,7 +115,6 @@ export function TracesTable(props: TracesTableProps) {
   const columnCount = table.getVisibleLeafColumns().length;
   const totalWidth = table.getVisibleLeafColumns().reduce((sum, c) => sum + c.getSize(), 0);
 
-
   return (
     <div className="traces-scroll" ref={scrollRef}>
       <table
@@ -208,7 +207,15 @@ interface TraceRowProps {
  * One trace row. Memoised: while the table scrolls, only the rows entering the window render
  * (the console bench's list scroll: 12 of 119 frames over 50 ms before, see bench figures).
  */
-const TraceRow = memo(function TraceRow({ row, index, selected, focusable, onFocusIndex, onOpen, onToggleSelect }: TraceRowProps) {
+const TraceRow = memo(function TraceRow({
+  row,
+  index,
+  selected,
+  focusable,
+  onFocusIndex,
+  onOpen,
+  onToggleSelect,
+}: TraceRowProps) {
   const id = row.original.id;
   const rowClick = (e: MouseEvent) => {
     if ((e.target as HTMLElement).closest('a, button, input, label')) return;

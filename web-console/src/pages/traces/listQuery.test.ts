@@ -4,7 +4,9 @@ import { traceSummary } from '../../test/fixtures';
 
 describe('list view <-> URL', () => {
   it('reads filters, sort and page size, with defaults for the rest', () => {
-    const view = readListView(new URLSearchParams('status=ERROR&status=OK&sort_by=cost&page_size=500&cursor=x&metadata.env=prod'));
+    const view = readListView(
+      new URLSearchParams('status=ERROR&status=OK&sort_by=cost&page_size=500&cursor=x&metadata.env=prod'),
+    );
     expect(view).toEqual({
       filter: { status: ['ERROR', 'OK'], 'metadata.env': ['prod'] },
       sortBy: 'cost',
@@ -19,9 +21,9 @@ describe('list view <-> URL', () => {
 
   it('writes only what differs from the defaults', () => {
     expect(writeListView({ filter: {}, sortBy: 'start_time', sortOrder: 'desc', pageSize: 100 }).toString()).toBe('');
-    expect(writeListView({ filter: { tags: ['a', 'b'] }, sortBy: 'duration', sortOrder: 'asc', pageSize: 50 }).toString()).toBe(
-      'tags=a&tags=b&sort_by=duration&sort_order=asc&page_size=50',
-    );
+    expect(
+      writeListView({ filter: { tags: ['a', 'b'] }, sortBy: 'duration', sortOrder: 'asc', pageSize: 50 }).toString(),
+    ).toBe('tags=a&tags=b&sort_by=duration&sort_order=asc&page_size=50');
   });
 
   it('builds the API request with sort, size and cursor', () => {

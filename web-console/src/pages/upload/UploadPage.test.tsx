@@ -1,6 +1,6 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
 import { act, fireEvent, screen, within } from '@testing-library/react';
-import { storeApiKey } from '../../api/client';
+import { onUnauthorized, storeApiKey } from '../../api/client';
 import { renderAt } from '../../test/fixtures';
 import { UploadPage } from './UploadPage';
 import { parseUploadAnswer, uploadResult } from './uploadModel';
@@ -33,7 +33,9 @@ class FakeXhr {
   sent: FormData | null = null;
   status = 0;
   responseText = '';
-  upload: { onprogress: ((e: { lengthComputable: boolean; loaded: number; total: number }) => void) | null } = { onprogress: null };
+  upload: { onprogress: ((e: { lengthComputable: boolean; loaded: number; total: number }) => void) | null } = {
+    onprogress: null,
+  };
   onload: (() => void) | null = null;
   onerror: (() => void) | null = null;
   onabort: (() => void) | null = null;
@@ -74,7 +76,9 @@ describe('upload answers', () => {
   });
 
   it('takes the error of a non-2xx answer, with words for 413 without a body', () => {
-    expect(uploadResult(415, JSON.stringify({ error: 'cannot tell the format of x.txt' })).error).toBe('cannot tell the format of x.txt');
+    expect(uploadResult(415, JSON.stringify({ error: 'cannot tell the format of x.txt' })).error).toBe(
+      'cannot tell the format of x.txt',
+    );
     expect(uploadResult(413, '').error).toMatch(/too large/);
     expect(uploadResult(200, JSON.stringify(ANSWER)).error).toBeNull();
   });
@@ -126,5 +130,18 @@ describe('UploadPage', () => {
     await vi.waitFor(() => expect(FakeXhr.last).not.toBeNull());
     act(() => FakeXhr.last!.respond(413, { error: 'the upload is larger than 52428800 bytes' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Error 413: the upload is larger than 52428800 bytes');
+  });
+
+  it('tells the sign-in listeners when the gateway refuses the key', async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeXhr);
+    const refused = vi.fn();
+    const stop = onUnauthorized(refused);
+    renderAt('/upload', '/upload', <UploadPage />);
+    const file = new File(['{}'], 'one.json', { type: 'application/json' });
+    fireEvent.change(screen.getByLabelText('Choose files'), { target: { files: [file] } });
+    await vi.waitFor(() => expect(FakeXhr.last).not.toBeNull());
+    act(() => FakeXhr.last!.respond(401, { error: 'the API key is not valid' }));
+    await vi.waitFor(() => expect(refused).toHaveBeenCalledTimes(1));
+    stop();
   });
 });

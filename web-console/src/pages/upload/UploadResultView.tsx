@@ -20,7 +20,8 @@ export function UploadResultView({ fileName, result }: { fileName: string; resul
       {answer && (
         <p role="status" aria-label={`Summary of ${fileName}`}>
           <span className={answer.accepted_traces > 0 ? 'status-ok' : undefined}>
-            <span aria-hidden="true">✓</span> {plural(answer.accepted_traces, 'trace')} accepted ({plural(answer.accepted_spans, 'span')})
+            <span aria-hidden="true">✓</span> {plural(answer.accepted_traces, 'trace')} accepted (
+            {plural(answer.accepted_spans, 'span')})
           </span>
           {' · '}
           <span className={answer.rejected_traces > 0 ? 'status-error' : undefined}>
@@ -52,7 +53,11 @@ export function UploadResultView({ fileName, result }: { fileName: string; resul
               Showing the first {answer.errors.length} of {answer.error_count} errors.
             </p>
           )}
-          <StaticTable label={`Refused lines of ${fileName}`} columns={['Line', 'Id', 'Pointer', 'Rule', 'Message']} numericColumns={['Line']}>
+          <StaticTable
+            label={`Refused lines of ${fileName}`}
+            columns={['Line', 'Id', 'Pointer', 'Rule', 'Message']}
+            numericColumns={['Line']}
+          >
             {answer.errors.map((e, i) => (
               <tr key={i}>
                 <td className="num">{e.line ?? '–'}</td>

@@ -1,4 +1,4 @@
-import { storedApiKey } from '../../api/client';
+import { notifyUnauthorized, storedApiKey } from '../../api/client';
 
 /** One refused trace or line of an upload (ingest-gateway README, "Answers"). */
 export interface UploadError {
@@ -38,7 +38,8 @@ export interface UploadResult {
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : v === null || v === undefined ? null : String(v));
+const strOrNull = (v: unknown): string | null =>
+  typeof v === 'string' ? v : v === null || v === undefined ? null : String(v);
 
 /**
  * Reads an upload answer's text (tolerant: missing fields become 0/empty). Returns null when the
@@ -95,7 +96,11 @@ export const UPLOAD_PATH = '/api/v1/traces/upload';
  * stored API key. `onProgress` gets the fraction sent (0..1). Never rejects: failures are
  * results with an `error`.
  */
-export function uploadFile(file: File, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<UploadResult> {
+export function uploadFile(
+  file: File,
+  onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<UploadResult> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', UPLOAD_PATH);
@@ -108,6 +113,7 @@ export function uploadFile(file: File, onProgress: (fraction: number) => void, s
     xhr.onload = () => {
       onProgress(1);
       resolve(uploadResult(xhr.status, xhr.responseText));
+      if (xhr.status === 401) notifyUnauthorized(); // back to sign-in, as every other API call
     };
     xhr.onerror = () => resolve({ status: 0, answer: null, error: 'Tracefold could not be reached; is it running?' });
     xhr.onabort = () => resolve({ status: 0, answer: null, error: 'Upload cancelled.' });

@@ -282,13 +282,23 @@ class NativeTraceIngestIT {
   @Test
   void aSpanTooLargeForKafkaIsReportedAndTheRestOfItsTraceStored() throws Exception {
     String traceId = newTraceId();
+    // every field within its own limit (input and output 256 Ki characters, 120 attributes of
+    // 8,000), together over the broker's 1 MB record size
+    StringBuilder fields = new StringBuilder();
+    for (int i = 0; i < 120; i++) {
+      fields.append(", \"note").append(i).append("\": \"").append("n".repeat(8_000)).append('"');
+    }
     String trace =
         "{\"id\": \""
             + traceId
             + "\", \"name\": \"t\", \"spans\": [{\"name\": \"small\"},"
             + " {\"id\": \"big\", \"name\": \"big\", \"input\": \""
-            + "x".repeat(1_500_000)
-            + "\"}]}";
+            + "x".repeat(200_000)
+            + "\", \"output\": \""
+            + "y".repeat(200_000)
+            + "\""
+            + fields
+            + "}]}";
 
     HttpResponse<String> response =
         post(gateway, "/api/v1/traces", "application/json", utf8(trace), Map.of());
