@@ -7,9 +7,10 @@
  * pipeline with SIGTERM afterwards.
  *
  * Environment: `TRACEFOLD_STANDALONE_JAR` (default `../target/tracefold-standalone.jar`),
- * `CHROMIUM_PATH` (default `/usr/bin/chromium`), `JAVA` (default `java`).
+ * `CHROMIUM_PATH` (default `/usr/bin/chromium`, installed with apt-get when missing and running as
+ * root), `JAVA` (default `java`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -34,6 +35,21 @@ declare module 'vitest' {
 
 let pipeline: ChildProcess | undefined;
 
+/**
+ * Installs Debian's chromium when it is missing and this runs as root with apt-get (as .ci/run
+ * does), so that the README's test command sets up a fresh machine by itself; elsewhere the setup
+ * fails below with what to install.
+ */
+function installChromium(): void {
+  if (process.getuid?.() !== 0 || spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = ['install', '-y', '--no-install-recommends', 'chromium'];
+  if (spawnSync('apt-get', install, { stdio: 'inherit', env }).status !== 0) {
+    spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+    spawnSync('apt-get', install, { stdio: 'inherit', env });
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -48,6 +64,7 @@ async function freePort(): Promise<number> {
 
 export default async function setup(project: TestProject) {
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromiumPath) && !process.env.CHROMIUM_PATH) installChromium();
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `No Chromium at ${chromiumPath}: install Debian's package (apt-get install -y --no-install-recommends chromium;` +
