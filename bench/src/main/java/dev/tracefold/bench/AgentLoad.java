@@ -128,6 +128,7 @@ final class AgentLoad implements AutoCloseable {
   private final LatencySamples latencyMicros = new LatencySamples();
   private volatile boolean schedulerDone;
   private volatile boolean abort;
+  private volatile boolean stopStarting;
 
   /** Starts the agents and the exporters. */
   AgentLoad(PipelineBenchOptions options, TraceLedger ledger, URI otlpHttpUri, String apiKey) {
@@ -224,7 +225,7 @@ final class AgentLoad implements AutoCloseable {
   }
 
   private boolean stopStarting(long elapsedNanos) {
-    if (tracesStarted.get() >= ledger.capacity()) {
+    if (stopStarting || tracesStarted.get() >= ledger.capacity()) {
       return true;
     }
     return options.timed()
@@ -364,6 +365,14 @@ final class AgentLoad implements AutoCloseable {
     if (firstFailure.compareAndSet(null, why)) {
       log.warn("Request failed for good: {}", why);
     }
+  }
+
+  /**
+   * Starts no more traces from now on, before the load's duration or trace count is reached; the
+   * traces started are sent to the end ({@link #awaitFinished}).
+   */
+  void stopStartingTraces() {
+    stopStarting = true;
   }
 
   /**

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * options, rate limits off, the partitions of the options; {@code TRACEFOLD_*} environment
  * variables are removed so that none points it elsewhere. The child writes its ports, broker,
  * PostgreSQL URL and development API key to a file that {@link #start} waits for; its output goes
- * to {@code pipeline.log} beside the data. {@link #close()} closes its standard input (the child
- * then closes the pipeline) and waits for it.
+ * to {@code pipeline.log} beside the data (appended: a restarted child's follows). {@link #close()}
+ * closes its standard input (the child then closes the pipeline) and waits for it.
  */
 final class PipelineProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipelineProcess.class);
@@ -54,21 +55,38 @@ final class PipelineProcess implements AutoCloseable {
    * @throws IllegalStateException if it does not start within 3 minutes, or exits
    */
   static PipelineProcess start(PipelineBenchOptions options, Path dir) {
+    return start(options, dir, Map.of(), List.of());
+  }
+
+  /**
+   * Starts the child JVM with more settings and waits until the pipeline runs; starting again on
+   * the directory of a stopped or killed child takes its data over (the embedded servers' too).
+   *
+   * @param settings {@code tracefold.*} settings passed as {@code -D} properties, over the ones
+   *     above (e.g. fixed ports, so that a restart keeps the addresses, or external servers)
+   * @param launcher words put before the {@code java} command (e.g. a namespace wrapper that ends
+   *     with {@code exec "$@"}); empty for none
+   * @throws IllegalStateException if it does not start within 3 minutes, or exits
+   */
+  static PipelineProcess start(
+      PipelineBenchOptions options, Path dir, Map<String, String> settings, List<String> launcher) {
     Path dataDir = dir.resolve("data").toAbsolutePath();
     Path tmp = dir.resolve("tmp").toAbsolutePath();
     Path logFile = dir.resolve("pipeline.log").toAbsolutePath();
     try {
       Files.createDirectories(dataDir);
       Files.createDirectories(tmp);
+      Files.deleteIfExists(dataDir.resolve(PipelineChild.ENDPOINTS_FILE)); // an earlier child's
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<String> command = command(options, dataDir, tmp);
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(command(options, dataDir, tmp, settings));
     log.info("Starting the pipeline in a child JVM (log: {})", logFile);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(name -> name.startsWith("TRACEFOLD_"));
     Process process;
@@ -98,7 +116,8 @@ final class PipelineProcess implements AutoCloseable {
     }
   }
 
-  private static List<String> command(PipelineBenchOptions options, Path dataDir, Path tmp) {
+  private static List<String> command(
+      PipelineBenchOptions options, Path dataDir, Path tmp, Map<String, String> settings) {
     List<String> command = new ArrayList<>();
     command.add(
         ProcessHandle.current()
@@ -122,9 +141,12 @@ final class PipelineProcess implements AutoCloseable {
       },
       {"tracefold.kafka.partitions", Integer.toString(options.partitions())},
     };
+    Map<String, String> merged = new LinkedHashMap<>();
     for (String[] setting : config) {
-      command.add("-D" + setting[0] + "=" + setting[1]);
+      merged.put(setting[0], setting[1]);
     }
+    merged.putAll(settings);
+    merged.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(PipelineChild.class.getName());
@@ -134,7 +156,7 @@ final class PipelineProcess implements AutoCloseable {
 
   /** The settings the child is given, as printed in the report. */
   static List<String> configuration(PipelineBenchOptions options) {
-    return command(options, Path.of("<data>"), Path.of("<tmp>")).stream()
+    return command(options, Path.of("<data>"), Path.of("<tmp>"), Map.of()).stream()
         .filter(arg -> arg.startsWith("-D") || arg.startsWith("-X"))
         .toList();
   }
@@ -202,6 +224,11 @@ final class PipelineProcess implements AutoCloseable {
     return URI.create("http://localhost:" + endpoints.getProperty("otlp-http-port") + "/v1/traces");
   }
 
+  /** The API port's base, {@code http://localhost:<port>} (read API, {@code /health}). */
+  URI apiUri() {
+    return URI.create("http://localhost:" + endpoints.getProperty("api-port"));
+  }
+
   URI metricsUri() {
     return URI.create("http://localhost:" + endpoints.getProperty("api-port") + "/metrics");
   }
@@ -216,6 +243,27 @@ final class PipelineProcess implements AutoCloseable {
 
   String apiKey() {
     return endpoints.getProperty("api-key");
+  }
+
+  /**
+   * Kills the child JVM with SIGKILL (no shutdown hook runs: the embedded PostgreSQL's processes
+   * outlive it, as after a crash) and waits for it to be gone.
+   */
+  synchronized void kill() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("The pipeline's JVM survived SIGKILL for 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      removeShutdownHook();
+    }
   }
 
   /**
@@ -242,11 +290,15 @@ final class PipelineProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(stopOnExit);
-      } catch (IllegalStateException e) {
-        // shutting down already
-      }
+      removeShutdownHook();
+    }
+  }
+
+  private void removeShutdownHook() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException e) {
+      // shutting down already
     }
   }
 }

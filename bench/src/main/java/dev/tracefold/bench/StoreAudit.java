@@ -109,6 +109,27 @@ final class StoreAudit implements AutoCloseable {
         storedSpans, lost, extra, tracesWithLost, completeTraces, incomplete, byRevision);
   }
 
+  /**
+   * The stored revision of each of the ledger's first {@code traces} traces, by trace number: its
+   * {@code revision} when its state is {@code complete}, else 0 (in progress or not stored).
+   */
+  int[] completeRevisions(TraceLedger ledger, int traces) {
+    int[] revision = new int[traces];
+    try {
+      connection.setAutoCommit(false); // a fetch size needs a transaction to stream
+      forEachRow(
+          "SELECT trace_id, revision FROM traces WHERE project_id = ? AND state = 'complete'",
+          ledger,
+          traces,
+          (trace, rows) -> revision[trace] = rows.getInt(2));
+      connection.commit();
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
+    }
+    return revision;
+  }
+
   private long count(String sql) {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setString(1, projectId);

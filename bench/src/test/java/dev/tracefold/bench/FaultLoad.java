@@ -1,0 +1,253 @@
+package dev.tracefold.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load and the helpers the fault tests share: a modest {@link AgentLoad} (300 spans/s of agent
+ * traces, 5 spans 200 ms apart, a 2 s quiet window, root-aware completion off so that only the
+ * quiet window decides), a rule of turn {@code every} selecting every trace, and HTTP calls to the
+ * pipeline. One instance per load: it holds its {@link TraceLedger} and the running load.
+ */
+final class FaultLoad implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FaultLoad.class);
+
+  /** Offered spans per second. */
+  static final int SPANS_PER_SECOND = 300;
+
+  /** The pipeline's quiet window. */
+  static final Duration QUIET_WINDOW = Duration.ofSeconds(2);
+
+  /** Longest wait for every trace to be final, stored and triggered after the load. */
+  static final Duration VERDICT_TIMEOUT = Duration.ofMinutes(2);
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private final PipelineBenchOptions options;
+  private final TraceLedger ledger;
+  private final AgentLoad load;
+  private final URI otlpHttpUri;
+
+  /** Longest load: the test stops it earlier ({@link #stopStartingTraces()}). */
+  static final Duration MAX_LOAD = Duration.ofMinutes(10);
+
+  /**
+   * Starts the load on the gateway at {@code otlpHttpUri}; it runs until {@link
+   * #stopStartingTraces()} (at most {@link #MAX_LOAD}).
+   */
+  FaultLoad(Path workDir, URI otlpHttpUri, String apiKey) {
+    this.options = options(workDir, MAX_LOAD);
+    this.otlpHttpUri = otlpHttpUri;
+    this.ledger =
+        new TraceLedger(
+            options.maxTraces(),
+            ThreadLocalRandom.current().nextLong(),
+            PipelineBench.PROJECT,
+            QUIET_WINDOW.toMillis());
+    this.load = new AgentLoad(options, ledger, otlpHttpUri, apiKey);
+    log.info(
+        "Load started: {} spans/s, {} spans per trace {} apart",
+        SPANS_PER_SECOND,
+        options.spansPerTrace(),
+        options.spanGap());
+  }
+
+  /** The options of a load of {@code duration}; also the pipeline's (quiet window, partitions). */
+  static PipelineBenchOptions options(Path workDir, Duration duration) {
+    return PipelineBenchOptions.parse(
+        List.of(
+            "--duration=" + duration.toSeconds() + "s",
+            "--spans-per-second=" + SPANS_PER_SECOND,
+            "--spans-per-trace=5",
+            "--span-gap=200ms",
+            "--exporters=2",
+            "--export-delay=200ms",
+            "--quiet-window=" + QUIET_WINDOW.toMillis() + "ms",
+            "--punctuation-interval=200ms",
+            "--partitions=3",
+            "--pipeline-jvm-options=-Xmx768m",
+            "--work-dir=" + workDir),
+        new Properties());
+  }
+
+  /**
+   * Settings of the pipelines under fault: root-aware completion off (only the quiet window
+   * decides, as {@link PipelineVerdict} assumes), rules re-read every second.
+   */
+  static Map<String, String> settings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("tracefold.completion.root-aware", "false");
+    settings.put("tracefold.sink.rules-refresh-interval", "1s");
+    return settings;
+  }
+
+  /** A port free now on localhost, to keep an address across restarts. */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Creates a rule of turn {@code every} selecting every trace through the API, and waits until the
+   * sink has surely read it (3 rule refreshes).
+   */
+  static void createEveryRule(URI api, String apiKey) {
+    HttpResponse<String> created =
+        send(
+            HttpRequest.newBuilder(api.resolve("/api/v1/evaluation-rules"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\": \"fault tests\", \"turn\": \"every\"}")),
+            apiKey);
+    assertThat(created.statusCode()).as("rule created: %s", created.body()).isEqualTo(201);
+    Pause.millis(3_000);
+  }
+
+  /** {@code GET} of {@code path} on {@code api} with the key. */
+  static HttpResponse<String> get(URI api, String path, String apiKey) {
+    return send(HttpRequest.newBuilder(api.resolve(path)).GET(), apiKey);
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request, String apiKey) {
+    try {
+      return HTTP.send(
+          request
+              .timeout(Duration.ofSeconds(60))
+              .header("Authorization", "Bearer " + apiKey)
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    }
+  }
+
+  /** Where the load sends its spans. */
+  URI otlpHttpUri() {
+    return otlpHttpUri;
+  }
+
+  TraceLedger ledger() {
+    return ledger;
+  }
+
+  AgentLoad.Result result() {
+    return load.result();
+  }
+
+  /** Starts no more traces; those started are sent to the end. */
+  void stopStartingTraces() {
+    load.stopStartingTraces();
+  }
+
+  /**
+   * Stops starting traces, waits for the load to end (every trace sent and answered), checks that
+   * no request failed for good, and judges the pipeline's guarantees over its traces.
+   */
+  PipelineVerdict finish(PipelineVerdict.Pipeline pipeline) throws InterruptedException {
+    load.stopStartingTraces();
+    assertThat(load.awaitFinished(240_000))
+        .as("the load finished; so far %s", load.result())
+        .isTrue();
+    AgentLoad.Result sent = load.result();
+    log.info(
+        "Load done: {} traces, {} spans acknowledged, {} failed, retried {} x 503 and {} x"
+            + " transport; first failure: {}",
+        sent.tracesStarted(),
+        sent.spansAcked(),
+        sent.spansFailed(),
+        sent.retried503(),
+        sent.retriedTransport(),
+        sent.firstFailure());
+    assertThat(sent.spansFailed()).as("spans refused for good: %s", sent.firstFailure()).isZero();
+    assertThat(sent.spansAcked()).isPositive();
+    return PipelineVerdict.await(pipeline, ledger, (int) sent.tracesStarted(), VERDICT_TIMEOUT);
+  }
+
+  /**
+   * Copies the pipeline's log to {@code target/fault-logs/<name>.log} (the run's directory is
+   * deleted after the test), for a look after a failure.
+   */
+  static void keepLog(PipelineProcess pipeline, String name) {
+    try {
+      Path logs = Path.of(System.getProperty("basedir", "."), "target", "fault-logs");
+      Files.createDirectories(logs);
+      Files.copy(
+          pipeline.logFile(), logs.resolve(name + ".log"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      log.warn("Cannot keep the pipeline's log: {}", e.toString());
+    }
+  }
+
+  /**
+   * Sends one span (of a trace outside the ledger) and returns the answer; the span is not counted
+   * anywhere.
+   */
+  static HttpResponse<byte[]> probe(URI otlpHttpUri, String apiKey) {
+    byte[] traceId = new byte[16];
+    ThreadLocalRandom.current().nextBytes(traceId);
+    traceId[0] |= 0x01;
+    byte[] body =
+        OtlpRequestFactory.request(
+                new OtlpRequestFactory(1)
+                    .agentTrace(
+                        ByteString.copyFrom(traceId),
+                        2,
+                        System.currentTimeMillis() * 1_000_000L,
+                        1_000_000L)
+                    .subList(0, 1))
+            .toByteArray();
+    try {
+      return HTTP.send(
+          HttpRequest.newBuilder(otlpHttpUri)
+              .timeout(Duration.ofSeconds(60))
+              .header("Content-Type", "application/x-protobuf")
+              .header("Authorization", "Bearer " + apiKey)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    }
+  }
+
+  /** Acknowledged spans per second over the load, for the report. */
+  double ackedSpansPerSecond() {
+    return load.result().ackedSpansPerSecond();
+  }
+
+  @Override
+  public void close() {
+    load.close();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.tracefold.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue #12: the standalone pipeline killed with SIGKILL under load and restarted on its data (the
+ * embedded broker's logs, the embedded PostgreSQL, which outlives the JVM and is taken over, and
+ * the completion stream's state), on the same ports, while the agents keep retrying; afterwards
+ * {@link PipelineVerdict} holds.
+ */
+class PipelineCrashIT {
+  private static final Logger log = LoggerFactory.getLogger(PipelineCrashIT.class);
+
+  @TempDir Path dir;
+
+  @Test
+  void killNineAndRestartLosesNoAcknowledgedSpanAndPublishesNoTriggerTwice() throws Exception {
+    PipelineBenchOptions options = FaultLoad.options(dir, FaultLoad.MAX_LOAD);
+    Map<String, String> settings = FaultLoad.settings();
+    settings.put("tracefold.gateway.otlp-http-port", Integer.toString(FaultLoad.freePort()));
+    settings.put("tracefold.gateway.api-port", Integer.toString(FaultLoad.freePort()));
+    settings.put("tracefold.standalone.kafka-port", Integer.toString(FaultLoad.freePort()));
+    settings.put("tracefold.standalone.postgres-port", Integer.toString(FaultLoad.freePort()));
+    Path run = dir.resolve("pipeline");
+    PipelineProcess pipeline = PipelineProcess.start(options, run, settings, List.of());
+    try {
+      FaultLoad.createEveryRule(pipeline.apiUri(), pipeline.apiKey());
+      PipelineVerdict.Pipeline stores =
+          new PipelineVerdict.Pipeline(
+              pipeline.kafkaBootstrapServers(),
+              pipeline.storeJdbcUrl(),
+              PipelineBench.PROJECT,
+              FaultLoad.QUIET_WINDOW,
+              true);
+      try (FaultLoad load =
+          new FaultLoad(dir, Duration.ofSeconds(40), pipeline.otlpHttpUri(), pipeline.apiKey())) {
+        Pause.millis(12_000);
+        long ackedBefore = load.result().spansAcked();
+        log.info(
+            "SIGKILL to the pipeline (pid {}), {} spans acknowledged", pipeline.pid(), ackedBefore);
+        long killedAt = System.nanoTime();
+        pipeline.kill();
+        pipeline = PipelineProcess.start(options, run, settings, List.of());
+        long outageMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        log.info("Pipeline restarted {} ms after the kill", outageMillis);
+        assertThat(pipeline.otlpHttpUri()).isEqualTo(load.otlpHttpUri());
+        long ackedAtRestart = load.result().spansAcked();
+        Pause.millis(15_000);
+        assertThat(load.result().spansAcked())
+            .as("the restarted pipeline acknowledges spans")
+            .isGreaterThan(ackedAtRestart);
+
+        PipelineVerdict verdict = load.finish(stores);
+        log.info(
+            "kill -9: {} spans/s acknowledged, down {} ms; {}",
+            Math.round(load.ackedSpansPerSecond()),
+            outageMillis,
+            verdict.figures().summary());
+        assertThat(load.result().retriedTransport())
+            .as("requests failed while the pipeline was down, and were retried")
+            .isPositive();
+        verdict.assertHolds();
+      }
+    } finally {
+      pipeline.close();
+      FaultLoad.keepLog(pipeline, "PipelineCrashIT");
+    }
+  }
+}
