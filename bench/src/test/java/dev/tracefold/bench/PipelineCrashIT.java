@@ -3,7 +3,6 @@ package dev.tracefold.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,8 +40,7 @@ class PipelineCrashIT {
               PipelineBench.PROJECT,
               FaultLoad.QUIET_WINDOW,
               true);
-      try (FaultLoad load =
-          new FaultLoad(dir, Duration.ofSeconds(40), pipeline.otlpHttpUri(), pipeline.apiKey())) {
+      try (FaultLoad load = new FaultLoad(dir, pipeline.otlpHttpUri(), pipeline.apiKey())) {
         Pause.millis(12_000);
         long ackedBefore = load.result().spansAcked();
         log.info(
