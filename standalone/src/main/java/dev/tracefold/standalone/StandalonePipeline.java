@@ -124,7 +124,11 @@ public final class StandalonePipeline implements AutoCloseable {
 
     StoreSettings store = StoreSettings.from(config);
     Optional<String> externalStore = standalone.externalStoreJdbcUrl();
-    if (externalStore.isEmpty()) {
+    if (externalStore.isPresent()) {
+      // as the external broker: the URL given wins over tracefold.store.jdbc-url (they are the
+      // same setting when both come from TRACEFOLD_STORE_JDBC_URL)
+      store = store.withConnection(externalStore.get(), store.username(), store.password());
+    } else {
       EmbeddedPostgresServer postgres =
           EmbeddedPostgresServer.builder()
               .dataDir(standalone.dataDir().resolve("postgres"))
