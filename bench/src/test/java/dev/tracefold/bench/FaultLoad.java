@@ -101,6 +101,15 @@ final class FaultLoad implements AutoCloseable {
     return settings;
   }
 
+  /**
+   * Puts fixed ports (free now) for the gateway's OTLP/HTTP and API ports into {@code settings}, so
+   * that a restarted pipeline answers at the same address and the load carries on.
+   */
+  static void fixGatewayPorts(Map<String, String> settings) {
+    settings.put("tracefold.gateway.otlp-http-port", Integer.toString(freePort()));
+    settings.put("tracefold.gateway.api-port", Integer.toString(freePort()));
+  }
+
   /** A port free now on localhost, to keep an address across restarts. */
   static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {

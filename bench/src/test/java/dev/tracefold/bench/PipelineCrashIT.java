@@ -25,8 +25,7 @@ class PipelineCrashIT {
   void killNineAndRestartLosesNoAcknowledgedSpanAndPublishesNoTriggerTwice() throws Exception {
     PipelineBenchOptions options = FaultLoad.options(dir, FaultLoad.MAX_LOAD);
     Map<String, String> settings = FaultLoad.settings();
-    settings.put("tracefold.gateway.otlp-http-port", Integer.toString(FaultLoad.freePort()));
-    settings.put("tracefold.gateway.api-port", Integer.toString(FaultLoad.freePort()));
+    FaultLoad.fixGatewayPorts(settings);
     settings.put("tracefold.standalone.kafka-port", Integer.toString(FaultLoad.freePort()));
     settings.put("tracefold.standalone.postgres-port", Integer.toString(FaultLoad.freePort()));
     Path run = dir.resolve("pipeline");
@@ -41,7 +40,7 @@ class PipelineCrashIT {
               FaultLoad.QUIET_WINDOW,
               true);
       try (FaultLoad load = new FaultLoad(dir, pipeline.otlpHttpUri(), pipeline.apiKey())) {
-        Pause.millis(12_000);
+        Pause.millis(8_000);
         long ackedBefore = load.result().spansAcked();
         log.info(
             "SIGKILL to the pipeline (pid {}), {} spans acknowledged", pipeline.pid(), ackedBefore);
@@ -52,7 +51,7 @@ class PipelineCrashIT {
         log.info("Pipeline restarted {} ms after the kill", outageMillis);
         assertThat(pipeline.otlpHttpUri()).isEqualTo(load.otlpHttpUri());
         long ackedAtRestart = load.result().spansAcked();
-        Pause.millis(15_000);
+        Pause.millis(10_000);
         assertThat(load.result().spansAcked())
             .as("the restarted pipeline acknowledges spans")
             .isGreaterThan(ackedAtRestart);

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracefold.embedded.EmbeddedKafkaBroker;
 import dev.tracefold.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,19 +24,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue #12: PostgreSQL, then the Kafka broker, stopped for 30 s under load. The standalone
- * pipeline runs in a child JVM on an external broker and an external PostgreSQL that this test runs
- * ({@link EmbeddedKafkaBroker}, {@link EmbeddedPostgresServer}) on fixed ports, so that each
- * restarts on its data at the same address. Each test runs its own load (its own {@link
- * TraceLedger}) before, during and after its outage, and {@link PipelineVerdict} holds for it
- * afterwards.
+ * Issue #12: PostgreSQL stopped for 30 s, then the Kafka broker stopped for 30 s, then the
+ * completion stream's state directory full, each under load.
+ *
+ * <p>The standalone pipeline runs in a child JVM on an external broker and an external PostgreSQL
+ * that this test runs ({@link EmbeddedKafkaBroker}, {@link EmbeddedPostgresServer}) on fixed ports,
+ * so that each restarts on its data at the same address; the gateway and API have fixed ports too,
+ * so that the pipeline restarts at its address. The child runs in a user and mount namespace of its
+ * own ({@code unshare -Urm}: root's chmod cannot make a directory unwritable) where its completion
+ * state directory is a 64 MiB tmpfs; this test fills it through {@code /proc/<pid>/root}. Each test
+ * runs its own load (its own {@link TraceLedger}) before, during and after its fault, and {@link
+ * PipelineVerdict} holds for it afterwards.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DependencyOutageIT {
-  private static final Logger log = LoggerFactory.getLogger(DependencyOutageIT.class);
+class PipelineFaultIT {
+  private static final Logger log = LoggerFactory.getLogger(PipelineFaultIT.class);
   private static final Duration OUTAGE = Duration.ofSeconds(30);
-  private static final Duration LOAD_BEFORE = Duration.ofSeconds(10);
-  private static final Duration LOAD_AFTER = Duration.ofSeconds(15);
+  private static final Duration LOAD_BEFORE = Duration.ofSeconds(8);
+  private static final Duration LOAD_AFTER = Duration.ofSeconds(10);
 
   @TempDir static Path dir;
 
@@ -42,6 +51,8 @@ class DependencyOutageIT {
   private static EmbeddedPostgresServer postgres;
   private static PipelineProcess pipeline;
   private static PipelineVerdict.Pipeline stores;
+  private static Map<String, String> settings;
+  private static Path stateDir;
 
   @BeforeAll
   static void startPipeline() {
@@ -49,18 +60,16 @@ class DependencyOutageIT {
     postgresPort = FaultLoad.freePort();
     broker = startBroker();
     postgres = startPostgres();
-    Map<String, String> settings = FaultLoad.settings();
+    settings = FaultLoad.settings();
+    FaultLoad.fixGatewayPorts(settings);
+    stateDir = dir.resolve("completion-state").toAbsolutePath();
+    settings.put("tracefold.completion.state-dir", stateDir.toString());
     settings.put(
         "tracefold.standalone.external-kafka-bootstrap-servers", broker.bootstrapServers());
     settings.put("tracefold.standalone.external-store-jdbc-url", postgres.jdbcUrl());
     settings.put("tracefold.store.username", postgres.username());
     settings.put("tracefold.store.password", postgres.password());
-    pipeline =
-        PipelineProcess.start(
-            FaultLoad.options(dir, FaultLoad.MAX_LOAD),
-            dir.resolve("pipeline"),
-            settings,
-            List.of());
+    pipeline = startPipelineOnTmpfs();
     FaultLoad.createEveryRule(pipeline.apiUri(), pipeline.apiKey());
     stores =
         new PipelineVerdict.Pipeline(
@@ -75,7 +84,7 @@ class DependencyOutageIT {
   static void stopPipeline() {
     if (pipeline != null) {
       pipeline.close();
-      FaultLoad.keepLog(pipeline, "DependencyOutageIT");
+      FaultLoad.keepLog(pipeline, "PipelineFaultIT");
     }
     if (postgres != null) {
       postgres.close();
@@ -83,6 +92,30 @@ class DependencyOutageIT {
     if (broker != null) {
       broker.close();
     }
+  }
+
+  /**
+   * Starts the pipeline in a new user and mount namespace whose {@link #stateDir} is an empty 64
+   * MiB tmpfs (a restart begins with an empty state directory: the stream restores its stores from
+   * their changelogs).
+   */
+  private static PipelineProcess startPipelineOnTmpfs() {
+    try {
+      Files.createDirectories(stateDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return PipelineProcess.start(
+        FaultLoad.options(dir, FaultLoad.MAX_LOAD),
+        dir.resolve("pipeline"),
+        settings,
+        List.of(
+            "unshare",
+            "-Urm",
+            "sh",
+            "-c",
+            "mount -t tmpfs -o size=64m tmpfs \"$0\" && exec \"$@\"",
+            stateDir.toString()));
   }
 
   private static EmbeddedKafkaBroker startBroker() {
@@ -182,6 +215,90 @@ class DependencyOutageIT {
           verdict.figures().summary());
       verdict.assertHolds();
     }
+  }
+
+  @Test
+  @Order(3)
+  void stateDirectoryFullTheStreamIsReportedDownAndAfterARestartNothingIsLost() throws Exception {
+    try (FaultLoad load = new FaultLoad(dir, pipeline.otlpHttpUri(), pipeline.apiKey())) {
+      Pause.millis(LOAD_BEFORE.toMillis());
+      Path filler = Path.of("/proc/" + pipeline.pid() + "/root" + stateDir, "filler");
+      long filledBytes = fill(filler);
+      log.info(
+          "State directory full ({} bytes of filler); {} spans acknowledged",
+          filledBytes,
+          load.result().spansAcked());
+      long filledAt = System.nanoTime();
+      HttpResponse<String> health = FaultLoad.get(pipeline.apiUri(), "/health", "");
+      while (!streamDown(health.body())
+          && System.nanoTime() - filledAt < Duration.ofSeconds(90).toNanos()) {
+        Pause.millis(1_000);
+        health = FaultLoad.get(pipeline.apiUri(), "/health", "");
+      }
+      log.info(
+          "{} s after the state directory filled: /health {} {}",
+          (System.nanoTime() - filledAt) / 1_000_000_000,
+          health.statusCode(),
+          health.body());
+      String metrics = FaultLoad.get(pipeline.apiUri(), "/metrics", "").body();
+      String pipelineLog = Files.readString(pipeline.logFile());
+      long ackedWhileFull = load.result().spansAcked();
+      Files.delete(filler);
+      log.info("State directory writable again; restarting the pipeline");
+      pipeline.close();
+      FaultLoad.keepLog(pipeline, "PipelineFaultIT-state-directory-full");
+      pipeline = startPipelineOnTmpfs();
+
+      assertThat(health.statusCode()).as("/health: %s", health.body()).isEqualTo(503);
+      assertThat(streamDown(health.body())).as("completion-stream DOWN in /health").isTrue();
+      assertThat(metricValue(metrics, "tracefold_completion_thread_failures_total"))
+          .as("tracefold_completion_thread_failures_total")
+          .isPositive();
+      assertThat(pipelineLog)
+          .as("the pipeline's log names the cause")
+          .contains("No space left on device");
+
+      Pause.millis(LOAD_AFTER.toMillis());
+      assertThat(load.result().spansAcked()).isGreaterThan(ackedWhileFull);
+      PipelineVerdict verdict = load.finish(stores);
+      log.info(
+          "State directory full: {} spans/s acknowledged; {}",
+          Math.round(load.ackedSpansPerSecond()),
+          verdict.figures().summary());
+      verdict.assertHolds();
+    }
+  }
+
+  private static boolean streamDown(String health) {
+    return health.contains("\"completion-stream\":{\"status\":\"DOWN\"");
+  }
+
+  /** Writes zeros to {@code file} until the file system is full; returns the bytes written. */
+  private static long fill(Path file) throws IOException {
+    byte[] block = new byte[64 * 1024];
+    long written = 0;
+    try (OutputStream out = Files.newOutputStream(file)) {
+      while (true) {
+        out.write(block);
+        written += block.length;
+      }
+    } catch (IOException e) {
+      if (written == 0 || !String.valueOf(e.getMessage()).contains("No space left on device")) {
+        throw e;
+      }
+      return written;
+    }
+  }
+
+  /** The sum of the samples of {@code name} in a Prometheus text exposition. */
+  private static double metricValue(String exposition, String name) {
+    double sum = 0;
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   private static void pauseUntil(long startNanos, Duration after) {
