@@ -36,14 +36,17 @@ public final class CompletionStream implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private final StreamThreadFailures failures;
+  private final StateDirectoryProbe stateDirectory;
 
   private CompletionStream(
       KafkaStreams streams,
       KafkaStreamsMetrics streamsMetrics,
       EndOffsetsPoller progress,
-      StreamThreadFailures failures) {
+      StreamThreadFailures failures,
+      StateDirectoryProbe stateDirectory) {
     this.streams = streams;
     this.failures = failures;
+    this.stateDirectory = stateDirectory;
     this.streamsMetrics = streamsMetrics;
     this.progress = progress;
   }
@@ -88,7 +91,13 @@ public final class CompletionStream implements AutoCloseable {
         });
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
-    CompletionStream stream = new CompletionStream(streams, streamsMetrics, progress, failures);
+    CompletionStream stream =
+        new CompletionStream(
+            streams,
+            streamsMetrics,
+            progress,
+            failures,
+            new StateDirectoryProbe(settings.stateDir()));
     streams.start();
     long deadline = System.nanoTime() + startTimeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -155,8 +164,10 @@ public final class CompletionStream implements AutoCloseable {
   }
 
   /**
-   * Reports {@code completion-stream} healthy while Kafka Streams is RUNNING or REBALANCING and its
-   * threads are not failing again and again (see {@link StreamThreadFailures}).
+   * Reports {@code completion-stream} healthy while Kafka Streams is RUNNING or REBALANCING, its
+   * threads are not failing again and again (see {@link StreamThreadFailures}) and its state
+   * directory takes writes (see {@link StateDirectoryProbe}: full or read-only, the detail says
+   * so).
    */
   public List<HealthCheck> healthChecks() {
     return List.of(
@@ -168,7 +179,13 @@ public final class CompletionStream implements AutoCloseable {
 
           @Override
           public Result check() {
-            return health(streams.state(), failures.failing());
+            String failing = failures.failing();
+            String unwritable = stateDirectory.problem();
+            return health(
+                streams.state(),
+                unwritable == null
+                    ? failing
+                    : failing == null ? unwritable : unwritable + "; " + failing);
           }
         });
   }
