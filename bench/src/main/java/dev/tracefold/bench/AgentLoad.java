@@ -305,14 +305,7 @@ final class AgentLoad implements AutoCloseable {
       long retryAfterMillis;
       try {
         HttpResponse<byte[]> response =
-            http.send(
-                HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/x-protobuf")
-                    .header("Authorization", "Bearer " + apiKey)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+            http.send(exportRequest(uri, apiKey, body), HttpResponse.BodyHandlers.ofByteArray());
         int status = response.statusCode();
         if (status == 200) {
           acknowledged(batch, response.body(), sent);
@@ -339,6 +332,16 @@ final class AgentLoad implements AutoCloseable {
       }
       Thread.sleep(Math.max(1, retryAfterMillis));
     }
+  }
+
+  /** An OTLP/HTTP protobuf export of {@code body} to {@code uri} with the key, 60 s timeout. */
+  static HttpRequest exportRequest(URI uri, String apiKey, byte[] body) {
+    return HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/x-protobuf")
+        .header("Authorization", "Bearer " + apiKey)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
   }
 
   private void acknowledged(List<Queued> batch, byte[] body, long sentNanos) throws IOException {

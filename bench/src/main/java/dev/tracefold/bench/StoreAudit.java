@@ -63,28 +63,23 @@ final class StoreAudit implements AutoCloseable {
     int[] stored = new int[traces];
     int[] revision = new int[traces];
     boolean[] complete = new boolean[traces];
-    long storedSpans = 0;
-    try {
-      connection.setAutoCommit(false); // a fetch size needs a transaction to stream
-      forEachRow(
-          "SELECT trace_id, count(*) FROM spans WHERE project_id = ? GROUP BY trace_id",
-          ledger,
-          traces,
-          (trace, rows) -> stored[trace] = rows.getInt(2));
-      storedSpans = java.util.Arrays.stream(stored).asLongStream().sum();
-      forEachRow(
-          "SELECT trace_id, state, revision FROM traces WHERE project_id = ?",
-          ledger,
-          traces,
-          (trace, rows) -> {
-            complete[trace] = "complete".equals(rows.getString(2));
-            revision[trace] = rows.getInt(3);
-          });
-      connection.commit();
-      connection.setAutoCommit(true);
-    } catch (SQLException e) {
-      throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
-    }
+    inReadTransaction(
+        () -> {
+          forEachRow(
+              "SELECT trace_id, count(*) FROM spans WHERE project_id = ? GROUP BY trace_id",
+              ledger,
+              traces,
+              (trace, rows) -> stored[trace] = rows.getInt(2));
+          forEachRow(
+              "SELECT trace_id, state, revision FROM traces WHERE project_id = ?",
+              ledger,
+              traces,
+              (trace, rows) -> {
+                complete[trace] = "complete".equals(rows.getString(2));
+                revision[trace] = rows.getInt(3);
+              });
+        });
+    long storedSpans = java.util.Arrays.stream(stored).asLongStream().sum();
     long lost = 0;
     long extra = 0;
     long tracesWithLost = 0;
@@ -115,18 +110,13 @@ final class StoreAudit implements AutoCloseable {
    */
   int[] completeRevisions(TraceLedger ledger, int traces) {
     int[] revision = new int[traces];
-    try {
-      connection.setAutoCommit(false); // a fetch size needs a transaction to stream
-      forEachRow(
-          "SELECT trace_id, revision FROM traces WHERE project_id = ? AND state = 'complete'",
-          ledger,
-          traces,
-          (trace, rows) -> revision[trace] = rows.getInt(2));
-      connection.commit();
-      connection.setAutoCommit(true);
-    } catch (SQLException e) {
-      throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
-    }
+    inReadTransaction(
+        () ->
+            forEachRow(
+                "SELECT trace_id, revision FROM traces WHERE project_id = ? AND state = 'complete'",
+                ledger,
+                traces,
+                (trace, rows) -> revision[trace] = rows.getInt(2)));
     return revision;
   }
 
@@ -148,6 +138,24 @@ final class StoreAudit implements AutoCloseable {
       connection.close();
     } catch (SQLException e) {
       // nothing to do
+    }
+  }
+
+  /** Reads of one transaction. */
+  @FunctionalInterface
+  private interface Reads {
+    void run() throws SQLException;
+  }
+
+  /** Runs {@code reads} in one transaction (a fetch size needs one to stream). */
+  private void inReadTransaction(Reads reads) {
+    try {
+      connection.setAutoCommit(false);
+      reads.run();
+      connection.commit();
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
     }
   }
 

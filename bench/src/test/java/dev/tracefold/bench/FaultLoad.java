@@ -143,13 +143,15 @@ final class FaultLoad implements AutoCloseable {
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request, String apiKey) {
+    return send(
+        request.timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + apiKey).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static <T> HttpResponse<T> send(
+      HttpRequest request, HttpResponse.BodyHandler<T> bodyHandler) {
     try {
-      return HTTP.send(
-          request
-              .timeout(Duration.ofSeconds(60))
-              .header("Authorization", "Bearer " + apiKey)
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(request, bodyHandler);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -233,26 +235,24 @@ final class FaultLoad implements AutoCloseable {
                         1_000_000L)
                     .subList(0, 1))
             .toByteArray();
-    try {
-      return HTTP.send(
-          HttpRequest.newBuilder(otlpHttpUri)
-              .timeout(Duration.ofSeconds(60))
-              .header("Content-Type", "application/x-protobuf")
-              .header("Authorization", "Bearer " + apiKey)
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
-    }
+    return send(
+        AgentLoad.exportRequest(otlpHttpUri, apiKey, body),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  /** Acknowledged spans per second over the load, for the report. */
-  double ackedSpansPerSecond() {
-    return load.result().ackedSpansPerSecond();
+  /**
+   * {@link #finish}es the load, logs the verdict's figures under {@code fault} and asserts that
+   * every guarantee held.
+   */
+  void finishAndAssert(PipelineVerdict.Pipeline pipeline, String fault)
+      throws InterruptedException {
+    PipelineVerdict verdict = finish(pipeline);
+    log.info(
+        "{}: {} spans/s acknowledged; {}",
+        fault,
+        Math.round(load.result().ackedSpansPerSecond()),
+        verdict.figures().summary());
+    verdict.assertHolds();
   }
 
   @Override

@@ -33,12 +33,7 @@ class PipelineCrashIT {
     try {
       FaultLoad.createEveryRule(pipeline.apiUri(), pipeline.apiKey());
       PipelineVerdict.Pipeline stores =
-          new PipelineVerdict.Pipeline(
-              pipeline.kafkaBootstrapServers(),
-              pipeline.storeJdbcUrl(),
-              PipelineBench.PROJECT,
-              FaultLoad.QUIET_WINDOW,
-              true);
+          PipelineVerdict.Pipeline.of(pipeline, FaultLoad.QUIET_WINDOW);
       try (FaultLoad load = new FaultLoad(dir, pipeline.otlpHttpUri(), pipeline.apiKey())) {
         Pause.millis(8_000);
         long ackedBefore = load.result().spansAcked();
@@ -56,16 +51,10 @@ class PipelineCrashIT {
             .as("the restarted pipeline acknowledges spans")
             .isGreaterThan(ackedAtRestart);
 
-        PipelineVerdict verdict = load.finish(stores);
-        log.info(
-            "kill -9: {} spans/s acknowledged, down {} ms; {}",
-            Math.round(load.ackedSpansPerSecond()),
-            outageMillis,
-            verdict.figures().summary());
         assertThat(load.result().retriedTransport())
             .as("requests failed while the pipeline was down, and were retried")
             .isPositive();
-        verdict.assertHolds();
+        load.finishAndAssert(stores, "kill -9, down " + outageMillis + " ms");
       }
     } finally {
       pipeline.close();

@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * so that each restarts on its data at the same address; the gateway and API have fixed ports too,
  * so that the pipeline restarts at its address. The child runs in a user and mount namespace of its
  * own ({@code unshare -Urm}: root's chmod cannot make a directory unwritable) where its completion
- * state directory is a 64 MiB tmpfs; this test fills it through {@code /proc/<pid>/root}. Each test
- * runs its own load (its own {@link TraceLedger}) before, during and after its fault, and {@link
- * PipelineVerdict} holds for it afterwards.
+ * state directory is a 512 MiB tmpfs; this test fills it through {@code /proc/<pid>/root}. Each
+ * test runs its own load (its own {@link TraceLedger}) before, during and after its fault, and
+ * {@link PipelineVerdict} holds for it afterwards.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineFaultIT {
@@ -71,13 +71,7 @@ class PipelineFaultIT {
     settings.put("tracefold.store.password", postgres.password());
     pipeline = startPipelineOnTmpfs();
     FaultLoad.createEveryRule(pipeline.apiUri(), pipeline.apiKey());
-    stores =
-        new PipelineVerdict.Pipeline(
-            pipeline.kafkaBootstrapServers(),
-            pipeline.storeJdbcUrl(),
-            PipelineBench.PROJECT,
-            FaultLoad.QUIET_WINDOW,
-            true);
+    stores = PipelineVerdict.Pipeline.of(pipeline, FaultLoad.QUIET_WINDOW);
   }
 
   @AfterAll
@@ -114,7 +108,7 @@ class PipelineFaultIT {
             "-Urm",
             "sh",
             "-c",
-            "mount -t tmpfs -o size=64m tmpfs \"$0\" && exec \"$@\"",
+            "mount -t tmpfs -o size=512m tmpfs \"$0\" && exec \"$@\"",
             stateDir.toString()));
   }
 
@@ -172,13 +166,7 @@ class PipelineFaultIT {
           .isEqualTo(before.retried503() + before.retried429() + before.retriedTransport());
 
       Pause.millis(LOAD_AFTER.toMillis());
-      PipelineVerdict verdict = load.finish(stores);
-      log.info(
-          "PostgreSQL stopped {}: {} spans/s acknowledged; {}",
-          OUTAGE,
-          Math.round(load.ackedSpansPerSecond()),
-          verdict.figures().summary());
-      verdict.assertHolds();
+      load.finishAndAssert(stores, "PostgreSQL stopped 30 s");
     }
   }
 
@@ -207,13 +195,7 @@ class PipelineFaultIT {
       assertThat(during.retried503()).as("the load's requests were refused with 503").isPositive();
 
       Pause.millis(LOAD_AFTER.toMillis());
-      PipelineVerdict verdict = load.finish(stores);
-      log.info(
-          "Broker stopped {}: {} spans/s acknowledged; {}",
-          OUTAGE,
-          Math.round(load.ackedSpansPerSecond()),
-          verdict.figures().summary());
-      verdict.assertHolds();
+      load.finishAndAssert(stores, "Broker stopped 30 s");
     }
   }
 
@@ -269,12 +251,7 @@ class PipelineFaultIT {
 
       Pause.millis(LOAD_AFTER.toMillis());
       assertThat(load.result().spansAcked()).isGreaterThan(ackedWhileFull);
-      PipelineVerdict verdict = load.finish(stores);
-      log.info(
-          "State directory full: {} spans/s acknowledged; {}",
-          Math.round(load.ackedSpansPerSecond()),
-          verdict.figures().summary());
-      verdict.assertHolds();
+      load.finishAndAssert(stores, "State directory full");
     }
   }
 

@@ -82,7 +82,21 @@ final class PipelineVerdict {
       String storeJdbcUrl,
       String projectId,
       Duration quietWindow,
-      boolean triggersExpected) {}
+      boolean triggersExpected) {
+
+    /**
+     * A standalone pipeline's, for spans of {@link PipelineBench#PROJECT} with a rule of turn
+     * {@code every}.
+     */
+    static Pipeline of(PipelineProcess pipeline, Duration quietWindow) {
+      return new Pipeline(
+          pipeline.kafkaBootstrapServers(),
+          pipeline.storeJdbcUrl(),
+          PipelineBench.PROJECT,
+          quietWindow,
+          true);
+    }
+  }
 
   /**
    * The figures of a verdict.
