@@ -38,16 +38,19 @@ import org.slf4j.LoggerFactory;
  * {@code --batch-size} spans from the shared queue, waiting at most {@code --export-delay} since
  * its previous export, and POSTs them as one request, so the spans of many traces interleave in
  * every request. 429 and 503 are retried after their {@code Retry-After} (seconds), transport
- * errors after 1 s, up to 2 minutes per request; any other answer fails the request (its spans are
- * not acknowledged). A full queue (2,048 spans per exporter, the SDK's default queue per process)
- * blocks the agents instead of dropping spans, and the time blocked is reported.
+ * errors after 1 s, up to 2 minutes per request (or the retry budget given); any other answer fails
+ * the request (its spans are not acknowledged). A full queue (2,048 spans per exporter, the SDK's
+ * default queue per process) blocks the agents instead of dropping spans, and the time blocked is
+ * reported.
  *
  * <p>Counters are thread-safe.
  */
 final class AgentLoad implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentLoad.class);
   private static final int QUEUE_PER_EXPORTER = 2_048;
-  private static final long RETRY_BUDGET_NANOS = TimeUnit.MINUTES.toNanos(2);
+
+  /** How long a request is retried by default: 2 minutes. */
+  static final Duration RETRY_BUDGET = Duration.ofMinutes(2);
 
   private record Queued(int trace, Span span) {}
 
@@ -100,6 +103,7 @@ final class AgentLoad implements AutoCloseable {
   }
 
   private final PipelineBenchOptions options;
+  private final long retryBudgetNanos;
   private final TraceLedger ledger;
   private final URI uri;
   private final String apiKey;
@@ -130,8 +134,22 @@ final class AgentLoad implements AutoCloseable {
   private volatile boolean abort;
   private volatile boolean stopStarting;
 
-  /** Starts the agents and the exporters. */
+  /** Starts the agents and the exporters; a request is retried for up to {@link #RETRY_BUDGET}. */
   AgentLoad(PipelineBenchOptions options, TraceLedger ledger, URI otlpHttpUri, String apiKey) {
+    this(options, ledger, otlpHttpUri, apiKey, RETRY_BUDGET);
+  }
+
+  /**
+   * Starts the agents and the exporters; a request is retried for up to {@code retryBudget} (e.g.
+   * longer, to ride out a pipeline's restart).
+   */
+  AgentLoad(
+      PipelineBenchOptions options,
+      TraceLedger ledger,
+      URI otlpHttpUri,
+      String apiKey,
+      Duration retryBudget) {
+    this.retryBudgetNanos = retryBudget.toNanos();
     this.options = options;
     this.ledger = ledger;
     this.uri = otlpHttpUri;
@@ -298,7 +316,7 @@ final class AgentLoad implements AutoCloseable {
     List<Span> spans = new ArrayList<>(batch.size());
     batch.forEach(q -> spans.add(q.span));
     byte[] body = OtlpRequestFactory.request(spans).toByteArray();
-    long budgetEnd = System.nanoTime() + RETRY_BUDGET_NANOS;
+    long budgetEnd = System.nanoTime() + retryBudgetNanos;
     while (!abort) {
       firstSendEpochMillis.compareAndSet(-1, System.currentTimeMillis());
       long sent = System.nanoTime();
@@ -327,7 +345,11 @@ final class AgentLoad implements AutoCloseable {
         log.warn("Request failed, retrying in 1 s: {}", e.toString());
       }
       if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryAfterMillis) > budgetEnd) {
-        fail(batch.size(), "gave up after retrying for 2 minutes");
+        fail(
+            batch.size(),
+            "gave up after retrying for "
+                + TimeUnit.NANOSECONDS.toSeconds(retryBudgetNanos)
+                + " s");
         return;
       }
       Thread.sleep(Math.max(1, retryAfterMillis));

@@ -64,7 +64,8 @@ final class FaultLoad implements AutoCloseable {
             ThreadLocalRandom.current().nextLong(),
             PipelineBench.PROJECT,
             QUIET_WINDOW.toMillis());
-    this.load = new AgentLoad(options, ledger, otlpHttpUri, apiKey);
+    // a restart after kill -9 takes 1 to 2 minutes here: an SDK keeps retrying meanwhile
+    this.load = new AgentLoad(options, ledger, otlpHttpUri, apiKey, Duration.ofMinutes(5));
     log.info(
         "Load started: {} spans/s, {} spans per trace {} apart",
         SPANS_PER_SECOND,
