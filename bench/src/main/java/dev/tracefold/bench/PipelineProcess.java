@@ -1,5 +1,6 @@
 package dev.tracefold.bench;
 
+import dev.tracefold.store.StoreSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -210,8 +211,13 @@ final class PipelineProcess implements AutoCloseable {
     return endpoints.getProperty("kafka-bootstrap-servers");
   }
 
-  String storeJdbcUrl() {
-    return endpoints.getProperty("store-jdbc-url");
+  /** The pipeline's PostgreSQL: URL, user and password (pool size 2, unused by the bench). */
+  StoreSettings storeSettings() {
+    return new StoreSettings(
+        endpoints.getProperty("store-jdbc-url"),
+        endpoints.getProperty("store-username"),
+        endpoints.getProperty("store-password"),
+        2);
   }
 
   String apiKey() {

@@ -1,5 +1,6 @@
 package dev.tracefold.bench;
 
+import dev.tracefold.store.StoreSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -9,10 +10,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the pipeline's PostgreSQL (the embedded server, {@code trust} authentication as user {@code
- * postgres}) after a run: waits until the sink has stored what the gateway acknowledged, then
- * compares, trace by trace, the acknowledged spans with the rows of {@code spans} and reads each
- * trace's {@code state} and {@code revision} from {@code traces}. Not thread-safe.
+ * Reads the pipeline's PostgreSQL (as the user and password the pipeline uses) after a run: waits
+ * until the sink has stored what the gateway acknowledged, then compares, trace by trace, the
+ * acknowledged spans with the rows of {@code spans} and reads each trace's {@code state} and {@code
+ * revision} from {@code traces}. Not thread-safe.
  */
 final class StoreAudit implements AutoCloseable {
   private final Connection connection;
@@ -38,12 +39,13 @@ final class StoreAudit implements AutoCloseable {
       long incompleteTraces,
       Map<Integer, Long> tracesByRevision) {}
 
-  StoreAudit(String jdbcUrl, String projectId) {
+  StoreAudit(StoreSettings store, String projectId) {
     try {
-      this.connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+      this.connection =
+          DriverManager.getConnection(store.jdbcUrl(), store.username(), store.password());
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "Cannot connect to the pipeline's PostgreSQL at " + jdbcUrl, e);
+          "Cannot connect to the pipeline's PostgreSQL at " + store.jdbcUrl(), e);
     }
     this.projectId = projectId;
   }

@@ -48,7 +48,8 @@ public final class StandalonePipeline implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>(); // guarded by this
   private boolean closed; // guarded by this
   private String kafkaBootstrapServers;
-  private String storeJdbcUrl;
+  private StoreSettings storeSettings;
+  private String storeNote = "";
   private IngestGateway gateway;
   private Optional<String> developmentApiKey = Optional.empty();
 
@@ -142,8 +143,14 @@ public final class StandalonePipeline implements AutoCloseable {
               postgres.username(),
               postgres.password(),
               store.maximumPoolSize());
+      storeNote =
+          " (user "
+              + postgres.username()
+              + ", password in "
+              + postgres.dataDir().resolve(EmbeddedPostgresServer.PASSWORD_FILE_NAME)
+              + ")";
     }
-    storeJdbcUrl = store.jdbcUrl();
+    storeSettings = store;
 
     TopicProvisioner.ensureTopics(kafka);
     PrometheusMeterRegistry registry = MeterRegistries.newPrometheusRegistry();
@@ -175,7 +182,7 @@ public final class StandalonePipeline implements AutoCloseable {
     checks.add(lag.healthCheck());
     gateway =
         IngestGateway.start(
-            GatewaySettings.from(config),
+            GatewaySettings.from(config).withBindAddress(standalone.bindAddress()),
             TenancySettings.from(config),
             kafka,
             traceStore,
@@ -204,7 +211,7 @@ public final class StandalonePipeline implements AutoCloseable {
     log.info(
         "  Kafka            {} (topics tracefold.spans, tracefold.traces.completed, tracefold.evaluation.triggers)",
         kafkaBootstrapServers);
-    log.info("  PostgreSQL       {}", storeJdbcUrl);
+    log.info("  PostgreSQL       {}{}", storeSettings.jdbcUrl(), storeNote);
     log.info("  Quiet window     {}", completion.quietWindow());
     log.info("  API key          {} ({})", devKey.key().orElse("-"), devKey.note());
     log.info(
@@ -217,9 +224,12 @@ public final class StandalonePipeline implements AutoCloseable {
     return kafkaBootstrapServers;
   }
 
-  /** JDBC URL of the PostgreSQL in use. */
-  public String storeJdbcUrl() {
-    return storeJdbcUrl;
+  /**
+   * The PostgreSQL in use: URL, user and password (the embedded server's superuser, or the external
+   * store's configured user).
+   */
+  public StoreSettings storeSettings() {
+    return storeSettings;
   }
 
   /**
