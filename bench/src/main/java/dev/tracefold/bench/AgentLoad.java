@@ -101,7 +101,7 @@ final class AgentLoad implements AutoCloseable {
 
   private final PipelineBenchOptions options;
   private final TraceLedger ledger;
-  private final URI uri;
+  private final List<URI> uris;
   private final String apiKey;
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -128,16 +128,27 @@ final class AgentLoad implements AutoCloseable {
   private final LatencySamples latencyMicros = new LatencySamples();
   private volatile boolean schedulerDone;
   private volatile boolean abort;
+  private volatile boolean finishRequested;
 
   /** Starts the agents and the exporters. */
   AgentLoad(PipelineBenchOptions options, TraceLedger ledger, URI otlpHttpUri, String apiKey) {
+    this(options, ledger, List.of(otlpHttpUri), apiKey);
+  }
+
+  /**
+   * Starts the agents and the exporters; exporter {@code i} sends to {@code otlpHttpUris[i % n]}
+   * (several gateway replicas, each with its share of the exporters).
+   */
+  AgentLoad(
+      PipelineBenchOptions options, TraceLedger ledger, List<URI> otlpHttpUris, String apiKey) {
     this.options = options;
     this.ledger = ledger;
-    this.uri = otlpHttpUri;
+    this.uris = List.copyOf(otlpHttpUris);
     this.apiKey = apiKey;
     this.queue = new ArrayBlockingQueue<>(QUEUE_PER_EXPORTER * options.exporters());
     for (int i = 0; i < options.exporters(); i++) {
-      Thread exporter = new Thread(this::export, "bench-exporter-" + i);
+      URI uri = uris.get(i % uris.size());
+      Thread exporter = new Thread(() -> export(uri), "bench-exporter-" + i);
       exporter.setDaemon(true);
       exporters.add(exporter);
       exporter.start();
@@ -224,7 +235,7 @@ final class AgentLoad implements AutoCloseable {
   }
 
   private boolean stopStarting(long elapsedNanos) {
-    if (tracesStarted.get() >= ledger.capacity()) {
+    if (finishRequested || tracesStarted.get() >= ledger.capacity()) {
       return true;
     }
     return options.timed()
@@ -259,7 +270,7 @@ final class AgentLoad implements AutoCloseable {
     }
   }
 
-  private void export() {
+  private void export(URI uri) {
     int max = options.batchSize();
     long delay = options.exportDelay().toNanos();
     List<Queued> batch = new ArrayList<>(max);
@@ -285,7 +296,7 @@ final class AgentLoad implements AutoCloseable {
           }
           continue;
         }
-        send(batch);
+        send(uri, batch);
         batch.clear();
       }
     } catch (InterruptedException e) {
@@ -293,7 +304,7 @@ final class AgentLoad implements AutoCloseable {
     }
   }
 
-  private void send(List<Queued> batch) throws InterruptedException {
+  private void send(URI uri, List<Queued> batch) throws InterruptedException {
     List<Span> spans = new ArrayList<>(batch.size());
     batch.forEach(q -> spans.add(q.span));
     byte[] body = OtlpRequestFactory.request(spans).toByteArray();
@@ -364,6 +375,14 @@ final class AgentLoad implements AutoCloseable {
     if (firstFailure.compareAndSet(null, why)) {
       log.warn("Request failed for good: {}", why);
     }
+  }
+
+  /**
+   * Starts no more traces from now on; the traces started are sent to their end ({@link
+   * #awaitFinished} then waits for them).
+   */
+  void finish() {
+    finishRequested = true;
   }
 
   /**

@@ -101,11 +101,7 @@ final class PipelineProcess implements AutoCloseable {
 
   private static List<String> command(PipelineBenchOptions options, Path dataDir, Path tmp) {
     List<String> command = new ArrayList<>();
-    command.add(
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.add(javaCommand());
     command.addAll(options.pipelineJvmOptions());
     command.add("-Djava.io.tmpdir=" + tmp);
     String[][] config = {
@@ -131,6 +127,14 @@ final class PipelineProcess implements AutoCloseable {
     command.add(PipelineChild.class.getName());
     command.add(dataDir.toString());
     return command;
+  }
+
+  /** The {@code java} executable this JVM runs on, to start a child JVM with. */
+  static String javaCommand() {
+    return ProcessHandle.current()
+        .info()
+        .command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
   /** The settings the child is given, as printed in the report. */

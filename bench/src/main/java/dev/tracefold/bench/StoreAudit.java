@@ -111,6 +111,28 @@ final class StoreAudit implements AutoCloseable {
         storedSpans, lost, extra, tracesWithLost, completeTraces, incomplete, byRevision);
   }
 
+  /**
+   * The stored revision of each of the ledger's first {@code traces} traces, by trace number: the
+   * {@code revision} of its {@code traces} row when its state is {@code complete}, else 0.
+   */
+  int[] completeRevisions(TraceLedger ledger, int traces) {
+    int[] revisions = new int[traces];
+    try {
+      connection.setAutoCommit(false); // a fetch size needs a transaction to stream
+      forEachRow(
+          "SELECT trace_id, state, revision FROM traces WHERE project_id = ?",
+          ledger,
+          traces,
+          (trace, rows) ->
+              revisions[trace] = "complete".equals(rows.getString(2)) ? rows.getInt(3) : 0);
+      connection.commit();
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
+    }
+    return revisions;
+  }
+
   private long count(String sql) {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setString(1, projectId);
