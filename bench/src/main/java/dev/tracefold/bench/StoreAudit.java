@@ -65,28 +65,16 @@ final class StoreAudit implements AutoCloseable {
     int[] stored = new int[traces];
     int[] revision = new int[traces];
     boolean[] complete = new boolean[traces];
-    long storedSpans = 0;
-    try {
-      connection.setAutoCommit(false); // a fetch size needs a transaction to stream
-      forEachRow(
-          "SELECT trace_id, count(*) FROM spans WHERE project_id = ? GROUP BY trace_id",
-          ledger,
-          traces,
-          (trace, rows) -> stored[trace] = rows.getInt(2));
-      storedSpans = java.util.Arrays.stream(stored).asLongStream().sum();
-      forEachRow(
-          "SELECT trace_id, state, revision FROM traces WHERE project_id = ?",
-          ledger,
-          traces,
-          (trace, rows) -> {
-            complete[trace] = "complete".equals(rows.getString(2));
-            revision[trace] = rows.getInt(3);
-          });
-      connection.commit();
-      connection.setAutoCommit(true);
-    } catch (SQLException e) {
-      throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
-    }
+    inReadTransaction(
+        () -> {
+          forEachRow(
+              "SELECT trace_id, count(*) FROM spans WHERE project_id = ? GROUP BY trace_id",
+              ledger,
+              traces,
+              (trace, rows) -> stored[trace] = rows.getInt(2));
+          readTraceStates(ledger, traces, complete, revision);
+        });
+    long storedSpans = java.util.Arrays.stream(stored).asLongStream().sum();
     long lost = 0;
     long extra = 0;
     long tracesWithLost = 0;
@@ -116,21 +104,45 @@ final class StoreAudit implements AutoCloseable {
    * {@code revision} of its {@code traces} row when its state is {@code complete}, else 0.
    */
   int[] completeRevisions(TraceLedger ledger, int traces) {
-    int[] revisions = new int[traces];
+    int[] revision = new int[traces];
+    boolean[] complete = new boolean[traces];
+    inReadTransaction(() -> readTraceStates(ledger, traces, complete, revision));
+    for (int t = 0; t < traces; t++) {
+      if (!complete[t]) {
+        revision[t] = 0;
+      }
+    }
+    return revision;
+  }
+
+  /** Fills {@code complete} and {@code revision} from the {@code traces} rows, by trace number. */
+  private void readTraceStates(TraceLedger ledger, int traces, boolean[] complete, int[] revision)
+      throws SQLException {
+    forEachRow(
+        "SELECT trace_id, state, revision FROM traces WHERE project_id = ?",
+        ledger,
+        traces,
+        (trace, rows) -> {
+          complete[trace] = "complete".equals(rows.getString(2));
+          revision[trace] = rows.getInt(3);
+        });
+  }
+
+  /** Reads of one transaction (a fetch size needs a transaction to stream). */
+  @FunctionalInterface
+  private interface Reads {
+    void run() throws SQLException;
+  }
+
+  private void inReadTransaction(Reads reads) {
     try {
-      connection.setAutoCommit(false); // a fetch size needs a transaction to stream
-      forEachRow(
-          "SELECT trace_id, state, revision FROM traces WHERE project_id = ?",
-          ledger,
-          traces,
-          (trace, rows) ->
-              revisions[trace] = "complete".equals(rows.getString(2)) ? rows.getInt(3) : 0);
+      connection.setAutoCommit(false);
+      reads.run();
       connection.commit();
       connection.setAutoCommit(true);
     } catch (SQLException e) {
       throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
     }
-    return revisions;
   }
 
   private long count(String sql) {

@@ -44,7 +44,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>Use: hand {@link #completedListener()} to a {@link CompletedTraceReader} of {@code
  * tracefold.traces.completed} started before the load; after the load call {@link
  * #readIngestTimes}, wait for {@link #allFinal()}, wait for the store, then {@link #readTriggers}
- * and {@link #verdict}. Thread-safe for the listener; the rest runs on the test thread.
+ * and {@link #verdict}. ({@link #ingested}, {@link #completed} and {@link #triggered} take the same
+ * facts from elsewhere.) Thread-safe for the listener; the rest runs on the test thread.
  */
 final class ClusterChecks {
   private static final AvroSerde<EvaluationTrigger> TRIGGERS =
@@ -69,7 +70,7 @@ final class ClusterChecks {
   private record Revision(int revision, int spans) {}
 
   /** One trigger record. */
-  private record Trigger(String triggerId, String ruleId, int trace, int revision) {}
+  private record Trigger(String triggerId, int trace, int revision) {}
 
   /**
    * What the checks found.
@@ -113,7 +114,7 @@ final class ClusterChecks {
   private final long quietWindowMillis;
   private final long ambiguityMillis;
   private final Map<Integer, List<Revision>> revisions = new ConcurrentHashMap<>();
-  private final Map<Integer, long[]> ingestTimes = new HashMap<>();
+  private final Map<Integer, Map<String, Long>> spanIngest = new HashMap<>();
   private long duplicateSpanRecords;
   private final List<Trigger> triggers = new ArrayList<>();
 
@@ -160,11 +161,16 @@ final class ClusterChecks {
     return (completed, recordTimestamp, receivedEpochMillis) -> {
       int trace = trace(completed.getProjectId().toString(), completed.getTraceId().toString());
       if (trace >= 0) {
-        revisions
-            .computeIfAbsent(trace, t -> java.util.Collections.synchronizedList(new ArrayList<>()))
-            .add(new Revision(completed.getRevision(), completed.getSpans().size()));
+        completed(trace, completed.getRevision(), completed.getSpans().size());
       }
     };
+  }
+
+  /** Trace {@code trace} was emitted as revision {@code revision} holding {@code spans} spans. */
+  void completed(int trace, int revision, int spans) {
+    revisions
+        .computeIfAbsent(trace, t -> java.util.Collections.synchronizedList(new ArrayList<>()))
+        .add(new Revision(revision, spans));
   }
 
   private int trace(String project, String traceIdHex) {
@@ -176,8 +182,8 @@ final class ClusterChecks {
    * distinct span of the run's traces (the first record of a span id).
    */
   void readIngestTimes(String bootstrapServers) {
-    Map<Integer, Map<String, Long>> spans = new HashMap<>();
-    long[] duplicates = {0};
+    spanIngest.clear();
+    duplicateSpanRecords = 0;
     readToEnd(
         bootstrapServers,
         "tracefold.spans",
@@ -188,19 +194,28 @@ final class ClusterChecks {
             return;
           }
           Header id = record.headers().lastHeader(SpanHeaders.SPAN_ID);
-          String spanId = new String(id.value(), StandardCharsets.UTF_8);
-          if (spans
-                  .computeIfAbsent(trace, t -> new LinkedHashMap<>())
-                  .putIfAbsent(spanId, record.timestamp())
-              != null) {
-            duplicates[0]++;
-          }
+          ingested(trace, new String(id.value(), StandardCharsets.UTF_8), record.timestamp());
         });
-    ingestTimes.clear();
-    spans.forEach(
-        (trace, times) ->
-            ingestTimes.put(trace, times.values().stream().mapToLong(Long::longValue).toArray()));
-    duplicateSpanRecords = duplicates[0];
+  }
+
+  /**
+   * A record of span {@code spanId} of trace {@code trace} was appended at {@code
+   * ingestEpochMillis}; records are handed over in offset order, so a later one of the same span is
+   * a duplicate.
+   */
+  void ingested(int trace, String spanId, long ingestEpochMillis) {
+    if (spanIngest
+            .computeIfAbsent(trace, t -> new LinkedHashMap<>())
+            .putIfAbsent(spanId, ingestEpochMillis)
+        != null) {
+      duplicateSpanRecords++;
+    }
+  }
+
+  /** The ingest times of the trace's distinct spans, or null if it has none. */
+  private long[] ingestTimes(int trace) {
+    Map<String, Long> spans = spanIngest.get(trace);
+    return spans == null ? null : spans.values().stream().mapToLong(Long::longValue).toArray();
   }
 
   private int trace(byte[] key) {
@@ -210,7 +225,7 @@ final class ClusterChecks {
 
   /** Traces read by {@link #readIngestTimes}. */
   int traces() {
-    return ingestTimes.size();
+    return spanIngest.size();
   }
 
   /**
@@ -224,10 +239,10 @@ final class ClusterChecks {
   /** Traces that {@link #allFinal()} still waits for. */
   int notFinal() {
     int waiting = 0;
-    for (Map.Entry<Integer, long[]> trace : ingestTimes.entrySet()) {
-      Revision last = last(revisions.getOrDefault(trace.getKey(), List.of()));
-      if (last.revision < expected(trace.getValue()).min()
-          || last.spans < trace.getValue().length) {
+    for (int trace : spanIngest.keySet()) {
+      long[] times = ingestTimes(trace);
+      Revision last = last(revisions.getOrDefault(trace, List.of()));
+      if (last.revision < expected(times).min() || last.spans < times.length) {
         waiting++;
       }
     }
@@ -257,9 +272,9 @@ final class ClusterChecks {
   }
 
   /**
-   * Reads {@code tracefold.evaluation.triggers} with {@code read_committed} from the beginning
-   * until the rule's triggers cover every emitted revision or {@code timeout} passes, then to the
-   * end offsets once more (so that a late duplicate is seen too).
+   * Reads {@code tracefold.evaluation.triggers} with {@code read_committed} from the beginning to
+   * its last stable offsets, again every second until the rule's triggers cover every emitted
+   * revision or {@code timeout} passes.
    */
   void readTriggers(String bootstrapServers, String ruleId, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -274,8 +289,7 @@ final class ClusterChecks {
             EvaluationTrigger t = TRIGGERS.decode(record.value());
             int trace = trace(t.getProjectId().toString(), t.getTraceId().toString());
             if (trace >= 0 && ruleId.equals(t.getRuleId().toString())) {
-              triggers.add(
-                  new Trigger(t.getTriggerId().toString(), ruleId, trace, t.getRevision()));
+              triggered(t.getTriggerId().toString(), trace, t.getRevision());
             }
           });
       if (covered.getAsBoolean()) {
@@ -283,6 +297,13 @@ final class ClusterChecks {
       }
       Pause.millis(1_000);
     } while (System.nanoTime() < deadline);
+  }
+
+  /**
+   * The rule fired trigger {@code triggerId} for revision {@code revision} of trace {@code trace}.
+   */
+  void triggered(String triggerId, int trace, int revision) {
+    triggers.add(new Trigger(triggerId, trace, revision));
   }
 
   private long missingTriggers() {
@@ -319,85 +340,11 @@ final class ClusterChecks {
    * @param traceCount traces the load started
    */
   Verdict verdict(StoreAudit.Audit audit, int[] storedRevisions, int traceCount) {
-    Failures failures = new Failures();
-    long acknowledged = 0;
-    long spanRecords = 0;
-    int ambiguous = 0;
-    int split = 0;
-    long completedRecords = 0;
-    long duplicateRevisions = 0;
-    Map<Integer, Integer> byRevisions = new TreeMap<>();
+    Tally tally = new Tally();
     for (int trace = 0; trace < traceCount; trace++) {
-      int acked = ledger.ackedSpans(trace);
-      acknowledged += acked;
-      long[] times = ingestTimes.get(trace);
-      int inTopic = times == null ? 0 : times.length;
-      spanRecords += inTopic;
-      if (inTopic < acked) {
-        failures.add(
-            "acknowledged spans missing from tracefold.spans",
-            "trace " + trace + ": " + acked + " acknowledged, " + inTopic + " on the topic");
-      }
-      if (times == null) {
-        continue;
-      }
-      RevisionRange expected = expected(times);
-      if (expected.ambiguous()) {
-        ambiguous++;
-      }
-      if (expected.min() > 1) {
-        split++;
-      }
-      List<Revision> emitted = revisions.getOrDefault(trace, List.of());
-      List<Integer> numbers;
-      synchronized (emitted) {
-        numbers = emitted.stream().map(Revision::revision).sorted().toList();
-      }
-      completedRecords += numbers.size();
-      int lastSpans = last(emitted).spans;
-      int distinct = (int) numbers.stream().distinct().count();
-      duplicateRevisions += numbers.size() - distinct;
-      if (numbers.size() != distinct) {
-        failures.add(
-            "a revision emitted more than once (exactly once broken)",
-            "trace " + trace + ": revisions " + numbers);
-      }
-      int count = numbers.isEmpty() ? 0 : numbers.get(numbers.size() - 1);
-      byRevisions.merge(count, 1, Integer::sum);
-      if (distinct != count) {
-        failures.add("revisions not numbered 1..n", "trace " + trace + ": revisions " + numbers);
-      }
-      if (!expected.contains(count)) {
-        failures.add(
-            "revisions other than the ingest times call for",
-            "trace "
-                + trace
-                + ": "
-                + count
-                + " revisions, expected "
-                + (expected.ambiguous() ? expected.min() + "-" + expected.max() : expected.min())
-                + " (ingest gaps "
-                + gaps(times)
-                + " ms)");
-      }
-      if (lastSpans != times.length) {
-        failures.add(
-            "last revision without every span",
-            "trace " + trace + ": " + lastSpans + " of " + times.length + " spans");
-      }
-      if (storedRevisions[trace] != count) {
-        failures.add(
-            "stored trace not complete at its last revision",
-            "trace "
-                + trace
-                + ": stored "
-                + (storedRevisions[trace] == 0
-                    ? "not complete"
-                    : "complete at revision " + storedRevisions[trace])
-                + ", emitted "
-                + count);
-      }
+      checkTrace(trace, storedRevisions[trace], tally);
     }
+    Failures failures = tally.failures;
     if (audit.lostSpans() > 0) {
       failures.add(
           "acknowledged spans not stored",
@@ -405,7 +352,6 @@ final class ClusterChecks {
     }
     Map<String, Integer> triggerIds = new HashMap<>();
     triggers.forEach(t -> triggerIds.merge(t.triggerId, 1, Integer::sum));
-    long duplicateTriggers = triggers.size() - triggerIds.size();
     triggerIds.forEach(
         (id, n) -> {
           if (n > 1) {
@@ -417,21 +363,101 @@ final class ClusterChecks {
       failures.add("revisions without their trigger", missing + " revisions");
     }
     return new Verdict(
-        ingestTimes.size(),
-        acknowledged,
-        spanRecords,
+        spanIngest.size(),
+        tally.acknowledged,
+        tally.spanRecords,
         duplicateSpanRecords,
         audit.storedSpans(),
         audit.lostSpans(),
-        byRevisions,
-        ambiguous,
-        split,
-        completedRecords,
-        duplicateRevisions,
+        tally.byRevisions,
+        tally.ambiguous,
+        tally.split,
+        tally.completedRecords,
+        tally.duplicateRevisions,
         triggers.size(),
-        duplicateTriggers,
+        triggers.size() - triggerIds.size(),
         missing,
         failures.lines());
+  }
+
+  /** The counts and failures of {@link #verdict}, trace by trace. */
+  private static final class Tally {
+    final Failures failures = new Failures();
+    final Map<Integer, Integer> byRevisions = new TreeMap<>();
+    long acknowledged;
+    long spanRecords;
+    int ambiguous;
+    int split;
+    long completedRecords;
+    long duplicateRevisions;
+  }
+
+  /** One trace: its spans on the topic, its revisions emitted and its row in the store. */
+  private void checkTrace(int trace, int storedRevision, Tally tally) {
+    Failures failures = tally.failures;
+    int acked = ledger.ackedSpans(trace);
+    tally.acknowledged += acked;
+    long[] times = ingestTimes(trace);
+    int inTopic = times == null ? 0 : times.length;
+    tally.spanRecords += inTopic;
+    if (inTopic < acked) {
+      failures.add(
+          "acknowledged spans missing from tracefold.spans",
+          "trace " + trace + ": " + acked + " acknowledged, " + inTopic + " on the topic");
+    }
+    if (times == null) {
+      return;
+    }
+    RevisionRange expected = expected(times);
+    tally.ambiguous += expected.ambiguous() ? 1 : 0;
+    tally.split += expected.min() > 1 ? 1 : 0;
+    List<Revision> emitted = revisions.getOrDefault(trace, List.of());
+    List<Integer> numbers;
+    synchronized (emitted) {
+      numbers = emitted.stream().map(Revision::revision).sorted().toList();
+    }
+    tally.completedRecords += numbers.size();
+    int distinct = (int) numbers.stream().distinct().count();
+    tally.duplicateRevisions += numbers.size() - distinct;
+    if (numbers.size() != distinct) {
+      failures.add(
+          "a revision emitted more than once (exactly once broken)",
+          "trace " + trace + ": revisions " + numbers);
+    }
+    int count = numbers.isEmpty() ? 0 : numbers.get(numbers.size() - 1);
+    tally.byRevisions.merge(count, 1, Integer::sum);
+    if (distinct != count) {
+      failures.add("revisions not numbered 1..n", "trace " + trace + ": revisions " + numbers);
+    }
+    if (!expected.contains(count)) {
+      failures.add(
+          "revisions other than the ingest times call for",
+          "trace "
+              + trace
+              + ": "
+              + count
+              + " revisions, expected "
+              + (expected.ambiguous() ? expected.min() + "-" + expected.max() : expected.min())
+              + " (ingest gaps "
+              + gaps(times)
+              + " ms)");
+    }
+    int lastSpans = last(emitted).spans;
+    if (lastSpans != times.length) {
+      failures.add(
+          "last revision without every span",
+          "trace " + trace + ": " + lastSpans + " of " + times.length + " spans");
+    }
+    if (storedRevision != count) {
+      failures.add(
+          "stored trace not complete at its last revision",
+          "trace "
+              + trace
+              + ": stored "
+              + (storedRevision == 0 ? "not complete" : "complete at revision " + storedRevision)
+              + ", emitted "
+              + count);
+    }
   }
 
   private static String gaps(long[] times) {

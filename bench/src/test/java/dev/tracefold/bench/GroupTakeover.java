@@ -5,12 +5,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -29,26 +27,18 @@ final class GroupTakeover {
 
   /** The committed offsets of {@code group}, by partition. */
   static Map<TopicPartition, Long> committed(Admin admin, String group) {
-    try {
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin
-              .listConsumerGroupOffsets(group)
-              .partitionsToOffsetAndMetadata()
-              .get(30, TimeUnit.SECONDS);
-      Map<TopicPartition, Long> committed = new HashMap<>();
-      offsets.forEach(
-          (partition, offset) -> {
-            if (offset != null) {
-              committed.put(partition, offset.offset());
-            }
-          });
-      return committed;
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot read the committed offsets of " + group, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
-    }
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        KafkaClusterProcesses.await(
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
+            "read the committed offsets of " + group);
+    Map<TopicPartition, Long> committed = new HashMap<>();
+    offsets.forEach(
+        (partition, offset) -> {
+          if (offset != null) {
+            committed.put(partition, offset.offset());
+          }
+        });
+    return committed;
   }
 
   /**
@@ -105,21 +95,15 @@ final class GroupTakeover {
     if (partitions.isEmpty()) {
       return Map.of();
     }
-    try {
-      return admin
-          .listOffsets(
-              partitions.stream()
-                  .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest())))
-          .all()
-          .get(30, TimeUnit.SECONDS)
-          .entrySet()
-          .stream()
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot read the end offsets of " + partitions, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
-    }
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+        KafkaClusterProcesses.await(
+            admin
+                .listOffsets(
+                    partitions.stream()
+                        .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest())))
+                .all(),
+            "read the end offsets of " + partitions);
+    return ends.entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
   }
 }

@@ -22,6 +22,7 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
@@ -216,15 +217,27 @@ final class KafkaClusterProcesses implements AutoCloseable {
             "cluster-test-admin"));
   }
 
+  /**
+   * The value of an Admin client's future, within 30 s.
+   *
+   * @throws IllegalStateException naming {@code what} if it fails or takes longer
+   */
+  static <T> T await(KafkaFuture<T> future, String what) {
+    try {
+      return future.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Cannot " + what + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while trying to " + what, e);
+    }
+  }
+
   /** The node id of the active controller (the quorum leader). */
   int activeController() {
     try (Admin admin = admin()) {
-      return admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot describe the metadata quorum", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
+      return await(admin.describeMetadataQuorum().quorumInfo(), "describe the metadata quorum")
+          .leaderId();
     }
   }
 
@@ -235,7 +248,7 @@ final class KafkaClusterProcesses implements AutoCloseable {
   List<String> underReplicated(Collection<String> topics) {
     try (Admin admin = admin()) {
       Map<String, TopicDescription> descriptions =
-          admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+          await(admin.describeTopics(topics).allTopicNames(), "describe " + topics);
       List<String> under = new ArrayList<>();
       for (TopicDescription topic : descriptions.values()) {
         for (TopicPartitionInfo partition : topic.partitions()) {
@@ -245,11 +258,6 @@ final class KafkaClusterProcesses implements AutoCloseable {
         }
       }
       return under;
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot describe " + topics, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
     }
   }
 
