@@ -47,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * machine; the measured times are reported, not judged further.
  *
  * <p>Logs of every process, the report ({@code report.md}) and all data are kept under {@code
- * bench/target/cluster-it/}. Runs in the {@code cluster} profile: {@code ./mvnw -B verify -pl bench
- * -am -Pcluster -Dit.test=ClusterIT}.
+ * bench/target/cluster-it/}. Runs in the {@code cluster} profile (failsafe; surefire leaves it
+ * out): {@code ./mvnw -B verify -Pcluster}, or alone {@code ./mvnw -B verify -pl bench -am -Pcluster
+ * -Dtest=ClusterChecksTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ClusterIT
+ * -Dconsole.e2e.skip=true}.
  */
 class ClusterIT {
   private static final Logger log = LoggerFactory.getLogger(ClusterIT.class);
