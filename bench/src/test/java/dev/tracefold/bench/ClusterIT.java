@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Logs of every process, the report ({@code report.md}) and all data are kept under {@code
  * bench/target/cluster-it/}. Runs in the {@code cluster} profile (failsafe; surefire leaves it
- * out): {@code ./mvnw -B verify -Pcluster}, or alone {@code ./mvnw -B verify -pl bench -am -Pcluster
- * -Dtest=ClusterChecksTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ClusterIT
+ * out): {@code ./mvnw -B verify -Pcluster}, or alone {@code ./mvnw -B verify -pl bench -am
+ * -Pcluster -Dtest=ClusterChecksTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ClusterIT
  * -Dconsole.e2e.skip=true}.
  */
 class ClusterIT {
