@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.SecureRandom;
@@ -39,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * runs as the package's {@code postgres} user ({@code runuser}), since {@code initdb} refuses root.
  *
  * <p>Files: {@code <dir>/pgdata}, the server log {@code <dir>/postgres.log}, command output {@code
- * <dir>/commands.log}. {@link #close()} stops the server ({@code pg_ctl stop -m fast}); a shutdown
- * hook does it if this JVM exits first. Not thread-safe.
+ * <dir>/commands.log}. As root, when {@code postgres} cannot reach {@code <dir>} (a parent without
+ * o+x, such as {@code /root}), they go to a new directory under {@code java.io.tmpdir} instead,
+ * deleted by {@link #close()}. {@link #close()} stops the server ({@code pg_ctl stop -m fast}); a
+ * shutdown hook does it if this JVM exits first. Not thread-safe.
  */
 final class DebianPostgres implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DebianPostgres.class);
@@ -49,6 +52,8 @@ final class DebianPostgres implements AutoCloseable {
   private static final long COMMAND_TIMEOUT_MINUTES = 10;
 
   private final Path bin;
+  private final Path dir;
+  private final boolean temporary;
   private final Path dataDir;
   private final Path commandLog;
   private final boolean asRoot;
@@ -61,8 +66,17 @@ final class DebianPostgres implements AutoCloseable {
   private boolean stopped;
 
   private DebianPostgres(
-      Path bin, Path dir, boolean asRoot, int port, String database, String user, String password) {
+      Path bin,
+      Path dir,
+      boolean asRoot,
+      boolean temporary,
+      int port,
+      String database,
+      String user,
+      String password) {
     this.bin = bin;
+    this.dir = dir;
+    this.temporary = temporary;
     this.dataDir = dir.resolve("pgdata");
     this.commandLog = dir.resolve("commands.log");
     this.asRoot = asRoot;
@@ -84,14 +98,58 @@ final class DebianPostgres implements AutoCloseable {
     boolean asRoot = "root".equals(System.getProperty("user.name"));
     Path bin = serverBinaries().orElseGet(() -> install(asRoot));
     Path absolute = dir.toAbsolutePath();
+    boolean temporary = asRoot && !othersMayEnter(absolute.getParent());
+    if (temporary) {
+      absolute = reachableTemporaryDirectory(absolute);
+    }
     DebianPostgres postgres =
-        new DebianPostgres(bin, absolute, asRoot, ChildJvm.freePort(), database, user, password);
+        new DebianPostgres(
+            bin, absolute, asRoot, temporary, ChildJvm.freePort(), database, user, password);
     try {
-      postgres.initAndStart(absolute);
+      postgres.initAndStart();
       return postgres;
     } catch (RuntimeException e) {
       postgres.close();
       throw e;
+    }
+  }
+
+  /** Whether every directory from {@code dir} up to the root lets other users pass (o+x). */
+  private static boolean othersMayEnter(Path dir) {
+    try {
+      for (Path p = dir; p != null; p = p.getParent()) {
+        if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A new directory under {@code java.io.tmpdir} for a cluster whose wanted directory the {@code
+   * postgres} user cannot reach (a checkout under {@code /root}, say); deleted by {@link #close()}.
+   */
+  private static Path reachableTemporaryDirectory(Path wanted) {
+    try {
+      Path dir =
+          Files.createTempDirectory(
+                  Path.of(System.getProperty("java.io.tmpdir")), "tracefold-postgres-")
+              .toAbsolutePath();
+      if (!othersMayEnter(dir.getParent())) {
+        throw new IllegalStateException(
+            "User postgres can reach neither "
+                + wanted
+                + " nor "
+                + dir
+                + " (a parent directory lacks o+x): run the test from a checkout it can reach");
+      }
+      log.info("User postgres cannot reach {} (a parent lacks o+x): using {}", wanted, dir);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -148,7 +206,7 @@ final class DebianPostgres implements AutoCloseable {
                     "Installing Debian's postgresql package failed; apt-get said:\n" + output));
   }
 
-  private void initAndStart(Path dir) {
+  private void initAndStart() {
     try {
       Files.createDirectories(dir);
       Path passwordFile = dir.resolve("superuser-password");
@@ -293,10 +351,22 @@ final class DebianPostgres implements AutoCloseable {
     run(command, commandLog);
   }
 
-  /** Stops the server; its files stay. */
+  /**
+   * Stops the server; its files stay, unless they had to go to a temporary directory (then they are
+   * deleted).
+   */
   @Override
   public void close() {
     stopServer();
+    if (temporary) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        log.warn("Cannot delete {}: {}", dir, e.toString());
+      }
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(stopOnExit);
     } catch (IllegalStateException e) {
