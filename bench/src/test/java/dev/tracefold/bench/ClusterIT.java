@@ -98,7 +98,11 @@ class ClusterIT {
                         QUIET_WINDOW.toMillis() + "ms",
                         // only the quiet window decides, so ingest times alone give the revisions
                         "TRACEFOLD_COMPLETION_ROOT_AWARE",
-                        "false"),
+                        "false",
+                        // as deploy/k8s: a span appended to a leader waits for its replicas (up to
+                        // replica.lag.time.max.ms when one dies) before the stream can read it
+                        "TRACEFOLD_COMPLETION_CLOCK_GRACE",
+                        "30s"),
                     withHeap("384m")),
                 2);
         Admin admin = kafka.admin()) {
