@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * {@code --batch-size} spans from the shared queue, waiting at most {@code --export-delay} since
  * its previous export, and POSTs them as one request, so the spans of many traces interleave in
  * every request. 429 and 503 are retried after their {@code Retry-After} (seconds), transport
- * errors after 1 s, up to 2 minutes per request (or the retry budget given); any other answer fails
+ * errors after 1 s, up to 2 minutes (or the retry budget given) per request; any other answer fails
  * the request (its spans are not acknowledged). A full queue (2,048 spans per exporter, the SDK's
  * default queue per process) blocks the agents instead of dropping spans, and the time blocked is
  * reported.
@@ -105,7 +105,7 @@ final class AgentLoad implements AutoCloseable {
   private final PipelineBenchOptions options;
   private final long retryBudgetNanos;
   private final TraceLedger ledger;
-  private final URI uri;
+  private final List<URI> uris;
   private final String apiKey;
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -132,31 +132,41 @@ final class AgentLoad implements AutoCloseable {
   private final LatencySamples latencyMicros = new LatencySamples();
   private volatile boolean schedulerDone;
   private volatile boolean abort;
-  private volatile boolean stopStarting;
+  private volatile boolean finishRequested;
 
-  /** Starts the agents and the exporters; a request is retried for up to {@link #RETRY_BUDGET}. */
+  /** Starts the agents and the exporters. */
   AgentLoad(PipelineBenchOptions options, TraceLedger ledger, URI otlpHttpUri, String apiKey) {
-    this(options, ledger, otlpHttpUri, apiKey, RETRY_BUDGET);
+    this(options, ledger, List.of(otlpHttpUri), apiKey);
   }
 
   /**
-   * Starts the agents and the exporters; a request is retried for up to {@code retryBudget} (e.g.
-   * longer, to ride out a pipeline's restart).
+   * Starts the agents and the exporters; exporter {@code i} sends to {@code otlpHttpUris[i % n]}
+   * (several gateway replicas, each with its share of the exporters).
+   */
+  AgentLoad(
+      PipelineBenchOptions options, TraceLedger ledger, List<URI> otlpHttpUris, String apiKey) {
+    this(options, ledger, otlpHttpUris, apiKey, RETRY_BUDGET);
+  }
+
+  /**
+   * As above, a request retried for up to {@code retryBudget} (e.g. longer, to ride out a
+   * pipeline's restart).
    */
   AgentLoad(
       PipelineBenchOptions options,
       TraceLedger ledger,
-      URI otlpHttpUri,
+      List<URI> otlpHttpUris,
       String apiKey,
       Duration retryBudget) {
     this.retryBudgetNanos = retryBudget.toNanos();
     this.options = options;
     this.ledger = ledger;
-    this.uri = otlpHttpUri;
+    this.uris = List.copyOf(otlpHttpUris);
     this.apiKey = apiKey;
     this.queue = new ArrayBlockingQueue<>(QUEUE_PER_EXPORTER * options.exporters());
     for (int i = 0; i < options.exporters(); i++) {
-      Thread exporter = new Thread(this::export, "bench-exporter-" + i);
+      URI uri = uris.get(i % uris.size());
+      Thread exporter = new Thread(() -> export(uri), "bench-exporter-" + i);
       exporter.setDaemon(true);
       exporters.add(exporter);
       exporter.start();
@@ -243,7 +253,7 @@ final class AgentLoad implements AutoCloseable {
   }
 
   private boolean stopStarting(long elapsedNanos) {
-    if (stopStarting || tracesStarted.get() >= ledger.capacity()) {
+    if (finishRequested || tracesStarted.get() >= ledger.capacity()) {
       return true;
     }
     return options.timed()
@@ -278,7 +288,7 @@ final class AgentLoad implements AutoCloseable {
     }
   }
 
-  private void export() {
+  private void export(URI uri) {
     int max = options.batchSize();
     long delay = options.exportDelay().toNanos();
     List<Queued> batch = new ArrayList<>(max);
@@ -304,7 +314,7 @@ final class AgentLoad implements AutoCloseable {
           }
           continue;
         }
-        send(batch);
+        send(uri, batch);
         batch.clear();
       }
     } catch (InterruptedException e) {
@@ -312,7 +322,7 @@ final class AgentLoad implements AutoCloseable {
     }
   }
 
-  private void send(List<Queued> batch) throws InterruptedException {
+  private void send(URI uri, List<Queued> batch) throws InterruptedException {
     List<Span> spans = new ArrayList<>(batch.size());
     batch.forEach(q -> spans.add(q.span));
     byte[] body = OtlpRequestFactory.request(spans).toByteArray();
@@ -393,11 +403,11 @@ final class AgentLoad implements AutoCloseable {
   }
 
   /**
-   * Starts no more traces from now on, before the load's duration or trace count is reached; the
-   * traces started are sent to the end ({@link #awaitFinished}).
+   * Starts no more traces from now on; the traces started are sent to their end ({@link
+   * #awaitFinished} then waits for them).
    */
-  void stopStartingTraces() {
-    stopStarting = true;
+  void finish() {
+    finishRequested = true;
   }
 
   /**

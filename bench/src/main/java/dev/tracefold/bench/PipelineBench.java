@@ -69,7 +69,7 @@ public final class PipelineBench {
                   false,
                   quietMillis,
                   ledger);
-          StoreAudit store = new StoreAudit(pipeline.storeJdbcUrl(), PROJECT)) {
+          StoreAudit store = new StoreAudit(pipeline.storeSettings(), PROJECT)) {
         report.startRss(MemorySnapshot.rssBytes(pipeline.pid()));
         long benchCpuStart = processCpuNanos();
         AtomicReference<AgentLoad> running = new AtomicReference<>();

@@ -59,7 +59,9 @@ public final class PipelineChild {
     p.setProperty("otlp-http-port", Integer.toString(pipeline.otlpHttpPort()));
     p.setProperty("api-port", Integer.toString(pipeline.apiPort()));
     p.setProperty("kafka-bootstrap-servers", pipeline.kafkaBootstrapServers());
-    p.setProperty("store-jdbc-url", pipeline.storeJdbcUrl());
+    p.setProperty("store-jdbc-url", pipeline.storeSettings().jdbcUrl());
+    p.setProperty("store-username", pipeline.storeSettings().username());
+    p.setProperty("store-password", pipeline.storeSettings().password());
     p.setProperty("api-key", pipeline.developmentApiKey().orElse(""));
     Path temporary = file.resolveSibling(ENDPOINTS_FILE + ".tmp");
     try (OutputStream out = Files.newOutputStream(temporary)) {

@@ -1,5 +1,6 @@
 package dev.tracefold.bench;
 
+import dev.tracefold.store.StoreSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -119,11 +120,7 @@ final class PipelineProcess implements AutoCloseable {
   private static List<String> command(
       PipelineBenchOptions options, Path dataDir, Path tmp, Map<String, String> settings) {
     List<String> command = new ArrayList<>();
-    command.add(
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.add(javaCommand());
     command.addAll(options.pipelineJvmOptions());
     command.add("-Djava.io.tmpdir=" + tmp);
     String[][] config = {
@@ -152,6 +149,14 @@ final class PipelineProcess implements AutoCloseable {
     command.add(PipelineChild.class.getName());
     command.add(dataDir.toString());
     return command;
+  }
+
+  /** The {@code java} executable this JVM runs on, to start a child JVM with. */
+  static String javaCommand() {
+    return ProcessHandle.current()
+        .info()
+        .command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
   /** The settings the child is given, as printed in the report. */
@@ -237,8 +242,13 @@ final class PipelineProcess implements AutoCloseable {
     return endpoints.getProperty("kafka-bootstrap-servers");
   }
 
-  String storeJdbcUrl() {
-    return endpoints.getProperty("store-jdbc-url");
+  /** The pipeline's PostgreSQL: URL, user and password (pool size 2, unused by the bench). */
+  StoreSettings storeSettings() {
+    return new StoreSettings(
+        endpoints.getProperty("store-jdbc-url"),
+        endpoints.getProperty("store-username"),
+        endpoints.getProperty("store-password"),
+        2);
   }
 
   String apiKey() {

@@ -1,5 +1,6 @@
 package dev.tracefold.bench;
 
+import dev.tracefold.store.StoreSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -9,10 +10,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the pipeline's PostgreSQL (the embedded server, {@code trust} authentication as user {@code
- * postgres}) after a run: waits until the sink has stored what the gateway acknowledged, then
- * compares, trace by trace, the acknowledged spans with the rows of {@code spans} and reads each
- * trace's {@code state} and {@code revision} from {@code traces}. Not thread-safe.
+ * Reads the pipeline's PostgreSQL (as the user and password the pipeline uses) after a run: waits
+ * until the sink has stored what the gateway acknowledged, then compares, trace by trace, the
+ * acknowledged spans with the rows of {@code spans} and reads each trace's {@code state} and {@code
+ * revision} from {@code traces}. Not thread-safe.
  */
 final class StoreAudit implements AutoCloseable {
   private final Connection connection;
@@ -38,12 +39,13 @@ final class StoreAudit implements AutoCloseable {
       long incompleteTraces,
       Map<Integer, Long> tracesByRevision) {}
 
-  StoreAudit(String jdbcUrl, String projectId) {
+  StoreAudit(StoreSettings store, String projectId) {
     try {
-      this.connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+      this.connection =
+          DriverManager.getConnection(store.jdbcUrl(), store.username(), store.password());
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "Cannot connect to the pipeline's PostgreSQL at " + jdbcUrl, e);
+          "Cannot connect to the pipeline's PostgreSQL at " + store.jdbcUrl(), e);
     }
     this.projectId = projectId;
   }
@@ -70,14 +72,7 @@ final class StoreAudit implements AutoCloseable {
               ledger,
               traces,
               (trace, rows) -> stored[trace] = rows.getInt(2));
-          forEachRow(
-              "SELECT trace_id, state, revision FROM traces WHERE project_id = ?",
-              ledger,
-              traces,
-              (trace, rows) -> {
-                complete[trace] = "complete".equals(rows.getString(2));
-                revision[trace] = rows.getInt(3);
-              });
+          readTraceStates(ledger, traces, complete, revision);
         });
     long storedSpans = java.util.Arrays.stream(stored).asLongStream().sum();
     long lost = 0;
@@ -105,19 +100,49 @@ final class StoreAudit implements AutoCloseable {
   }
 
   /**
-   * The stored revision of each of the ledger's first {@code traces} traces, by trace number: its
-   * {@code revision} when its state is {@code complete}, else 0 (in progress or not stored).
+   * The stored revision of each of the ledger's first {@code traces} traces, by trace number: the
+   * {@code revision} of its {@code traces} row when its state is {@code complete}, else 0.
    */
   int[] completeRevisions(TraceLedger ledger, int traces) {
     int[] revision = new int[traces];
-    inReadTransaction(
-        () ->
-            forEachRow(
-                "SELECT trace_id, revision FROM traces WHERE project_id = ? AND state = 'complete'",
-                ledger,
-                traces,
-                (trace, rows) -> revision[trace] = rows.getInt(2)));
+    boolean[] complete = new boolean[traces];
+    inReadTransaction(() -> readTraceStates(ledger, traces, complete, revision));
+    for (int t = 0; t < traces; t++) {
+      if (!complete[t]) {
+        revision[t] = 0;
+      }
+    }
     return revision;
+  }
+
+  /** Fills {@code complete} and {@code revision} from the {@code traces} rows, by trace number. */
+  private void readTraceStates(TraceLedger ledger, int traces, boolean[] complete, int[] revision)
+      throws SQLException {
+    forEachRow(
+        "SELECT trace_id, state, revision FROM traces WHERE project_id = ?",
+        ledger,
+        traces,
+        (trace, rows) -> {
+          complete[trace] = "complete".equals(rows.getString(2));
+          revision[trace] = rows.getInt(3);
+        });
+  }
+
+  /** Reads of one transaction (a fetch size needs a transaction to stream). */
+  @FunctionalInterface
+  private interface Reads {
+    void run() throws SQLException;
+  }
+
+  private void inReadTransaction(Reads reads) {
+    try {
+      connection.setAutoCommit(false);
+      reads.run();
+      connection.commit();
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
+    }
   }
 
   private long count(String sql) {
@@ -138,24 +163,6 @@ final class StoreAudit implements AutoCloseable {
       connection.close();
     } catch (SQLException e) {
       // nothing to do
-    }
-  }
-
-  /** Reads of one transaction. */
-  @FunctionalInterface
-  private interface Reads {
-    void run() throws SQLException;
-  }
-
-  /** Runs {@code reads} in one transaction (a fetch size needs one to stream). */
-  private void inReadTransaction(Reads reads) {
-    try {
-      connection.setAutoCommit(false);
-      reads.run();
-      connection.commit();
-      connection.setAutoCommit(true);
-    } catch (SQLException e) {
-      throw new IllegalStateException("Reading the pipeline's PostgreSQL failed", e);
     }
   }
 

@@ -48,12 +48,12 @@ final class FaultLoad implements AutoCloseable {
   private final AgentLoad load;
   private final URI otlpHttpUri;
 
-  /** Longest load: the test stops it earlier ({@link #stopStartingTraces()}). */
+  /** Longest load: the test ends it earlier ({@link #finish}). */
   static final Duration MAX_LOAD = Duration.ofMinutes(10);
 
   /**
-   * Starts the load on the gateway at {@code otlpHttpUri}; it runs until {@link
-   * #stopStartingTraces()} (at most {@link #MAX_LOAD}).
+   * Starts the load on the gateway at {@code otlpHttpUri}; it runs until {@link #finish} (at most
+   * {@link #MAX_LOAD}).
    */
   FaultLoad(Path workDir, URI otlpHttpUri, String apiKey) {
     this.options = options(workDir, MAX_LOAD);
@@ -65,7 +65,7 @@ final class FaultLoad implements AutoCloseable {
             PipelineBench.PROJECT,
             QUIET_WINDOW.toMillis());
     // a restart after kill -9 takes 1 to 2 minutes here: an SDK keeps retrying meanwhile
-    this.load = new AgentLoad(options, ledger, otlpHttpUri, apiKey, Duration.ofMinutes(5));
+    this.load = new AgentLoad(options, ledger, List.of(otlpHttpUri), apiKey, Duration.ofMinutes(5));
     log.info(
         "Load started: {} spans/s, {} spans per trace {} apart",
         SPANS_PER_SECOND,
@@ -174,17 +174,12 @@ final class FaultLoad implements AutoCloseable {
     return load.result();
   }
 
-  /** Starts no more traces; those started are sent to the end. */
-  void stopStartingTraces() {
-    load.stopStartingTraces();
-  }
-
   /**
    * Stops starting traces, waits for the load to end (every trace sent and answered), checks that
    * no request failed for good, and judges the pipeline's guarantees over its traces.
    */
   PipelineVerdict finish(PipelineVerdict.Pipeline pipeline) throws InterruptedException {
-    load.stopStartingTraces();
+    load.finish();
     assertThat(load.awaitFinished(240_000))
         .as("the load finished; so far %s", load.result())
         .isTrue();

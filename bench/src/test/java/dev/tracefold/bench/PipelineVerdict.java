@@ -7,6 +7,7 @@ import dev.tracefold.schemas.EvaluationTrigger;
 import dev.tracefold.schemas.serde.AvroSerde;
 import dev.tracefold.schemas.topic.SpanHeaders;
 import dev.tracefold.schemas.topic.Topics;
+import dev.tracefold.store.StoreSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,14 +73,14 @@ final class PipelineVerdict {
    * Where the run's pipeline keeps its topics and store.
    *
    * @param bootstrapServers its Kafka
-   * @param storeJdbcUrl its PostgreSQL (read as {@link StoreAudit} reads it)
+   * @param store its PostgreSQL (read as {@link StoreAudit} reads it)
    * @param projectId the project of every span
    * @param quietWindow the pipeline's quiet window
    * @param triggersExpected whether a rule of turn {@code every} selecting every trace ran
    */
   record Pipeline(
       String bootstrapServers,
-      String storeJdbcUrl,
+      StoreSettings store,
       String projectId,
       Duration quietWindow,
       boolean triggersExpected) {
@@ -91,7 +92,7 @@ final class PipelineVerdict {
     static Pipeline of(PipelineProcess pipeline, Duration quietWindow) {
       return new Pipeline(
           pipeline.kafkaBootstrapServers(),
-          pipeline.storeJdbcUrl(),
+          pipeline.storeSettings(),
           PipelineBench.PROJECT,
           quietWindow,
           true);
@@ -187,7 +188,7 @@ final class PipelineVerdict {
   static PipelineVerdict await(
       Pipeline pipeline, TraceLedger ledger, int traces, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (StoreAudit store = new StoreAudit(pipeline.storeJdbcUrl(), pipeline.projectId())) {
+    try (StoreAudit store = new StoreAudit(pipeline.store(), pipeline.projectId())) {
       while (true) {
         PipelineVerdict verdict = judge(pipeline, ledger, traces, store);
         if (verdict.problems.isEmpty() || System.nanoTime() > deadline) {

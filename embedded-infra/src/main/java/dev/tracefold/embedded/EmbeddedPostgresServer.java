@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * {@code timezone=UTC}, {@code max_connections=300}. That is fast and survives clean restarts and
  * JVM crashes (the server outlives the JVM; see below), but not an operating-system crash or power
  * loss. Callers that need that can pass {@code serverConfig("fsync", "on")} and {@code
- * serverConfig("synchronous_commit", "on")}. The server listens on {@code localhost} only and uses
- * {@code trust} authentication: any local client may connect as any user, so {@link #password()} is
- * not checked.
+ * serverConfig("synchronous_commit", "on")}. The server listens on {@code localhost} only and asks
+ * every client for a password ({@code scram-sha-256}): the superuser's is made at {@code initdb}
+ * and kept beside the cluster ({@link #password()}). A cluster made with {@code trust} by an older
+ * version is switched to passwords on its next start.
  *
  * <h2>Processes</h2>
  *
@@ -78,6 +79,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** Default {@linkplain Builder#startupTimeout(Duration) startup timeout}: 60 seconds. */
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Name of the file, in the data directory, that holds the superuser's {@link #password()}. */
+  public static final String PASSWORD_FILE_NAME = SuperuserPassword.FILE_NAME;
 
   /** Name of the sub-directory of the data directory that holds the PostgreSQL cluster. */
   public static final String PGDATA_DIR_NAME = "pgdata";
@@ -113,6 +117,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   private Instant launchedAt;
 
   private volatile int port = -1;
+  private volatile String password;
 
   private EmbeddedPostgresServer(Builder builder) {
     this.dataDir = builder.dataDir.toAbsolutePath().normalize();
@@ -161,9 +166,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           pgPort = requestedPort;
         }
         boolean initialized = Files.exists(pgData.resolve("postgresql.conf"));
-        if (!initialized) {
-          log.info("Initializing a new PostgreSQL cluster in {}", pgData);
-        }
+        SuperuserPassword superuser = SuperuserPassword.readOrCreate(dataDir);
         EmbeddedPostgres.Builder zonky =
             EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
@@ -173,12 +176,28 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setPGStartupWait(startupTimeout)
                 .setLocaleConfig("locale", "C")
                 .setLocaleConfig("locale-provider", "builtin")
-                .setLocaleConfig("builtin-locale", "C.UTF-8");
+                .setLocaleConfig("builtin-locale", "C.UTF-8")
+                .setConnectConfig("password", superuser.value());
+        if (!initialized) {
+          log.info("Initializing a new PostgreSQL cluster in {}", pgData);
+          // After zonky's "-A trust": initdb takes the last method given.
+          zonky
+              .setLocaleConfig("auth", "scram-sha-256")
+              .setLocaleConfig("pwfile", superuser.file().toString());
+        }
         serverConfig.forEach(zonky::setServerConfig);
         // Process start times derive from the boot time in whole seconds: allow some slack.
         launchedAt = Instant.now().minusSeconds(2);
         postgres = startZonky(zonky);
         port = pgPort;
+        password = superuser.value();
+        if (superuser.replaceTrust(pgData, jdbcUrl(), USERNAME)) {
+          log.warn(
+              "PostgreSQL in {} trusted every local client: it now asks for the superuser's"
+                  + " password (in {})",
+              pgData,
+              superuser.file());
+        }
         postmaster = readPostmasterPid().flatMap(ProcessHandle::of).orElse(null);
         if (registerShutdownHook) {
           shutdownHook = new Thread(this::close, "embedded-postgres-shutdown-" + pgPort);
@@ -230,12 +249,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /**
-   * A password to pass along with {@link #username()}: {@code "postgres"}. The server uses {@code
-   * trust} authentication on localhost, so it is not checked; it is there for tools that insist on
-   * a non-empty password.
+   * The superuser's password, to pass along with {@link #username()}: 32 random characters made
+   * when the data directory was first used and kept in its {@value #PASSWORD_FILE_NAME} file
+   * ({@code 0600}). The server asks for it ({@code scram-sha-256}) on every connection.
+   *
+   * @throws IllegalStateException if {@link #start()} has not succeeded (the value stays available
+   *     after {@link #close()})
    */
   public String password() {
-    return "postgres";
+    String p = password;
+    if (p == null) {
+      throw new IllegalStateException("Embedded PostgreSQL has not been started");
+    }
+    return p;
   }
 
   /**

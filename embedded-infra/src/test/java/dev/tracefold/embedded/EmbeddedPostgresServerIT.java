@@ -3,12 +3,15 @@ package dev.tracefold.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -157,6 +160,63 @@ class EmbeddedPostgresServerIT {
         EmbeddedPostgresServer.builder().dataDir(dataDir).build()) {
       server.start();
     }
+  }
+
+  @Test
+  void asksEveryClientForTheSuperusersPasswordKeptBesideTheCluster() throws Exception {
+    String password;
+    try (EmbeddedPostgresServer server =
+        EmbeddedPostgresServer.builder().dataDir(dataDir).build()) {
+      server.start();
+      password = server.password();
+      assertThat(password).hasSize(32).isNotEqualTo("postgres");
+      assertRefusesWrongPasswords(server);
+      try (Connection c = connect(server)) {
+        assertThat(c.isValid(5)).isTrue();
+      }
+    }
+    Path file = dataDir.resolve(SuperuserPassword.FILE_NAME);
+    assertThat(Files.readString(file).strip()).isEqualTo(password);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    try (EmbeddedPostgresServer restarted =
+        EmbeddedPostgresServer.builder().dataDir(dataDir).build()) {
+      restarted.start();
+      assertThat(restarted.password()).isEqualTo(password);
+      assertRefusesWrongPasswords(restarted);
+    }
+  }
+
+  @Test
+  void aClusterThatTrustedEveryClientAsksForThePasswordFromItsNextStart() throws Exception {
+    // A cluster as earlier versions made it: zonky's initdb with "-A trust".
+    EmbeddedPostgres.builder()
+        .setDataDirectory(dataDir.resolve(EmbeddedPostgresServer.PGDATA_DIR_NAME))
+        .setCleanDataDirectory(false)
+        .setRegisterShutdownHook(false)
+        .setPort(LocalPorts.freePort())
+        .start()
+        .close();
+    try (EmbeddedPostgresServer server =
+        EmbeddedPostgresServer.builder().dataDir(dataDir).build()) {
+      server.start();
+      assertRefusesWrongPasswords(server);
+      try (Connection c = connect(server);
+          Statement s = c.createStatement()) {
+        assertThat(
+                queryString(
+                    s, "SELECT count(*) FROM pg_hba_file_rules WHERE auth_method = 'trust'"))
+            .isEqualTo("0");
+      }
+    }
+  }
+
+  private static void assertRefusesWrongPasswords(EmbeddedPostgresServer server) {
+    assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), "postgres", "postgres"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("password authentication failed");
+    assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), "postgres", ""))
+        .isInstanceOf(SQLException.class);
   }
 
   @Test

@@ -18,6 +18,9 @@ import java.util.Objects;
  *     gateway answers 503 (default 10 s)
  * @param otlpGrpcPort port of the OTLP/gRPC receiver (default 4317); 0 binds any free port
  * @param limits bounds on what a request may contain (spans, attributes, JSON, uploads)
+ * @param bindAddress the address the three receivers listen on: an IP address or host name (default
+ *     {@value #DEFAULT_BIND_ADDRESS}, every interface, as a container needs; standalone mode
+ *     listens on {@code 127.0.0.1} unless told otherwise)
  */
 public record GatewaySettings(
     int otlpHttpPort,
@@ -25,7 +28,11 @@ public record GatewaySettings(
     int maxRequestBytes,
     Duration produceTimeout,
     int otlpGrpcPort,
-    IngestLimits limits) {
+    IngestLimits limits,
+    String bindAddress) {
+  /** Default bind address: every interface. */
+  public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+
   /** Default OTLP/HTTP port. */
   public static final int DEFAULT_OTLP_HTTP_PORT = 4318;
 
@@ -43,11 +50,15 @@ public record GatewaySettings(
 
   /**
    * @throws IllegalArgumentException if a port is outside 0..65535, {@code maxRequestBytes} is not
-   *     positive, or {@code produceTimeout} is shorter than 1 ms
+   *     positive, {@code produceTimeout} is shorter than 1 ms, or {@code bindAddress} is blank
    */
   public GatewaySettings {
     Objects.requireNonNull(produceTimeout, "produceTimeout");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    if (bindAddress.isBlank()) {
+      throw new IllegalArgumentException("tracefold.gateway.bind-address must not be blank");
+    }
     checkPort("tracefold.gateway.otlp-http-port", otlpHttpPort);
     checkPort("tracefold.gateway.otlp-grpc-port", otlpGrpcPort);
     checkPort("tracefold.gateway.api-port", apiPort);
@@ -61,7 +72,10 @@ public record GatewaySettings(
     }
   }
 
-  /** The defaults: ports 4318, 8080 and 4317, 16 MiB, 10 s, {@link IngestLimits#defaults()}. */
+  /**
+   * The defaults: ports 4318, 8080 and 4317, 16 MiB, 10 s, {@link IngestLimits#defaults()}, every
+   * interface.
+   */
   public static GatewaySettings defaults() {
     return new GatewaySettings(
         DEFAULT_OTLP_HTTP_PORT,
@@ -69,7 +83,8 @@ public record GatewaySettings(
         DEFAULT_MAX_REQUEST_BYTES,
         DEFAULT_PRODUCE_TIMEOUT,
         DEFAULT_OTLP_GRPC_PORT,
-        IngestLimits.defaults());
+        IngestLimits.defaults(),
+        DEFAULT_BIND_ADDRESS);
   }
 
   /**
@@ -91,30 +106,38 @@ public record GatewaySettings(
         (int) maxBytes,
         Durations.get(config, "tracefold.gateway.produce-timeout"),
         gateway.getInt("otlp-grpc-port"),
-        IngestLimits.from(gateway));
+        IngestLimits.from(gateway),
+        gateway.getString("bind-address"));
   }
 
   /** A copy listening on other ports (tests pass 0 for all three). */
   public GatewaySettings withPorts(int otlpHttpPort, int otlpGrpcPort, int apiPort) {
     return new GatewaySettings(
-        otlpHttpPort, apiPort, maxRequestBytes, produceTimeout, otlpGrpcPort, limits);
+        otlpHttpPort, apiPort, maxRequestBytes, produceTimeout, otlpGrpcPort, limits, bindAddress);
+  }
+
+  /** A copy listening on another address ({@code 127.0.0.1}: this machine only). */
+  public GatewaySettings withBindAddress(String address) {
+    return new GatewaySettings(
+        otlpHttpPort, apiPort, maxRequestBytes, produceTimeout, otlpGrpcPort, limits, address);
   }
 
   /** A copy with another request size cap. */
   public GatewaySettings withMaxRequestBytes(int bytes) {
-    return new GatewaySettings(otlpHttpPort, apiPort, bytes, produceTimeout, otlpGrpcPort, limits);
+    return new GatewaySettings(
+        otlpHttpPort, apiPort, bytes, produceTimeout, otlpGrpcPort, limits, bindAddress);
   }
 
   /** A copy with another produce timeout. */
   public GatewaySettings withProduceTimeout(Duration timeout) {
     return new GatewaySettings(
-        otlpHttpPort, apiPort, maxRequestBytes, timeout, otlpGrpcPort, limits);
+        otlpHttpPort, apiPort, maxRequestBytes, timeout, otlpGrpcPort, limits, bindAddress);
   }
 
   /** A copy with other ingest limits. */
   public GatewaySettings withLimits(IngestLimits limits) {
     return new GatewaySettings(
-        otlpHttpPort, apiPort, maxRequestBytes, produceTimeout, otlpGrpcPort, limits);
+        otlpHttpPort, apiPort, maxRequestBytes, produceTimeout, otlpGrpcPort, limits, bindAddress);
   }
 
   private static void checkPort(String path, int port) {

@@ -28,6 +28,7 @@ import dev.tracefold.store.key.ApiKeyStore;
 import dev.tracefold.store.key.ConfigKeySync;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -239,7 +240,7 @@ public final class IngestGateway implements AutoCloseable {
             pipeline, normalizer, metrics, settings.maxRequestBytes(), settings.limits());
     ServerBuilder otlpBuilder =
         Server.builder()
-            .http(settings.otlpHttpPort())
+            .http(new InetSocketAddress(settings.bindAddress(), settings.otlpHttpPort()))
             .maxRequestLength(settings.maxRequestBytes())
             .requestTimeout(requestTimeout)
             .errorHandler(new OtlpErrorHandler(metrics, settings.maxRequestBytes()));
@@ -251,13 +252,13 @@ public final class IngestGateway implements AutoCloseable {
 
     otlpGrpcServer =
         OtlpGrpcServer.start(
-            settings.otlpGrpcPort(),
+            new InetSocketAddress(settings.bindAddress(), settings.otlpGrpcPort()),
             settings.maxRequestBytes(),
             new OtlpGrpcService(pipeline, normalizer, metrics, authenticator, authMetrics));
 
     ServerBuilder apiBuilder =
         Server.builder()
-            .http(settings.apiPort())
+            .http(new InetSocketAddress(settings.bindAddress(), settings.apiPort()))
             .requestTimeout(requestTimeout)
             .errorHandler(new NativeErrorHandler(metrics));
     HttpRoutes mounted = HttpRoutes.all(extraApiRoutes);

@@ -35,7 +35,7 @@ class GatewaySettingsTest {
                         + " max-spans-per-request = 5, max-attributes-per-span = 6,"
                         + " max-attribute-value-length = 7, max-json-nesting-depth = 8,"
                         + " max-json-string-length = 9, max-upload-bytes = 1KiB,"
-                        + " max-input-output-length = 10 }")
+                        + " max-input-output-length = 10, bind-address = \"127.0.0.1\" }")
                 .withFallback(ConfigFactory.defaultReference()));
 
     assertThat(settings)
@@ -46,20 +46,26 @@ class GatewaySettingsTest {
                 1024 * 1024,
                 Duration.ofMillis(250),
                 0,
-                new IngestLimits(5, 6, 7, 8, 9, 1024, 10)));
+                new IngestLimits(5, 6, 7, 8, 9, 1024, 10),
+                "127.0.0.1"));
   }
 
   @Test
   void validates() {
     IngestLimits limits = IngestLimits.defaults();
-    assertThatThrownBy(() -> new GatewaySettings(70000, 0, 1, Duration.ofSeconds(1), 0, limits))
+    assertThatThrownBy(
+            () -> new GatewaySettings(70000, 0, 1, Duration.ofSeconds(1), 0, limits, "0.0.0.0"))
         .hasMessage("tracefold.gateway.otlp-http-port must be 0..65535, was 70000");
-    assertThatThrownBy(() -> new GatewaySettings(0, 0, 0, Duration.ofSeconds(1), 0, limits))
+    assertThatThrownBy(
+            () -> new GatewaySettings(0, 0, 0, Duration.ofSeconds(1), 0, limits, "0.0.0.0"))
         .hasMessage("tracefold.gateway.max-request-bytes must be positive, was 0");
-    assertThatThrownBy(() -> new GatewaySettings(0, 0, 1, Duration.ZERO, 0, limits))
+    assertThatThrownBy(() -> new GatewaySettings(0, 0, 1, Duration.ZERO, 0, limits, "0.0.0.0"))
         .hasMessage("tracefold.gateway.produce-timeout must be at least 1ms, was PT0S");
-    assertThatThrownBy(() -> new GatewaySettings(0, 0, 1, Duration.ofSeconds(1), -1, limits))
+    assertThatThrownBy(
+            () -> new GatewaySettings(0, 0, 1, Duration.ofSeconds(1), -1, limits, "0.0.0.0"))
         .hasMessage("tracefold.gateway.otlp-grpc-port must be 0..65535, was -1");
+    assertThatThrownBy(() -> new GatewaySettings(0, 0, 1, Duration.ofSeconds(1), 0, limits, " "))
+        .hasMessage("tracefold.gateway.bind-address must not be blank");
     assertThatThrownBy(() -> limits.withMaxSpansPerRequest(0))
         .hasMessage("tracefold.gateway.max-spans-per-request must be positive, was 0");
   }

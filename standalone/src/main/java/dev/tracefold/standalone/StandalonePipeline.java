@@ -48,7 +48,8 @@ public final class StandalonePipeline implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>(); // guarded by this
   private boolean closed; // guarded by this
   private String kafkaBootstrapServers;
-  private String storeJdbcUrl;
+  private StoreSettings storeSettings;
+  private String storeNote = "";
   private IngestGateway gateway;
   private Optional<String> developmentApiKey = Optional.empty();
 
@@ -146,8 +147,14 @@ public final class StandalonePipeline implements AutoCloseable {
               postgres.username(),
               postgres.password(),
               store.maximumPoolSize());
+      storeNote =
+          " (user "
+              + postgres.username()
+              + ", password in "
+              + postgres.dataDir().resolve(EmbeddedPostgresServer.PASSWORD_FILE_NAME)
+              + ")";
     }
-    storeJdbcUrl = store.jdbcUrl();
+    storeSettings = store;
 
     TopicProvisioner.ensureTopics(kafka);
     PrometheusMeterRegistry registry = MeterRegistries.newPrometheusRegistry();
@@ -179,7 +186,7 @@ public final class StandalonePipeline implements AutoCloseable {
     checks.add(lag.healthCheck());
     gateway =
         IngestGateway.start(
-            GatewaySettings.from(config),
+            GatewaySettings.from(config).withBindAddress(standalone.bindAddress()),
             TenancySettings.from(config),
             kafka,
             traceStore,
@@ -208,7 +215,7 @@ public final class StandalonePipeline implements AutoCloseable {
     log.info(
         "  Kafka            {} (topics tracefold.spans, tracefold.traces.completed, tracefold.evaluation.triggers)",
         kafkaBootstrapServers);
-    log.info("  PostgreSQL       {}", storeJdbcUrl);
+    log.info("  PostgreSQL       {}{}", storeSettings.jdbcUrl(), storeNote);
     log.info("  Quiet window     {}", completion.quietWindow());
     log.info("  API key          {} ({})", devKey.key().orElse("-"), devKey.note());
     log.info(
@@ -221,9 +228,12 @@ public final class StandalonePipeline implements AutoCloseable {
     return kafkaBootstrapServers;
   }
 
-  /** JDBC URL of the PostgreSQL in use. */
-  public String storeJdbcUrl() {
-    return storeJdbcUrl;
+  /**
+   * The PostgreSQL in use: URL, user and password (the embedded server's superuser, or the external
+   * store's configured user).
+   */
+  public StoreSettings storeSettings() {
+    return storeSettings;
   }
 
   /**

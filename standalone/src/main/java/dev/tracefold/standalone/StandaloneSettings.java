@@ -12,13 +12,17 @@ import java.util.Optional;
  * @param postgresPort port of the embedded PostgreSQL (0 = any free port)
  * @param externalKafkaBootstrapServers when present, use this Kafka instead of the embedded one
  * @param externalStoreJdbcUrl when present, use this PostgreSQL instead of the embedded one
+ * @param bindAddress the address the gateway (and the read API and console on its port) listens on:
+ *     {@code 127.0.0.1} by default, so a development pipeline with its well-known development key
+ *     is not reachable from other machines
  */
 public record StandaloneSettings(
     Path dataDir,
     int kafkaPort,
     int postgresPort,
     Optional<String> externalKafkaBootstrapServers,
-    Optional<String> externalStoreJdbcUrl) {
+    Optional<String> externalStoreJdbcUrl,
+    String bindAddress) {
 
   /** Reads {@code tracefold.standalone.*}. */
   public static StandaloneSettings from(Config config) {
@@ -28,7 +32,8 @@ public record StandaloneSettings(
         c.getInt("kafka-port"),
         c.getInt("postgres-port"),
         optional(c, "external-kafka-bootstrap-servers"),
-        optional(c, "external-store-jdbc-url"));
+        optional(c, "external-store-jdbc-url"),
+        c.getString("bind-address"));
   }
 
   private static Optional<String> optional(Config c, String path) {

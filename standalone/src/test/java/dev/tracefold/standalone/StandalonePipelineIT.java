@@ -1,6 +1,8 @@
 package dev.tracefold.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +22,12 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -140,6 +148,37 @@ class StandalonePipelineIT {
     assertThat(metrics.body()).contains("tracefold_completion_completions_total{reason=\"QUIET\"}");
     HttpResponse<String> health = get("/health");
     assertThat(health.statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * Issue #12: standalone listened on every interface, so anyone on the network could send spans
+   * with its well-known development key and read every trace. It now listens on loopback only
+   * unless {@code tracefold.standalone.bind-address} says otherwise; this machine's other addresses
+   * (an {@code eth0} on the test machines) are refused.
+   */
+  @Test
+  void listensOnLoopbackOnlyByDefault() throws Exception {
+    List<InetAddress> otherAddresses =
+        NetworkInterface.networkInterfaces()
+            .flatMap(NetworkInterface::inetAddresses)
+            .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+            .toList();
+    assumeThat(otherAddresses).as("a non-loopback IPv4 address on this machine").isNotEmpty();
+    for (int port : List.of(pipeline.apiPort(), pipeline.otlpHttpPort(), pipeline.otlpGrpcPort())) {
+      try (Socket loopback = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        assertThat(loopback.isConnected()).isTrue();
+      }
+      for (InetAddress other : otherAddresses) {
+        assertThatThrownBy(
+                () -> {
+                  try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(other, port), 2_000);
+                  }
+                })
+            .as("port %d on %s", port, other)
+            .isInstanceOf(IOException.class);
+      }
+    }
   }
 
   /**

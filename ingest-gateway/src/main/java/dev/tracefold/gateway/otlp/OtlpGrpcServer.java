@@ -1,10 +1,11 @@
 package dev.tracefold.gateway.otlp;
 
-import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,24 +32,25 @@ public final class OtlpGrpcServer implements AutoCloseable {
   /**
    * Starts the server; returns once it listens.
    *
-   * @param port the port; 0 binds any free port
+   * @param address the address and port to listen on; port 0 binds any free port
    * @param maxMessageBytes largest accepted request message, compressed or not ({@code
    *     RESOURCE_EXHAUSTED} beyond)
    * @param service the OTLP trace service
    * @return the running server
    * @throws UncheckedIOException if the port cannot be bound
    */
-  public static OtlpGrpcServer start(int port, int maxMessageBytes, OtlpGrpcService service) {
+  public static OtlpGrpcServer start(
+      InetSocketAddress address, int maxMessageBytes, OtlpGrpcService service) {
     Objects.requireNonNull(service, "service");
     Server server =
-        Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
+        NettyServerBuilder.forAddress(address, InsecureServerCredentials.create())
             .maxInboundMessageSize(maxMessageBytes)
             .addService(service.definition())
             .build();
     try {
       server.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot start the OTLP/gRPC server on port " + port, e);
+      throw new UncheckedIOException("Cannot start the OTLP/gRPC server on " + address, e);
     }
     return new OtlpGrpcServer(server);
   }
