@@ -50,7 +50,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class ClusterChecks {
   private static final AvroSerde<EvaluationTrigger> TRIGGERS =
       AvroSerde.of(EvaluationTrigger.class);
-  private static final int EXAMPLES = 10;
 
   /**
    * The revisions a trace's ingest times call for: between {@code min} and {@code max}, equal
@@ -344,7 +343,7 @@ final class ClusterChecks {
     for (int trace = 0; trace < traceCount; trace++) {
       checkTrace(trace, storedRevisions[trace], tally);
     }
-    Failures failures = tally.failures;
+    PipelineVerdict.Problems failures = tally.failures;
     if (audit.lostSpans() > 0) {
       failures.add(
           "acknowledged spans not stored",
@@ -377,12 +376,12 @@ final class ClusterChecks {
         triggers.size(),
         triggers.size() - triggerIds.size(),
         missing,
-        failures.lines());
+        failures.list());
   }
 
   /** The counts and failures of {@link #verdict}, trace by trace. */
   private static final class Tally {
-    final Failures failures = new Failures();
+    final PipelineVerdict.Problems failures = new PipelineVerdict.Problems();
     final Map<Integer, Integer> byRevisions = new TreeMap<>();
     long acknowledged;
     long spanRecords;
@@ -394,7 +393,7 @@ final class ClusterChecks {
 
   /** One trace: its spans on the topic, its revisions emitted and its row in the store. */
   private void checkTrace(int trace, int storedRevision, Tally tally) {
-    Failures failures = tally.failures;
+    PipelineVerdict.Problems failures = tally.failures;
     int acked = ledger.ackedSpans(trace);
     tally.acknowledged += acked;
     long[] times = ingestTimes(trace);
@@ -468,28 +467,6 @@ final class ClusterChecks {
       gaps.add(sorted[i] - sorted[i - 1]);
     }
     return gaps.toString();
-  }
-
-  /** Failures by kind, with their count and the first examples. */
-  private static final class Failures {
-    private final Map<String, List<String>> examples = new LinkedHashMap<>();
-    private final Map<String, Integer> counts = new HashMap<>();
-
-    void add(String kind, String example) {
-      counts.merge(kind, 1, Integer::sum);
-      List<String> list = examples.computeIfAbsent(kind, k -> new ArrayList<>());
-      if (list.size() < EXAMPLES) {
-        list.add(example);
-      }
-    }
-
-    List<String> lines() {
-      List<String> lines = new ArrayList<>();
-      examples.forEach(
-          (kind, list) ->
-              lines.add(kind + " (" + counts.get(kind) + "): " + String.join("; ", list)));
-      return lines;
-    }
   }
 
   /** One record of a topic read to its end. */

@@ -422,8 +422,8 @@ final class PipelineVerdict {
     return new PipelineVerdict(figures, problems.list());
   }
 
-  /** Problems by kind, with a count and the first few examples each. */
-  private static final class Problems {
+  /** Problems by kind, with a count and the first few examples each (ClusterChecks' too). */
+  static final class Problems {
     private final Map<String, List<String>> examples = new java.util.LinkedHashMap<>();
     private final Map<String, Integer> counts = new HashMap<>();
 
