@@ -13,19 +13,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The end-to-end guarantees of a run, checked trace by trace against what Kafka and PostgreSQL hold
@@ -183,10 +176,10 @@ final class ClusterChecks {
   void readIngestTimes(String bootstrapServers) {
     spanIngest.clear();
     duplicateSpanRecords = 0;
-    readToEnd(
+    PipelineVerdict.readAll(
         bootstrapServers,
         "tracefold.spans",
-        "read_uncommitted",
+        false,
         record -> {
           int trace = trace(record.key());
           if (trace < 0) {
@@ -280,10 +273,10 @@ final class ClusterChecks {
     BooleanSupplier covered = () -> missingTriggers() == 0;
     do {
       triggers.clear();
-      readToEnd(
+      PipelineVerdict.readAll(
           bootstrapServers,
           "tracefold.evaluation.triggers",
-          "read_committed",
+          true,
           record -> {
             EvaluationTrigger t = TRIGGERS.decode(record.value());
             int trace = trace(t.getProjectId().toString(), t.getTraceId().toString());
@@ -467,44 +460,5 @@ final class ClusterChecks {
       gaps.add(sorted[i] - sorted[i - 1]);
     }
     return gaps.toString();
-  }
-
-  /** One record of a topic read to its end. */
-  @FunctionalInterface
-  private interface RecordHandler {
-    void accept(ConsumerRecord<byte[], byte[]> record);
-  }
-
-  /**
-   * Reads every partition of {@code topic} from the beginning to the end offsets it has now (for
-   * {@code read_committed}: the last stable offsets), without a consumer group.
-   */
-  private static void readToEnd(
-      String bootstrapServers, String topic, String isolation, RecordHandler handler) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "cluster-checks");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(info -> new TopicPartition(topic, info.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Could not read " + topic + " to " + end + " in 2 min");
-        }
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          handler.accept(record);
-        }
-      }
-    }
   }
 }
