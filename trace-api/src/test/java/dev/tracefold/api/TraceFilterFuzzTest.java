@@ -31,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * =<sort key>.<as-of epoch ms>.<trace id>} stands for a cursor with those parts and the listing's
  * own sort and digest: it is replaced by that {@code cursor} before the listing is read.
  *
- * <p>Seeds ({@code TraceFilterFuzzTestInputs/fuzz/}): the listings of docs/api.md and the README,
- * and regression inputs of findings.
+ * <p>Inputs ({@code TraceFilterFuzzTestInputs/fuzz/}): the listings of docs/api.md and the README,
+ * forged cursors, the corpus a fuzzing run grew from them ({@code corpus/}) and the inputs of
+ * findings ({@code findings/}).
  */
 class TraceFilterFuzzTest {
   /** The harness parameter standing for a cursor forged with the listing's digest. */

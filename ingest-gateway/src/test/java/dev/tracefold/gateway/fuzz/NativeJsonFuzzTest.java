@@ -16,8 +16,9 @@ import java.util.Set;
  * (some trace stored, or nothing wrong), 400 (unreadable body, or every trace invalid) or 413 (too
  * many traces or spans); anything else, an exception escaping the service, or a hang is a finding.
  *
- * <p>Seeds ({@code NativeJsonFuzzTestInputs/fuzz/}): the README's native trace examples, the
- * examples module's traces, and regression inputs of findings.
+ * <p>Inputs ({@code NativeJsonFuzzTestInputs/fuzz/}): the README's native trace example, traces
+ * using every field, number and time edge cases, the corpus a fuzzing run grew from them ({@code
+ * corpus/}) and the inputs of findings ({@code findings/}).
  */
 class NativeJsonFuzzTest {
   private static final Set<Integer> DOCUMENTED = Set.of(200, 400, 413);

@@ -16,8 +16,9 @@ import java.util.Set;
  * invalid) or 413 (too many traces); anything else, an exception escaping the service, or a hang is
  * a finding.
  *
- * <p>Seeds ({@code NativeJsonlFuzzTestInputs/fuzz/}): the README's JSONL upload example, the
- * examples module's traces one per line, and regression inputs of findings.
+ * <p>Inputs ({@code NativeJsonlFuzzTestInputs/fuzz/}): JSONL files of the README's trace and others
+ * (blank, bad and CRLF lines), the corpus a fuzzing run grew from them ({@code corpus/}) and the
+ * inputs of findings ({@code findings/}).
  */
 class NativeJsonlFuzzTest {
   private static final MediaType NDJSON = MediaType.create("application", "x-ndjson");

@@ -15,9 +15,9 @@ import java.util.Set;
  * (all or some spans accepted), 400 (not valid OTLP/JSON, or over a JSON limit) or 413 (too many
  * spans); anything else, an exception escaping the service, or a hang is a finding.
  *
- * <p>Seeds ({@code OtlpJsonFuzzTestInputs/fuzz/}): OTLP/JSON requests as the OpenTelemetry SDKs'
- * JSON exporters send them (the OTLP specification's example among them), and regression inputs of
- * findings.
+ * <p>Inputs ({@code OtlpJsonFuzzTestInputs/fuzz/}): OTLP/JSON requests as the OpenTelemetry Java
+ * SDK's exporter encodes them, snake_case keys with enum names, legacy base64 ids, invalid spans,
+ * and the corpus a fuzzing run grew from them ({@code corpus/}).
  */
 class OtlpJsonFuzzTest {
   private static final Set<Integer> DOCUMENTED = Set.of(200, 400, 413);

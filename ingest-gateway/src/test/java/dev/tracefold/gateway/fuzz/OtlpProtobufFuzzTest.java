@@ -15,8 +15,9 @@ import java.util.Set;
  * answer is 200 (all or some spans accepted), 400 (not a valid request) or 413 (too many spans);
  * anything else, an exception escaping the service, or a hang is a finding.
  *
- * <p>Seeds ({@code OtlpProtobufFuzzTestInputs/fuzz/}): requests as the OpenTelemetry Java SDK's
- * OTLP exporter sends them, and regression inputs of findings.
+ * <p>Inputs ({@code OtlpProtobufFuzzTestInputs/fuzz/}): requests as the OpenTelemetry Java SDK's
+ * OTLP exporter sends them (GenAI, OpenInference, Vercel AI and Traceloop attributes) and the
+ * corpus a fuzzing run grew from them ({@code corpus/}).
  */
 class OtlpProtobufFuzzTest {
   private static final MediaType PROTOBUF = MediaType.create("application", "x-protobuf");
