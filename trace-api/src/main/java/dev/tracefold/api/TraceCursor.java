@@ -22,6 +22,14 @@ record TraceCursor(
     TraceSort sort, KeysetPosition position, long asOfEpochMillis, String fingerprint) {
   private static final String VERSION = "1";
 
+  /**
+   * The latest as-of time a cursor can carry: the last millisecond whose nanoseconds since the
+   * epoch fit a {@code long} (2262-04-11), as every time a listing compares does. A cursor is
+   * issued at the clock's time, so one outside 1970..2262 was edited (found by fuzzing: {@code
+   * time_range} counted back from such a time overflowed, a 500).
+   */
+  static final long MAX_AS_OF_EPOCH_MILLIS = Long.MAX_VALUE / 1_000_000;
+
   TraceCursor {
     Objects.requireNonNull(sort, "sort");
     Objects.requireNonNull(position, "position");
@@ -48,6 +56,7 @@ record TraceCursor(
    * Decodes a cursor.
    *
    * @throws ApiException 400 naming {@code cursor} when the text is not a cursor this API issued
+   *     (also when its as-of time is outside 1970..2262)
    */
   static TraceCursor decode(String text) {
     try {
@@ -57,11 +66,12 @@ record TraceCursor(
         TraceSort.Field field = TraceSort.Field.fromWireName(parts[1]);
         TraceSort.Order order =
             TraceSort.Order.valueOf(parts[2].toUpperCase(java.util.Locale.ROOT));
-        if (field != null) {
+        long asOfEpochMillis = Long.parseLong(parts[4]);
+        if (field != null && asOfEpochMillis >= 0 && asOfEpochMillis <= MAX_AS_OF_EPOCH_MILLIS) {
           return new TraceCursor(
               new TraceSort(field, order),
               new KeysetPosition(Long.parseLong(parts[3]), parts[6]),
-              Long.parseLong(parts[4]),
+              asOfEpochMillis,
               parts[5]);
         }
       }

@@ -88,10 +88,24 @@ final class NativeValues {
         .longValueExact(); // the schema caps cost at 1e9 USD
   }
 
-  /** An integer field (the schema guarantees a non-negative integer); null when absent. */
-  static Long count(JsonNode node, String field) {
+  /**
+   * An integer field (the schema guarantees a non-negative integer, not its size); null when
+   * absent.
+   *
+   * @param pointer JSON pointer of {@code node}, for errors
+   * @throws InvalidTraceException (rule {@code range}) when the value does not fit 64 bits
+   */
+  static Long count(JsonNode node, String pointer, String field) {
     JsonNode value = node.get(field);
-    return value == null || value.isNull() ? null : value.longValue();
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.canConvertToLong()) {
+      // found by fuzzing: longValue() threw, a 500 for the whole request
+      throw new InvalidTraceException(
+          pointer + "/" + field, "range", field + " " + value + " is too large");
+    }
+    return value.longValue();
   }
 
   /** A string field; null when absent, null or empty. */

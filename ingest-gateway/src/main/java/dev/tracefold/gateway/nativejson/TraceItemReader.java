@@ -135,6 +135,10 @@ final class TraceItemReader {
   private TraceItem readLine(int index, int line, byte[] body, int offset, int length) {
     try (JsonParser parser = json.createParser(body, offset, length)) {
       JsonNode trace = json.readTree(parser);
+      if (trace == null) {
+        // no JSON value before the end of the line: Jackson reads a NUL byte as the end of input
+        return failed(index, line, "line is not valid JSON: it holds no JSON value");
+      }
       if (parser.nextToken() != null) {
         return failed(
             index,

@@ -48,10 +48,27 @@ final class TraceSchemaValidator {
    * @param line the line it starts on, copied into each error
    * @param id the trace's {@code id} as given, or null
    * @param trace the parsed trace
-   * @return the violations ordered by pointer; empty when the trace is valid
+   * @return the violations ordered by pointer; empty when the trace is valid. A trace the validator
+   *     fails on (it throws for some values, e.g. an integer-valued number beyond 64 bits such as
+   *     {@code 1e300} where the schema wants an integer) has one violation of rule {@code schema}
+   *     at its root
    */
   List<ItemError> validate(int index, int line, String id, JsonNode trace) {
-    List<Error> errors = schema.validate(trace);
+    List<Error> errors;
+    try {
+      errors = schema.validate(trace);
+    } catch (RuntimeException e) {
+      // found by fuzzing: this was a 500 for the whole request
+      return List.of(
+          new ItemError(
+              index,
+              line,
+              id,
+              "",
+              "schema",
+              null,
+              "the trace cannot be checked against the schema: " + e.getMessage()));
+    }
     List<ItemError> violations = new ArrayList<>(errors.size());
     for (Error error : errors) {
       String pointer = error.getInstanceLocation().toString();

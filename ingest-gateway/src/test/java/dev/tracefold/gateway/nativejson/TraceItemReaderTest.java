@@ -70,6 +70,19 @@ class TraceItemReaderTest {
   }
 
   @Test
+  void aLineWithoutAJsonValueIsAnItemError() {
+    // Jackson reads a NUL byte as the end of input: the line holds no value (found by fuzzing)
+    List<TraceItem> items = reader.readJsonLines(utf8("{\"id\": \"a\"}\n\0\t\n\0{\"id\": \"b\"}"));
+
+    assertThat(items)
+        .extracting(
+            TraceItem::index, TraceItem::line, i -> i.error() == null ? null : i.error().rule())
+        .containsExactly(tuple(0, 1, null), tuple(1, 2, "json"), tuple(2, 3, "json"));
+    assertThat(items.get(1).error().message())
+        .isEqualTo("line is not valid JSON: it holds no JSON value");
+  }
+
+  @Test
   void enforcesTheJsonLimits() {
     TraceItemReader strict = new TraceItemReader(IngestLimits.defaults().withJsonLimits(3, 5));
 

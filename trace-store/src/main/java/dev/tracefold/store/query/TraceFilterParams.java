@@ -373,7 +373,20 @@ public final class TraceFilterParams {
               case "h" -> Duration.ofHours(amount);
               default -> Duration.ofDays(amount);
             };
-        filter.startBetween(epochNanos(now.minus(length)), null);
+        long since;
+        try {
+          since = epochNanos(now.minus(length));
+        } catch (ArithmeticException | DateTimeException e) {
+          // now comes from a cursor when paging, and an edited cursor can carry any time
+          throw new InvalidFilterException(
+              TIME_RANGE,
+              "time_range "
+                  + range
+                  + " counted back from "
+                  + now
+                  + " is outside the times Tracefold stores (1677-09-21 to 2262-04-11)");
+        }
+        filter.startBetween(since, null);
         return;
       }
       if (from != null && to != null && from >= to) {

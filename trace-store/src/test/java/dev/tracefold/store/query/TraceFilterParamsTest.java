@@ -88,6 +88,23 @@ class TraceFilterParamsTest {
   }
 
   @Test
+  void rejectsATimeRangeReachingOutsideTheStorableTimes() {
+    // found by fuzzing (TraceFilterFuzzTest): a listing's cursor carries the time it counts back
+    // from, and an edited cursor can carry any; this was an ArithmeticException (500)
+    for (String now : List.of("4252-01-01T00:00:00Z", "1677-09-22T00:00:00Z")) {
+      assertThatThrownBy(
+              () ->
+                  TraceFilterParams.parse(Map.of("time_range", List.of("30d")), Instant.parse(now)))
+          .isInstanceOfSatisfying(
+              InvalidFilterException.class, e -> assertThat(e.parameter()).isEqualTo("time_range"))
+          .hasMessage(
+              "time_range 30d counted back from "
+                  + now
+                  + " is outside the times Tracefold stores (1677-09-21 to 2262-04-11)");
+    }
+  }
+
+  @Test
   void rejectsMalformedParametersNamingThem() {
     assertRejected(
         Map.of("colour", List.of("red")),
