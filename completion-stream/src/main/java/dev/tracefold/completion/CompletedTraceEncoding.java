@@ -5,10 +5,8 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.serde.AvroSerde;
 import dev.tracefold.schemas.topic.Topics;
 import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryData;
 
 /**
@@ -24,10 +22,7 @@ final class CompletedTraceEncoding {
   private static final AvroSerde<CompletedTrace> COMPLETED_SERDE =
       (AvroSerde<CompletedTrace>) Topics.COMPLETED_TRACES.valueSerde();
 
-  /** Marker (2 bytes) + CRC-64-AVRO fingerprint (8 bytes) of single-object encoding. */
-  static final int HEADER_BYTES = 10;
-
-  private static final byte[] SPAN_HEADER = header(Span.getClassSchema());
+  private static final AvroSerde<Span> SPAN_SERDE = (AvroSerde<Span>) Topics.SPANS.valueSerde();
 
   static {
     List<Schema.Field> fields = CompletedTrace.getClassSchema().getFields();
@@ -56,11 +51,11 @@ final class CompletedTraceEncoding {
       byte[] count = new byte[10];
       out.write(count, 0, BinaryData.encodeLong(values.size(), count, 0));
       for (byte[] value : values) {
-        if (!hasHeader(value, SPAN_HEADER)) {
+        if (!SPAN_SERDE.hasHeader(value)) {
           throw new IllegalArgumentException(
               "A span value not written with the current Span schema");
         }
-        out.write(value, HEADER_BYTES, value.length - HEADER_BYTES);
+        out.write(value, AvroSerde.HEADER_BYTES, value.length - AvroSerde.HEADER_BYTES);
       }
     }
     out.write(0);
@@ -73,21 +68,5 @@ final class CompletedTraceEncoding {
       bytes += value.length;
     }
     return bytes;
-  }
-
-  private static boolean hasHeader(byte[] value, byte[] header) {
-    return value.length >= HEADER_BYTES
-        && Arrays.equals(value, 0, HEADER_BYTES, header, 0, HEADER_BYTES);
-  }
-
-  private static byte[] header(Schema schema) {
-    long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
-    byte[] header = new byte[HEADER_BYTES];
-    header[0] = (byte) 0xC3;
-    header[1] = 0x01;
-    for (int i = 0; i < 8; i++) {
-      header[2 + i] = (byte) (fingerprint >>> (8 * i)); // little-endian, as Avro writes it
-    }
-    return header;
   }
 }

@@ -7,7 +7,12 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.topic.Topics;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +43,42 @@ class AvroSerdeTest {
     assertThatThrownBy(() -> AvroSerde.of(Span.class).decode(new byte[] {1, 2, 3}))
         .isInstanceOf(SerializationException.class)
         .hasMessageStartingWith("Cannot decode Span (3 bytes): ");
+  }
+
+  @Test
+  void writesAndReadsTheBytesOfAvrosMessageEncoder() throws Exception {
+    ByteBuffer avro =
+        new BinaryMessageEncoder<Span>(SpecificData.get(), Span.getClassSchema()).encode(span);
+    byte[] expected = new byte[avro.remaining()];
+    avro.get(expected);
+
+    byte[] ours = AvroSerde.of(Span.class).encode(span);
+
+    assertThat(ours).isEqualTo(expected);
+    assertThat(
+            new BinaryMessageDecoder<Span>(SpecificData.get(), Span.getClassSchema()).decode(ours))
+        .isEqualTo(span);
+    assertThat(AvroSerde.of(Span.class).decode(expected)).isEqualTo(span);
+  }
+
+  @Test
+  void aValueOfAnotherSchemaFailsNamingItsFingerprint() {
+    byte[] trigger = AvroSerde.of(Span.class).encode(span);
+    trigger[5] ^= 0x40;
+
+    assertThat(AvroSerde.of(Span.class).hasHeader(trigger)).isFalse();
+    assertThatThrownBy(() -> AvroSerde.of(Span.class).decode(trigger))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("unknown writer schema fingerprint");
+  }
+
+  @Test
+  void aTruncatedValueFails() {
+    byte[] bytes = AvroSerde.of(Span.class).encode(span);
+
+    assertThatThrownBy(
+            () -> AvroSerde.of(Span.class).decode(Arrays.copyOf(bytes, bytes.length - 3)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageStartingWith("Cannot decode Span (");
   }
 }
