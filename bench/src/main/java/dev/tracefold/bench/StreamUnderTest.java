@@ -87,6 +87,8 @@ final class StreamUnderTest implements AutoCloseable {
               applicationId,
               stateDir,
               options.streamThreads(),
+              defaults.commitInterval(),
+              defaults.cacheMaxBytes(),
               0);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       CompletionStream stream =

@@ -29,6 +29,12 @@ import java.util.Objects;
  * @param applicationId Kafka Streams application id (consumer group, changelog topic prefix)
  * @param stateDir RocksDB state directory
  * @param streamThreads Kafka Streams threads
+ * @param commitInterval how often buffered spans are committed (Kafka Streams {@code
+ *     commit.interval.ms}; its exactly-once default is 100 ms); a punctuation that emitted a
+ *     revision commits at once, so this delays no completed trace
+ * @param cacheMaxBytes record cache in front of the RocksDB stores, bytes of heap (Kafka Streams
+ *     {@code statestore.cache.max.bytes}, default 10 MiB): a trace's state written again before a
+ *     commit reaches RocksDB and its changelog once
  * @param opsPort port of /metrics and /health when run on its own
  */
 public record CompletionSettings(
@@ -46,7 +52,15 @@ public record CompletionSettings(
     String applicationId,
     Path stateDir,
     int streamThreads,
+    Duration commitInterval,
+    long cacheMaxBytes,
     int opsPort) {
+
+  /**
+   * Longest commit interval: half of Kafka Streams' exactly-once transaction timeout (10 s), which
+   * an open transaction must not outlive.
+   */
+  public static final Duration MAX_COMMIT_INTERVAL = Duration.ofSeconds(5);
 
   public CompletionSettings {
     Objects.requireNonNull(quietWindow, "quietWindow");
@@ -60,6 +74,7 @@ public record CompletionSettings(
     Objects.requireNonNull(tombstoneRetention, "tombstoneRetention");
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(commitInterval, "commitInterval");
     if (quietWindow.isZero()) {
       throw new IllegalArgumentException("tracefold.completion.quiet-window must be positive");
     }
@@ -71,6 +86,14 @@ public record CompletionSettings(
       throw new IllegalArgumentException(
           "tracefold.completion.end-offsets-interval must be at least 10ms and clock-grace not"
               + " negative");
+    }
+    if (commitInterval.toMillis() < 1
+        || commitInterval.compareTo(MAX_COMMIT_INTERVAL) > 0
+        || cacheMaxBytes < 0) {
+      throw new IllegalArgumentException(
+          "tracefold.completion.commit-interval must be between 1ms and "
+              + MAX_COMMIT_INTERVAL.toSeconds()
+              + "s (half the stream's 10s transaction timeout) and cache-max-bytes not negative");
     }
     if (maxSpansPerTrace < 1 || maxTraceBytes < 1) {
       throw new IllegalArgumentException(
@@ -102,6 +125,8 @@ public record CompletionSettings(
         c.getString("application-id"),
         Path.of(c.getString("state-dir")),
         c.getInt("stream-threads"),
+        Durations.get(config, prefix + "commit-interval"),
+        c.getBytes("cache-max-bytes"),
         c.getInt("ops-port"));
   }
 
@@ -127,6 +152,8 @@ public record CompletionSettings(
         applicationId,
         stateDir,
         streamThreads,
+        commitInterval,
+        cacheMaxBytes,
         opsPort);
   }
 
@@ -147,6 +174,8 @@ public record CompletionSettings(
         applicationId,
         stateDir,
         streamThreads,
+        commitInterval,
+        cacheMaxBytes,
         opsPort);
   }
 
@@ -167,6 +196,8 @@ public record CompletionSettings(
         applicationId,
         dir,
         streamThreads,
+        commitInterval,
+        cacheMaxBytes,
         opsPort);
   }
 }

@@ -160,6 +160,8 @@ public final class CompletionStream implements AutoCloseable {
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     // the behaviour Kafka Streams 5.0 makes default; setting it now silences its start-up warning
     props.put("processing.exception.handler.global.enabled", true);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, settings.cacheMaxBytes());
     return props;
   }
 

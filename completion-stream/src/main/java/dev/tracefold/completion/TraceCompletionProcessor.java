@@ -322,6 +322,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     metrics.clockBehind(taskId, wallMillis - now);
     long started = System.nanoTime();
     List<Bytes> dueKeys = new ArrayList<>();
+    boolean emitted = false;
     long from = scanFromEpochMillis;
     scanFromEpochMillis = now + 1;
     try (KeyValueIterator<Bytes, byte[]> it =
@@ -342,7 +343,9 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
           long due = dueAt(projectId, buffer);
           if (due > now) {
             moveDeadline(traceKey, buffer, due); // later spans pushed the deadline on
-          } else if (!tryComplete(traceKey, buffer, projectId, now)) {
+          } else if (tryComplete(traceKey, buffer, projectId, now)) {
+            emitted = true;
+          } else {
             moveDeadline(traceKey, buffer, dueAt(projectId, buffer)); // an orphan: quiet window
           }
           states.put(traceKey, buffer);
@@ -353,6 +356,9 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
         }
         case EXPIRED -> states.delete(traceKey);
       }
+    }
+    if (emitted) {
+      context.commit(); // completed revisions are visible at once, not after the commit interval
     }
     metrics.punctuated(System.nanoTime() - started);
   }

@@ -119,6 +119,8 @@ class CompletionFailoverIT {
             "failover-pair",
             work.resolve("a"),
             1,
+            Duration.ofMillis(100),
+            10L << 20,
             0);
     CompletionStream a =
         CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60));

@@ -51,6 +51,10 @@ class CompletionStreamIT {
   }
 
   private CompletionSettings settings(String applicationId, Path dir) {
+    return settings(applicationId, dir, Duration.ofMillis(100));
+  }
+
+  private CompletionSettings settings(String applicationId, Path dir, Duration commitInterval) {
     return new CompletionSettings(
         Duration.ofSeconds(2),
         Map.of(),
@@ -66,6 +70,8 @@ class CompletionStreamIT {
         applicationId,
         dir,
         1,
+        commitInterval,
+        10L << 20,
         0);
   }
 
@@ -104,17 +110,8 @@ class CompletionStreamIT {
    * for extras.
    */
   private static List<CompletedTrace> readCompleted(String project, int expected) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<CompletedTrace> traces = new ArrayList<>();
-    try (KafkaConsumer<String, CompletedTrace> consumer =
-        new KafkaConsumer<>(
-            props,
-            Topics.COMPLETED_TRACES.keySerde().deserializer(),
-            Topics.COMPLETED_TRACES.valueSerde().deserializer())) {
+    try (KafkaConsumer<String, CompletedTrace> consumer = completedConsumer()) {
       consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
       await()
           .atMost(Duration.ofSeconds(60))
@@ -172,6 +169,68 @@ class CompletionStreamIT {
               });
       assertThat(completed).extracting(CompletedTrace::getTraceId).doesNotHaveDuplicates();
     }
+  }
+
+  @Test
+  void aCompletedTraceIsCommittedAtOnceNotAfterTheCommitInterval() throws Exception {
+    Duration commitInterval = CompletionSettings.MAX_COMMIT_INTERVAL;
+    Map<String, Long> visibleAfterMillis = new java.util.concurrent.ConcurrentHashMap<>();
+    try (CompletionStream stream =
+            CompletionStream.start(
+                settings("it-commit", stateDir, commitInterval),
+                kafka,
+                new SimpleMeterRegistry(),
+                Duration.ofSeconds(60));
+        KafkaConsumer<String, CompletedTrace> consumer = completedConsumer()) {
+      consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
+      // six traces completing a second apart: with a commit only every 5 s, most of them would
+      // wait seconds for it
+      for (int t = 0; t < 6; t++) {
+        produce(List.of(span("commit", String.format("%032x", 0xc000 + t), "0000000000000001")));
+        long nextAtMillis = System.currentTimeMillis() + 1_000;
+        while (System.currentTimeMillis() < nextAtMillis) {
+          recordVisibility(consumer, "commit", visibleAfterMillis);
+        }
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                recordVisibility(consumer, "commit", visibleAfterMillis);
+                return visibleAfterMillis.size() == 6;
+              });
+    }
+
+    assertThat(visibleAfterMillis.values())
+        .as("read_committed sees each revision soon after it was emitted, not at the next commit")
+        .allSatisfy(millis -> assertThat(millis).isLessThan(2_000L));
+  }
+
+  private static KafkaConsumer<String, CompletedTrace> completedConsumer() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(
+        props,
+        Topics.COMPLETED_TRACES.keySerde().deserializer(),
+        Topics.COMPLETED_TRACES.valueSerde().deserializer());
+  }
+
+  /** Polls once; notes for each new trace of {@code project} how long after its emission. */
+  private static void recordVisibility(
+      KafkaConsumer<String, CompletedTrace> consumer, String project, Map<String, Long> into) {
+    consumer
+        .poll(Duration.ofMillis(50))
+        .forEach(
+            r -> {
+              if (r.value().getProjectId().equals(project)) {
+                into.putIfAbsent(
+                    r.value().getTraceId(),
+                    System.currentTimeMillis() - r.value().getCompletedEpochMillis());
+              }
+            });
   }
 
   @Test

@@ -66,6 +66,8 @@ abstract class CompletionTopologyTestBase {
         "completion-test",
         stateDir,
         1,
+        Duration.ofMillis(100),
+        10L << 20,
         0);
   }
 
