@@ -89,6 +89,7 @@ final class StreamUnderTest implements AutoCloseable {
               options.streamThreads(),
               defaults.commitInterval(),
               defaults.cacheMaxBytes(),
+              defaults.rocksDbMemoryBytes(),
               0);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       CompletionStream stream =

@@ -35,6 +35,8 @@ import java.util.Objects;
  * @param cacheMaxBytes record cache in front of the RocksDB stores, bytes of heap (Kafka Streams
  *     {@code statestore.cache.max.bytes}, default 10 MiB): a trace's state written again before a
  *     commit reaches RocksDB and its changelog once
+ * @param rocksDbMemoryBytes native memory of all RocksDB stores in the JVM: one shared block cache,
+ *     half of which the memtables may take (see {@link BoundedRocksDbMemory})
  * @param opsPort port of /metrics and /health when run on its own
  */
 public record CompletionSettings(
@@ -54,6 +56,7 @@ public record CompletionSettings(
     int streamThreads,
     Duration commitInterval,
     long cacheMaxBytes,
+    long rocksDbMemoryBytes,
     int opsPort) {
 
   /**
@@ -89,11 +92,13 @@ public record CompletionSettings(
     }
     if (commitInterval.toMillis() < 1
         || commitInterval.compareTo(MAX_COMMIT_INTERVAL) > 0
-        || cacheMaxBytes < 0) {
+        || cacheMaxBytes < 0
+        || rocksDbMemoryBytes < 1) {
       throw new IllegalArgumentException(
           "tracefold.completion.commit-interval must be between 1ms and "
               + MAX_COMMIT_INTERVAL.toSeconds()
-              + "s (half the stream's 10s transaction timeout) and cache-max-bytes not negative");
+              + "s (half the stream's 10s transaction timeout), cache-max-bytes not negative and"
+              + " rocksdb-memory positive");
     }
     if (maxSpansPerTrace < 1 || maxTraceBytes < 1) {
       throw new IllegalArgumentException(
@@ -127,6 +132,7 @@ public record CompletionSettings(
         c.getInt("stream-threads"),
         Durations.get(config, prefix + "commit-interval"),
         c.getBytes("cache-max-bytes"),
+        c.getBytes("rocksdb-memory"),
         c.getInt("ops-port"));
   }
 
@@ -154,6 +160,7 @@ public record CompletionSettings(
         streamThreads,
         commitInterval,
         cacheMaxBytes,
+        rocksDbMemoryBytes,
         opsPort);
   }
 
@@ -176,6 +183,7 @@ public record CompletionSettings(
         streamThreads,
         commitInterval,
         cacheMaxBytes,
+        rocksDbMemoryBytes,
         opsPort);
   }
 
@@ -198,6 +206,7 @@ public record CompletionSettings(
         streamThreads,
         commitInterval,
         cacheMaxBytes,
+        rocksDbMemoryBytes,
         opsPort);
   }
 }

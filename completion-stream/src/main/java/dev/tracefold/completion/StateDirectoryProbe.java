@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,26 +19,51 @@ import org.slf4j.LoggerFactory;
  * {@link #problem()} writes a small file ({@value #PROBE_BYTES} bytes, forced to the device) into
  * the directory and deletes it. The first failure is logged as an error naming the directory and
  * the cause (e.g. "No space left on device", "Read-only file system"); the recovery is logged too.
- * Thread-safe.
+ * A result is reused for {@link #MAX_AGE} so that frequent {@code /health} calls cost at most one
+ * forced write a second. Thread-safe.
  */
 final class StateDirectoryProbe {
   /** Bytes written by each probe: one page. */
   static final int PROBE_BYTES = 4096;
 
+  /** How long a probe's result is reused. */
+  static final Duration MAX_AGE = Duration.ofSeconds(1);
+
   private static final Logger log = LoggerFactory.getLogger(StateDirectoryProbe.class);
 
   private final Path dir;
+  private final LongSupplier nanoTime;
   private String lastProblem; // guarded by this
+  private long probedAtNanos; // guarded by this
+  private boolean probed; // guarded by this
 
   /**
    * @param dir the state directory ({@code tracefold.completion.state-dir})
    */
   StateDirectoryProbe(Path dir) {
-    this.dir = dir.toAbsolutePath();
+    this(dir, System::nanoTime);
   }
 
-  /** Null when a probe file could be written to the directory; else why not. */
+  /**
+   * @param dir the state directory
+   * @param nanoTime the monotonic clock in nanoseconds ({@link System#nanoTime} but in tests)
+   */
+  StateDirectoryProbe(Path dir, LongSupplier nanoTime) {
+    this.dir = dir.toAbsolutePath();
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Null when a probe file could be written to the directory; else why not. Probes again when the
+   * last probe is older than {@link #MAX_AGE}.
+   */
   synchronized String problem() {
+    long now = nanoTime.getAsLong();
+    if (probed && now - probedAtNanos < MAX_AGE.toNanos()) {
+      return lastProblem;
+    }
+    probed = true;
+    probedAtNanos = now;
     String problem = probe();
     if (problem != null && lastProblem == null) {
       log.error("Completion stream: {}; its stores cannot be written", problem);

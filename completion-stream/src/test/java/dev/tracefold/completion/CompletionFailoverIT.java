@@ -121,6 +121,7 @@ class CompletionFailoverIT {
             1,
             Duration.ofMillis(100),
             10L << 20,
+            64L << 20,
             0);
     CompletionStream a =
         CompletionStream.start(settings, kafka, new SimpleMeterRegistry(), Duration.ofSeconds(60));

@@ -72,6 +72,7 @@ class CompletionStreamIT {
         1,
         commitInterval,
         10L << 20,
+        64L << 20,
         0);
   }
 

@@ -68,6 +68,7 @@ abstract class CompletionTopologyTestBase {
         1,
         Duration.ofMillis(100),
         10L << 20,
+        64L << 20,
         0);
   }
 

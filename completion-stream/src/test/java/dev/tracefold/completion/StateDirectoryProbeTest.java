@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracefold.service.HealthCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,8 @@ class StateDirectoryProbeTest {
   void aStateDirectoryThatCannotBeWrittenIsReportedUntilItCanAgain() throws Exception {
     Path state = dir.resolve("state");
     Files.writeString(state, "not a directory");
-    StateDirectoryProbe probe = new StateDirectoryProbe(state);
+    AtomicLong nanos = new AtomicLong();
+    StateDirectoryProbe probe = new StateDirectoryProbe(state, nanos::get);
 
     String problem = probe.problem();
     assertThat(problem).contains("state directory " + state).contains("not writable");
@@ -41,6 +43,23 @@ class StateDirectoryProbeTest {
     assertThat(down.detail()).contains("RUNNING, but state directory");
 
     Files.delete(state);
+    nanos.addAndGet(StateDirectoryProbe.MAX_AGE.toNanos());
     assertThat(probe.problem()).isNull();
+  }
+
+  @Test
+  void aResultIsReusedForASecond() throws Exception {
+    Path state = dir.resolve("state");
+    AtomicLong nanos = new AtomicLong();
+    StateDirectoryProbe probe = new StateDirectoryProbe(state, nanos::get);
+    assertThat(probe.problem()).isNull();
+
+    Files.delete(state);
+    Files.writeString(state, "not a directory");
+    nanos.addAndGet(StateDirectoryProbe.MAX_AGE.toNanos() - 1);
+    assertThat(probe.problem()).as("within a second of the last probe").isNull();
+
+    nanos.addAndGet(1);
+    assertThat(probe.problem()).contains("not writable");
   }
 }

@@ -87,20 +87,7 @@ public record StoredTrace(
 
   /** This trace with the number of fired triggers no score answers (for score_pending). */
   public StoredTrace withPendingTriggers(int pendingTriggers) {
-    return new StoredTrace(
-        rollup,
-        state,
-        revision,
-        completionReason,
-        spans,
-        firedTriggers,
-        userTags,
-        savedEpochMillis,
-        createdEpochMillis,
-        revisionSpanCount,
-        annotations,
-        scores.withPendingTriggers(pendingTriggers),
-        allScores);
+    return withDetails(spans, firedTriggers, annotations, allScores, pendingTriggers);
   }
 
   /**
