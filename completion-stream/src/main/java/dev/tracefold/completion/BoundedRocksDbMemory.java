@@ -42,7 +42,7 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
   private static Shared shared; // guarded by BoundedRocksDbMemory.class
 
   /** The cache and write buffer manager every store shares. */
-  record Shared(Cache cache, WriteBufferManager writeBuffers, long totalBytes) {}
+  record Shared(Cache cache, WriteBufferManager writeBuffers) {}
 
   @Override
   public void setConfig(String storeName, Options options, Map<String, Object> configs) {
@@ -68,7 +68,7 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
   static synchronized Shared shared(long totalBytes, long memtableBytes) {
     if (shared == null) {
       Cache cache = new LRUCache(totalBytes, -1, false, INDEX_FILTER_SHARE);
-      shared = new Shared(cache, new WriteBufferManager(memtableBytes, cache), totalBytes);
+      shared = new Shared(cache, new WriteBufferManager(memtableBytes, cache));
     }
     return shared;
   }
