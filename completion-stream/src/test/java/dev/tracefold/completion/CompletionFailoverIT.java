@@ -21,10 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -258,23 +256,9 @@ class CompletionFailoverIT {
     }
   }
 
-  private static KafkaConsumer<String, CompletedTrace> consumer() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "failover-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<String, CompletedTrace> consumer =
-        new KafkaConsumer<>(
-            props,
-            Topics.COMPLETED_TRACES.keySerde().deserializer(),
-            Topics.COMPLETED_TRACES.valueSerde().deserializer());
-    consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
-    return consumer;
-  }
-
   private static long countCompleted(String project) {
-    try (KafkaConsumer<String, CompletedTrace> consumer = consumer()) {
+    try (KafkaConsumer<String, CompletedTrace> consumer =
+        CompletedTopicConsumer.subscribed(broker.bootstrapServers(), "failover-")) {
       long count = 0;
       for (int i = 0; i < 10; i++) {
         for (var record : consumer.poll(Duration.ofMillis(200))) {
@@ -293,7 +277,8 @@ class CompletionFailoverIT {
    */
   private static List<CompletedTrace> readCompleted(String project, int expected) {
     List<CompletedTrace> traces = new ArrayList<>();
-    try (KafkaConsumer<String, CompletedTrace> consumer = consumer()) {
+    try (KafkaConsumer<String, CompletedTrace> consumer =
+        CompletedTopicConsumer.subscribed(broker.bootstrapServers(), "failover-")) {
       await()
           .atMost(Duration.ofSeconds(120))
           .until(

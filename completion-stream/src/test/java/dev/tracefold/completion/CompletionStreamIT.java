@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -112,8 +110,8 @@ class CompletionStreamIT {
    */
   private static List<CompletedTrace> readCompleted(String project, int expected) {
     List<CompletedTrace> traces = new ArrayList<>();
-    try (KafkaConsumer<String, CompletedTrace> consumer = completedConsumer()) {
-      consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
+    try (KafkaConsumer<String, CompletedTrace> consumer =
+        CompletedTopicConsumer.subscribed(broker.bootstrapServers(), "it-")) {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
@@ -182,8 +180,8 @@ class CompletionStreamIT {
                 kafka,
                 new SimpleMeterRegistry(),
                 Duration.ofSeconds(60));
-        KafkaConsumer<String, CompletedTrace> consumer = completedConsumer()) {
-      consumer.subscribe(List.of(Topics.COMPLETED_TRACES.name()));
+        KafkaConsumer<String, CompletedTrace> consumer =
+            CompletedTopicConsumer.subscribed(broker.bootstrapServers(), "it-")) {
       // six traces completing a second apart: with a commit only every 5 s, most of them would
       // wait seconds for it
       for (int t = 0; t < 6; t++) {
@@ -205,18 +203,6 @@ class CompletionStreamIT {
     assertThat(visibleAfterMillis.values())
         .as("read_committed sees each revision soon after it was emitted, not at the next commit")
         .allSatisfy(millis -> assertThat(millis).isLessThan(2_000L));
-  }
-
-  private static KafkaConsumer<String, CompletedTrace> completedConsumer() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return new KafkaConsumer<>(
-        props,
-        Topics.COMPLETED_TRACES.keySerde().deserializer(),
-        Topics.COMPLETED_TRACES.valueSerde().deserializer());
   }
 
   /** Polls once; notes for each new trace of {@code project} how long after its emission. */
