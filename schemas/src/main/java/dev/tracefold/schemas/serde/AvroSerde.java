@@ -28,11 +28,12 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>The bytes are those of Avro's {@code BinaryMessageEncoder}; the body goes through Avro's
  * buffered {@link BinaryEncoder} and array-backed {@link BinaryDecoder} instead of the message
- * API's unbuffered ("direct") ones, which move one byte per call: about half the CPU of an encode
- * and a decode of a span (PipelineBench's JFR profile, issue #11).
+ * API's unbuffered ("direct") ones, which move one byte per call: a span's decode is 10-25%
+ * cheaper, its encode 0-10% (docs/decisions.md, "Avro: buffered encoder, array-backed decoder").
  *
  * <p>Thread-safe: Avro's datum readers and writers are safe for concurrent use; each thread keeps
- * its own encoder and decoder for reuse.
+ * its own encoder (with its 2 KiB buffer) and decoder for reuse, each holding on to the last record
+ * it wrote or read until the thread's next call.
  *
  * @param <T> the generated record class
  */
