@@ -128,9 +128,11 @@ final class StreamUnderTest implements AutoCloseable {
   }
 
   /**
-   * The same Streams properties as {@code CompletionStream}: exactly_once_v2, zstd, completed-topic
-   * sized requests, earliest offsets; DSL defaults otherwise (10 MiB record cache, 100 ms commits
-   * under exactly-once).
+   * The baseline's Streams properties, those {@code CompletionStream} shares with it:
+   * exactly_once_v2, zstd, completed-topic sized requests, earliest offsets. The rest are Kafka
+   * Streams' defaults (10 MiB record cache, 100 ms commits under exactly-once, a RocksDB cache per
+   * store), where {@code CompletionStream} sets its own (1 s commits, a 64 MiB record cache, one
+   * bounded RocksDB cache): the baseline is the textbook topology as a DSL user would run it.
    */
   private static Properties properties(
       String applicationId, Path stateDir, BenchOptions options, BenchCluster cluster) {
