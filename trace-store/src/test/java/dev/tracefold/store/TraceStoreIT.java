@@ -121,6 +121,30 @@ class TraceStoreIT {
   }
 
   @Test
+  void aBatchRedeliveredWithNewSpansStoresTheNewOnesAndMergesOnlyThem() throws SQLException {
+    String project = newProject();
+    String stored = traceId(20);
+    String fresh = traceId(21);
+    Span root = root(project, stored, 1, 0);
+    Span firstChild = llmChild(project, stored, 2, 1, 10);
+    store.writeSpans(List.of(root, firstChild));
+    Span secondChild = llmChild(project, stored, 3, 1, 20);
+    Span freshRoot = root(project, fresh, 1, 0);
+
+    // a batch a restarted sink polls again, with spans produced after it: the stored ones
+    // conflict, the others must still be stored and merged into their traces' rollups once
+    Set<TraceKey> changed = store.writeSpans(List.of(firstChild, secondChild, root, freshRoot));
+
+    assertThat(changed)
+        .containsExactlyInAnyOrder(new TraceKey(project, stored), new TraceKey(project, fresh));
+    assertThat(count("spans", project)).isEqualTo(4);
+    assertThat(store.findTrace(project, stored).orElseThrow().rollup())
+        .isEqualTo(TraceRollups.compute(project, stored, List.of(root, firstChild, secondChild)));
+    assertThat(store.findTrace(project, fresh).orElseThrow().rollup())
+        .isEqualTo(TraceRollups.compute(project, fresh, List.of(freshRoot)));
+  }
+
+  @Test
   void duplicatesInsideOneBatchAreStoredOnce() {
     String project = newProject();
     String trace = traceId(3);

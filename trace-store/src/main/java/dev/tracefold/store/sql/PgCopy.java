@@ -1,8 +1,10 @@
 package dev.tracefold.store.sql;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -13,9 +15,10 @@ import org.postgresql.PGConnection;
 
 /**
  * Rows in PostgreSQL's binary {@code COPY} format, sent with pgjdbc's {@code CopyManager} into a
- * temporary staging table, from which one {@code INSERT ... SELECT} moves them. Faster than
- * multi-row {@code INSERT ... VALUES} with bound parameters: no statement of thousands of
- * parameters to parse and plan, no text parsing of numbers, arrays and byte strings on the server.
+ * table, or into a temporary staging table from which one {@code INSERT ... SELECT} moves them
+ * (where rows may conflict with stored ones). Faster than multi-row {@code INSERT ... VALUES} with
+ * bound parameters: no statement of thousands of parameters to parse and plan, no text parsing of
+ * numbers, arrays and byte strings on the server.
  *
  * <p>Text values are written as {@link PgValues#text} stores them (NUL replaced). Not thread-safe:
  * one instance per batch.
@@ -27,6 +30,9 @@ public final class PgCopy {
   private static final byte[] SIGNATURE =
       "PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1);
   private static final int TEXT_OID = 25;
+
+  /** The file trailer: a tuple field count of -1. */
+  private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
 
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
   private final DataOutputStream out = new DataOutputStream(bytes);
@@ -161,20 +167,22 @@ public final class PgCopy {
   }
 
   /**
-   * Sends the rows with {@code COPY <target> FROM STDIN (FORMAT binary)}.
+   * Sends the rows with {@code COPY <target> FROM STDIN (FORMAT binary)}. May be called again (into
+   * another target, or after a rollback to a savepoint) with the same rows.
    *
    * @param target the table and its column list, e.g. {@code span_staging (a, b)}
    * @return rows copied
    */
   public long copyInto(Connection connection, String target) throws SQLException {
-    write(() -> out.writeShort(-1));
     try {
       return connection
           .unwrap(PGConnection.class)
           .getCopyAPI()
           .copyIn(
               "COPY " + target + " FROM STDIN (FORMAT binary)",
-              new java.io.ByteArrayInputStream(bytes.toByteArray()));
+              new SequenceInputStream(
+                  new ByteArrayInputStream(bytes.toByteArray()),
+                  new ByteArrayInputStream(TRAILER)));
     } catch (IOException e) {
       throw new SQLException("Cannot send rows to COPY " + target + ": " + e.getMessage(), e);
     }

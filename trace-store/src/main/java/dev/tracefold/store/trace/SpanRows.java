@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -40,6 +41,9 @@ public final class SpanRows {
           + " time_to_first_token_nanos, session_id, user_id, tags, attributes,"
           + " resource_attributes, source, ingested_epoch_millis, payload";
   private static final int COLUMN_COUNT = 32;
+
+  /** SQLSTATE unique_violation. */
+  private static final String UNIQUE_VIOLATION = "23505";
 
   /** Moves the staged rows (emptying the staging table) into {@code spans}. */
   private static final String INSERT_SQL =
@@ -102,9 +106,15 @@ public final class SpanRows {
   }
 
   /**
-   * Inserts the spans that are not stored yet: binary {@code COPY} into the session's temporary
-   * table {@code span_staging}, then {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING}
-   * into {@code spans}, emptying the staging table in the same statement.
+   * Inserts the spans that are not stored yet. First a binary {@code COPY} straight into {@code
+   * spans} under a savepoint: one write per span, which is every batch of spans not seen before
+   * (the span writer's and the completed-trace writer's normal case). Only when that meets a stored
+   * span (unique violation, SQLSTATE 23505: a batch delivered again after a restart or rebalance, a
+   * span an SDK sent twice) is the savepoint rolled back and the batch sent the careful way: {@code
+   * COPY} into the session's temporary table {@code span_staging}, then {@code INSERT ... SELECT
+   * ... ON CONFLICT DO NOTHING RETURNING} into {@code spans}, emptying the staging table in the
+   * same statement. The caller holds the traces' locks ({@link TraceLocks}), so no other writer
+   * inserts their spans in between.
    *
    * @param spans distinct spans (see {@link #distinct})
    * @return the spans inserted now, by trace (input order); traces without a new span are absent
@@ -121,6 +131,12 @@ public final class SpanRows {
       byId.put(id(span.span()), span.span());
       write(copy, span);
     }
+    if (copiedWithoutConflict(connection, copy)) {
+      for (EncodedSpan span : spans) {
+        inserted.computeIfAbsent(traceKey(span.span()), k -> new ArrayList<>()).add(span.span());
+      }
+      return inserted;
+    }
     PgCopy.createStaging(connection, "span_staging", "spans");
     copy.copyInto(connection, "span_staging (" + COLUMNS + ")");
     try (PreparedStatement statement = connection.prepareStatement(INSERT_SQL);
@@ -133,6 +149,29 @@ public final class SpanRows {
       }
     }
     return inserted;
+  }
+
+  /**
+   * Copies the rows straight into {@code spans} under a savepoint.
+   *
+   * @return true if every row was inserted; false if one was stored already (the savepoint is then
+   *     rolled back: nothing of the copy is left)
+   * @throws SQLException any other failure of the copy
+   */
+  private static boolean copiedWithoutConflict(Connection connection, PgCopy copy)
+      throws SQLException {
+    Savepoint savepoint = connection.setSavepoint();
+    try {
+      copy.copyInto(connection, "spans (" + COLUMNS + ")");
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+      connection.rollback(savepoint);
+      return false;
+    }
+    connection.releaseSavepoint(savepoint);
+    return true;
   }
 
   /**
