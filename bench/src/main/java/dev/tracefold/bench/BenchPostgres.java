@@ -15,9 +15,12 @@ final class BenchPostgres implements AutoCloseable {
   private final EmbeddedPostgresServer server;
   private final StoreSettings settings;
   private final TraceStore store;
+  private final Path dataDir;
 
-  private BenchPostgres(EmbeddedPostgresServer server, StoreSettings settings, TraceStore store) {
+  private BenchPostgres(
+      EmbeddedPostgresServer server, StoreSettings settings, TraceStore store, Path dataDir) {
     this.server = server;
+    this.dataDir = dataDir;
     this.settings = settings;
     this.store = store;
   }
@@ -35,7 +38,7 @@ final class BenchPostgres implements AutoCloseable {
     try {
       StoreSettings settings =
           new StoreSettings(server.jdbcUrl(), server.username(), server.password(), poolSize);
-      return new BenchPostgres(server, settings, TraceStore.open(settings));
+      return new BenchPostgres(server, settings, TraceStore.open(settings), dataDir);
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -44,6 +47,18 @@ final class BenchPostgres implements AutoCloseable {
 
   TraceStore store() {
     return store;
+  }
+
+  /** The server's processes (its server and backends), for their CPU time. */
+  PostgresProcesses processes() {
+    return new PostgresProcesses(
+        postmasterPidFile(dataDir.resolve(EmbeddedPostgresServer.PGDATA_DIR_NAME)),
+        ProcessHandle.current());
+  }
+
+  /** The {@code postmaster.pid} of a cluster directory ({@code PGDATA}). */
+  static Path postmasterPidFile(Path pgdata) {
+    return pgdata.resolve("postmaster.pid");
   }
 
   /** Connection settings of the server (for connections outside the store's pool). */

@@ -1,5 +1,6 @@
 package dev.tracefold.bench;
 
+import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.store.StoreSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -218,7 +219,8 @@ final class PipelineProcess implements AutoCloseable {
 
   /** The embedded PostgreSQL's pid file (its server is not a child of the JVM). */
   Path postgresPidFile() {
-    return dataDir.resolve("postgres").resolve("pgdata").resolve("postmaster.pid");
+    return BenchPostgres.postmasterPidFile(
+        dataDir.resolve("postgres").resolve(EmbeddedPostgresServer.PGDATA_DIR_NAME));
   }
 
   Path logFile() {

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,8 +65,7 @@ final class PipelineSampler implements AutoCloseable {
   }
 
   private final ProcessHandle pipeline;
-  private final Path postgresPidFile;
-  private ProcessHandle postgres; // only the sampling thread
+  private final PostgresProcesses postgres; // only the sampling thread
   private final URI metrics;
   private Map<String, Long> lastLags; // only touched by the sampler thread
   private long lastLagsNanos;
@@ -93,7 +91,7 @@ final class PipelineSampler implements AutoCloseable {
       TraceLedger ledger,
       Duration interval) {
     this.pipeline = pipeline;
-    this.postgresPidFile = postgresPidFile;
+    this.postgres = new PostgresProcesses(postgresPidFile, pipeline);
     this.metrics = metrics;
     this.spansAcked = spansAcked;
     this.ledger = ledger;
@@ -128,47 +126,24 @@ final class PipelineSampler implements AutoCloseable {
 
   private Sample sample() {
     long rss = MemorySnapshot.rssBytes(pipeline.pid());
-    long cpu = cpuNanos(pipeline);
-    long[] postgres = new long[2];
-    postgresProcesses()
+    long cpu = PostgresProcesses.cpuNanos(pipeline);
+    long[] pg = new long[2];
+    postgres
+        .alive()
         .forEach(
             p -> {
-              postgres[0] += Math.max(0, MemorySnapshot.rssBytes(p.pid()));
-              postgres[1] += cpuNanos(p);
+              pg[0] += Math.max(0, MemorySnapshot.rssBytes(p.pid()));
+              pg[1] += PostgresProcesses.cpuNanos(p);
             });
     return new Sample(
         elapsedMillis(),
         spansAcked.get(),
         rss,
         cpu,
-        postgres[0],
-        postgres[1],
+        pg[0],
+        pg[1],
         lags(),
         ledger.takeIntervalLag().summary());
-  }
-
-  /** PostgreSQL's server (from its pid file) and its backends, or the JVM's descendants. */
-  private List<ProcessHandle> postgresProcesses() {
-    if (postgres == null || !postgres.isAlive()) {
-      try {
-        String first = Files.readAllLines(postgresPidFile).get(0).trim();
-        postgres = ProcessHandle.of(Long.parseLong(first)).orElse(null);
-      } catch (IOException | RuntimeException e) {
-        postgres = null;
-      }
-    }
-    List<ProcessHandle> processes = new ArrayList<>();
-    if (postgres != null) {
-      processes.add(postgres);
-      postgres.descendants().forEach(processes::add);
-    } else {
-      pipeline.descendants().forEach(processes::add);
-    }
-    return processes;
-  }
-
-  private static long cpuNanos(ProcessHandle process) {
-    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
   /**

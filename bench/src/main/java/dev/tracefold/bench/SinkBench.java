@@ -88,6 +88,9 @@ public final class SinkBench {
    * @param writes store writes (one per database transaction)
    * @param meanWriteMillis mean duration of one store write, in milliseconds
    * @param maxWriteMillis longest store write, in milliseconds
+   * @param jvmCpuNanos CPU time of this JVM (sinks, broker, JIT and GC) from the sinks' start until
+   *     the last item, ns
+   * @param postgresCpuNanos CPU time of PostgreSQL's processes over the same window, ns
    */
   record Phase(
       long items,
@@ -95,7 +98,32 @@ public final class SinkBench {
       Duration firstToLast,
       long writes,
       double meanWriteMillis,
-      double maxWriteMillis) {
+      double maxWriteMillis,
+      long jvmCpuNanos,
+      long postgresCpuNanos) {
+    /** The same figures with the CPU times of the phase. */
+    Phase withCpu(long jvmNanos, long postgresNanos) {
+      return new Phase(
+          items,
+          fromStart,
+          firstToLast,
+          writes,
+          meanWriteMillis,
+          maxWriteMillis,
+          jvmNanos,
+          postgresNanos);
+    }
+
+    /** CPU of this JVM per item, microseconds. */
+    double jvmCpuMicrosPerItem() {
+      return jvmCpuNanos / 1e3 / Math.max(1, items);
+    }
+
+    /** CPU of PostgreSQL per item, microseconds. */
+    double postgresCpuMicrosPerItem() {
+      return postgresCpuNanos / 1e3 / Math.max(1, items);
+    }
+
     /** Items per second over {@link #fromStart}. */
     double perSecond() {
       return items / Math.max(1e-9, fromStart.toNanos() / 1e9);
@@ -273,6 +301,9 @@ public final class SinkBench {
       long expected) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<RollupSink> sinks = new ArrayList<>();
+    PostgresProcesses postgresProcesses = postgres.processes();
+    long jvmCpuAtStart = PostgresProcesses.cpuNanos(ProcessHandle.current());
+    long postgresCpuAtStart = postgresProcesses.cpuNanos();
     try {
       for (int i = 0; i < options.sinks(); i++) {
         sinks.add(
@@ -282,7 +313,10 @@ public final class SinkBench {
                 postgres.store(),
                 registry));
       }
-      return awaitPhase(writer, registry, writer, expected, options.timeout());
+      Phase phase = awaitPhase(writer, registry, writer, expected, options.timeout());
+      return phase.withCpu(
+          PostgresProcesses.cpuNanos(ProcessHandle.current()) - jvmCpuAtStart,
+          postgresProcesses.cpuNanos() - postgresCpuAtStart);
     } finally {
       sinks.forEach(RollupSink::close);
     }
@@ -354,7 +388,9 @@ public final class SinkBench {
         Duration.ofNanos(endNanos - firstNanos),
         writes == null ? 0 : writes.count(),
         writes == null ? 0 : writes.mean(TimeUnit.MILLISECONDS),
-        writes == null ? 0 : writes.max(TimeUnit.MILLISECONDS));
+        writes == null ? 0 : writes.max(TimeUnit.MILLISECONDS),
+        0,
+        0);
   }
 
   private static void checkSpans(BenchPostgres postgres, SinkBenchOptions options) {

@@ -57,7 +57,7 @@ record SinkBenchOptions(
     d.put("concurrent-traces", quick ? "50" : "500");
     d.put("partitions", "4");
     d.put("sinks", "1");
-    d.put("max-poll-records", "2000");
+    d.put("max-poll-records", "5000");
     d.put("completed-max-poll-records", "200");
     d.put("timeout", quick ? "2m" : "10m");
     d.put("work-dir", BenchArgs.defaultWorkDir());

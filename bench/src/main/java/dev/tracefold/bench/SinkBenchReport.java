@@ -50,8 +50,9 @@ record SinkBenchReport(
             options.partitions()));
     md.append(
         "| phase | stored | from sink start s | per s | from first write s | per s (steady)"
-            + " | store writes | mean write ms | max write ms |\n");
-    md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+            + " | store writes | mean write ms | max write ms | CPU µs per item: this JVM /"
+            + " PostgreSQL |\n");
+    md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     row(md, "spans → `spans` + in-progress `traces`", "spans", spans);
     row(md, "completed revisions → `complete` + trigger", "traces", completed);
     md.append(
@@ -74,7 +75,7 @@ record SinkBenchReport(
     md.append(
         String.format(
             Locale.ROOT,
-            "| %s | %,d %s | %.2f | %,.0f | %.2f | %,.0f | %,d | %.1f | %.1f |%n",
+            "| %s | %,d %s | %.2f | %,.0f | %.2f | %,.0f | %,d | %.1f | %.1f | %.0f / %.0f |%n",
             phase,
             p.items(),
             unit,
@@ -84,7 +85,9 @@ record SinkBenchReport(
             p.perSecondSteady(),
             p.writes(),
             p.meanWriteMillis(),
-            p.maxWriteMillis()));
+            p.maxWriteMillis(),
+            p.jvmCpuMicrosPerItem(),
+            p.postgresCpuMicrosPerItem()));
   }
 
   private String notes() {
@@ -106,6 +109,11 @@ record SinkBenchReport(
             + " `tracefold.sink.completed.written` reached the trace count (counted after the Kafka"
             + " transaction of the triggers commits); then checked: every trace `complete`,"
             + " revision 1, one fired trigger each, no span stored twice.",
+        "- CPU: user + system time from the sinks' start until the last item, per item stored:"
+            + " this JVM's (`ProcessHandle.Info#totalCpuDuration`: the sinks, the in-process broker,"
+            + " JIT and GC) and PostgreSQL's (its server, from `postmaster.pid`, and the processes"
+            + " under it alive at the end). CPU per item varies less between runs than the rates"
+            + " on a shared machine.",
         String.format(
             Locale.ROOT,
             "- %d rollup sink(s) in this JVM, sharing the partitions. Batches: span writer"

@@ -17,7 +17,7 @@ class SinkBenchSmokeTest {
   @TempDir Path workDir;
 
   @Test
-  void quickRunStoresEverySpanAndEveryCompletedTraceAndReportsRates() {
+  void quickRunStoresEverySpanAndEveryCompletedTraceAndReportsRatesAndCpu() {
     SinkBenchOptions options =
         SinkBenchOptions.parse(List.of("--quick", "--work-dir=" + workDir), new Properties());
 
@@ -28,9 +28,13 @@ class SinkBenchSmokeTest {
     assertThat(report.spans().writes()).isPositive();
     assertThat(report.completed().items()).isEqualTo(options.traces());
     assertThat(report.completed().perSecond()).isPositive();
+    // PostgreSQL's processes were found (from postmaster.pid) and did the writing
+    assertThat(report.spans().postgresCpuNanos()).isPositive();
+    assertThat(report.spans().jvmCpuNanos()).isPositive();
     assertThat(report.markdown())
         .contains("| spans → `spans` + in-progress `traces` | ")
         .contains("| completed revisions → `complete` + trigger | ")
+        .contains("CPU µs per item: this JVM / PostgreSQL")
         .contains("**Target (issue #11): ")
         .contains(ReportSections.BUILD_COMMAND)
         .contains("dev.tracefold.bench.SinkBench --quick --work-dir=")

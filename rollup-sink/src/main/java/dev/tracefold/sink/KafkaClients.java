@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class KafkaClients {
   /**
    * {@code fetch.min.bytes} of a {@link #batchingConsumer}: 1 MiB, about 1,000 compressed spans of
-   * agent traces (the default {@code max-poll-records} is 2,000), so under load a fetch returns
+   * agent traces (the default {@code max-poll-records} is 5,000), so under load a fetch returns
    * full and otherwise after the batch wait.
    */
   static final int BATCH_MIN_BYTES = 1 << 20;

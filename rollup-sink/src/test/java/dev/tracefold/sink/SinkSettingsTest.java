@@ -17,7 +17,7 @@ class SinkSettingsTest {
                 .withFallback(ConfigFactory.defaultReference()));
 
     assertThat(settings.pollTimeout()).isEqualTo(Duration.ofMillis(500));
-    assertThat(settings.maxPollRecords()).isEqualTo(2000);
+    assertThat(settings.maxPollRecords()).isEqualTo(5000);
     assertThat(settings.completedMaxPollRecords()).isEqualTo(50);
     assertThat(settings.spansGroupId()).isEqualTo("tracefold-rollup-sink-spans");
     assertThat(settings.tracesGroupId()).isEqualTo("tracefold-rollup-sink-traces");
