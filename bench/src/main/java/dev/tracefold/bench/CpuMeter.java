@@ -59,6 +59,14 @@ final class CpuMeter {
     }
   }
 
+  /**
+   * CPU time (user + system) of a process so far, from {@code ProcessHandle.Info}, ns; 0 when the
+   * system does not tell.
+   */
+  static long processCpuNanos(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+  }
+
   /** Whether per-thread CPU time is available in this JVM. */
   boolean threadCpuSupported() {
     return threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();

@@ -4,7 +4,6 @@ import dev.tracefold.schemas.topic.Topics;
 import dev.tracefold.store.key.ProjectIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -71,7 +70,7 @@ public final class PipelineBench {
                   ledger);
           StoreAudit store = new StoreAudit(pipeline.storeSettings(), PROJECT)) {
         report.startRss(MemorySnapshot.rssBytes(pipeline.pid()));
-        long benchCpuStart = processCpuNanos();
+        long benchCpuStart = CpuMeter.processCpuNanos(ProcessHandle.current());
         AtomicReference<AgentLoad> running = new AtomicReference<>();
         try (PipelineSampler sampler =
                 new PipelineSampler(
@@ -97,7 +96,10 @@ public final class PipelineBench {
                 "The load did not finish in time; sent so far: " + load.result());
           }
           AgentLoad.Result sent = load.result();
-          report.load(sent, sampler.elapsedMillis(), processCpuNanos() - benchCpuStart);
+          report.load(
+              sent,
+              sampler.elapsedMillis(),
+              CpuMeter.processCpuNanos(ProcessHandle.current()) - benchCpuStart);
           if (sent.spansAcked() == 0) {
             throw new IllegalStateException(
                 "The gateway acknowledged no span; first failure: " + sent.firstFailure());
@@ -214,11 +216,6 @@ public final class PipelineBench {
                     * options.spansPerTrace()
                     / options.offeredSpansPerSecond());
     return 3 * expected + options.timeout().toMillis();
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   private static Path workDir(PipelineBenchOptions options) {

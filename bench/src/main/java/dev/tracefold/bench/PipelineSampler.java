@@ -126,14 +126,14 @@ final class PipelineSampler implements AutoCloseable {
 
   private Sample sample() {
     long rss = MemorySnapshot.rssBytes(pipeline.pid());
-    long cpu = PostgresProcesses.cpuNanos(pipeline);
+    long cpu = CpuMeter.processCpuNanos(pipeline);
     long[] pg = new long[2];
     postgres
         .alive()
         .forEach(
             p -> {
               pg[0] += Math.max(0, MemorySnapshot.rssBytes(p.pid()));
-              pg[1] += PostgresProcesses.cpuNanos(p);
+              pg[1] += CpuMeter.processCpuNanos(p);
             });
     return new Sample(
         elapsedMillis(),

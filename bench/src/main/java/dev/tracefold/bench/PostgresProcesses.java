@@ -3,7 +3,6 @@ package dev.tracefold.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,11 +50,6 @@ final class PostgresProcesses {
    * ended no longer counts.
    */
   long cpuNanos() {
-    return alive().stream().mapToLong(PostgresProcesses::cpuNanos).sum();
-  }
-
-  /** CPU time of one process so far ({@code ProcessHandle.Info}), ns; 0 when unknown. */
-  static long cpuNanos(ProcessHandle process) {
-    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    return alive().stream().mapToLong(CpuMeter::processCpuNanos).sum();
   }
 }

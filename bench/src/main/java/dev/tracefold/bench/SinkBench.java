@@ -302,7 +302,7 @@ public final class SinkBench {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<RollupSink> sinks = new ArrayList<>();
     PostgresProcesses postgresProcesses = postgres.processes();
-    long jvmCpuAtStart = PostgresProcesses.cpuNanos(ProcessHandle.current());
+    long jvmCpuAtStart = CpuMeter.processCpuNanos(ProcessHandle.current());
     long postgresCpuAtStart = postgresProcesses.cpuNanos();
     try {
       for (int i = 0; i < options.sinks(); i++) {
@@ -315,7 +315,7 @@ public final class SinkBench {
       }
       Phase phase = awaitPhase(writer, registry, writer, expected, options.timeout());
       return phase.withCpu(
-          PostgresProcesses.cpuNanos(ProcessHandle.current()) - jvmCpuAtStart,
+          CpuMeter.processCpuNanos(ProcessHandle.current()) - jvmCpuAtStart,
           postgresProcesses.cpuNanos() - postgresCpuAtStart);
     } finally {
       sinks.forEach(RollupSink::close);
