@@ -127,6 +127,8 @@ public final class ReadApiBench {
     return List.of(
         ReadQuery.fixed("default list (newest first)", ReadQuery.list("")),
         ReadQuery.fixed("filter: status=ERROR", ReadQuery.list("status=ERROR")),
+        ReadQuery.fixed("filter: state=in_progress", ReadQuery.list("state=in_progress")),
+        ReadQuery.fixed("filter: state=complete", ReadQuery.list("state=complete")),
         rotating(
             "filter: model",
             "models=<one of " + StoredTraceFactory.MODELS.length + " models>",

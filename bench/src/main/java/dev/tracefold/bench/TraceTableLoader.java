@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the others with {@code COPY traces FROM STDIN (FORMAT csv)}: one row per trace, the
  *       rollup's columns as {@code TraceRows} binds them, state {@code complete}, revision 1,
  *       reason {@code QUIET}, {@code created_epoch_millis} = end + the default 5-minute quiet
- *       window; no spans. The table's secondary indexes are dropped before and re-created from
+ *       window; no spans. A trace whose quiet window has not passed when the load starts (it ended
+ *       in the last 5 minutes) is written in progress instead, revision 0, no reason, as a live
+ *       pipeline holds it. The table's secondary indexes are dropped before and re-created from
  *       their own definitions ({@code pg_indexes}) after, then the table is analysed;
  *   <li>a check that traces read back through {@link TraceStore#findTrace} carry exactly the
  *       generated rollups.
@@ -134,8 +136,8 @@ final class TraceTableLoader {
    * @throws dev.tracefold.store.TraceStoreException if writeCompleted fails
    */
   static Loaded load(BenchPostgres postgres, String projectId, int traces, int detailTraces) {
-    StoredTraceFactory factory =
-        new StoredTraceFactory(traces, projectId, System.currentTimeMillis(), traces);
+    long nowEpochMillis = System.currentTimeMillis();
+    StoredTraceFactory factory = new StoredTraceFactory(traces, projectId, nowEpochMillis, traces);
     List<String> detailIds = new ArrayList<>();
     List<String> sessions = new ArrayList<>();
     List<Long> costs = new ArrayList<>();
@@ -175,7 +177,7 @@ final class TraceTableLoader {
               1 << 20)) {
         for (int i = 0; i < rest; i++) {
           StoredTraceFactory.Generated trace = factory.next();
-          writeRow(out, trace);
+          writeRow(out, trace, inProgress(trace, nowEpochMillis));
           sample(trace.rollup(), sessions, costs);
           if (i % checkEvery == 0 && checks.size() < CHECKED_TRACES) {
             checks.put(trace.rollup().getTraceId(), trace.rollup());
@@ -199,7 +201,7 @@ final class TraceTableLoader {
     } catch (IOException e) {
       throw new UncheckedIOException("Loading the traces table failed", e);
     }
-    check(postgres.store(), projectId, checks);
+    check(postgres.store(), projectId, checks, nowEpochMillis);
     return new Loaded(
         traces,
         detailIds,
@@ -246,8 +248,19 @@ final class TraceTableLoader {
     return new long[] {sorted[(int) (sorted.length * 0.45)], sorted[(int) (sorted.length * 0.55)]};
   }
 
+  /** Whether the trace's quiet window has not passed at {@code nowEpochMillis}. */
+  private static boolean inProgress(TraceRollup rollup, long nowEpochMillis) {
+    return TimeUnit.NANOSECONDS.toMillis(rollup.getEndEpochNanos()) + QUIET_WINDOW_MILLIS
+        > nowEpochMillis;
+  }
+
+  private static boolean inProgress(StoredTraceFactory.Generated trace, long nowEpochMillis) {
+    return inProgress(trace.rollup(), nowEpochMillis);
+  }
+
   /** One CSV row of {@link #COLUMNS}; an unquoted empty field is NULL. */
-  private static void writeRow(Writer out, StoredTraceFactory.Generated trace) throws IOException {
+  private static void writeRow(Writer out, StoredTraceFactory.Generated trace, boolean inProgress)
+      throws IOException {
     TraceRollup r = trace.rollup();
     Object[] values = {
       r.getProjectId(),
@@ -279,9 +292,9 @@ final class TraceTableLoader {
       r.getInput(),
       r.getOutput(),
       r.getSource(),
-      "complete",
-      1,
-      CompletionReason.QUIET.name(),
+      inProgress ? TraceState.IN_PROGRESS.wireName() : TraceState.COMPLETE.wireName(),
+      inProgress ? 0 : 1,
+      inProgress ? null : CompletionReason.QUIET.name(),
       trace.endEpochMillis() + QUIET_WINDOW_MILLIS
     };
     for (int i = 0; i < values.length; i++) {
@@ -358,22 +371,24 @@ final class TraceTableLoader {
         statement.execute(index.getValue());
         log.info("Index {} re-created in {} ms", index.getKey(), millisSince(started));
       }
-      statement.execute("ANALYZE traces");
+      statement.execute("ANALYZE traces, traces_in_progress");
     }
   }
 
   /** Reads the traces back through the store and compares them with what was generated. */
-  private static void check(TraceStore store, String projectId, Map<String, TraceRollup> expected) {
+  private static void check(
+      TraceStore store, String projectId, Map<String, TraceRollup> expected, long nowEpochMillis) {
     for (Map.Entry<String, TraceRollup> trace : expected.entrySet()) {
+      boolean inProgress = inProgress(trace.getValue(), nowEpochMillis);
       StoredTrace stored =
           store
               .findTrace(projectId, trace.getKey())
               .orElseThrow(
                   () -> new IllegalStateException("Trace " + trace.getKey() + " was not loaded"));
       if (!Objects.equals(stored.rollup(), trace.getValue())
-          || stored.state() != TraceState.COMPLETE
-          || stored.revision() != 1
-          || stored.completionReason() != CompletionReason.QUIET) {
+          || stored.state() != (inProgress ? TraceState.IN_PROGRESS : TraceState.COMPLETE)
+          || stored.revision() != (inProgress ? 0 : 1)
+          || stored.completionReason() != (inProgress ? null : CompletionReason.QUIET)) {
         throw new IllegalStateException(
             "Trace "
                 + trace.getKey()

@@ -17,9 +17,10 @@ import java.util.stream.Stream;
 
 /**
  * Turns a {@link TraceFilter} and a {@link TraceSort} into SQL over {@code traces t}. Every
- * condition is written in the form an index of V3 serves (see the migration); score conditions are
- * {@code EXISTS} over the {@code scores} table and its indexes (V7), never columns of {@code
- * traces}. Stateless and thread-safe.
+ * condition is written in the form an index of V3 serves (see the migration); the state condition
+ * is {@code EXISTS} over {@code traces_in_progress} (V8) and score conditions {@code EXISTS} over
+ * the {@code scores} table and its indexes (V7), never columns of {@code traces}. Stateless and
+ * thread-safe.
  *
  * <p>Internal to trace-store: public only so that its packages share it; other modules do not use
  * it.
@@ -45,19 +46,28 @@ public final class TraceFilterSql {
           + " WHERE s.project_id = f.project_id AND s.trace_id = f.trace_id"
           + " AND s.trigger_id = f.trigger_id))";
 
+  /**
+   * The trace is in progress: it has a row in {@code traces_in_progress}, which a trigger keeps
+   * equal to {@code traces.state = 'in_progress'} (V8; the table, not the column, so that no index
+   * of {@code traces} depends on {@code state}).
+   */
+  private static final String IN_PROGRESS =
+      "EXISTS (SELECT 1 FROM traces_in_progress p WHERE p.project_id = t.project_id"
+          + " AND p.trace_id = t.trace_id)";
+
   private TraceFilterSql() {}
 
   /** {@code t.project_id = ? AND <every condition of the filter>}. */
   public static SqlFragment where(String projectId, TraceFilter filter) {
     SqlFragment where = new SqlFragment().and("t.project_id = ?", projectId);
-    // status and state are enum constants, written as literals so that the planner can match
-    // the partial indexes on status = 'ERROR' and state = 'in_progress'
+    // statuses are enum constants, written as literals so that the planner can match the partial
+    // index on status = 'ERROR'
     if (!filter.statuses().isEmpty()) {
       where.and("t.status IN (" + literals(filter.statuses().stream().map(SpanStatus::name)) + ")");
     }
-    if (!filter.states().isEmpty()) {
+    if (filter.states().size() == 1) {
       where.and(
-          "t.state IN (" + literals(filter.states().stream().map(TraceState::wireName)) + ")");
+          filter.states().contains(TraceState.IN_PROGRESS) ? IN_PROGRESS : "NOT " + IN_PROGRESS);
     }
     if (filter.name() != null) {
       where.and("t.root_span_name = ?", filter.name());
