@@ -1,17 +1,13 @@
 package dev.tracefold.store.sql;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Rows in PostgreSQL's binary {@code COPY} format, sent with pgjdbc's {@code CopyManager} into a
@@ -20,8 +16,9 @@ import org.postgresql.PGConnection;
  * bound parameters: no statement of thousands of parameters to parse and plan, no text parsing of
  * numbers, arrays and byte strings on the server.
  *
- * <p>Text values are written as {@link PgValues#text} stores them (NUL replaced). Not thread-safe:
- * one instance per batch.
+ * <p>The rows are kept in one growing array, written big-endian as the format wants, and sent from
+ * it without a copy. Text values are written as {@link PgValues#text} stores them (NUL replaced).
+ * Not thread-safe: one instance per batch.
  *
  * <p>Internal to trace-store: public only so that its packages share it; other modules do not use
  * it.
@@ -34,21 +31,17 @@ public final class PgCopy {
   /** The file trailer: a tuple field count of -1. */
   private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
 
-  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
-  private final DataOutputStream out = new DataOutputStream(bytes);
   private final int columns;
+  private byte[] buffer = new byte[64 * 1024];
+  private int length;
   private int rows;
 
   /** A new batch of rows of {@code columns} columns each. */
   public PgCopy(int columns) {
     this.columns = columns;
-    try {
-      out.write(SIGNATURE);
-      out.writeInt(0); // flags
-      out.writeInt(0); // header extension length
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    put(SIGNATURE);
+    putInt(0); // flags
+    putInt(0); // header extension length
   }
 
   /**
@@ -71,7 +64,8 @@ public final class PgCopy {
   /** Starts a row; exactly {@code columns} values must follow. */
   public PgCopy row() {
     rows++;
-    return write(() -> out.writeShort(columns));
+    putShort(columns);
+    return this;
   }
 
   public PgCopy text(CharSequence value) {
@@ -79,46 +73,39 @@ public final class PgCopy {
   }
 
   public PgCopy int8(Long value) {
-    return value == null
-        ? nul()
-        : write(
-            () -> {
-              out.writeInt(8);
-              out.writeLong(value);
-            });
+    return value == null ? nul() : int8(value.longValue());
   }
 
   public PgCopy int8(long value) {
-    return int8(Long.valueOf(value));
+    putInt(8);
+    putLong(value);
+    return this;
   }
 
   public PgCopy int4(Integer value) {
-    return value == null
-        ? nul()
-        : write(
-            () -> {
-              out.writeInt(4);
-              out.writeInt(value);
-            });
+    if (value == null) {
+      return nul();
+    }
+    putInt(4);
+    putInt(value);
+    return this;
   }
 
   public PgCopy bool(boolean value) {
-    return write(
-        () -> {
-          out.writeInt(1);
-          out.writeByte(value ? 1 : 0);
-        });
+    putInt(1);
+    ensure(1);
+    buffer[length++] = (byte) (value ? 1 : 0);
+    return this;
   }
 
   /** A bytea value (or a text value's UTF-8 bytes). */
   public PgCopy bytes(byte[] value) {
-    return value == null
-        ? nul()
-        : write(
-            () -> {
-              out.writeInt(value.length);
-              out.write(value);
-            });
+    if (value == null) {
+      return nul();
+    }
+    putInt(value.length);
+    put(value);
+    return this;
   }
 
   /** A jsonb value: format version 1, then the JSON text. */
@@ -127,38 +114,34 @@ public final class PgCopy {
       return nul();
     }
     byte[] text = json.getBytes(StandardCharsets.UTF_8);
-    return write(
-        () -> {
-          out.writeInt(text.length + 1);
-          out.writeByte(1);
-          out.write(text);
-        });
+    putInt(text.length + 1);
+    ensure(1);
+    buffer[length++] = 1;
+    put(text);
+    return this;
   }
 
   /** A one-dimensional text[] value (empty for an empty list); elements must not be null. */
   public PgCopy textArray(List<? extends CharSequence> values) {
     byte[][] elements = new byte[values.size()][];
-    int length = values.isEmpty() ? 12 : 20;
+    int total = values.isEmpty() ? 12 : 20;
     for (int i = 0; i < elements.length; i++) {
       elements[i] = PgValues.text(values.get(i)).getBytes(StandardCharsets.UTF_8);
-      length += 4 + elements[i].length;
+      total += 4 + elements[i].length;
     }
-    int total = length;
-    return write(
-        () -> {
-          out.writeInt(total);
-          out.writeInt(elements.length == 0 ? 0 : 1); // dimensions
-          out.writeInt(0); // has nulls
-          out.writeInt(TEXT_OID);
-          if (elements.length > 0) {
-            out.writeInt(elements.length);
-            out.writeInt(1); // lower bound
-            for (byte[] element : elements) {
-              out.writeInt(element.length);
-              out.write(element);
-            }
-          }
-        });
+    putInt(total);
+    putInt(elements.length == 0 ? 0 : 1); // dimensions
+    putInt(0); // has nulls
+    putInt(TEXT_OID);
+    if (elements.length > 0) {
+      putInt(elements.length);
+      putInt(1); // lower bound
+      for (byte[] element : elements) {
+        putInt(element.length);
+        put(element);
+      }
+    }
+    return this;
   }
 
   /** Rows written so far. */
@@ -172,37 +155,63 @@ public final class PgCopy {
    *
    * @param target the table and its column list, e.g. {@code span_staging (a, b)}
    * @return rows copied
+   * @throws SQLException if PostgreSQL refuses the statement or a row
    */
   public long copyInto(Connection connection, String target) throws SQLException {
+    CopyIn copy =
+        connection
+            .unwrap(PGConnection.class)
+            .getCopyAPI()
+            .copyIn("COPY " + target + " FROM STDIN (FORMAT binary)");
     try {
-      return connection
-          .unwrap(PGConnection.class)
-          .getCopyAPI()
-          .copyIn(
-              "COPY " + target + " FROM STDIN (FORMAT binary)",
-              new SequenceInputStream(
-                  new ByteArrayInputStream(bytes.toByteArray()),
-                  new ByteArrayInputStream(TRAILER)));
-    } catch (IOException e) {
-      throw new SQLException("Cannot send rows to COPY " + target + ": " + e.getMessage(), e);
+      copy.writeToCopy(buffer, 0, length);
+      copy.writeToCopy(TRAILER, 0, TRAILER.length);
+      return copy.endCopy();
+    } catch (SQLException | RuntimeException e) {
+      if (copy.isActive()) {
+        try {
+          copy.cancelCopy();
+        } catch (SQLException cancel) {
+          e.addSuppressed(cancel);
+        }
+      }
+      throw e;
     }
   }
 
   private PgCopy nul() {
-    return write(() -> out.writeInt(-1));
-  }
-
-  @FunctionalInterface
-  private interface IoWork {
-    void run() throws IOException;
-  }
-
-  private PgCopy write(IoWork work) {
-    try {
-      work.run();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-    }
+    putInt(-1);
     return this;
+  }
+
+  private void ensure(int more) {
+    if (length + more > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+    }
+  }
+
+  private void put(byte[] value) {
+    ensure(value.length);
+    System.arraycopy(value, 0, buffer, length, value.length);
+    length += value.length;
+  }
+
+  private void putShort(int value) {
+    ensure(2);
+    buffer[length++] = (byte) (value >>> 8);
+    buffer[length++] = (byte) value;
+  }
+
+  private void putInt(int value) {
+    ensure(4);
+    buffer[length++] = (byte) (value >>> 24);
+    buffer[length++] = (byte) (value >>> 16);
+    buffer[length++] = (byte) (value >>> 8);
+    buffer[length++] = (byte) value;
+  }
+
+  private void putLong(long value) {
+    putInt((int) (value >>> 32));
+    putInt((int) value);
   }
 }
