@@ -1,10 +1,15 @@
 package dev.tracefold.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * CPU time of this JVM over a window: the whole process ({@code
@@ -65,6 +70,43 @@ final class CpuMeter {
    */
   static long processCpuNanos(ProcessHandle process) {
     return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+  }
+
+  /**
+   * CPU time (user + system) so far of another JVM's JIT compiler threads (HotSpot's {@code C1
+   * CompilerThread*} and {@code C2 CompilerThread*}), read from {@code /proc/<pid>/task/*}, ns;
+   * compiler threads that already ended are not counted. 0 where {@code /proc} does not tell (not
+   * Linux). Linux reports these times in clock ticks of 1/100 s ({@code USER_HZ}).
+   */
+  static long compilerThreadsCpuNanos(long pid) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    if (!Files.isDirectory(tasks)) {
+      return 0;
+    }
+    long ticks = 0;
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        ticks += compilerThreadTicks(thread);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return 0; // the process ended
+    }
+    return ticks * 10_000_000L;
+  }
+
+  private static long compilerThreadTicks(Path thread) {
+    try {
+      String name = Files.readString(thread.resolve("comm")).strip();
+      if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+        return 0;
+      }
+      String stat = Files.readString(thread.resolve("stat"));
+      // fields after the parenthesised name: state is field 3, utime 14 and stime 15
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0; // the thread ended between listing and reading
+    }
   }
 
   /** Whether per-thread CPU time is available in this JVM. */

@@ -425,6 +425,13 @@ record PipelineBenchReport(
               mb(last.jvmRssBytes()),
               jvmCpu / 1e9 / seconds,
               per10k(jvmCpu)));
+      long jitCpu = Math.max(0, last.jitCpuNanos() - first.jitCpuNanos());
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| of which its JIT compiler threads (C1, C2) | | %.2f | %,.0f |%n",
+              jitCpu / 1e9 / seconds,
+              per10k(jitCpu)));
       md.append(
           String.format(
               Locale.ROOT,
@@ -649,7 +656,11 @@ record PipelineBenchReport(
             + " reported apart); read after the store caught up or stopped moving.",
         "- RSS: `VmRSS` of `/proc/<pid>/status`; CPU: `ProcessHandle.Info#totalCpuDuration`;"
             + " PostgreSQL is its server (from its `postmaster.pid`) and backends, their RSS"
-            + " summed, so shared buffers count once per process that touched them.",
+            + " summed, so shared buffers count once per process that touched them. The JIT"
+            + " compiler threads' CPU is read from `/proc/<pid>/task/*` (HotSpot's `C1`/`C2"
+            + " CompilerThread*`): in a run of a minute or two it is a large part of the pipeline"
+            + " JVM's, compiling the broker, gateway, stream and sink, and falls as the code"
+            + " warms up (compare a soak).",
         "- The load generator and the pipeline share this machine's cores: on 2 cores the agents,"
             + " exporters and the reader take CPU the pipeline would otherwise have (see"
             + " Resources).",

@@ -43,6 +43,7 @@ final class PipelineSampler implements AutoCloseable {
    * @param spansAcked acknowledged spans so far
    * @param jvmRssBytes the pipeline JVM's RSS (-1 unknown)
    * @param jvmCpuNanos its CPU time so far
+   * @param jitCpuNanos of that, its JIT compiler threads' (those alive now; 0 where unknown)
    * @param postgresRssBytes RSS summed over its descendant processes (shared memory counted in
    *     each)
    * @param postgresCpuNanos their CPU time so far (of those alive now)
@@ -54,6 +55,7 @@ final class PipelineSampler implements AutoCloseable {
       long spansAcked,
       long jvmRssBytes,
       long jvmCpuNanos,
+      long jitCpuNanos,
       long postgresRssBytes,
       long postgresCpuNanos,
       Map<String, Long> lagByGroup,
@@ -140,6 +142,7 @@ final class PipelineSampler implements AutoCloseable {
         spansAcked.get(),
         rss,
         cpu,
+        CpuMeter.compilerThreadsCpuNanos(pipeline.pid()),
         pg[0],
         pg[1],
         lags(),

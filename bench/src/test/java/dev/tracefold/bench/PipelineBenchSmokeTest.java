@@ -53,10 +53,13 @@ class PipelineBenchSmokeTest {
 
     assertThat(report.samples()).isNotEmpty();
     assertThat(report.samples()).anySatisfy(s -> assertThat(s.jvmRssBytes()).isPositive());
+    // a pipeline JVM that just started compiles (HotSpot on Linux: /proc names the threads)
+    assertThat(report.samples()).anySatisfy(s -> assertThat(s.jitCpuNanos()).isPositive());
     assertThat(report.markdown())
         .contains("**acknowledged spans/s**")
         .contains("**end-to-end spans/s**")
         .contains("**revisions per trace**")
+        .contains("| of which its JIT compiler threads (C1, C2) |")
         .contains("| **spans lost** (acknowledged, no row; summed per trace) | 0 (in 0 traces) |")
         .contains("-Dtracefold.completion.quiet-window=2000ms")
         .contains(ReportSections.BUILD_COMMAND)
