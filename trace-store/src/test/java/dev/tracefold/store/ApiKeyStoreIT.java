@@ -240,35 +240,14 @@ class ApiKeyStoreIT {
 
   @Test
   void migrationTurnsProjectsOfExistingTracesIntoProjects() throws Exception {
-    try (Connection admin = traceStore.dataSource().getConnection();
-        PreparedStatement create = admin.prepareStatement("CREATE DATABASE upgraded")) {
-      create.execute();
-    }
-    String url = postgres.jdbcUrl().replace("/" + EmbeddedPostgresServer.DATABASE, "/upgraded");
-    StoreSettings upgraded = new StoreSettings(url, postgres.username(), postgres.password(), 2);
-    org.flywaydb.core.Flyway.configure()
-        .dataSource(url, postgres.username(), postgres.password())
-        .locations("classpath:db/migration")
-        .target("1")
-        .load()
-        .migrate();
-    try (Connection connection =
-            java.sql.DriverManager.getConnection(url, postgres.username(), postgres.password());
-        PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO traces (project_id, trace_id, status, start_epoch_nanos,"
-                    + " end_epoch_nanos, duration_nanos, span_count, error_count, input_tokens,"
-                    + " output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,"
-                    + " total_tokens, cost_is_estimated, models, providers, service_names, tags,"
-                    + " metadata, state) VALUES (?, ?, 'OK', 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,"
-                    + " false, '{}', '{}', '{}', '{}', '{}', 'in_progress')")) {
-      for (String[] row :
-          new String[][] {{"old-project", "t1"}, {"old-project", "t2"}, {"x", "t3"}}) {
-        insert.setString(1, row[0]);
-        insert.setString(2, row[1]);
-        insert.executeUpdate();
-      }
-    }
+    StoreSettings upgraded =
+        OlderSchema.create(
+            new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 2),
+            "upgraded",
+            "1");
+    OlderSchema.insertTrace(upgraded, "old-project", "t1", "in_progress");
+    OlderSchema.insertTrace(upgraded, "old-project", "t2", "in_progress");
+    OlderSchema.insertTrace(upgraded, "x", "t3", "in_progress");
 
     try (TraceStore store = TraceStore.open(upgraded);
         Connection connection = store.dataSource().getConnection();

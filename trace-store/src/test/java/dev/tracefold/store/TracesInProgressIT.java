@@ -7,7 +7,6 @@ import static dev.tracefold.store.TestTraces.root;
 import static dev.tracefold.store.TestTraces.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tracefold.embedded.EmbeddedPostgresServer;
 import dev.tracefold.schemas.Span;
 import dev.tracefold.store.query.TraceFilter;
 import dev.tracefold.store.query.TraceQuery;
@@ -17,14 +16,12 @@ import dev.tracefold.store.trace.StoredTrace;
 import dev.tracefold.store.trace.TraceState;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,37 +113,11 @@ class TracesInProgressIT {
 
   @Test
   void theMigrationFillsTheTableWithTheTracesAlreadyInProgress() throws SQLException {
-    try (Connection admin = store.dataSource().getConnection();
-        Statement statement = admin.createStatement()) {
-      statement.execute("CREATE DATABASE before_v8");
-    }
-    StoreSettings settings = database.settings();
-    String url = settings.jdbcUrl().replace("/" + EmbeddedPostgresServer.DATABASE, "/before_v8");
-    Flyway.configure()
-        .dataSource(url, settings.username(), settings.password())
-        .locations("classpath:db/migration")
-        .target("7")
-        .load()
-        .migrate();
-    try (Connection connection =
-            DriverManager.getConnection(url, settings.username(), settings.password());
-        PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO traces (project_id, trace_id, status, start_epoch_nanos,"
-                    + " end_epoch_nanos, duration_nanos, span_count, error_count, input_tokens,"
-                    + " output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,"
-                    + " total_tokens, cost_is_estimated, models, providers, service_names, tags,"
-                    + " metadata, state) VALUES ('p', ?, 'OK', 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,"
-                    + " false, '{}', '{}', '{}', '{}', '{}', ?)")) {
-      for (String[] row : new String[][] {{"t1", "in_progress"}, {"t2", "complete"}}) {
-        insert.setString(1, row[0]);
-        insert.setString(2, row[1]);
-        insert.executeUpdate();
-      }
-    }
+    StoreSettings before = OlderSchema.create(database.settings(), "before_v8", "7");
+    OlderSchema.insertTrace(before, "p", "t1", "in_progress");
+    OlderSchema.insertTrace(before, "p", "t2", "complete");
 
-    try (TraceStore upgraded =
-        TraceStore.open(settings.withConnection(url, settings.username(), settings.password()))) {
+    try (TraceStore upgraded = TraceStore.open(before)) {
       assertThat(inProgressRows(upgraded, "p")).containsExactly("t1");
       assertThat(
               upgraded
