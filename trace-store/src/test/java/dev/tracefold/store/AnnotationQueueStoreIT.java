@@ -13,38 +13,26 @@ import dev.tracefold.store.evaluation.QueueDefinition;
 import dev.tracefold.store.evaluation.QueueItemStatus;
 import dev.tracefold.store.evaluation.TraceSelection;
 import dev.tracefold.store.trace.CompletionDecision;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link AnnotationQueueStore} against a real PostgreSQL, items added by completed traces. */
 class AnnotationQueueStoreIT {
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
   private static TraceStore store;
   private static AnnotationQueueStore queues;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.start(dataDir);
     store = database.store();
     queues = store.annotationQueues();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
-    }
   }
 
   @Test

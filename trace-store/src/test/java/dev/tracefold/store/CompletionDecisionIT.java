@@ -25,15 +25,13 @@ import dev.tracefold.store.trace.CompletionDecider;
 import dev.tracefold.store.trace.CompletionDecision;
 import dev.tracefold.store.trace.StoredTrace;
 import dev.tracefold.store.trace.TraceState;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What {@link TraceStore#writeCompleted} records of a decision, and the claim protocol of {@link
@@ -42,22 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
 class CompletionDecisionIT {
   private static final long NOW = 1_763_000_000_000L;
 
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
   private static TraceStore store;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.start(dataDir);
     store = database.store();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
-    }
   }
 
   @Test

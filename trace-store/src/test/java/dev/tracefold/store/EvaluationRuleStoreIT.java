@@ -10,33 +10,21 @@ import dev.tracefold.store.evaluation.RuleDefinition;
 import dev.tracefold.store.evaluation.RuleTurn;
 import dev.tracefold.store.evaluation.TraceSelection;
 import dev.tracefold.store.sql.ResourceTable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link EvaluationRuleStore} against a real PostgreSQL. */
 class EvaluationRuleStoreIT {
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
   private static EvaluationRuleStore rules;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.start(dataDir);
     rules = database.store().evaluationRules();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
-    }
   }
 
   @Test

@@ -12,7 +12,6 @@ import static org.awaitility.Awaitility.await;
 import dev.tracefold.schemas.CompletedTrace;
 import dev.tracefold.store.set.TraceSet;
 import dev.tracefold.store.trace.CompletionDecision;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,10 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link RetentionJob} against a real PostgreSQL. The job covers every project of the database:
@@ -34,22 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RetentionJobIT {
   private static final long DAY_MILLIS = Duration.ofDays(1).toMillis();
 
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
   private static TraceStore store;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.start(dataDir);
     store = database.store();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
-    }
   }
 
   @Test

@@ -30,7 +30,6 @@ import dev.tracefold.store.trace.CompletionDecision;
 import dev.tracefold.store.trace.StoredTrace;
 import dev.tracefold.store.trace.TracePage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,10 +39,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link ScoreStore} against a real PostgreSQL: idempotency per (trigger, evaluator), the latest
@@ -55,24 +53,14 @@ class ScoreStoreIT {
   /** When {@link TestTraces#trigger} fires. */
   private static final Instant FIRED = Instant.ofEpochMilli(1_763_000_302_000L);
 
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
   private static TraceStore store;
   private static ScoreStore scores;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.start(dataDir);
     store = database.store();
     scores = store.scores();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
-    }
   }
 
   @Test

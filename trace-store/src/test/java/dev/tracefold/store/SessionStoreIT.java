@@ -14,26 +14,21 @@ import dev.tracefold.store.session.SessionStore;
 import dev.tracefold.store.session.SessionSummary;
 import dev.tracefold.store.session.SessionTraces;
 import dev.tracefold.store.trace.CompletionDecision;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link SessionStore} against a real PostgreSQL. */
 class SessionStoreIT {
   private static final long MS = 1_000_000L;
   private static final String PROJECT = newProject();
 
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
   private static SessionStore sessions;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.start(dataDir);
     TraceStore store = database.store();
     sessions = store.sessions();
     // session "chat-1": traces 1 (0 s), 2 (5 s, failed), 3 (10 s); "chat-2": trace 4 (7 s)
@@ -65,13 +60,6 @@ class SessionStoreIT {
     write(store, rollup(PROJECT, traceId(4), 7000, 400).setSessionId("chat-2"));
     write(store, rollup(PROJECT, traceId(5), 20_000, 500));
     write(store, rollup(newProject(), traceId(6), 0, 100).setSessionId("chat-1"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
-    }
   }
 
   @Test

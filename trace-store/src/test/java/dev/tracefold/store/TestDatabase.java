@@ -1,27 +1,51 @@
 package dev.tracefold.store;
 
 import dev.tracefold.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** An embedded PostgreSQL with a migrated {@link TraceStore} on it, for integration tests. */
-final class TestDatabase implements AutoCloseable {
-  private final EmbeddedPostgresServer postgres;
-  private final StoreSettings settings;
-  private final TraceStore store;
+/**
+ * An embedded PostgreSQL with a migrated {@link TraceStore} on it (pool of 4), for the integration
+ * tests of one class: register it as {@code @RegisterExtension static final TestDatabase database =
+ * new TestDatabase();}. It starts before the class's {@code @BeforeAll} methods, with its data in a
+ * new temporary directory, and stops after its {@code @AfterAll} methods, deleting the directory.
+ */
+final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
+  private Path dataDir;
+  private EmbeddedPostgresServer postgres;
+  private StoreSettings settings;
+  private TraceStore store;
 
-  private TestDatabase(EmbeddedPostgresServer postgres, StoreSettings settings, TraceStore store) {
-    this.postgres = postgres;
-    this.settings = settings;
-    this.store = store;
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    dataDir = Files.createTempDirectory("tracefold-store-test");
+    postgres = EmbeddedPostgresServer.builder().dataDir(dataDir).build();
+    postgres.start();
+    settings = new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4);
+    store = TraceStore.open(settings);
   }
 
-  /** Starts PostgreSQL with its data under {@code dataDir} and opens a store (pool of 4). */
-  static TestDatabase start(Path dataDir) {
-    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().dataDir(dataDir).build();
-    postgres.start();
-    StoreSettings settings =
-        new StoreSettings(postgres.jdbcUrl(), postgres.username(), postgres.password(), 4);
-    return new TestDatabase(postgres, settings, TraceStore.open(settings));
+  /** Closes the store, stops PostgreSQL and deletes its data. */
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    if (store != null) {
+      store.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+    if (dataDir != null) {
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(TestDatabase::delete);
+      }
+    }
   }
 
   TraceStore store() {
@@ -32,10 +56,11 @@ final class TestDatabase implements AutoCloseable {
     return settings;
   }
 
-  /** Closes the store, then stops PostgreSQL. */
-  @Override
-  public void close() {
-    store.close();
-    postgres.close();
+  private static void delete(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

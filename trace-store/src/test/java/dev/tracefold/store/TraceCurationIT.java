@@ -19,37 +19,25 @@ import dev.tracefold.store.trace.CompletionDecision;
 import dev.tracefold.store.trace.StoredTrace;
 import dev.tracefold.store.trace.TraceAnnotation;
 import dev.tracefold.store.trace.TraceCuration;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link TraceCuration} and {@link TraceStore#listSources} against a real PostgreSQL. */
 class TraceCurationIT {
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
   private static TraceStore store;
   private static TraceCuration curation;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.start(dataDir);
     store = database.store();
     curation = store.curation();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
-    }
   }
 
   @Test

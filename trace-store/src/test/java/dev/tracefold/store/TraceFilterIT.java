@@ -16,7 +16,6 @@ import dev.tracefold.store.query.TraceSort;
 import dev.tracefold.store.trace.CompletionDecision;
 import dev.tracefold.store.trace.StoredTrace;
 import dev.tracefold.store.trace.TracePage;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,10 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,14 +45,11 @@ class TraceFilterIT {
   private static final String T4 = traceId(0xf4);
   private static final String T5 = traceId(0xf5);
 
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
   private static TraceStore store;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.start(dataDir);
     store = database.store();
     // trace n starts at n s and lasts n * 100 ms
     store.writeCompleted(
@@ -141,13 +136,6 @@ class TraceFilterIT {
     // the same ids in another project, matching everything: never listed
     for (String trace : List.of(T1, T2, T3, T4, T5)) {
       store.writeSpans(List.of(span(OTHER_PROJECT, trace, 1, null, 1500).build()));
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
     }
   }
 

@@ -20,7 +20,6 @@ import dev.tracefold.store.trace.CompletionDecision;
 import dev.tracefold.store.trace.StoredTrace;
 import dev.tracefold.store.trace.TracePage;
 import dev.tracefold.store.trace.TraceState;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -32,10 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -55,16 +53,13 @@ class TraceListingIT {
   private static final List<String> TEXTS =
       List.of("hello world", "Weather in Paris", "refund order 42", "n/a");
 
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
   private static TraceStore store;
   private static final String PROJECT = newProject();
   private static List<StoredTrace> all;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.start(dataDir);
     store = database.store();
     Random random = new Random(42);
     for (int n = 0; n < TRACES; n++) {
@@ -79,13 +74,6 @@ class TraceListingIT {
       }
     }
     all = listAll(TraceFilter.ALL, TraceSort.DEFAULT);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
-    }
   }
 
   // SCORE sorts by one evaluator's latest score (ScoreStoreIT): it needs an evaluator filter

@@ -12,34 +12,22 @@ import dev.tracefold.store.set.TraceSet;
 import dev.tracefold.store.set.TraceSetMembers;
 import dev.tracefold.store.set.TraceSetStore;
 import dev.tracefold.store.set.UnknownTracesException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link TraceSetStore} against a real PostgreSQL. */
 class TraceSetStoreIT {
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
   private static TraceStore store;
   private static TraceSetStore sets;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.start(dataDir);
     store = database.store();
     sets = store.traceSets();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
-    }
   }
 
   @Test

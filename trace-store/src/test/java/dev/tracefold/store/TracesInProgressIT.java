@@ -14,7 +14,6 @@ import dev.tracefold.store.query.TraceSort;
 import dev.tracefold.store.trace.CompletionDecision;
 import dev.tracefold.store.trace.StoredTrace;
 import dev.tracefold.store.trace.TraceState;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,10 +21,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The traces in progress kept in {@code traces_in_progress} (schema version 8), on a real embedded
@@ -34,23 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * revision can be a HOT update.
  */
 class TracesInProgressIT {
-  @TempDir static Path dataDir;
-
-  private static TestDatabase database;
-  private static TraceStore store;
-
-  @BeforeAll
-  static void start() {
-    database = TestDatabase.start(dataDir);
-    store = database.store();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) {
-      database.close();
-    }
-  }
+  @RegisterExtension static final TestDatabase database = new TestDatabase();
 
   @Test
   void theTableFollowsEachTracesStateThroughEveryWritePath() throws SQLException {
@@ -59,30 +40,36 @@ class TracesInProgressIT {
     Span child1 = llmChild(project, traceId(1), 2, 1, 10);
     Span root2 = root(project, traceId(2), 1, 0);
     Span child2 = llmChild(project, traceId(2), 2, 1, 10);
-    store.writeSpans(List.of(root1, child1, root2, child2, root(project, traceId(3), 1, 0)));
+    database
+        .store()
+        .writeSpans(List.of(root1, child1, root2, child2, root(project, traceId(3), 1, 0)));
     assertInProgress(project, traceId(1), traceId(2), traceId(3));
 
     // a revision covering every stored span completes the trace
-    store.writeCompleted(completed(List.of(root1, child1), 1), t -> CompletionDecision.NONE);
+    database
+        .store()
+        .writeCompleted(completed(List.of(root1, child1), 1), t -> CompletionDecision.NONE);
     assertInProgress(project, traceId(2), traceId(3));
 
     // a late span reopens it
     Span late1 = llmChild(project, traceId(1), 3, 1, 500);
-    store.writeSpans(List.of(late1));
+    database.store().writeSpans(List.of(late1));
     assertInProgress(project, traceId(1), traceId(2), traceId(3));
 
     // a revision that covers only some of the stored spans leaves its trace in progress
-    store.writeCompleted(completed(List.of(root2), 1), t -> CompletionDecision.NONE);
-    assertThat(store.findTrace(project, traceId(2)).orElseThrow().state())
+    database.store().writeCompleted(completed(List.of(root2), 1), t -> CompletionDecision.NONE);
+    assertThat(database.store().findTrace(project, traceId(2)).orElseThrow().state())
         .isEqualTo(TraceState.IN_PROGRESS);
     assertInProgress(project, traceId(1), traceId(2), traceId(3));
 
     // the next revision of the reopened trace covers its late span: complete again
-    store.writeCompleted(completed(List.of(root1, child1, late1), 2), t -> CompletionDecision.NONE);
+    database
+        .store()
+        .writeCompleted(completed(List.of(root1, child1, late1), 2), t -> CompletionDecision.NONE);
     assertInProgress(project, traceId(2), traceId(3));
 
     // a deleted trace leaves the table with its row
-    assertThat(store.curation().deleteTrace(project, traceId(3))).isTrue();
+    assertThat(database.store().curation().deleteTrace(project, traceId(3))).isTrue();
     assertInProgress(project, traceId(2));
 
     assertThat(listed(project, TraceState.IN_PROGRESS)).containsExactly(traceId(2));
@@ -91,7 +78,7 @@ class TracesInProgressIT {
 
   @Test
   void noIndexOfTracesDependsOnState() throws SQLException {
-    try (Connection connection = store.dataSource().getConnection();
+    try (Connection connection = database.store().dataSource().getConnection();
         Statement statement = connection.createStatement();
         ResultSet rows =
             statement.executeQuery(
@@ -136,8 +123,8 @@ class TracesInProgressIT {
 
   /** The table, the state column and the expected ids agree. */
   private static void assertInProgress(String project, String... traceIds) throws SQLException {
-    assertThat(inProgressRows(store, project)).containsExactly(traceIds);
-    try (Connection connection = store.dataSource().getConnection();
+    assertThat(inProgressRows(database.store(), project)).containsExactly(traceIds);
+    try (Connection connection = database.store().dataSource().getConnection();
         PreparedStatement statement =
             connection.prepareStatement(
                 "SELECT trace_id FROM traces WHERE project_id = ? AND state = 'in_progress'"
@@ -169,7 +156,8 @@ class TracesInProgressIT {
 
   private static List<String> listed(String project, TraceState state) {
     TraceFilter filter = TraceFilter.builder().states(List.of(state)).build();
-    return store
+    return database
+        .store()
         .listTraces(project, TraceQuery.page(filter, TraceSort.DEFAULT, 1, 50))
         .traces()
         .stream()
