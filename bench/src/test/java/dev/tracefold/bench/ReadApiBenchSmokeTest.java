@@ -27,7 +27,7 @@ class ReadApiBenchSmokeTest {
     assertThat(report.loaded().traces()).isEqualTo(5_000);
     assertThat(report.loaded().detailTraceIds()).hasSize(options.detailTraces());
     assertThat(report.loaded().indexes()).as("secondary indexes re-created").isGreaterThan(10);
-    assertThat(report.queries()).hasSize(13);
+    assertThat(report.queries()).hasSize(15);
     assertThat(report.queries())
         .allSatisfy(
             q -> {
@@ -47,6 +47,8 @@ class ReadApiBenchSmokeTest {
         .doesNotStartWith("0 of");
     assertThat(report.markdown())
         .contains("| filter: status=ERROR | `GET /api/v1/traces?page_size=50&status=ERROR` |")
+        .contains(
+            "| filter: state=in_progress | `GET /api/v1/traces?page_size=50&state=in_progress` |")
         .contains("| keyset paging: page 2 by cursor |")
         .contains(ReportSections.BUILD_COMMAND)
         .contains("dev.tracefold.bench.ReadApiBench --quick --work-dir=")
