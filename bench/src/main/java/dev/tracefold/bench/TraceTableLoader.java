@@ -177,7 +177,7 @@ final class TraceTableLoader {
               1 << 20)) {
         for (int i = 0; i < rest; i++) {
           StoredTraceFactory.Generated trace = factory.next();
-          writeRow(out, trace, inProgress(trace, nowEpochMillis));
+          writeRow(out, trace, inProgress(trace.rollup(), nowEpochMillis));
           sample(trace.rollup(), sessions, costs);
           if (i % checkEvery == 0 && checks.size() < CHECKED_TRACES) {
             checks.put(trace.rollup().getTraceId(), trace.rollup());
@@ -252,10 +252,6 @@ final class TraceTableLoader {
   private static boolean inProgress(TraceRollup rollup, long nowEpochMillis) {
     return TimeUnit.NANOSECONDS.toMillis(rollup.getEndEpochNanos()) + QUIET_WINDOW_MILLIS
         > nowEpochMillis;
-  }
-
-  private static boolean inProgress(StoredTraceFactory.Generated trace, long nowEpochMillis) {
-    return inProgress(trace.rollup(), nowEpochMillis);
   }
 
   /** One CSV row of {@link #COLUMNS}; an unquoted empty field is NULL. */

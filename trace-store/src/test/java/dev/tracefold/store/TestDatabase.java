@@ -2,11 +2,9 @@ package dev.tracefold.store;
 
 import dev.tracefold.embedded.EmbeddedPostgresServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -42,9 +40,7 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
       postgres.close();
     }
     if (dataDir != null) {
-      try (Stream<Path> files = Files.walk(dataDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(TestDatabase::delete);
-      }
+      FileUtils.deleteDirectory(dataDir.toFile());
     }
   }
 
@@ -54,13 +50,5 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
   StoreSettings settings() {
     return settings;
-  }
-
-  private static void delete(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -93,8 +93,7 @@ public final class PgCopy {
 
   public PgCopy bool(boolean value) {
     putInt(1);
-    ensure(1);
-    buffer[length++] = (byte) (value ? 1 : 0);
+    putByte(value ? 1 : 0);
     return this;
   }
 
@@ -115,8 +114,7 @@ public final class PgCopy {
     }
     byte[] text = json.getBytes(StandardCharsets.UTF_8);
     putInt(text.length + 1);
-    ensure(1);
-    buffer[length++] = 1;
+    putByte(1); // jsonb format version
     put(text);
     return this;
   }
@@ -194,6 +192,11 @@ public final class PgCopy {
     ensure(value.length);
     System.arraycopy(value, 0, buffer, length, value.length);
     length += value.length;
+  }
+
+  private void putByte(int value) {
+    ensure(1);
+    buffer[length++] = (byte) value;
   }
 
   private void putShort(int value) {
