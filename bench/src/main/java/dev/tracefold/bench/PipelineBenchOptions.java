@@ -85,7 +85,7 @@ record PipelineBenchOptions(
     d.put("partitions", quick ? "3" : "6");
     d.put("timeout", quick ? "60s" : "5m");
     d.put("sample-interval", "auto");
-    d.put("pipeline-jvm-options", "-Xmx1g");
+    d.put("pipeline-jvm-options", "-Xmx1g -XX:+UseParallelGC");
     d.put("work-dir", BenchArgs.defaultWorkDir());
     return d;
   }
