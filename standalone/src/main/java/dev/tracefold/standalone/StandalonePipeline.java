@@ -137,8 +137,8 @@ public final class StandalonePipeline implements AutoCloseable {
               // zonky turns these off for speed; a standalone store must survive an OS crash
               .serverConfig("fsync", "on")
               .serverConfig("synchronous_commit", "on")
-              // the default 128 MB no longer holds the indexes the span writer inserts into at
-              // random (trace ids): 70% fewer block reads, stored sooner (docs/decisions.md)
+              // the default 128 MB does not hold the trace rows and index pages the writers touch
+              // at random trace ids: 70% fewer block reads, stored sooner (docs/decisions.md)
               .serverConfig("shared_buffers", "512MB")
               // closed by this pipeline, after the services that write to it
               .registerShutdownHook(false)
