@@ -461,6 +461,8 @@ class TraceStoreIT {
     attributes.put("stream", true);
     attributes.put("nothing", null);
     attributes.put("prompt", "say \"hi\"\u0000 please");
+    attributes.put("below.everything", Double.NEGATIVE_INFINITY);
+    attributes.put("name\u0000with NUL", "ok");
     Span rich =
         span(project, trace, 1, null, 0)
             .setName("name with NUL \u0000 inside")
@@ -503,9 +505,16 @@ class TraceStoreIT {
                 "SELECT name, kind, model, provider, session_id, user_id, service_name,"
                     + " duration_nanos, input_tokens, cost_microcents, tags,"
                     + " attributes->>'not.a.number' AS nan, attributes->'temperature' AS"
-                    + " temperature, jsonb_typeof(attributes->'nothing') AS nothing FROM spans"
-                    + " WHERE project_id = ?")) {
-      statement.setString(1, project);
+                    + " temperature, jsonb_typeof(attributes->'nothing') AS nothing,"
+                    + " attributes::text AS attributes_json, ?::jsonb::text AS expected_attributes,"
+                    + " resource_attributes::text AS resource_json"
+                    + " FROM spans WHERE project_id = ?")) {
+      statement.setString(
+          1,
+          "{\"gen_ai.usage.input_tokens\": 12, \"temperature\": 0.7, \"not.a.number\": \"NaN\","
+              + " \"stream\": true, \"nothing\": null, \"prompt\": \"say \\\"hi\\\"\uFFFD please\","
+              + " \"below.everything\": \"-Infinity\", \"name\uFFFDwith NUL\": \"ok\"}");
+      statement.setString(2, project);
       try (ResultSet rows = statement.executeQuery()) {
         assertThat(rows.next()).isTrue();
         assertThat(rows.getString("name")).isEqualTo("name with NUL \uFFFD inside");
@@ -522,6 +531,9 @@ class TraceStoreIT {
         assertThat(rows.getString("nan")).isEqualTo("NaN");
         assertThat(rows.getString("temperature")).isEqualTo("0.7");
         assertThat(rows.getString("nothing")).isEqualTo("null");
+        assertThat(rows.getString("attributes_json"))
+            .isEqualTo(rows.getString("expected_attributes"));
+        assertThat(rows.getString("resource_json")).isEqualTo("{\"service.name\": \"svc\"}");
       }
     }
   }

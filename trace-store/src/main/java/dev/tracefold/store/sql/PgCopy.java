@@ -1,11 +1,16 @@
 package dev.tracefold.store.sql;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -32,13 +37,38 @@ public final class PgCopy {
   private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
 
   private final int columns;
-  private byte[] buffer = new byte[64 * 1024];
+  private byte[] buffer;
   private int length;
   private int rows;
 
+  /** Appends to the rows: what Jackson's generators write into. */
+  private final OutputStream rowsStream =
+      new OutputStream() {
+        @Override
+        public void write(int b) {
+          putByte(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int count) {
+          ensure(count);
+          System.arraycopy(bytes, offset, buffer, length, count);
+          length += count;
+        }
+      };
+
   /** A new batch of rows of {@code columns} columns each. */
   public PgCopy(int columns) {
+    this(columns, 64 * 1024);
+  }
+
+  /**
+   * A new batch of rows of {@code columns} columns each, its buffer sized for {@code expectedBytes}
+   * (it grows beyond if needed; a good guess saves copying a large batch as it grows).
+   */
+  public PgCopy(int columns, int expectedBytes) {
     this.columns = columns;
+    this.buffer = new byte[Math.max(1024, expectedBytes)];
     put(SIGNATURE);
     putInt(0); // flags
     putInt(0); // header extension length
@@ -116,6 +146,30 @@ public final class PgCopy {
     putInt(text.length + 1);
     putByte(1); // jsonb format version
     put(text);
+    return this;
+  }
+
+  /**
+   * A jsonb value of an attribute map as {@link PgValues#writeJson} writes it, generated straight
+   * into the rows (no copy of the map, no JSON string); null for a null map.
+   */
+  public PgCopy jsonb(Map<? extends CharSequence, ?> attributes) {
+    if (attributes == null) {
+      return nul();
+    }
+    int lengthAt = length;
+    putInt(0); // the value's length, set below
+    putByte(1); // jsonb format version
+    try (JsonGenerator out = PgValues.jsonFactory().createGenerator(rowsStream)) {
+      PgValues.writeJson(out, attributes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write attributes as JSON", e); // memory only: never
+    }
+    int valueLength = length - lengthAt - 4;
+    buffer[lengthAt] = (byte) (valueLength >>> 24);
+    buffer[lengthAt + 1] = (byte) (valueLength >>> 16);
+    buffer[lengthAt + 2] = (byte) (valueLength >>> 8);
+    buffer[lengthAt + 3] = (byte) valueLength;
     return this;
   }
 

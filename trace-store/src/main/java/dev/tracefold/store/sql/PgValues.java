@@ -1,9 +1,13 @@
 package dev.tracefold.store.sql;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracefold.schemas.topic.TraceKey;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -118,17 +122,64 @@ public final class PgValues {
   }
 
   /**
-   * JSON object text of an attribute map (values null, string, long, double or boolean; anything
-   * else is stored as its string form).
+   * JSON object text of an attribute map, as {@link #writeJson} writes it.
+   *
+   * @throws IllegalStateException if Jackson cannot write it (it can write every value this takes)
    */
   public static String json(Map<? extends CharSequence, ?> map) {
-    Map<String, Object> clean = new LinkedHashMap<>();
-    map.forEach((key, value) -> clean.put(text(key), jsonValue(value)));
-    try {
-      return JSON.writeValueAsString(clean);
-    } catch (JsonProcessingException e) {
+    StringWriter text = new StringWriter();
+    try (JsonGenerator out = JSON.getFactory().createGenerator(text)) {
+      writeJson(out, map);
+    } catch (IOException e) {
       throw new IllegalStateException("Cannot write attributes as JSON", e);
     }
+    return text.toString();
+  }
+
+  /**
+   * Writes an attribute map as one JSON object, in the map's order, without copying it: names and
+   * string values as {@link #text} stores them (NUL replaced; a name twice after that keeps its
+   * last value, as jsonb does); null, boolean, integer and finite floating-point values as JSON
+   * values; non-finite doubles ({@code NaN}, {@code Infinity}, {@code -Infinity}) and anything else
+   * as strings (jsonb has no non-finite numbers).
+   *
+   * @throws IOException if {@code out} cannot write
+   */
+  public static void writeJson(JsonGenerator out, Map<? extends CharSequence, ?> map)
+      throws IOException {
+    out.writeStartObject();
+    for (Map.Entry<? extends CharSequence, ?> attribute : map.entrySet()) {
+      out.writeFieldName(text(attribute.getKey()));
+      Object value = attribute.getValue();
+      if (value == null) {
+        out.writeNull();
+      } else if (value instanceof Boolean bool) {
+        out.writeBoolean(bool);
+      } else if (value instanceof Long || value instanceof Integer) {
+        out.writeNumber(((Number) value).longValue());
+      } else if (value instanceof Double || value instanceof Float) {
+        writeFloatingPoint(out, (Number) value);
+      } else {
+        out.writeString(text(value.toString()));
+      }
+    }
+    out.writeEndObject();
+  }
+
+  private static void writeFloatingPoint(JsonGenerator out, Number value) throws IOException {
+    double number = value.doubleValue();
+    if (!Double.isFinite(number)) {
+      out.writeString(Double.toString(number));
+    } else if (value instanceof Float single) {
+      out.writeNumber(single); // its own shortest form, not the double's
+    } else {
+      out.writeNumber(number);
+    }
+  }
+
+  /** The factory of the generators {@link #writeJson} writes with. */
+  static JsonFactory jsonFactory() {
+    return JSON.getFactory();
   }
 
   /** Reads a JSON object of strings written by {@link #json(Map)}. */
@@ -164,19 +215,5 @@ public final class PgValues {
       throw new IllegalStateException(
           "Stored filter is not a JSON object of string lists: " + json, e);
     }
-  }
-
-  private static Object jsonValue(Object value) {
-    if (value == null
-        || value instanceof Boolean
-        || value instanceof Long
-        || value instanceof Integer) {
-      return value;
-    }
-    if (value instanceof Double || value instanceof Float) {
-      double number = ((Number) value).doubleValue();
-      return Double.isFinite(number) ? value : Double.toString(number);
-    }
-    return text(value.toString());
   }
 }

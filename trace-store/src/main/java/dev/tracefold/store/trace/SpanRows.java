@@ -45,6 +45,9 @@ public final class SpanRows {
   /** SQLSTATE unique_violation. */
   private static final String UNIQUE_VIOLATION = "23505";
 
+  /** The most a batch's copy buffer starts with; it grows beyond if the rows need it. */
+  private static final int MAX_EXPECTED_COPY_BYTES = 64 * 1024 * 1024;
+
   /** Moves the staged rows (emptying the staging table) into {@code spans}. */
   private static final String INSERT_SQL =
       "WITH staged AS (DELETE FROM span_staging RETURNING "
@@ -125,10 +128,8 @@ public final class SpanRows {
     if (spans.isEmpty()) {
       return inserted;
     }
-    Map<List<String>, Span> byId = new HashMap<>();
-    PgCopy copy = new PgCopy(COLUMN_COUNT);
+    PgCopy copy = new PgCopy(COLUMN_COUNT, expectedCopyBytes(spans));
     for (EncodedSpan span : spans) {
-      byId.put(id(span.span()), span.span());
       write(copy, span);
     }
     if (copiedWithoutConflict(connection, copy)) {
@@ -137,6 +138,8 @@ public final class SpanRows {
       }
       return inserted;
     }
+    Map<List<String>, Span> byId = new HashMap<>();
+    spans.forEach(span -> byId.put(id(span.span()), span.span()));
     PgCopy.createStaging(connection, "span_staging", "spans");
     copy.copyInto(connection, "span_staging (" + COLUMNS + ")");
     try (PreparedStatement statement = connection.prepareStatement(INSERT_SQL);
@@ -149,6 +152,18 @@ public final class SpanRows {
       }
     }
     return inserted;
+  }
+
+  /**
+   * About what the spans' rows take in the copy: each row holds the span's payload, and its columns
+   * repeat about as much again (texts, attributes as JSON), plus per-row framing.
+   */
+  private static int expectedCopyBytes(List<EncodedSpan> spans) {
+    long bytes = 0;
+    for (EncodedSpan span : spans) {
+      bytes += 2L * span.payload().length + 256;
+    }
+    return (int) Math.min(bytes, MAX_EXPECTED_COPY_BYTES);
   }
 
   /**
@@ -307,8 +322,8 @@ public final class SpanRows {
         .text(span.getSessionId())
         .text(span.getUserId())
         .textArray(span.getTags())
-        .jsonb(PgValues.json(span.getAttributes()))
-        .jsonb(PgValues.json(span.getResourceAttributes()))
+        .jsonb(span.getAttributes())
+        .jsonb(span.getResourceAttributes())
         .text(span.getSource())
         .int8(span.getIngestedEpochMillis())
         .bytes(encoded.payload());

@@ -307,7 +307,7 @@ public final class TraceRows {
         .text(r.getSessionId())
         .text(r.getUserId())
         .textArray(r.getTags())
-        .jsonb(PgValues.json(r.getMetadata()))
+        .jsonb(r.getMetadata())
         .text(r.getInput())
         .text(r.getOutput())
         .text(r.getSource())
