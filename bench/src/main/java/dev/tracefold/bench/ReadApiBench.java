@@ -96,7 +96,7 @@ public final class ReadApiBench {
                   options.duration(),
                   MIN_REQUESTS,
                   options.duration().multipliedBy(MAX_WINDOW_FACTOR),
-                  client.requests(query),
+                  client.requests(query, options.clients()),
                   NO_HOOKS);
           results.add(new ReadApiBenchReport.QueryResult(query, rows, result));
         }

@@ -59,15 +59,15 @@ final class ReadApiClient {
   }
 
   /**
-   * The closed-loop requests of {@code query}: client c's request number s is the query's request
-   * number {@code s * 64 + c}, so concurrent clients rotate through different values. The body is
-   * read in full and dropped.
+   * The closed-loop requests of {@code query} for {@code clients} clients: client c's request
+   * number s is the query's request number {@link ReadQuery#requestNumber}, so the clients together
+   * rotate through every value of a rotating query. The body is read in full and dropped.
    */
-  ClosedLoop.Request requests(ReadQuery query) {
+  ClosedLoop.Request requests(ReadQuery query, int clients) {
     return (client, sequence) -> {
       HttpResponse<byte[]> response =
           http.send(
-              request(query.path().apply(sequence * 64 + client)),
+              request(query.path().apply(ReadQuery.requestNumber(client, sequence, clients))),
               HttpResponse.BodyHandlers.ofByteArray());
       return response.statusCode() == 200
           ? ClosedLoop.Outcome.ok(1)

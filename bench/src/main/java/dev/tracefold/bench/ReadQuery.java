@@ -23,6 +23,15 @@ record ReadQuery(String name, String shown, LongFunction<String> path) {
     return "/api/v1/traces?page_size=50" + (parameters.isEmpty() ? "" : "&" + parameters);
   }
 
+  /**
+   * The query's request number of client {@code client}'s request number {@code sequence} (both
+   * from 0) among {@code clients} clients: the clients' requests interleaved, so that {@link
+   * #cycle} gives every value in turn however many values there are.
+   */
+  static long requestNumber(int client, long sequence, int clients) {
+    return sequence * clients + client;
+  }
+
   /** The n-th value, cycling. */
   static String cycle(List<String> values, long n) {
     return values.get((int) (n % values.size()));
