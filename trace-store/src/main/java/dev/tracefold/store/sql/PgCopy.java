@@ -51,9 +51,7 @@ public final class PgCopy {
 
         @Override
         public void write(byte[] bytes, int offset, int count) {
-          ensure(count);
-          System.arraycopy(bytes, offset, buffer, length, count);
-          length += count;
+          put(bytes, offset, count);
         }
       };
 
@@ -243,9 +241,13 @@ public final class PgCopy {
   }
 
   private void put(byte[] value) {
-    ensure(value.length);
-    System.arraycopy(value, 0, buffer, length, value.length);
-    length += value.length;
+    put(value, 0, value.length);
+  }
+
+  private void put(byte[] bytes, int offset, int count) {
+    ensure(count);
+    System.arraycopy(bytes, offset, buffer, length, count);
+    length += count;
   }
 
   private void putByte(int value) {

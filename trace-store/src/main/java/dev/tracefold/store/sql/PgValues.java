@@ -128,7 +128,7 @@ public final class PgValues {
    */
   public static String json(Map<? extends CharSequence, ?> map) {
     StringWriter text = new StringWriter();
-    try (JsonGenerator out = JSON.getFactory().createGenerator(text)) {
+    try (JsonGenerator out = jsonFactory().createGenerator(text)) {
       writeJson(out, map);
     } catch (IOException e) {
       throw new IllegalStateException("Cannot write attributes as JSON", e);
