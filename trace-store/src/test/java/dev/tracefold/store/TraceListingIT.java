@@ -18,6 +18,7 @@ import dev.tracefold.store.query.TraceQuery;
 import dev.tracefold.store.query.TraceSort;
 import dev.tracefold.store.trace.CompletionDecision;
 import dev.tracefold.store.trace.StoredTrace;
+import dev.tracefold.store.trace.TraceListing;
 import dev.tracefold.store.trace.TracePage;
 import dev.tracefold.store.trace.TraceState;
 import java.sql.Connection;
@@ -172,6 +173,33 @@ class TraceListingIT {
     }
     // the generator must exercise matching, not just empty results
     assertThat(nonEmpty).isGreaterThan(100);
+  }
+
+  /**
+   * The capped count runs in the page's order when PostgreSQL expects many matches and without an
+   * order when it expects few: both must count what the filter selects.
+   */
+  @Test
+  void countsTheSameInThePageOrderAndWithout() throws SQLException {
+    Random random = new Random(11);
+    TraceSort byCost = new TraceSort(TraceSort.Field.COST, TraceSort.Order.DESC);
+    try (Connection connection = store.dataSource().getConnection()) {
+      connection.setReadOnly(true);
+      for (int i = 0; i < 100; i++) {
+        TraceFilter filter = randomFilter(random);
+        long expected = all.stream().filter(filter::matches).count();
+        for (TraceSort sort : List.of(TraceSort.DEFAULT, byCost)) {
+          TraceQuery query = TraceQuery.page(filter, sort, 1, 3);
+          for (long orderedAbove : new long[] {0, Long.MAX_VALUE, 10}) {
+            TracePage page =
+                TraceListing.list(connection, PROJECT, query, TraceStore.COUNT_LIMIT, orderedAbove);
+            assertThat(page.totalCount())
+                .as("%s, %s, in the page's order above %d", filter, sort, orderedAbove)
+                .isEqualTo(expected);
+          }
+        }
+      }
+    }
   }
 
   @Test
