@@ -163,11 +163,7 @@ public final class PgCopy {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write attributes as JSON", e); // memory only: never
     }
-    int valueLength = length - lengthAt - 4;
-    buffer[lengthAt] = (byte) (valueLength >>> 24);
-    buffer[lengthAt + 1] = (byte) (valueLength >>> 16);
-    buffer[lengthAt + 2] = (byte) (valueLength >>> 8);
-    buffer[lengthAt + 3] = (byte) valueLength;
+    setInt(lengthAt, length - lengthAt - 4);
     return this;
   }
 
@@ -263,10 +259,16 @@ public final class PgCopy {
 
   private void putInt(int value) {
     ensure(4);
-    buffer[length++] = (byte) (value >>> 24);
-    buffer[length++] = (byte) (value >>> 16);
-    buffer[length++] = (byte) (value >>> 8);
-    buffer[length++] = (byte) value;
+    setInt(length, value);
+    length += 4;
+  }
+
+  /** Writes {@code value} big-endian at {@code at}, within what is written already or ensured. */
+  private void setInt(int at, int value) {
+    buffer[at] = (byte) (value >>> 24);
+    buffer[at + 1] = (byte) (value >>> 16);
+    buffer[at + 2] = (byte) (value >>> 8);
+    buffer[at + 3] = (byte) value;
   }
 
   private void putLong(long value) {
