@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -111,8 +112,7 @@ public final class PipelineBench {
               Math.round(sent.ackedSpansPerSecond()));
           int traces = (int) sent.tracesStarted();
           awaitFinal(options, ledger, reader, traces, pipeline);
-          report.storedAllEpochMillis(
-              awaitStored(options, store, ledger, traces, sent.spansAcked()));
+          report.storedAllEpochMillis(awaitStored(options, store, ledger, traces));
           report.audit(store.audit(ledger, traces));
           report.completion(
               PipelineBenchReport.Completion.of(
@@ -166,38 +166,36 @@ public final class PipelineBench {
   }
 
   /**
-   * Waits until PostgreSQL holds every acknowledged span and every final trace as complete; gives
-   * up at the timeout or when the counts did not move for max(10 s, 2 quiet windows).
+   * Waits until PostgreSQL holds every trace with acknowledged spans as complete with those spans
+   * ({@link StoreAudit#confirmStored}), polling every 250 ms; gives up at the timeout or when no
+   * trace was confirmed for max(10 s, 2 quiet windows).
    *
    * @return when it did, epoch ms; -1 if it did not
    */
   private static long awaitStored(
-      PipelineBenchOptions options,
-      StoreAudit store,
-      TraceLedger ledger,
-      int traces,
-      long spansAcked) {
-    int finalTraces = ledger.finalTraces(traces);
+      PipelineBenchOptions options, StoreAudit store, TraceLedger ledger, int traces) {
+    BitSet pending = new BitSet(traces);
+    for (int t = 0; t < traces; t++) {
+      if (ledger.ackedSpans(t) > 0) {
+        pending.set(t);
+      }
+    }
     long deadline = System.currentTimeMillis() + options.timeout().toMillis();
     long stall = Math.max(10_000, 2 * options.quietWindow().toMillis());
     long lastChange = System.currentTimeMillis();
-    long previous = -1;
     while (System.currentTimeMillis() < deadline) {
-      long spans = store.spanRows();
-      long complete = store.completeTraces();
-      if (spans >= spansAcked && complete >= finalTraces) {
+      int confirmed = store.confirmStored(ledger, pending);
+      if (pending.isEmpty()) {
         return System.currentTimeMillis();
       }
-      if (spans + complete != previous) {
-        previous = spans + complete;
+      if (confirmed > 0) {
         lastChange = System.currentTimeMillis();
       } else if (System.currentTimeMillis() - lastChange > stall) {
         log.warn(
-            "PostgreSQL holds {} of {} spans and {} of {} complete traces, unchanged for {} ms",
-            spans,
-            spansAcked,
-            complete,
-            finalTraces,
+            "PostgreSQL holds {} of {} traces with acknowledged spans not as complete with them,"
+                + " unchanged for {} ms",
+            pending.cardinality(),
+            traces,
             stall);
         return -1;
       }

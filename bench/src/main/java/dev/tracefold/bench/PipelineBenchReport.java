@@ -641,9 +641,10 @@ record PipelineBenchReport(
             + " `read_committed` consumer of `tracefold.traces.completed` (what evaluators see)."
             + " The quiet window is subtracted because no pipeline can finish the last trace"
             + " earlier than one quiet window after its last span; at 100% the pipeline keeps up"
-            + " with the gateway. The *stored* variant ends when PostgreSQL holds every"
-            + " acknowledged span in `spans` and every final trace as `complete` in `traces`"
-            + " (polled every 250 ms).",
+            + " with the gateway. The *stored* variant ends when PostgreSQL holds every trace"
+            + " with acknowledged spans as `complete` in `traces` with at least that many spans"
+            + " (a complete row's revision covers every stored span, so they are all rows of"
+            + " `spans`; polled every 250 ms, each poll reading only the rows not confirmed yet).",
         "- **Completion lag**: per final trace, its final revision's `completedEpochMillis` (or the"
             + " moment the consumer received it) − (the moment the gateway's 200 for its last span"
             + " arrived + the quiet window). The stream's own definition starts at the Kafka"

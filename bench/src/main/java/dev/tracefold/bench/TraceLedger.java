@@ -74,6 +74,11 @@ final class TraceLedger implements CompletedTraceReader.Listener {
     return id;
   }
 
+  /** The id of trace {@code trace} as stored: 32 lowercase hex characters. */
+  String traceIdHex(int trace) {
+    return runHex + HexFormat.of().toHexDigits(trace);
+  }
+
   /**
    * The trace number of a stored trace id (lowercase hex), or -1 if it is not one of this run's.
    */
