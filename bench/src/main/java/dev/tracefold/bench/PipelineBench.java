@@ -192,8 +192,8 @@ public final class PipelineBench {
         lastChange = System.currentTimeMillis();
       } else if (System.currentTimeMillis() - lastChange > stall) {
         log.warn(
-            "PostgreSQL holds {} of {} traces with acknowledged spans not as complete with them,"
-                + " unchanged for {} ms",
+            "{} of {} traces with acknowledged spans are not stored as complete with them;"
+                + " none confirmed for {} ms",
             pending.cardinality(),
             traces,
             stall);
