@@ -76,7 +76,7 @@ final class TraceLedger implements CompletedTraceReader.Listener {
 
   /** The id of trace {@code trace} as stored: 32 lowercase hex characters. */
   String traceIdHex(int trace) {
-    return runHex + HexFormat.of().toHexDigits(trace);
+    return HexFormat.of().formatHex(traceId(trace));
   }
 
   /**
