@@ -36,7 +36,7 @@ import java.util.Objects;
  *     {@code statestore.cache.max.bytes}, default 10 MiB): a trace's state written again before a
  *     commit reaches RocksDB and its changelog once
  * @param rocksDbMemoryBytes native memory of all RocksDB stores in the JVM: one shared block cache,
- *     half of which the memtables may take (see {@link BoundedRocksDbMemory})
+ *     half of which the memtables may take (see {@link CompletionRocksDbOptions})
  * @param opsPort port of /metrics and /health when run on its own
  */
 public record CompletionSettings(

@@ -162,9 +162,9 @@ public final class CompletionStream implements AutoCloseable {
     props.put("processing.exception.handler.global.enabled", true);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, settings.cacheMaxBytes());
-    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
-    props.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, settings.rocksDbMemoryBytes());
-    props.put(BoundedRocksDbMemory.MEMTABLE_BYTES_CONFIG, settings.rocksDbMemoryBytes() / 2);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, CompletionRocksDbOptions.class);
+    props.put(CompletionRocksDbOptions.TOTAL_BYTES_CONFIG, settings.rocksDbMemoryBytes());
+    props.put(CompletionRocksDbOptions.MEMTABLE_BYTES_CONFIG, settings.rocksDbMemoryBytes() / 2);
     return props;
   }
 
