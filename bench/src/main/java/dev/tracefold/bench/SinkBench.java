@@ -329,6 +329,7 @@ public final class SinkBench {
         d.pollTimeout(),
         options.maxPollRecords(),
         d.spanBatchWait(),
+        options.spanWriteConcurrency(),
         options.completedMaxPollRecords(),
         d.completedWriteConcurrency(),
         "sink-bench-spans",

@@ -20,8 +20,9 @@ import java.util.Properties;
  * @param partitions partitions of every topic
  * @param sinks rollup sink instances (one span writer and one completed-trace writer each; the
  *     partitions are shared among them as among sinks on several machines)
- * @param maxPollRecords the span writer's {@code max-poll-records} (spans per database transaction
- *     at most)
+ * @param maxPollRecords the span writer's {@code max-poll-records} (spans per poll at most)
+ * @param spanWriteConcurrency the span writer's {@code span-write-concurrency}: groups (by trace)
+ *     of a poll stored at once, one database transaction each
  * @param completedMaxPollRecords the completed-trace writer's {@code completed-max-poll-records}
  * @param timeout longest each phase may take before the run fails
  * @param workDir parent of the run's broker and PostgreSQL directories
@@ -36,6 +37,7 @@ record SinkBenchOptions(
     int partitions,
     int sinks,
     int maxPollRecords,
+    int spanWriteConcurrency,
     int completedMaxPollRecords,
     Duration timeout,
     Path workDir,
@@ -58,6 +60,7 @@ record SinkBenchOptions(
     d.put("partitions", "4");
     d.put("sinks", "1");
     d.put("max-poll-records", "5000");
+    d.put("span-write-concurrency", "1");
     d.put("completed-max-poll-records", "200");
     d.put("timeout", quick ? "2m" : "10m");
     d.put("work-dir", BenchArgs.defaultWorkDir());
@@ -90,6 +93,7 @@ record SinkBenchOptions(
             BenchArgs.positiveInt(v, "partitions"),
             BenchArgs.positiveInt(v, "sinks"),
             BenchArgs.positiveInt(v, "max-poll-records"),
+            BenchArgs.positiveInt(v, "span-write-concurrency"),
             BenchArgs.positiveInt(v, "completed-max-poll-records"),
             BenchArgs.positiveDuration(v, "timeout"),
             Path.of(v.get("work-dir")),

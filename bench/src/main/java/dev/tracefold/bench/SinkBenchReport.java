@@ -117,13 +117,15 @@ record SinkBenchReport(
         String.format(
             Locale.ROOT,
             "- %d rollup sink(s) in this JVM, sharing the partitions. Batches: span writer"
-                + " `max-poll-records` %d (one database transaction per poll), completed-trace"
+                + " `max-poll-records` %d in `span-write-concurrency` %d group(s) by trace (one"
+                + " database transaction per group, the groups of a poll at once), completed-trace"
                 + " writer `completed-max-poll-records` %d (one Kafka transaction per poll, one"
                 + " database transaction per revision). Store pool: %d connections. PostgreSQL"
                 + " (zonky's embedded defaults: fsync and synchronous_commit off) and the broker"
                 + " share the machine's cores with this JVM.",
             options.sinks(),
             options.maxPollRecords(),
+            options.spanWriteConcurrency(),
             options.completedMaxPollRecords(),
             poolSize),
         "");

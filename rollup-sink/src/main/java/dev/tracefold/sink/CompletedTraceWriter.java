@@ -12,17 +12,11 @@ import dev.tracefold.store.trace.CompletedWrite;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -103,8 +97,8 @@ final class CompletedTraceWriter extends SinkWorker {
   private final KafkaClientMetrics consumerMetrics;
   private TriggerProducer producer; // only touched by the worker thread
 
-  /** Stores the traces of a poll concurrently; null when the concurrency is 1. */
-  private final ExecutorService writers;
+  /** Stores the traces of a poll in groups at once. */
+  private final GroupedWrites groups;
 
   private final CrashPoints crashPoints;
 
@@ -129,18 +123,7 @@ final class CompletedTraceWriter extends SinkWorker {
     this.metrics = metrics;
     this.rules = rules;
     this.clientId = "tracefold-rollup-sink-traces-" + settings.instanceId();
-    AtomicInteger writerNumber = new AtomicInteger();
-    this.writers =
-        settings.completedWriteConcurrency() == 1
-            ? null
-            : Executors.newFixedThreadPool(
-                settings.completedWriteConcurrency(),
-                runnable -> {
-                  Thread thread =
-                      new Thread(runnable, clientId + "-writer-" + writerNumber.incrementAndGet());
-                  thread.setDaemon(true);
-                  return thread;
-                });
+    this.groups = new GroupedWrites(clientId, settings.completedWriteConcurrency());
     Map<String, Object> consumerConfig =
         KafkaClients.consumer(
             kafka, settings.tracesGroupId(), clientId, settings.completedMaxPollRecords());
@@ -238,43 +221,7 @@ final class CompletedTraceWriter extends SinkWorker {
    * as a whole; writes are idempotent).
    */
   private StoredBatch store(ConsumerRecords<byte[], byte[]> records) {
-    int groupCount = writers == null ? 1 : settings.completedWriteConcurrency();
-    List<List<ConsumerRecord<byte[], byte[]>>> groups = new ArrayList<>();
-    for (int i = 0; i < groupCount; i++) {
-      groups.add(new ArrayList<>());
-    }
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      int hash = record.key() == null ? 0 : Arrays.hashCode(record.key());
-      groups.get(Math.floorMod(hash, groupCount)).add(record);
-    }
-    groups.removeIf(List::isEmpty);
-    if (groups.size() == 1) {
-      return storeGroup(groups.get(0));
-    }
-    List<Future<StoredBatch>> futures = new ArrayList<>();
-    for (List<ConsumerRecord<byte[], byte[]>> group : groups) {
-      futures.add(writers.submit(() -> storeGroup(group)));
-    }
-    List<StoredBatch> parts = new ArrayList<>();
-    RuntimeException failure = null;
-    for (Future<StoredBatch> future : futures) {
-      try {
-        parts.add(future.get());
-      } catch (ExecutionException e) {
-        RuntimeException cause =
-            e.getCause() instanceof RuntimeException runtime
-                ? runtime
-                : new IllegalStateException(e.getCause());
-        failure = failure == null ? cause : failure;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while storing completed traces", e);
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-    return StoredBatch.sum(parts);
+    return StoredBatch.sum(groups.store(records, this::storeGroup));
   }
 
   /** Stores one group's records with one store call; one at a time if the store refuses them. */
@@ -466,9 +413,7 @@ final class CompletedTraceWriter extends SinkWorker {
   }
 
   private void closeClients() {
-    if (writers != null) {
-      writers.shutdownNow();
-    }
+    groups.close();
     try {
       consumer.close();
     } catch (RuntimeException e) {

@@ -18,6 +18,9 @@ import java.util.Objects;
  *     size reaches first): fewer, larger batches mean fewer updates of each in-progress trace's
  *     row, at the price of that much delay before spans are visible; zero returns what is there at
  *     once
+ * @param spanWriteConcurrency how many groups (by trace) the span writer splits a poll into and
+ *     stores at once, each group in one database transaction; the poll's offsets are committed
+ *     after all of them
  * @param completedMaxPollRecords most completed-trace records per poll (one Kafka transaction each)
  * @param completedWriteConcurrency how many groups (by trace) the completed-trace writer splits a
  *     poll into and stores at once (each group in one database transaction; revisions of one trace
@@ -37,6 +40,7 @@ public record SinkSettings(
     Duration pollTimeout,
     int maxPollRecords,
     Duration spanBatchWait,
+    int spanWriteConcurrency,
     int completedMaxPollRecords,
     int completedWriteConcurrency,
     String spansGroupId,
@@ -66,6 +70,7 @@ public record SinkSettings(
     requirePositive("last-turn-batch-size", lastTurnBatchSize);
     requirePositiveDuration("rules-refresh-interval", rulesRefreshInterval);
     requirePositiveDuration("last-turn-poll-interval", lastTurnPollInterval);
+    requirePositive("span-write-concurrency", spanWriteConcurrency);
     requirePositive("completed-max-poll-records", completedMaxPollRecords);
     requirePositive("completed-write-concurrency", completedWriteConcurrency);
     requireNonBlank("spans-group-id", spansGroupId);
@@ -92,6 +97,7 @@ public record SinkSettings(
         Durations.get(config, "tracefold.sink.poll-timeout"),
         sink.getInt("max-poll-records"),
         Durations.get(config, "tracefold.sink.span-batch-wait"),
+        sink.getInt("span-write-concurrency"),
         sink.getInt("completed-max-poll-records"),
         sink.getInt("completed-write-concurrency"),
         sink.getString("spans-group-id"),
@@ -116,6 +122,7 @@ public record SinkSettings(
         pollTimeout,
         maxPollRecords,
         spanBatchWait,
+        spanWriteConcurrency,
         completedMaxPollRecords,
         completedWriteConcurrency,
         spansGroupId,

@@ -38,17 +38,20 @@ import org.slf4j.LoggerFactory;
  * visible: consumer group {@link SinkSettings#spansGroupId()} (default {@code
  * tracefold-rollup-sink-spans}), auto-commit off.
  *
- * <p>Per polled batch: every record is decoded with the topic's serde; a record that does not
- * decode (or names no valid project) goes to {@code tracefold.spans.dlq} (see {@link DeadLetters})
- * and the rest of the batch is written with one {@link TraceStore#writeEncodedSpans} call (one
- * database transaction; each record's value, the span's Avro single-object encoding, is stored as
- * its payload as received). A batch is whatever one poll returns (at most {@link
- * SinkSettings#maxPollRecords()}): the writer never holds spans back to fill a batch, so a span is
- * visible in the store about one database transaction after it is polled. The batch's offsets are
- * committed ({@code commitSync}) only after the dead letters are acknowledged and the database
- * transaction committed: at-least-once delivery plus idempotent writes make every span stored
- * exactly once. If the database refuses the batch because of its data, the spans are written one by
- * one and the refused ones sent to the dead-letter topic too.
+ * <p>Per polled batch: the records are split by trace into up to {@link
+ * SinkSettings#spanWriteConcurrency()} groups written at once (see {@link GroupedWrites}). In each
+ * group every record is decoded with the topic's serde; a record that does not decode (or names no
+ * valid project) goes to {@code tracefold.spans.dlq} (see {@link DeadLetters}) and the rest of the
+ * group is written with one {@link TraceStore#writeEncodedSpans} call (one database transaction;
+ * each record's value, the span's Avro single-object encoding, is stored as its payload as
+ * received). A batch is whatever one poll returns (at most {@link SinkSettings#maxPollRecords()}):
+ * the writer never holds spans back to fill a batch, so a span is visible in the store about one
+ * database transaction after it is polled. The batch's offsets are committed ({@code commitSync})
+ * only after the dead letters are acknowledged and every group's database transaction committed:
+ * at-least-once delivery plus idempotent writes make every span stored exactly once. If the
+ * database refuses a group because of its data, its spans are written one by one and the refused
+ * ones sent to the dead-letter topic too. A group that fails otherwise fails the batch once the
+ * other groups finished.
  *
  * <p>Any other failure (database or Kafka unavailable) rewinds the consumer to the batch's first
  * offsets and retries after {@link SinkSettings#retryBackoff()}; {@code /health} reports the worker
@@ -67,6 +70,9 @@ final class SpanWriter extends SinkWorker {
   private final Producer<byte[], byte[]> dlqProducer;
   private final DeadLetters deadLetters;
   private final List<KafkaClientMetrics> clientMetrics;
+
+  /** Writes the traces of a poll in groups at once. */
+  private final GroupedWrites groups;
 
   /** The batch being written; only touched by the worker thread. */
   private ConsumerRecords<byte[], byte[]> polled;
@@ -89,6 +95,7 @@ final class SpanWriter extends SinkWorker {
         new KafkaProducer<>(KafkaClients.deadLetterProducer(kafka, clientId + "-dlq"));
     this.deadLetters = new DeadLetters(dlqProducer, Topics.SPANS_DLQ.name());
     this.clientMetrics = List.of(metrics.bind(consumer), metrics.bind(dlqProducer));
+    this.groups = new GroupedWrites(clientId, settings.spanWriteConcurrency());
   }
 
   @Override
@@ -134,14 +141,35 @@ final class SpanWriter extends SinkWorker {
   }
 
   private void writeBatch(ConsumerRecords<byte[], byte[]> records) {
-    List<EncodedSpan> spans = new ArrayList<>(records.count());
-    List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>(records.count());
-    List<Future<RecordMetadata>> deadLettersSent = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
+    for (TopicPartition partition : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> inPartition = records.records(partition);
       offsets.put(
-          new TopicPartition(record.topic(), record.partition()),
-          new OffsetAndMetadata(record.offset() + 1));
+          partition, new OffsetAndMetadata(inPartition.get(inPartition.size() - 1).offset() + 1));
+    }
+    List<Future<RecordMetadata>> deadLettersSent = new ArrayList<>();
+    groups.store(records, this::writeGroup).forEach(deadLettersSent::addAll);
+    awaitAcknowledged(deadLettersSent);
+    metrics.spansDeadLettered(deadLettersSent.size());
+    try {
+      consumer.commitSync(offsets);
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      // the partitions moved to another member, which re-reads these records; writes are idempotent
+      log.info(
+          "Could not commit span offsets after a rebalance; the new owner re-reads them: {}",
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Decodes and writes one group's records (one database transaction); returns the dead letters
+   * sent for records that do not decode or that the store refuses.
+   */
+  private List<Future<RecordMetadata>> writeGroup(List<ConsumerRecord<byte[], byte[]>> records) {
+    List<EncodedSpan> spans = new ArrayList<>(records.size());
+    List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>(records.size());
+    List<Future<RecordMetadata>> deadLettersSent = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
       try {
         spans.add(decode(record));
         sources.add(record);
@@ -159,16 +187,7 @@ final class SpanWriter extends SinkWorker {
     if (!spans.isEmpty()) {
       write(spans, sources, deadLettersSent);
     }
-    awaitAcknowledged(deadLettersSent);
-    metrics.spansDeadLettered(deadLettersSent.size());
-    try {
-      consumer.commitSync(offsets);
-    } catch (CommitFailedException | RebalanceInProgressException e) {
-      // the partitions moved to another member, which re-reads these records; writes are idempotent
-      log.info(
-          "Could not commit span offsets after a rebalance; the new owner re-reads them: {}",
-          e.getMessage());
-    }
+    return deadLettersSent;
   }
 
   private void write(
@@ -236,6 +255,7 @@ final class SpanWriter extends SinkWorker {
 
   /** Closes the Kafka clients; for a writer whose {@link #run()} will never be called. */
   void closeClients() {
+    groups.close();
     try {
       consumer.close();
     } catch (RuntimeException e) {

@@ -98,6 +98,7 @@ final class SinkTestKit implements AutoCloseable {
         Duration.ofMillis(100),
         500,
         Duration.ZERO,
+        2,
         50,
         4,
         groupPrefix + "-spans",
