@@ -177,6 +177,7 @@ public final class SinkBench {
           loadAtStart,
           ReportSections.loadAverage(),
           poolSize,
+          settings.completedWriteConcurrency(),
           spans,
           completed);
     } finally {

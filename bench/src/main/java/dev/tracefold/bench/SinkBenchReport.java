@@ -14,6 +14,8 @@ import java.util.Locale;
  * @param loadAverageAtStart 1-minute system load average at the start (-1 if unknown)
  * @param loadAverageAtEnd the same at the end
  * @param poolSize connections of the store's pool (the configured default)
+ * @param completedWriteConcurrency the completed-trace writer's groups stored at once (the sink's
+ *     configured default)
  * @param spans the spans phase
  * @param completed the completed-traces phase
  */
@@ -24,6 +26,7 @@ record SinkBenchReport(
     double loadAverageAtStart,
     double loadAverageAtEnd,
     int poolSize,
+    int completedWriteConcurrency,
     SinkBench.Phase spans,
     SinkBench.Phase completed) {
 
@@ -119,14 +122,16 @@ record SinkBenchReport(
             "- %d rollup sink(s) in this JVM, sharing the partitions. Batches: span writer"
                 + " `max-poll-records` %d in `span-write-concurrency` %d group(s) by trace (one"
                 + " database transaction per group, the groups of a poll at once), completed-trace"
-                + " writer `completed-max-poll-records` %d (one Kafka transaction per poll, one"
-                + " database transaction per revision). Store pool: %d connections. PostgreSQL"
+                + " writer `completed-max-poll-records` %d (one Kafka transaction per poll) in"
+                + " `completed-write-concurrency` %d group(s) by trace (one database transaction"
+                + " per group). Store pool: %d connections. PostgreSQL"
                 + " (zonky's embedded defaults: fsync and synchronous_commit off) and the broker"
                 + " share the machine's cores with this JVM.",
             options.sinks(),
             options.maxPollRecords(),
             options.spanWriteConcurrency(),
             options.completedMaxPollRecords(),
+            completedWriteConcurrency,
             poolSize),
         "");
   }

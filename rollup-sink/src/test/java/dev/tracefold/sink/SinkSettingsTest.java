@@ -19,7 +19,8 @@ class SinkSettingsTest {
     assertThat(settings.pollTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(settings.maxPollRecords()).isEqualTo(5000);
     assertThat(settings.spanWriteConcurrency()).isEqualTo(1);
-    assertThat(settings.completedMaxPollRecords()).isEqualTo(50);
+    assertThat(settings.completedMaxPollRecords()).isEqualTo(200);
+    assertThat(settings.completedWriteConcurrency()).isEqualTo(2);
     assertThat(settings.spansGroupId()).isEqualTo("tracefold-rollup-sink-spans");
     assertThat(settings.tracesGroupId()).isEqualTo("tracefold-rollup-sink-traces");
     assertThat(settings.transactionalId()).isEqualTo("tracefold-rollup-sink-sink-a");
