@@ -28,6 +28,7 @@ import dev.tracefold.store.trace.EncodedSpan;
 import dev.tracefold.store.trace.IncrementalRollup;
 import dev.tracefold.store.trace.SpanPage;
 import dev.tracefold.store.trace.SpanRows;
+import dev.tracefold.store.trace.SpanWriteMeters;
 import dev.tracefold.store.trace.StoredTrace;
 import dev.tracefold.store.trace.TraceCuration;
 import dev.tracefold.store.trace.TraceFacetQuery;
@@ -46,6 +47,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -118,6 +120,7 @@ public final class TraceStore implements AutoCloseable {
   private final AnnotationQueueStore annotationQueues;
   private final PendingTriggerStore pendingTriggers;
   private final ScoreStore scores;
+  private final SpanWriteMeters spanWrites;
 
   private TraceStore(HikariDataSource dataSource, MeterRegistry registry) {
     this.dataSource = dataSource;
@@ -130,6 +133,7 @@ public final class TraceStore implements AutoCloseable {
     this.annotationQueues = new AnnotationQueueStore(transactions);
     this.pendingTriggers = new PendingTriggerStore(transactions);
     this.scores = new ScoreStore(transactions, new ScoreMeters(registry), Clock.systemUTC());
+    this.spanWrites = new SpanWriteMeters(registry);
   }
 
   /**
@@ -237,7 +241,10 @@ public final class TraceStore implements AutoCloseable {
    * over all its stored spans, without reading them again) and its state set to {@code
    * in_progress}, keeping its revision, completion reason and revision span count. So a completed
    * trace is reopened only by a genuinely new (late) span, never by a replay of spans it already
-   * has. Encodes each span for its payload column; {@link #writeEncodedSpans} stores given bytes.
+   * has. Spans of a trace that has a completed revision are checked against its stored span ids
+   * before they are sent (a span writer running behind the completed-trace writer repeats what that
+   * one stored), so a batch is normally sent to PostgreSQL once. Encodes each span for its payload
+   * column; {@link #writeEncodedSpans} stores given bytes.
    *
    * @param spans spans of any traces and projects, duplicates allowed
    * @return the traces whose stored state changed; empty if every span was stored already
@@ -266,18 +273,28 @@ public final class TraceStore implements AutoCloseable {
       return Set.of();
     }
     List<EncodedSpan> distinct = SpanRows.distinct(spans);
-    List<TraceKey> traces = new ArrayList<>();
+    Set<TraceKey> traces = new LinkedHashSet<>();
     distinct.forEach(span -> traces.add(SpanRows.traceKey(span.span())));
     return transactions.write(
         "write " + distinct.size() + (distinct.size() == 1 ? " span" : " spans"),
         connection -> {
           TraceLocks.lock(connection, traces);
-          Map<TraceKey, List<Span>> added = SpanRows.insertNew(connection, distinct);
+          Map<TraceKey, TraceRows.Stored> stored = TraceRows.findForMerge(connection, traces);
+          // a completed revision stored its spans: those the batch repeats (a span writer behind
+          // the completed-trace writer) are left out before the copy, not met by it
+          List<TraceKey> completed = new ArrayList<>();
+          stored.forEach(
+              (key, row) -> {
+                if (row.trace().revision() > 0) {
+                  completed.add(key);
+                }
+              });
+          Map<TraceKey, List<Span>> added =
+              SpanRows.insertNew(
+                  connection, SpanRows.withoutStored(connection, distinct, completed), spanWrites);
           if (added.isEmpty()) {
             return Set.of();
           }
-          Map<TraceKey, TraceRows.Stored> stored =
-              TraceRows.findForMerge(connection, added.keySet());
           TraceRows.upsertInProgress(connection, merged(connection, added, stored).values());
           return Set.copyOf(added.keySet());
         });
@@ -372,7 +389,8 @@ public final class TraceStore implements AutoCloseable {
                       + " revision "
                       + inRound.get(0).revision()
                   : "write " + inRound.size() + " completed trace revisions",
-              connection -> CompletedWrites.write(connection, inRound, TraceStore::merged));
+              connection ->
+                  CompletedWrites.write(connection, inRound, TraceStore::merged, spanWrites));
       for (int i = 0; i < round.size(); i++) {
         writes[round.get(i)] = written.get(i);
       }

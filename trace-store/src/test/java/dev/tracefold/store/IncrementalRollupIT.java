@@ -14,6 +14,7 @@ import dev.tracefold.schemas.rollup.TraceRollups;
 import dev.tracefold.store.trace.CompletionDecision;
 import dev.tracefold.store.trace.StoredTrace;
 import dev.tracefold.store.trace.TraceState;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -111,6 +112,49 @@ class IncrementalRollupIT {
         assertThat(reopened.rollup()).isEqualTo(TraceRollups.compute(project, trace.getKey(), all));
       }
     }
+  }
+
+  @Test
+  void spansACompletedRevisionStoredAreLeftOutBeforeTheCopyAndAReplayIsStagedOnce() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    String project = newProject();
+    List<Span> completedSpans =
+        List.of(
+            TestTraces.root(project, traceId(1), 1, 0),
+            TestTraces.llmChild(project, traceId(1), 2, 1, 10));
+    Span late = TestTraces.llmChild(project, traceId(1), 3, 1, 50);
+    Span other = TestTraces.root(project, traceId(2), 1, 0);
+    try (TraceStore metered = TraceStore.open(database.settings(), registry)) {
+      metered.writeCompleted(completed(completedSpans, 1), x -> CompletionDecision.NONE);
+
+      // the span writer, behind the completed-trace writer: the revision's spans, a late one and
+      // a span of another trace in one batch
+      List<Span> batch = new ArrayList<>(completedSpans);
+      batch.add(late);
+      batch.add(other);
+      assertThat(metered.writeSpans(batch)).hasSize(2);
+      assertThat(staged(registry)).isZero();
+
+      List<Span> all = new ArrayList<>(completedSpans);
+      all.add(late);
+      StoredTrace reopened = metered.findTrace(project, traceId(1)).orElseThrow();
+      assertThat(reopened.state()).isEqualTo(TraceState.IN_PROGRESS);
+      assertThat(reopened.spans()).hasSize(3);
+      assertThat(reopened.spansBeyondRevision()).isEqualTo(1);
+      assertThat(reopened.rollup()).isEqualTo(TraceRollups.compute(project, traceId(1), all));
+      assertThat(metered.findTrace(project, traceId(2)).orElseThrow().spans()).hasSize(1);
+
+      // a replay of an in-progress trace (no revision yet) meets its stored span in the copy
+      Span second = TestTraces.llmChild(project, traceId(2), 2, 1, 10);
+      assertThat(metered.writeSpans(List.of(other, second))).hasSize(1);
+      assertThat(staged(registry)).isEqualTo(2);
+      assertThat(metered.findTrace(project, traceId(2)).orElseThrow().rollup())
+          .isEqualTo(TraceRollups.compute(project, traceId(2), List.of(other, second)));
+    }
+  }
+
+  private static double staged(SimpleMeterRegistry registry) {
+    return registry.get("tracefold.store.spans.staged").counter().count();
   }
 
   private static void remember(Map<String, List<Span>> stored, Span span) {

@@ -95,11 +95,13 @@ public final class CompletedWrites {
    *
    * @param revisions at most one per trace
    * @param merger merges added spans into stored rollups (see {@code TraceStore#merged})
+   * @param meters counts span writes
    * @return what was done with each revision, in input order
    * @throws IllegalArgumentException if a decider returns a trigger of another trace or revision
    */
   public static List<CompletedWrite> write(
-      Connection connection, List<Revision> revisions, RollupMerger merger) throws SQLException {
+      Connection connection, List<Revision> revisions, RollupMerger merger, SpanWriteMeters meters)
+      throws SQLException {
     List<TraceKey> keys = revisions.stream().map(Revision::key).toList();
     TraceLocks.lock(connection, keys);
     Map<TraceKey, Set<String>> storedIds = SpanRows.storedSpanIds(connection, keys);
@@ -115,7 +117,7 @@ public final class CompletedWrites {
                 }
               });
     }
-    Map<TraceKey, List<Span>> added = SpanRows.insertNew(connection, missing);
+    Map<TraceKey, List<Span>> added = SpanRows.insertNew(connection, missing, meters);
     Map<TraceKey, TraceRows.Stored> rows = TraceRows.findForMerge(connection, keys);
 
     Map<TraceKey, List<Span>> addedToOlder = new LinkedHashMap<>();

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads and writes the {@code spans} table. Stateless and thread-safe. *
+ * Reads and writes the {@code spans} table. Stateless and thread-safe.
  *
  * <p>Internal to trace-store: public only so that its packages share it; other modules do not use
  * it.
@@ -117,13 +117,15 @@ public final class SpanRows {
    * COPY} into the session's temporary table {@code span_staging}, then {@code INSERT ... SELECT
    * ... ON CONFLICT DO NOTHING RETURNING} into {@code spans}, emptying the staging table in the
    * same statement. The caller holds the traces' locks ({@link TraceLocks}), so no other writer
-   * inserts their spans in between.
+   * inserts their spans in between. Callers that know a batch may hold stored spans leave them out
+   * first ({@link #withoutStored}), so that the batch is sent once.
    *
    * @param spans distinct spans (see {@link #distinct})
+   * @param meters counts the spans sent again through staging
    * @return the spans inserted now, by trace (input order); traces without a new span are absent
    */
-  public static Map<TraceKey, List<Span>> insertNew(Connection connection, List<EncodedSpan> spans)
-      throws SQLException {
+  public static Map<TraceKey, List<Span>> insertNew(
+      Connection connection, List<EncodedSpan> spans, SpanWriteMeters meters) throws SQLException {
     Map<TraceKey, List<Span>> inserted = new LinkedHashMap<>();
     if (spans.isEmpty()) {
       return inserted;
@@ -138,6 +140,7 @@ public final class SpanRows {
       }
       return inserted;
     }
+    meters.staged(spans.size());
     Map<List<String>, Span> byId = new HashMap<>();
     spans.forEach(span -> byId.put(id(span.span()), span.span()));
     PgCopy.createStaging(connection, "span_staging", "spans");
@@ -207,6 +210,31 @@ public final class SpanRows {
       }
     }
     return ids;
+  }
+
+  /**
+   * The spans minus those already stored, reading the stored span ids of the given traces only
+   * (index-only scans): a span of another trace is kept unread.
+   *
+   * @param spans distinct spans (see {@link #distinct})
+   * @param traces the traces that may hold stored spans of the batch
+   * @return the spans not stored, in input order
+   */
+  public static List<EncodedSpan> withoutStored(
+      Connection connection, List<EncodedSpan> spans, Collection<TraceKey> traces)
+      throws SQLException {
+    if (traces.isEmpty()) {
+      return spans;
+    }
+    Map<TraceKey, Set<String>> stored = storedSpanIds(connection, traces);
+    List<EncodedSpan> unstored = new ArrayList<>(spans.size());
+    for (EncodedSpan span : spans) {
+      Set<String> ids = stored.get(traceKey(span.span()));
+      if (ids == null || !ids.contains(PgValues.text(span.span().getSpanId()))) {
+        unstored.add(span);
+      }
+    }
+    return unstored;
   }
 
   /**
