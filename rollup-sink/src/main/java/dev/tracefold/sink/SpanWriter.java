@@ -234,10 +234,8 @@ final class SpanWriter extends SinkWorker {
     if (record.value() == null) {
       throw new SerializationException("Span record has no value (a tombstone)");
     }
-    Span span = SERDE.decode(record.value());
-    new TraceKey(
-        span.getProjectId(), span.getTraceId()); // rejects an empty project or one with '/'
-    return new EncodedSpan(span, record.value());
+    // rejects an empty project or one with '/'
+    return new EncodedSpan(SERDE.decode(record.value()), record.value());
   }
 
   private static void awaitAcknowledged(List<Future<RecordMetadata>> sent) {

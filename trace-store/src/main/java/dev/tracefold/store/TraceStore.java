@@ -47,7 +47,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -272,9 +271,8 @@ public final class TraceStore implements AutoCloseable {
     if (spans.isEmpty()) {
       return Set.of();
     }
-    List<EncodedSpan> distinct = SpanRows.distinct(spans);
-    Set<TraceKey> traces = new LinkedHashSet<>();
-    distinct.forEach(span -> traces.add(SpanRows.traceKey(span.span())));
+    List<TraceKey> traces = new ArrayList<>();
+    List<EncodedSpan> distinct = SpanRows.distinct(spans, traces);
     return transactions.write(
         "write " + distinct.size() + (distinct.size() == 1 ? " span" : " spans"),
         connection -> {

@@ -99,13 +99,22 @@ public final class SpanRows {
     return new TraceKey(PgValues.text(span.getProjectId()), PgValues.text(span.getTraceId()));
   }
 
-  /** The spans with later duplicates (same project, trace and span id) removed, in input order. */
-  public static List<EncodedSpan> distinct(Collection<EncodedSpan> spans) {
-    Map<List<String>, EncodedSpan> byId = new LinkedHashMap<>();
+  /**
+   * The spans with later duplicates (same project, trace and span id) removed, in input order.
+   *
+   * @param traces receives the spans' traces, in order of first appearance
+   */
+  public static List<EncodedSpan> distinct(
+      Collection<EncodedSpan> spans, Collection<TraceKey> traces) {
+    Map<TraceKey, Set<String>> ids = new LinkedHashMap<>();
+    List<EncodedSpan> distinct = new ArrayList<>(spans.size());
     for (EncodedSpan span : spans) {
-      byId.putIfAbsent(id(span.span()), span);
+      if (ids.computeIfAbsent(span.traceKey(), k -> new HashSet<>()).add(span.spanId())) {
+        distinct.add(span);
+      }
     }
-    return new ArrayList<>(byId.values());
+    traces.addAll(ids.keySet());
+    return distinct;
   }
 
   /**
@@ -136,22 +145,25 @@ public final class SpanRows {
     }
     if (copiedWithoutConflict(connection, copy)) {
       for (EncodedSpan span : spans) {
-        inserted.computeIfAbsent(traceKey(span.span()), k -> new ArrayList<>()).add(span.span());
+        inserted.computeIfAbsent(span.traceKey(), k -> new ArrayList<>()).add(span.span());
       }
       return inserted;
     }
     meters.staged(spans.size());
-    Map<List<String>, Span> byId = new HashMap<>();
-    spans.forEach(span -> byId.put(id(span.span()), span.span()));
+    Map<TraceKey, Map<String, Span>> byId = new HashMap<>();
+    spans.forEach(
+        span ->
+            byId.computeIfAbsent(span.traceKey(), k -> new HashMap<>())
+                .put(span.spanId(), span.span()));
     PgCopy.createStaging(connection, "span_staging", "spans");
     copy.copyInto(connection, "span_staging (" + COLUMNS + ")");
     try (PreparedStatement statement = connection.prepareStatement(INSERT_SQL);
         ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
-        List<String> id = List.of(rows.getString(1), rows.getString(2), rows.getString(3));
+        TraceKey trace = new TraceKey(rows.getString(1), rows.getString(2));
         inserted
-            .computeIfAbsent(new TraceKey(id.get(0), id.get(1)), k -> new ArrayList<>())
-            .add(byId.get(id));
+            .computeIfAbsent(trace, k -> new ArrayList<>())
+            .add(byId.get(trace).get(rows.getString(3)));
       }
     }
     return inserted;
@@ -229,8 +241,8 @@ public final class SpanRows {
     Map<TraceKey, Set<String>> stored = storedSpanIds(connection, traces);
     List<EncodedSpan> unstored = new ArrayList<>(spans.size());
     for (EncodedSpan span : spans) {
-      Set<String> ids = stored.get(traceKey(span.span()));
-      if (ids == null || !ids.contains(PgValues.text(span.span().getSpanId()))) {
+      Set<String> ids = stored.get(span.traceKey());
+      if (ids == null || !ids.contains(span.spanId())) {
         unstored.add(span);
       }
     }
@@ -261,14 +273,6 @@ public final class SpanRows {
       }
     }
     return roots;
-  }
-
-  /** The key of a span as stored: project, trace and span id with NUL replaced. */
-  private static List<String> id(Span span) {
-    return List.of(
-        PgValues.text(span.getProjectId()),
-        PgValues.text(span.getTraceId()),
-        PgValues.text(span.getSpanId()));
   }
 
   /** Every stored span of one trace, in start order; empty when none is stored. */
