@@ -234,7 +234,7 @@ final class SpanWriter extends SinkWorker {
     if (record.value() == null) {
       throw new SerializationException("Span record has no value (a tombstone)");
     }
-    // rejects an empty project or one with '/'
+    // EncodedSpan rejects an empty project id or one with '/' (IllegalArgumentException)
     return new EncodedSpan(SERDE.decode(record.value()), record.value());
   }
 

@@ -280,13 +280,11 @@ public final class TraceStore implements AutoCloseable {
           Map<TraceKey, TraceRows.Stored> stored = TraceRows.findForMerge(connection, traces);
           // a completed revision stored its spans: those the batch repeats (a span writer behind
           // the completed-trace writer) are left out before the copy, not met by it
-          List<TraceKey> completed = new ArrayList<>();
-          stored.forEach(
-              (key, row) -> {
-                if (row.trace().revision() > 0) {
-                  completed.add(key);
-                }
-              });
+          List<TraceKey> completed =
+              stored.entrySet().stream()
+                  .filter(row -> row.getValue().trace().revision() > 0)
+                  .map(Map.Entry::getKey)
+                  .toList();
           Map<TraceKey, List<Span>> added =
               SpanRows.insertNew(
                   connection, SpanRows.withoutStored(connection, distinct, completed), spanWrites);
