@@ -81,6 +81,11 @@ import org.slf4j.LoggerFactory;
 final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   private static final Logger log = LoggerFactory.getLogger(TraceCompletionProcessor.class);
   private static final AvroSerde<Span> SPAN_SERDE = (AvroSerde<Span>) Topics.SPANS.valueSerde();
+
+  /** Decodes a buffered span up to the last field a rollup reads of a span other than the root. */
+  private static final AvroSerde<Span> LEADING_FIELDS =
+      SPAN_SERDE.withFieldsUpTo(TraceRollups.LAST_FIELD_READ_OF_EVERY_SPAN);
+
   private static final StringSerializer KEYS = new StringSerializer();
   private static final byte[] EMPTY = new byte[0];
   private static final Comparator<Span> START_ORDER =
@@ -387,7 +392,13 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
     emit(traceKey, buffer, reason, clockMillis, load(traceKey));
   }
 
-  /** The trace's buffered spans, decoded, in start order; bad ones go to the dead letters. */
+  /**
+   * The trace's buffered spans, in start order, decoded as far as the rollup needs them: the root
+   * ({@link TraceRollups#findRoot}) in full, the others up to {@link
+   * TraceRollups#LAST_FIELD_READ_OF_EVERY_SPAN} (their attribute maps, texts and events, most of a
+   * span's decode, are skipped: the completed trace carries their bytes as buffered). Bad ones go
+   * to the dead letters.
+   */
   private List<BufferedSpan> load(String traceKey) {
     TraceKey key = TraceKey.parse(traceKey);
     List<BufferedSpan> buffered = new ArrayList<>();
@@ -395,7 +406,32 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
       it.forEachRemaining(kv -> decodeInto(buffered, key, kv.value));
     }
     buffered.sort(Comparator.comparing(BufferedSpan::span, START_ORDER));
+    decodeRootInFull(buffered, key);
     return buffered;
+  }
+
+  /**
+   * Replaces the root of start-ordered {@code buffered} with its full decode; a root whose bytes do
+   * not decode in full goes to the dead letters and the next root is taken.
+   */
+  private void decodeRootInFull(List<BufferedSpan> buffered, TraceKey key) {
+    while (!buffered.isEmpty()) {
+      List<Span> ordered = new ArrayList<>(buffered.size());
+      buffered.forEach(b -> ordered.add(b.span()));
+      Span root = TraceRollups.findRoot(ordered);
+      int index = 0;
+      while (ordered.get(index) != root) {
+        index++;
+      }
+      byte[] value = buffered.get(index).value();
+      try {
+        buffered.set(index, new BufferedSpan(SPAN_SERDE.decode(value), value));
+        return;
+      } catch (SerializationException e) {
+        buffered.remove(index);
+        bufferedToDeadLetters(key, value, e);
+      }
+    }
   }
 
   /** Emits the next revision of {@code buffered} and moves the trace to COMPLETED. */
@@ -452,13 +488,13 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
   }
 
   /**
-   * Decodes one buffered span into {@code into}; a span that does not decode, or belongs to another
-   * trace (a producer that keyed it wrongly), goes to the dead-letter topic instead, so one bad
-   * record never holds its trace back.
+   * Decodes one buffered span's leading fields into {@code into}; a span that does not decode (the
+   * fields skipped are parsed too), or belongs to another trace (a producer that keyed it wrongly),
+   * goes to the dead-letter topic instead, so one bad record never holds its trace back.
    */
   private void decodeInto(List<BufferedSpan> into, TraceKey key, byte[] value) {
     try {
-      Span span = SPAN_SERDE.decode(value);
+      Span span = LEADING_FIELDS.decode(value);
       if (!span.getProjectId().equals(key.projectId())
           || !span.getTraceId().equals(key.traceId())) {
         throw new SerializationException(
@@ -473,12 +509,19 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
       }
       into.add(new BufferedSpan(span, value));
     } catch (SerializationException e) {
-      byte[] keyBytes = key.toString().getBytes(StandardCharsets.UTF_8);
-      toDeadLetters(keyBytes, value, context.currentSystemTimeMs(), new RecordHeaders(), false, e);
+      bufferedToDeadLetters(key, value, e);
     }
   }
 
-  /** A buffered span, decoded, with its record value as buffered. */
+  private void bufferedToDeadLetters(TraceKey key, byte[] value, SerializationException error) {
+    byte[] keyBytes = key.toString().getBytes(StandardCharsets.UTF_8);
+    toDeadLetters(
+        keyBytes, value, context.currentSystemTimeMs(), new RecordHeaders(), false, error);
+  }
+
+  /**
+   * A buffered span, decoded (in full or its leading fields), with its record value as buffered.
+   */
   private record BufferedSpan(Span span, byte[] value) {}
 
   private void purgeSpans(String traceKey) {

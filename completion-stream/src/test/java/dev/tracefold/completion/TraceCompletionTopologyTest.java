@@ -446,6 +446,35 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
   }
 
   @Test
+  void aBufferedSpanCutShortInItsTrailingFieldsIsDeadLetteredToo() {
+    start(settings(Map.of(), 10_000, 1 << 20));
+    send(span("p1", TRACE_A, "00000000000000a1", null, 100), now);
+    byte[] whole =
+        AvroSerde.of(Span.class)
+            .encode(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200));
+    byte[] cut =
+        java.util.Arrays.copyOf(whole, whole.length - 2); // its source and ingest time cut off
+    TestInputTopic<byte[], byte[]> raw =
+        driver.createInputTopic(
+            Topics.SPANS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    raw.pipeInput(
+        new TestRecord<>(
+            ("p1/" + TRACE_A).getBytes(StandardCharsets.UTF_8),
+            cut,
+            SpanHeaders.of("00000000000000a2", "00000000000000a1"),
+            now));
+    advance(WINDOW);
+    CompletedTrace trace = completed.readValue();
+    assertThat(trace.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1");
+    TestOutputTopic<byte[], byte[]> dlq =
+        driver.createOutputTopic(
+            Topics.SPANS_DLQ.name(),
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
+    assertThat(dlq.readRecord().value()).isEqualTo(cut);
+  }
+
+  @Test
   void spansAQuietWindowApartStayApartWhenProcessedInOneGo() {
     caughtUp = false; // the stream was stopped; its backlog is processed at once
     start(settings(Map.of(), 10_000, 1 << 20));

@@ -50,6 +50,15 @@ public final class TraceRollups {
   private TraceRollups() {}
 
   /**
+   * The last field of {@link Span}, in schema order, that {@link #compute} reads of a span other
+   * than the root: a caller may decode the other spans only up to it ({@link
+   * dev.tracefold.schemas.serde.AvroSerde#withFieldsUpTo}) and the root ({@link #findRoot}) in
+   * full. Of the root it also reads {@code input}, {@code output}, {@code attributes} (metadata)
+   * and {@code source}.
+   */
+  public static final String LAST_FIELD_READ_OF_EVERY_SPAN = "tags";
+
+  /**
    * Computes the rollup.
    *
    * @param projectId project of the trace

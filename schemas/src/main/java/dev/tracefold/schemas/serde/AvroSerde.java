@@ -2,7 +2,9 @@ package dev.tracefold.schemas.serde;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -13,6 +15,7 @@ import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -69,6 +72,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     this.reader = (DatumReader<T>) SpecificData.get().createDatumReader(schema);
   }
 
+  private AvroSerde(AvroSerde<T> full, DatumReader<T> reader) {
+    this.type = full.type;
+    this.fingerprint = full.fingerprint;
+    this.header = full.header;
+    this.writer = full.writer;
+    this.reader = reader;
+  }
+
   /**
    * Returns a serde for a generated Avro class.
    *
@@ -77,6 +88,35 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
    */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
     return new AvroSerde<>(Objects.requireNonNull(type, "type"));
+  }
+
+  /**
+   * Returns a serde that decodes only the fields of the record up to and including {@code
+   * lastField}, in schema order, and skips the rest without materialising them (Avro schema
+   * resolution against a reader schema of those leading fields): for a reader that needs a few
+   * cheap fields of a record whose trailing fields (maps, texts) make up most of its decode. The
+   * records it decodes have the skipped fields {@code null}, whatever their schema says, so they
+   * are for reading the leading fields only: encoding one fails. It reads and checks the same
+   * single-object header as this serde; encoding is this serde's.
+   *
+   * @param lastField the name of the last field to decode
+   * @return a new serde; never null
+   * @throws IllegalArgumentException if the schema has no field of that name
+   */
+  public AvroSerde<T> withFieldsUpTo(String lastField) {
+    Schema schema = SpecificData.get().getSchema(type);
+    Schema.Field last = schema.getField(lastField);
+    if (last == null) {
+      throw new IllegalArgumentException(type.getSimpleName() + " has no field " + lastField);
+    }
+    List<Schema.Field> leading = new ArrayList<>();
+    for (Schema.Field field : schema.getFields().subList(0, last.pos() + 1)) {
+      leading.add(new Schema.Field(field, field.schema()));
+    }
+    Schema projection =
+        Schema.createRecord(
+            schema.getName(), schema.getDoc(), schema.getNamespace(), schema.isError(), leading);
+    return new AvroSerde<>(this, new SpecificDatumReader<>(schema, projection, SpecificData.get()));
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.tracefold.schemas.Span;
 import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
+import dev.tracefold.schemas.serde.AvroSerde;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -146,5 +147,52 @@ class TraceRollupsTest {
 
     assertThat(rollup.getMetadata())
         .containsExactlyInAnyOrderEntriesOf(Map.of("env", "prod", "retries", "3"));
+  }
+
+  @Test
+  void otherSpansDecodedOnlyUpToTheLastFieldReadGiveTheSameRollup() {
+    Span root =
+        span("a", null, 1_000, 9_000)
+            .setInput("question")
+            .setOutput("answer")
+            .setSource("otlp-http-protobuf")
+            .setAttributes(Map.of("metadata.env", "prod"))
+            .build();
+    Span llm =
+        span("b", "a", 2_000, 5_000)
+            .setKind(SpanKind.LLM)
+            .setModel("gpt-4o")
+            .setProvider("openai")
+            .setServiceName("svc")
+            .setInputTokens(100L)
+            .setOutputTokens(20L)
+            .setCacheReadTokens(50L)
+            .setCacheWriteTokens(7L)
+            .setReasoningTokens(3L)
+            .setCostMicrocents(1_500L)
+            .setCostIsEstimated(true)
+            .setTimeToFirstTokenNanos(700L)
+            .setSessionId("s-1")
+            .setUserId("u-7")
+            .setTags(List.of("prod", "beta"))
+            .setStatus(SpanStatus.ERROR)
+            .setInput("prompt")
+            .setOutput("completion")
+            .setAttributes(Map.of("metadata.region", "eu", "gen_ai.request.model", "gpt-4o"))
+            .setResourceAttributes(Map.of("service.name", "svc"))
+            .build();
+    Span tool = span("c", "b", 6_000, 10_000).setKind(SpanKind.TOOL).setOutput("42").build();
+    AvroSerde<Span> full = AvroSerde.of(Span.class);
+    AvroSerde<Span> leading = full.withFieldsUpTo(TraceRollups.LAST_FIELD_READ_OF_EVERY_SPAN);
+
+    List<Span> decoded =
+        List.of(
+            full.decode(full.encode(root)),
+            leading.decode(full.encode(llm)),
+            leading.decode(full.encode(tool)));
+
+    assertThat(decoded.get(1).getAttributes()).isNull();
+    assertThat(TraceRollups.compute("p1", TRACE, decoded))
+        .isEqualTo(TraceRollups.compute("p1", TRACE, List.of(root, llm, tool)));
   }
 }

@@ -62,6 +62,30 @@ class AvroSerdeTest {
   }
 
   @Test
+  void aProjectionDecodesTheLeadingFieldsAndSkipsTheRest() {
+    AvroSerde<Span> leading = AvroSerde.of(Span.class).withFieldsUpTo("status");
+    byte[] bytes = AvroSerde.of(Span.class).encode(span);
+
+    Span decoded = leading.decode(bytes);
+
+    assertThat(decoded.getSpanId()).isEqualTo(span.getSpanId());
+    assertThat(decoded.getStatus()).isEqualTo(SpanStatus.OK);
+    assertThat(decoded.getStatusMessage()).isNull();
+    assertThat(decoded.getAttributes()).isNull();
+    assertThat(decoded.getSource()).isNull();
+    assertThatThrownBy(() -> leading.decode(Arrays.copyOf(bytes, bytes.length - 3)))
+        .as("the fields skipped are parsed too")
+        .isInstanceOf(SerializationException.class);
+    bytes[5] ^= 0x40;
+    assertThatThrownBy(() -> leading.decode(bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("unknown writer schema fingerprint");
+    assertThatThrownBy(() -> AvroSerde.of(Span.class).withFieldsUpTo("nope"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Span has no field nope");
+  }
+
+  @Test
   void aValueOfAnotherSchemaFailsNamingItsFingerprint() {
     byte[] trigger = AvroSerde.of(Span.class).encode(span);
     trigger[5] ^= 0x40;
