@@ -109,6 +109,8 @@ final class ScenarioRunner {
     try (CompletedTraceReader reader =
         new CompletedTraceReader(cluster.bootstrapServers(), topic, false, quiet.toMillis())) {
       MemorySnapshot before = MemorySnapshot.take();
+      CpuMeter cpu = new CpuMeter(ScenarioRunner::throughputThreadCategory);
+      cpu.start();
       long startEpochMillis = System.currentTimeMillis();
       try (StreamUnderTest stream =
           StreamUnderTest.start(
@@ -121,6 +123,7 @@ final class ScenarioRunner {
               stateDir)) {
         long runningEpochMillis = System.currentTimeMillis();
         Outcome outcome = awaitEmitted(stream, reader, cluster, traces);
+        CpuMeter.Usage usage = cpu.stop();
         long emitted = reader.distinctTraces();
         long endEpochMillis =
             emitted == traces
@@ -149,10 +152,36 @@ final class ScenarioRunner {
                     ? " (extra revisions: a trace completed before its last span was processed, more than the quiet"
                         + " window after the one before)"
                     : "");
+        double perSpan = 1_000.0 * Math.max(1, preload.spans());
+        result.note(
+            "CPU per span over the same duration: %.1f µs on the stream threads (processing,"
+                + " punctuation, state stores), %.1f µs on their producers' network threads, %.1f"
+                + " µs for the whole process (broker, consumer, RocksDB, GC and JIT included); per-thread"
+                + " CPU time, steadier than spans/s on a shared machine",
+            usage.of(STREAM_THREADS) / perSpan,
+            usage.of(STREAM_PRODUCER_THREADS) / perSpan,
+            usage.processNanos() / perSpan);
         outcome.describeInto(result, options.afterInputWait());
       }
     }
     return result.build();
+  }
+
+  private static final String STREAM_THREADS = "stream";
+  private static final String STREAM_PRODUCER_THREADS = "stream producer";
+
+  /**
+   * The CPU category of a thread in the throughput scenario: Kafka Streams' {@code
+   * <client>-StreamThread-<n>}, their producers' {@code kafka-producer-network-thread | ...}, or
+   * the rest.
+   */
+  static String throughputThreadCategory(String threadName) {
+    if (threadName == null || !threadName.contains("-StreamThread-")) {
+      return "other";
+    }
+    return threadName.startsWith("kafka-producer-network-thread")
+        ? STREAM_PRODUCER_THREADS
+        : STREAM_THREADS;
   }
 
   /**

@@ -34,6 +34,13 @@ class CompletionBenchSmokeTest {
     assertThat(throughput.tracesNotEmitted()).isZero();
     assertThat(throughput.spansPerSecond()).isPositive();
     assertThat(throughput.tracesPerSecond()).isPositive();
+    assertThat(throughput.notes())
+        .as("the stream threads' CPU per span is measured")
+        .anySatisfy(
+            note ->
+                assertThat(note)
+                    .containsPattern(
+                        "CPU per span .*: [0-9.]*[1-9][0-9.]* µs on the stream threads"));
 
     ScenarioResult lag = report.result(Scenario.LAG);
     assertThat(lag.tracesNotEmitted()).isZero();
