@@ -156,8 +156,7 @@ final class ScenarioRunner {
         result.note(
             "CPU per span over the same duration: %.1f µs on the stream threads (processing,"
                 + " punctuation, state stores), %.1f µs on their producers' network threads, %.1f"
-                + " µs for the whole process (broker, consumer, RocksDB, GC and JIT included); per-thread"
-                + " CPU time, steadier than spans/s on a shared machine",
+                + " µs for the whole process (broker, consumer, RocksDB, GC and JIT included)",
             usage.of(STREAM_THREADS) / perSpan,
             usage.of(STREAM_PRODUCER_THREADS) / perSpan,
             usage.processNanos() / perSpan);
