@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -231,18 +232,12 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
   @Test
   void undecodableRecordsGoToTheDeadLetterTopicAndTheStreamGoesOn() {
     start(settings(Map.of(), 10_000, 1 << 20));
-    TestInputTopic<byte[], byte[]> raw =
-        driver.createInputTopic(
-            Topics.SPANS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-    raw.pipeInput(
-        "p1/broken".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8));
+    rawSpans()
+        .pipeInput(
+            "p1/broken".getBytes(StandardCharsets.UTF_8),
+            "not avro".getBytes(StandardCharsets.UTF_8));
     send(span("p1", TRACE_A, "00000000000000a1", null, 100));
-    TestOutputTopic<byte[], byte[]> dlq =
-        driver.createOutputTopic(
-            Topics.SPANS_DLQ.name(),
-            Serdes.ByteArray().deserializer(),
-            Serdes.ByteArray().deserializer());
-    TestRecord<byte[], byte[]> dead = dlq.readRecord();
+    TestRecord<byte[], byte[]> dead = deadLetters().readRecord();
     assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
     Header errorClass = dead.headers().lastHeader("tracefold.error.class");
     assertThat(new String(errorClass.value(), StandardCharsets.UTF_8))
@@ -425,24 +420,11 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
     byte[] corrupt =
         AvroSerde.of(Span.class).encode(span("p1", TRACE_A, "00000000000000a2", null, 200));
     java.util.Arrays.fill(corrupt, 10, corrupt.length, (byte) 0xff);
-    TestInputTopic<byte[], byte[]> raw =
-        driver.createInputTopic(
-            Topics.SPANS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-    raw.pipeInput(
-        new TestRecord<>(
-            ("p1/" + TRACE_A).getBytes(StandardCharsets.UTF_8),
-            corrupt,
-            SpanHeaders.of("00000000000000a2", null),
-            now));
+    sendToTraceA(corrupt, SpanHeaders.of("00000000000000a2", null));
     advance(WINDOW);
     CompletedTrace trace = completed.readValue();
     assertThat(trace.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1");
-    TestOutputTopic<byte[], byte[]> dlq =
-        driver.createOutputTopic(
-            Topics.SPANS_DLQ.name(),
-            Serdes.ByteArray().deserializer(),
-            Serdes.ByteArray().deserializer());
-    assertThat(dlq.readRecord().value()).isEqualTo(corrupt);
+    assertThat(deadLetters().readRecord().value()).isEqualTo(corrupt);
   }
 
   @Test
@@ -454,24 +436,31 @@ class TraceCompletionTopologyTest extends CompletionTopologyTestBase {
             .encode(span("p1", TRACE_A, "00000000000000a2", "00000000000000a1", 200));
     byte[] cut =
         java.util.Arrays.copyOf(whole, whole.length - 2); // its source and ingest time cut off
-    TestInputTopic<byte[], byte[]> raw =
-        driver.createInputTopic(
-            Topics.SPANS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-    raw.pipeInput(
-        new TestRecord<>(
-            ("p1/" + TRACE_A).getBytes(StandardCharsets.UTF_8),
-            cut,
-            SpanHeaders.of("00000000000000a2", "00000000000000a1"),
-            now));
+    sendToTraceA(cut, SpanHeaders.of("00000000000000a2", "00000000000000a1"));
     advance(WINDOW);
     CompletedTrace trace = completed.readValue();
     assertThat(trace.getSpans()).extracting(Span::getSpanId).containsExactly("00000000000000a1");
-    TestOutputTopic<byte[], byte[]> dlq =
-        driver.createOutputTopic(
-            Topics.SPANS_DLQ.name(),
-            Serdes.ByteArray().deserializer(),
-            Serdes.ByteArray().deserializer());
-    assertThat(dlq.readRecord().value()).isEqualTo(cut);
+    assertThat(deadLetters().readRecord().value()).isEqualTo(cut);
+  }
+
+  /** Sends a record value of trace A (project p1) as given, with the given headers, now. */
+  private void sendToTraceA(byte[] value, Headers headers) {
+    rawSpans()
+        .pipeInput(
+            new TestRecord<>(
+                ("p1/" + TRACE_A).getBytes(StandardCharsets.UTF_8), value, headers, now));
+  }
+
+  private TestInputTopic<byte[], byte[]> rawSpans() {
+    return driver.createInputTopic(
+        Topics.SPANS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+  }
+
+  private TestOutputTopic<byte[], byte[]> deadLetters() {
+    return driver.createOutputTopic(
+        Topics.SPANS_DLQ.name(),
+        Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer());
   }
 
   @Test

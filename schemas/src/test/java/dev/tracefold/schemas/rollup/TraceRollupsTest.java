@@ -8,6 +8,7 @@ import dev.tracefold.schemas.SpanKind;
 import dev.tracefold.schemas.SpanStatus;
 import dev.tracefold.schemas.TraceRollup;
 import dev.tracefold.schemas.serde.AvroSerde;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,11 @@ class TraceRollupsTest {
         .setStatus(SpanStatus.UNSET);
   }
 
-  @Test
-  void aggregatesEveryFigure() {
+  /**
+   * An agent run: root "a" (with metadata), two LLM children with tokens, costs, texts and
+   * attributes, and a failed tool call; root first.
+   */
+  private static List<Span> agentTrace() {
     Span root =
         span("a", null, 1_000, 9_000)
             .setName("agent run")
@@ -38,6 +42,7 @@ class TraceRollupsTest {
             .setOutput("answer")
             .setSource("otlp-http-protobuf")
             .setServiceName("svc")
+            .setAttributes(Map.of("metadata.env", "prod"))
             .build();
     Span llm =
         span("b", "a", 2_000, 5_000)
@@ -53,6 +58,10 @@ class TraceRollupsTest {
             .setUserId("u-7")
             .setTags(List.of("prod", "beta"))
             .setStatus(SpanStatus.OK)
+            .setInput("prompt")
+            .setOutput("completion")
+            .setAttributes(Map.of("metadata.region", "eu", "gen_ai.request.model", "gpt-4o"))
+            .setResourceAttributes(Map.of("service.name", "svc"))
             .build();
     Span llm2 =
         span("c", "a", 3_000, 6_000)
@@ -69,7 +78,15 @@ class TraceRollupsTest {
     Span tool =
         span("d", "a", 6_000, 10_000).setKind(SpanKind.TOOL).setStatus(SpanStatus.ERROR).build();
 
-    TraceRollup rollup = TraceRollups.compute("p1", TRACE, List.of(tool, llm2, llm, root));
+    return List.of(root, llm, llm2, tool);
+  }
+
+  @Test
+  void aggregatesEveryFigure() {
+    List<Span> trace = agentTrace();
+    TraceRollup rollup =
+        TraceRollups.compute(
+            "p1", TRACE, List.of(trace.get(3), trace.get(2), trace.get(1), trace.get(0)));
 
     assertThat(rollup.getRootSpanId()).isEqualTo("a");
     assertThat(rollup.getRootSpanName()).isEqualTo("agent run");
@@ -151,48 +168,16 @@ class TraceRollupsTest {
 
   @Test
   void otherSpansDecodedOnlyUpToTheLastFieldReadGiveTheSameRollup() {
-    Span root =
-        span("a", null, 1_000, 9_000)
-            .setInput("question")
-            .setOutput("answer")
-            .setSource("otlp-http-protobuf")
-            .setAttributes(Map.of("metadata.env", "prod"))
-            .build();
-    Span llm =
-        span("b", "a", 2_000, 5_000)
-            .setKind(SpanKind.LLM)
-            .setModel("gpt-4o")
-            .setProvider("openai")
-            .setServiceName("svc")
-            .setInputTokens(100L)
-            .setOutputTokens(20L)
-            .setCacheReadTokens(50L)
-            .setCacheWriteTokens(7L)
-            .setReasoningTokens(3L)
-            .setCostMicrocents(1_500L)
-            .setCostIsEstimated(true)
-            .setTimeToFirstTokenNanos(700L)
-            .setSessionId("s-1")
-            .setUserId("u-7")
-            .setTags(List.of("prod", "beta"))
-            .setStatus(SpanStatus.ERROR)
-            .setInput("prompt")
-            .setOutput("completion")
-            .setAttributes(Map.of("metadata.region", "eu", "gen_ai.request.model", "gpt-4o"))
-            .setResourceAttributes(Map.of("service.name", "svc"))
-            .build();
-    Span tool = span("c", "b", 6_000, 10_000).setKind(SpanKind.TOOL).setOutput("42").build();
+    List<Span> trace = agentTrace();
     AvroSerde<Span> full = AvroSerde.of(Span.class);
     AvroSerde<Span> leading = full.withFieldsUpTo(TraceRollups.LAST_FIELD_READ_OF_EVERY_SPAN);
 
-    List<Span> decoded =
-        List.of(
-            full.decode(full.encode(root)),
-            leading.decode(full.encode(llm)),
-            leading.decode(full.encode(tool)));
+    List<Span> decoded = new ArrayList<>();
+    decoded.add(full.decode(full.encode(trace.get(0))));
+    trace.subList(1, trace.size()).forEach(span -> decoded.add(leading.decode(full.encode(span))));
 
     assertThat(decoded.get(1).getAttributes()).isNull();
     assertThat(TraceRollups.compute("p1", TRACE, decoded))
-        .isEqualTo(TraceRollups.compute("p1", TRACE, List.of(root, llm, tool)));
+        .isEqualTo(TraceRollups.compute("p1", TRACE, trace));
   }
 }
