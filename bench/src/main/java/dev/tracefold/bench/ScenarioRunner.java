@@ -152,14 +152,14 @@ final class ScenarioRunner {
                     ? " (extra revisions: a trace completed before its last span was processed, more than the quiet"
                         + " window after the one before)"
                     : "");
-        double perSpan = 1_000.0 * Math.max(1, preload.spans());
+        double nanosPerMicrosecondOfEverySpan = 1_000.0 * Math.max(1, preload.spans());
         result.note(
             "CPU per span over the same duration: %.1f µs on the stream threads (processing,"
                 + " punctuation, state stores), %.1f µs on their producers' network threads, %.1f"
                 + " µs for the whole process (broker, consumer, RocksDB, GC and JIT included)",
-            usage.of(STREAM_THREADS) / perSpan,
-            usage.of(STREAM_PRODUCER_THREADS) / perSpan,
-            usage.processNanos() / perSpan);
+            usage.of(STREAM_THREADS) / nanosPerMicrosecondOfEverySpan,
+            usage.of(STREAM_PRODUCER_THREADS) / nanosPerMicrosecondOfEverySpan,
+            usage.processNanos() / nanosPerMicrosecondOfEverySpan);
         outcome.describeInto(result, options.afterInputWait());
       }
     }

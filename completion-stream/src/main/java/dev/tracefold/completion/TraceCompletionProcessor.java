@@ -415,12 +415,12 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
    * not decode in full goes to the dead letters and the next root is taken.
    */
   private void decodeRootInFull(List<BufferedSpan> buffered, TraceKey key) {
-    while (!buffered.isEmpty()) {
-      List<Span> ordered = new ArrayList<>(buffered.size());
-      buffered.forEach(b -> ordered.add(b.span()));
+    List<Span> ordered = new ArrayList<>(buffered.size());
+    buffered.forEach(b -> ordered.add(b.span()));
+    while (!ordered.isEmpty()) {
       Span root = TraceRollups.findRoot(ordered);
       int index = 0;
-      while (ordered.get(index) != root) {
+      while (ordered.get(index) != root) { // by identity: equals would compare the skipped fields
         index++;
       }
       byte[] value = buffered.get(index).value();
@@ -428,6 +428,7 @@ final class TraceCompletionProcessor implements Processor<byte[], byte[], byte[]
         buffered.set(index, new BufferedSpan(SPAN_SERDE.decode(value), value));
         return;
       } catch (SerializationException e) {
+        ordered.remove(index);
         buffered.remove(index);
         bufferedToDeadLetters(key, value, e);
       }
