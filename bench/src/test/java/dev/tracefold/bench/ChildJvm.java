@@ -2,7 +2,6 @@ package dev.tracefold.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,7 +18,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * exits first. Not thread-safe: one test thread drives it.
  */
 final class ChildJvm implements AutoCloseable {
+  private static final int FIRST_SCANNED_PORT = 20000;
+  private static final int FIRST_EPHEMERAL_PORT = 32768;
+  private static final AtomicInteger nextPort =
+      new AtomicInteger(
+          ThreadLocalRandom.current().nextInt(FIRST_EPHEMERAL_PORT - FIRST_SCANNED_PORT));
+
   private static final Logger log = LoggerFactory.getLogger(ChildJvm.class);
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -75,17 +82,29 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * A TCP port free on {@code localhost} right now (bound to port 0 and released; another process
-   * could take it before it is used, which then fails that process's start).
+   * A TCP port free on every address right now, below Linux's ephemeral range (32768-60999 by
+   * default). A port the kernel hands out for port 0 lies in that range, where the outgoing
+   * connections of Kafka and PostgreSQL clients take ports too: one took such a port between its
+   * choice and a gateway's bind in ClusterIT (2026-12-06). Ports are scanned from a random start
+   * and not handed out twice by this JVM (until 12,768 calls wrap). Another process could still
+   * take one before it is used, which then fails that process's start.
    */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("No free TCP port on localhost", e);
+    for (int tries = 0; tries < FIRST_EPHEMERAL_PORT - FIRST_SCANNED_PORT; tries++) {
+      int port =
+          FIRST_SCANNED_PORT
+              + Math.floorMod(
+                  nextPort.getAndIncrement(), FIRST_EPHEMERAL_PORT - FIRST_SCANNED_PORT);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(port));
+        return port;
+      } catch (IOException taken) {
+        // in use: the next one
+      }
     }
+    throw new UncheckedIOException(
+        new IOException("No free TCP port in " + FIRST_SCANNED_PORT + "-" + FIRST_EPHEMERAL_PORT));
   }
 
   String name() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,18 +106,8 @@ final class FaultLoad implements AutoCloseable {
    * that a restarted pipeline answers at the same address and the load carries on.
    */
   static void fixGatewayPorts(Map<String, String> settings) {
-    settings.put("tracefold.gateway.otlp-http-port", Integer.toString(freePort()));
-    settings.put("tracefold.gateway.api-port", Integer.toString(freePort()));
-  }
-
-  /** A port free now on localhost, to keep an address across restarts. */
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    settings.put("tracefold.gateway.otlp-http-port", Integer.toString(ChildJvm.freePort()));
+    settings.put("tracefold.gateway.api-port", Integer.toString(ChildJvm.freePort()));
   }
 
   /**

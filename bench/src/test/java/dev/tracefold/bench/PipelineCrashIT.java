@@ -26,8 +26,8 @@ class PipelineCrashIT {
     PipelineBenchOptions options = FaultLoad.options(dir, FaultLoad.MAX_LOAD);
     Map<String, String> settings = FaultLoad.settings();
     FaultLoad.fixGatewayPorts(settings);
-    settings.put("tracefold.standalone.kafka-port", Integer.toString(FaultLoad.freePort()));
-    settings.put("tracefold.standalone.postgres-port", Integer.toString(FaultLoad.freePort()));
+    settings.put("tracefold.standalone.kafka-port", Integer.toString(ChildJvm.freePort()));
+    settings.put("tracefold.standalone.postgres-port", Integer.toString(ChildJvm.freePort()));
     Path run = dir.resolve("pipeline");
     PipelineProcess pipeline = PipelineProcess.start(options, run, settings, List.of());
     try {

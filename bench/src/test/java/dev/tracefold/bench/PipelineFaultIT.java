@@ -56,8 +56,8 @@ class PipelineFaultIT {
 
   @BeforeAll
   static void startPipeline() {
-    kafkaPort = FaultLoad.freePort();
-    postgresPort = FaultLoad.freePort();
+    kafkaPort = ChildJvm.freePort();
+    postgresPort = ChildJvm.freePort();
     broker = startBroker();
     postgres = startPostgres();
     settings = FaultLoad.settings();
