@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
 final class ChildJvm implements AutoCloseable {
   private static final int FIRST_SCANNED_PORT = 20000;
   private static final int FIRST_EPHEMERAL_PORT = 32768;
+  private static final int SCANNED_PORTS = FIRST_EPHEMERAL_PORT - FIRST_SCANNED_PORT;
   private static final AtomicInteger nextPort =
-      new AtomicInteger(
-          ThreadLocalRandom.current().nextInt(FIRST_EPHEMERAL_PORT - FIRST_SCANNED_PORT));
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(SCANNED_PORTS));
 
   private static final Logger log = LoggerFactory.getLogger(ChildJvm.class);
   private static final HttpClient HTTP =
@@ -90,11 +90,8 @@ final class ChildJvm implements AutoCloseable {
    * take one before it is used, which then fails that process's start.
    */
   static int freePort() {
-    for (int tries = 0; tries < FIRST_EPHEMERAL_PORT - FIRST_SCANNED_PORT; tries++) {
-      int port =
-          FIRST_SCANNED_PORT
-              + Math.floorMod(
-                  nextPort.getAndIncrement(), FIRST_EPHEMERAL_PORT - FIRST_SCANNED_PORT);
+    for (int tries = 0; tries < SCANNED_PORTS; tries++) {
+      int port = FIRST_SCANNED_PORT + Math.floorMod(nextPort.getAndIncrement(), SCANNED_PORTS);
       try (ServerSocket socket = new ServerSocket()) {
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(port));
